@@ -1,1 +1,29 @@
-"""model package."""
+"""Pydantic models shared by the desired state (YAML) and the live state (Auth0)."""
+
+from reconciler.model.organization import (
+    Branding,
+    Colours,
+    Connection,
+    Member,
+    Organization,
+    Routing,
+)
+from reconciler.model.roles import Role, RolesFile
+from reconciler.model.tenant import Claims, Credentials, Invitations, Policy, RateLimit, Tenant
+
+__all__ = [
+    "Branding",
+    "Claims",
+    "Colours",
+    "Connection",
+    "Credentials",
+    "Invitations",
+    "Member",
+    "Organization",
+    "Policy",
+    "RateLimit",
+    "Role",
+    "RolesFile",
+    "Routing",
+    "Tenant",
+]

@@ -1,0 +1,49 @@
+"""The desired state of one tenant, as loaded from its files, with where each value came from."""
+
+from dataclasses import dataclass, field
+
+from reconciler.model.organization import Organization
+from reconciler.model.roles import Role
+from reconciler.model.tenant import Tenant
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a YAML file: path (as given to the loader), 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Desired:
+    """Everything a tenant's files say, keyed by name.
+
+    `sources` maps key paths such as `("organizations", "acme-corp", "members", 0, "roles")`
+    (or `("roles", "admin")`, `("tenant", "policy")`) to where they were written.
+    """
+
+    tenant_name: str
+    tenant: Tenant
+    roles: dict[str, Role]
+    organizations: dict[str, Organization]
+    sources: dict[KeyPath, Location] = field(default_factory=dict)
+
+    def locate(self, *path: str | int) -> Location | None:
+        """The most specific known location of `path` or of its nearest ancestor."""
+        for end in range(len(path), 0, -1):
+            found = self.sources.get(path[:end])
+            if found is not None:
+                return found
+        return None
+
+    def where(self, *path: str | int) -> str:
+        """`file:line:col: ` for messages, or an empty string when the place is unknown."""
+        found = self.locate(*path)
+        return f"{found}: " if found else ""

@@ -1,0 +1,128 @@
+"""An organization file: one customer's organization and everything that belongs to it."""
+
+from typing import Annotated, Literal, Self
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from reconciler.model.common import DomainName, EmailAddress, OrgName, RoleName, Strict
+from reconciler.model.roles import Role
+from reconciler.model.tenant import MembersPolicy
+
+MAX_METADATA_KEYS = 25
+MAX_METADATA_VALUE = 255
+MAX_CONNECTIONS = 10
+MAX_ROLES_PER_MEMBER = 50
+
+HexColour = Annotated[str, StringConstraints(pattern=r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")]
+HttpsUrl = Annotated[str, StringConstraints(max_length=2048, pattern=r"^https://[^\s/]+\S*$")]
+MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=MAX_METADATA_VALUE)]
+MetadataValue = Annotated[str, StringConstraints(max_length=MAX_METADATA_VALUE)]
+
+
+class Colours(Strict):
+    """Login page colours."""
+
+    primary: HexColour | None = None
+    page_background: HexColour | None = None
+
+
+class Branding(Strict):
+    """Logo and colours of the organization's login page."""
+
+    logo_url: HttpsUrl | None = None
+    colors: Colours | None = None
+
+
+class Connection(Strict):
+    """A login connection enabled for the organization; an absent flag is left as Auth0 has it."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    assign_membership_on_login: bool | None = None
+    show_as_button: bool | None = None
+    is_signup_enabled: bool | None = None
+
+
+class Routing(Strict):
+    """Rules that decide who lands in this organization at login."""
+
+    email_domains: list[DomainName] | None = None
+    attributes: dict[str, list[str]] | None = None
+    default_roles: list[RoleName] | None = None
+
+    @field_validator("email_domains")
+    @classmethod
+    def _unique_domains(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("an email domain is listed twice")
+        return value
+
+
+class Member(Strict):
+    """A member, identified by user_id or (case-insensitively) by email.
+
+    `roles` absent leaves the member's roles unmanaged; `[]` manages them down to none.
+    `invite: true` sends an invitation to an email that is not an Auth0 user yet.
+    """
+
+    email: EmailAddress | None = None
+    user_id: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = None
+    name: str | None = None
+    roles: list[RoleName] | None = Field(default=None, max_length=MAX_ROLES_PER_MEMBER)
+    invite: bool = False
+
+    @model_validator(mode="after")
+    def _identified(self) -> Self:
+        if self.email is None and self.user_id is None:
+            raise ValueError("a member needs an email or a user_id")
+        if self.invite and self.email is None:
+            raise ValueError("an invited member needs an email")
+        if self.roles is not None and len(set(self.roles)) != len(self.roles):
+            raise ValueError("a role is listed twice for this member")
+        return self
+
+    @property
+    def key(self) -> str:
+        """How the member is matched: its user_id, else its lowercased email."""
+        if self.user_id is not None:
+            return self.user_id
+        assert self.email is not None
+        return self.email.lower()
+
+
+class Organization(Strict):
+    """One organization. Every key left out is unmanaged; an empty value manages it to none."""
+
+    name: OrgName
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = None
+    previous_names: list[OrgName] | None = None
+    branding: Branding | None = None
+    metadata: dict[MetadataKey, MetadataValue | None] | None = None
+    metadata_mode: Literal["merge", "exact"] = "merge"
+    connections: list[Connection] | None = Field(default=None, max_length=MAX_CONNECTIONS)
+    routing: Routing | None = None
+    roles: dict[RoleName, Role] | None = None
+    members: list[Member] | None = None
+    members_policy: MembersPolicy | None = None
+    token_quota: dict[str, object] | None = None
+    third_party_client_access: bool | None = None
+    is_app_entitlement_active: bool | None = None
+
+    @field_validator("metadata")
+    @classmethod
+    def _metadata_keys(
+        cls, value: dict[str, str | None] | None
+    ) -> dict[str, str | None] | None:
+        if value is not None and len(value) > MAX_METADATA_KEYS:
+            raise ValueError(
+                f"metadata has at most {MAX_METADATA_KEYS} keys, found {len(value)}"
+            )
+        return value
+
+    @field_validator("connections")
+    @classmethod
+    def _unique_connections(cls, value: list[Connection] | None) -> list[Connection] | None:
+        if value is not None:
+            names = [c.name for c in value]
+            if len(set(names)) != len(names):
+                raise ValueError("a connection is listed twice")
+        return value
