@@ -63,7 +63,8 @@ class Snapshot:
     """What the reader saw: managed organizations, roles, connections and looked-up users."""
 
     organizations: dict[str, LiveOrganization] = field(default_factory=dict)
-    other_organizations: list[str] = field(default_factory=list)
+    other_organizations: dict[str, str] = field(default_factory=dict)
+    """Name -> id of organizations in Auth0 that no file describes (when all were listed)."""
     roles: dict[str, LiveRole] = field(default_factory=dict)
     org_roles: dict[tuple[str, str], LiveRole] = field(default_factory=dict)
     connections: dict[str, LiveConnection] = field(default_factory=dict)

@@ -104,18 +104,14 @@ class Organization(Strict):
     members: list[Member] | None = None
     members_policy: MembersPolicy | None = None
     token_quota: dict[str, object] | None = None
-    third_party_client_access: bool | None = None
+    third_party_client_access: Literal["block", "allow"] | None = None
     is_app_entitlement_active: bool | None = None
 
     @field_validator("metadata")
     @classmethod
-    def _metadata_keys(
-        cls, value: dict[str, str | None] | None
-    ) -> dict[str, str | None] | None:
+    def _metadata_keys(cls, value: dict[str, str | None] | None) -> dict[str, str | None] | None:
         if value is not None and len(value) > MAX_METADATA_KEYS:
-            raise ValueError(
-                f"metadata has at most {MAX_METADATA_KEYS} keys, found {len(value)}"
-            )
+            raise ValueError(f"metadata has at most {MAX_METADATA_KEYS} keys, found {len(value)}")
         return value
 
     @field_validator("connections")

@@ -18,9 +18,7 @@ class Role(Strict):
 
     @field_validator("permissions")
     @classmethod
-    def _check_permissions(
-        cls, value: dict[str, list[str]] | None
-    ) -> dict[str, list[str]] | None:
+    def _check_permissions(cls, value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
         if value is None:
             return None
         total = sum(len(names) for names in value.values())

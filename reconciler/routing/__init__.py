@@ -1,1 +1,1 @@
-"""routing package."""
+"""Routing rules: who lands in which organization at login."""

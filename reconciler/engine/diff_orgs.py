@@ -1,0 +1,269 @@
+"""Organization fields, enabled connections and discovery domains."""
+
+from typing import Any
+
+from reconciler.engine.builder import PlanBuilder, ref, segment
+from reconciler.engine.context import OrgContext
+from reconciler.engine.plan import JSON, Action, FieldChange, Phase
+from reconciler.model import Connection, Organization
+from reconciler.model.live import LiveOrganization
+
+FLAGS = ("assign_membership_on_login", "show_as_button", "is_signup_enabled")
+SCALARS = ("display_name", "token_quota", "third_party_client_access", "is_app_entitlement_active")
+
+
+def create_key(name: str) -> str:
+    """Key of the operation that creates an organization."""
+    return f"org:{name}/create"
+
+
+def create_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
+    """One POST that creates the organization with its fields and connections inline."""
+    desired = ctx.desired
+    body: dict[str, JSON] = {"name": desired.name}
+    fields: list[FieldChange] = []
+    for name in SCALARS:
+        value = getattr(desired, name)
+        if value is not None:
+            body[name] = value
+            fields.append(FieldChange(name, None, value))
+    if desired.branding is not None:
+        body["branding"] = desired.branding.model_dump(exclude_none=True)
+        fields.extend(_leaf_changes("branding", {}, body["branding"]))
+    if desired.metadata:
+        body["metadata"] = {k: v for k, v in desired.metadata.items() if v is not None}
+        fields.extend(FieldChange(f"metadata.{k}", None, v) for k, v in body["metadata"].items())
+    builder.row(ctx.name, Action.CREATE, "organization", desired.name, tuple(fields))
+    entries = []
+    for index, conn in enumerate(desired.connections or []):
+        live = ctx.snapshot.connections.get(conn.name)
+        if live is None:
+            builder.error(_unknown_connection(conn.name), ctx.where("connections", index, "name"))
+            continue
+        entries.append({"connection_id": live.id, **_flags(conn)})
+        builder.row(ctx.name, Action.CREATE, "connection", conn.name, _flag_changes(conn))
+    if entries:
+        body["enabled_connections"] = entries
+    builder.call(
+        create_key(desired.name),
+        Phase.ORGANIZATIONS,
+        "POST",
+        "/organizations",
+        body,
+        org=desired.name,
+        creates=f"org:{desired.name}",
+    )
+
+
+def update_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
+    """PATCH the fields that differ, only those; renames through `previous_names`."""
+    assert ctx.live is not None
+    desired, live = ctx.desired, ctx.live.org
+    body: dict[str, JSON] = {}
+    fields: list[FieldChange] = []
+    if live.name != desired.name:
+        body["name"] = desired.name
+        fields.append(FieldChange("name", live.name, desired.name))
+    for name in SCALARS:
+        want, have = getattr(desired, name), getattr(live, name)
+        if want is not None and want != have:
+            body[name] = want
+            fields.append(FieldChange(name, have, want))
+    if desired.branding is not None:
+        have_b = live.branding.model_dump(exclude_none=True) if live.branding else {}
+        want_b = _overlay(have_b, desired.branding.model_dump(exclude_none=True))
+        if want_b != have_b:
+            body["branding"] = want_b
+            fields.extend(_leaf_changes("branding", have_b, want_b))
+    metadata = _metadata_body(desired, live)
+    if metadata is not None:
+        body["metadata"], changes = metadata
+        fields.extend(changes)
+    if body:
+        builder.call(
+            f"org:{desired.name}/update", Phase.ORGANIZATIONS, "PATCH", ctx.path, body, org=ctx.name
+        )
+        builder.row(ctx.name, Action.UPDATE, "organization", desired.name, tuple(fields))
+
+
+def delete_organization(builder: PlanBuilder, name: str, org_id: str) -> None:
+    """Delete an organization that no file describes (only when pruning)."""
+    builder.touch("organization", name)
+    builder.call(
+        f"org:{name}/delete", Phase.ORG_DELETES, "DELETE", f"/organizations/{org_id}", org=name
+    )
+    builder.row(name, Action.DELETE, "organization", name)
+
+
+def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
+    """Enable, update flags of, and disable connections of an existing organization."""
+    assert ctx.live is not None
+    wanted = ctx.desired.connections
+    if wanted is None:
+        return
+    have = {c.name: c for c in ctx.live.org.connections or []}
+    for index, conn in enumerate(wanted):
+        live = ctx.snapshot.connections.get(conn.name)
+        if live is None:
+            builder.error(_unknown_connection(conn.name), ctx.where("connections", index, "name"))
+            continue
+        current = have.get(conn.name)
+        base = f"{ctx.path}/enabled_connections"
+        if current is None:
+            builder.call(
+                f"org:{ctx.name}/connection:{conn.name}/add",
+                Phase.CONNECTIONS,
+                "POST",
+                base,
+                {"connection_id": live.id, **_flags(conn)},
+                org=ctx.name,
+            )
+            builder.row(ctx.name, Action.CREATE, "connection", conn.name, _flag_changes(conn))
+            continue
+        changed = {f: v for f, v in _flags(conn).items() if getattr(current, f) != v}
+        if changed:
+            builder.call(
+                f"org:{ctx.name}/connection:{conn.name}/update",
+                Phase.CONNECTIONS,
+                "PATCH",
+                f"{base}/{live.id}",
+                changed,
+                org=ctx.name,
+            )
+            builder.row(
+                ctx.name,
+                Action.UPDATE,
+                "connection",
+                conn.name,
+                tuple(FieldChange(f, getattr(current, f), v) for f, v in changed.items()),
+            )
+    names = {c.name for c in wanted}
+    for name, current in sorted(have.items()):
+        if name in names:
+            continue
+        live = ctx.snapshot.connections.get(name)
+        if live is None:
+            continue
+        builder.call(
+            f"org:{ctx.name}/connection:{name}/remove",
+            Phase.CONNECTION_REMOVALS,
+            "DELETE",
+            f"{ctx.path}/enabled_connections/{live.id}",
+            org=ctx.name,
+        )
+        builder.row(ctx.name, Action.DELETE, "connection", current.name)
+
+
+def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
+    """Discovery domains follow `routing.email_domains`."""
+    routing = ctx.desired.routing
+    if routing is None or routing.email_domains is None:
+        return
+    have = (ctx.live.domains or {}) if ctx.live else {}
+    for domain in routing.email_domains:
+        current = have.get(domain)
+        if current is None:
+            builder.call(
+                f"org:{ctx.name}/domain:{domain}/add",
+                Phase.CONNECTIONS,
+                "POST",
+                f"{ctx.path}/discovery-domains",
+                {"domain": domain, "use_for_organization_discovery": True},
+                org=ctx.name,
+                depends_on=(ctx.created_by,),
+            )
+            builder.row(
+                ctx.name,
+                Action.CREATE,
+                "discovery domain",
+                domain,
+                note="verify it by publishing the TXT record Auth0 returns",
+            )
+        elif not current.use_for_organization_discovery:
+            builder.call(
+                f"org:{ctx.name}/domain:{domain}/update",
+                Phase.CONNECTIONS,
+                "PATCH",
+                f"{ctx.path}/discovery-domains/{segment(current.id)}",
+                {"use_for_organization_discovery": True},
+                org=ctx.name,
+            )
+            builder.row(
+                ctx.name,
+                Action.UPDATE,
+                "discovery domain",
+                domain,
+                (FieldChange("use_for_organization_discovery", False, True),),
+            )
+    for domain, current in sorted(have.items()):
+        if domain not in routing.email_domains:
+            builder.call(
+                f"org:{ctx.name}/domain:{domain}/remove",
+                Phase.CONNECTION_REMOVALS,
+                "DELETE",
+                f"{ctx.path}/discovery-domains/{segment(current.id)}",
+                org=ctx.name,
+            )
+            builder.row(ctx.name, Action.DELETE, "discovery domain", domain)
+
+
+def org_id(live: LiveOrganization | None, name: str) -> str:
+    """The id to address an organization by: live, or the reference its create call fills."""
+    return live.id if live is not None else ref("org", name)
+
+
+def _unknown_connection(name: str) -> str:
+    return f"unknown connection {name!r}: no connection of that name exists in the tenant"
+
+
+def _flags(conn: Connection) -> dict[str, bool]:
+    return {f: getattr(conn, f) for f in FLAGS if getattr(conn, f) is not None}
+
+
+def _flag_changes(conn: Connection) -> tuple[FieldChange, ...]:
+    return tuple(FieldChange(f, None, v) for f, v in _flags(conn).items())
+
+
+def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _overlay(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _leaf_changes(prefix: str, before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
+    changes: list[FieldChange] = []
+    for key in sorted(set(before) | set(after)):
+        b, a = before.get(key), after.get(key)
+        if isinstance(a, dict) or isinstance(b, dict):
+            changes.extend(_leaf_changes(f"{prefix}.{key}", b or {}, a or {}))
+        elif a != b:
+            changes.append(FieldChange(f"{prefix}.{key}", b, a))
+    return changes
+
+
+def _metadata_body(
+    desired: Organization, live: Organization
+) -> tuple[dict[str, str | None], list[FieldChange]] | None:
+    """The whole desired metadata plus null for each removed key, when anything changes."""
+    if desired.metadata is None:
+        return None
+    have = live.metadata or {}
+    want = desired.metadata
+    changes: dict[str, str | None] = {}
+    for key, value in want.items():
+        if value is None and key in have:
+            changes[key] = None
+        elif value is not None and have.get(key) != value:
+            changes[key] = value
+    if desired.metadata_mode == "exact":
+        changes.update({key: None for key in have if key not in want})
+    if not changes:
+        return None
+    body: dict[str, str | None] = {k: v for k, v in have.items() if k not in changes}
+    body.update(changes)
+    fields = [FieldChange(f"metadata.{k}", have.get(k), v) for k, v in sorted(changes.items())]
+    return body, fields

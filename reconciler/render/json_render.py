@@ -1,0 +1,51 @@
+"""JSON for machines, with stable keys."""
+
+import json
+
+from reconciler.engine.plan import JSON
+from reconciler.render.view import PlanView, sections
+
+
+def plan_document(view: PlanView) -> dict[str, JSON]:
+    """The plan as a JSON-ready dict: tenant, target, summary, read_calls, rows, operations."""
+    s = view.plan.summary
+    return {
+        "tenant": view.tenant,
+        "target": view.target,
+        "summary": {
+            "create": s.create,
+            "update": s.update,
+            "delete": s.delete,
+            "api_calls": s.api_calls,
+        },
+        "read_calls": view.read_calls,
+        "organizations": [
+            {
+                "name": section.org,
+                "rows": [
+                    {
+                        "action": row.action.value,
+                        "kind": row.kind,
+                        "name": row.name,
+                        "note": row.note,
+                        "fields": [
+                            {"field": c.field, "before": c.before, "after": c.after}
+                            for c in row.fields
+                        ],
+                    }
+                    for row in section.rows
+                ],
+            }
+            for section in sections(view.plan)
+        ],
+        "unmanaged_organizations": list(view.plan.unmanaged_organizations),
+        "operations": [
+            {"method": op.method, "path": op.path, "body": op.body, "org": op.org}
+            for op in view.plan.operations
+        ],
+    }
+
+
+def render_json(view: PlanView) -> str:
+    """The plan as indented JSON text."""
+    return json.dumps(plan_document(view), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,34 @@
+"""Terminal text: `+ ~ - =` rows grouped by organization, coloured when asked."""
+
+from reconciler.engine.plan import Action
+from reconciler.render.view import PlanView, field_line, row_title, sections, summary_line
+
+_COLOURS = {
+    Action.CREATE: "\x1b[32m",
+    Action.UPDATE: "\x1b[33m",
+    Action.DELETE: "\x1b[31m",
+    Action.KEEP: "\x1b[2m",
+}
+_RESET = "\x1b[0m"
+
+
+def render_text(view: PlanView, *, colour: bool = False) -> str:
+    """The plan as terminal text, ending with the summary line."""
+    lines = [
+        f"Tenant {view.tenant} ({view.target}): live state read in {view.read_calls} API calls.",
+        "",
+    ]
+    for section in sections(view.plan):
+        lines.append(section.title)
+        for row in section.rows:
+            title = row_title(row)
+            if colour:
+                title = f"{_COLOURS[row.action]}{title}{_RESET}"
+            lines.append(f"  {title}")
+            lines.extend(f"      {field_line(row, change)}" for change in row.fields)
+        lines.append("")
+    if view.plan.unmanaged_organizations:
+        names = ", ".join(view.plan.unmanaged_organizations)
+        lines.extend([f"Unmanaged organizations (in Auth0, in no file): {names}", ""])
+    lines.append(summary_line(view.plan))
+    return "\n".join(lines) + "\n"

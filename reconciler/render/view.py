@@ -1,0 +1,65 @@
+"""What every renderer shows: the plan's rows grouped into sections, and the summary line."""
+
+import json
+from dataclasses import dataclass
+from itertools import groupby
+
+from reconciler.engine.plan import JSON, Action, FieldChange, Plan, Row
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A plan with the facts around it that renderers show."""
+
+    tenant: str
+    target: str
+    plan: Plan
+    read_calls: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """Rows of one organization, or of the tenant's roles (`org` None)."""
+
+    org: str | None
+    rows: tuple[Row, ...]
+
+    @property
+    def title(self) -> str:
+        """The heading of the section."""
+        return "Tenant roles" if self.org is None else f"Organization {self.org}"
+
+
+def sections(plan: Plan) -> list[Section]:
+    """The plan's rows grouped by organization, tenant roles first."""
+    return [Section(org, tuple(rows)) for org, rows in groupby(plan.rows, key=lambda r: r.org)]
+
+
+def summary_line(plan: Plan) -> str:
+    """`Plan: 2 to create, 1 to change, 0 to delete; 14 API calls.` or `No changes.`"""
+    s = plan.summary
+    if not s.changes:
+        return "No changes."
+    calls = "API call" if s.api_calls == 1 else "API calls"
+    return (
+        f"Plan: {s.create} to create, {s.update} to change, {s.delete} to delete; "
+        f"{s.api_calls} {calls}."
+    )
+
+
+def value(v: JSON) -> str:
+    """A field value as plan text shows it."""
+    return json.dumps(v, ensure_ascii=False)
+
+
+def field_line(row: Row, change: FieldChange) -> str:
+    """`name = value` for new objects, `name: before -> after` for changed ones."""
+    if row.action is Action.CREATE or change.before is None:
+        return f"{change.field} = {value(change.after)}"
+    return f"{change.field}: {value(change.before)} -> {value(change.after)}"
+
+
+def row_title(row: Row) -> str:
+    """`+ member alice@acme.com` with its note, if any."""
+    note = f"  ({row.note})" if row.note else ""
+    return f"{row.action.symbol} {row.kind} {row.name}{note}"
