@@ -189,7 +189,7 @@ def test_members_absent_are_unmanaged():
 
 def test_email_with_no_user_and_no_invite_is_an_error():
     want = desired(org([{"email": "ghost@acme.com"}]))
-    with pytest.raises(PlanErrors, match="no Auth0 user has the email 'ghost@acme.com'"):
+    with pytest.raises(PlanErrors, match=r"no Auth0 user has the email 'ghost@acme\.com'"):
         diff(want, snapshot(live([]), users={"ghost@acme.com": None}))
 
 
