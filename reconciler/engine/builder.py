@@ -55,6 +55,8 @@ class PlanBuilder:
         if key in self.operations:
             raise ValueError(f"operation key used twice: {key}")
         deps = tuple(sorted({d for d in depends_on if d is not None}))
+        if org is not None:
+            self.touch("organization", org)
         self.operations[key] = Operation(key, phase, method, path, body, org, deps, creates)
         return key
 

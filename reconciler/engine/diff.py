@@ -84,7 +84,6 @@ def _diff_organization(ctx: OrgContext, builder: PlanBuilder, member_batch: int)
     if ctx.live is None:
         create_organization(ctx, builder)
     else:
-        builder.touch("organization", ctx.name)
         update_organization(ctx, builder)
         diff_connections(ctx, builder)
     target = RoleTarget(ctx.name, ctx.id, ctx.created_by)

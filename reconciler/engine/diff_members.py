@@ -148,7 +148,6 @@ def _change_roles(
             f"{key}/remove", Phase.MEMBER_ROLES, "DELETE", path, {"roles": remove}, org=ctx.name
         )
     if add or remove:
-        builder.touch("member", f"{ctx.name}/{user_id}")
         change = FieldChange("roles", sorted(have.values()), sorted(roles.ids.values()))
         builder.row(ctx.name, Action.UPDATE, "member", label, (change,))
 
@@ -217,7 +216,6 @@ def _remove_unlisted(
             org=ctx.name,
         )
     for member in removed:
-        builder.touch("member", f"{ctx.name}/{member.user_id}")
         builder.row(ctx.name, Action.DELETE, "member", _label(member))
 
 

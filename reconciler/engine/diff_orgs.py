@@ -88,7 +88,6 @@ def update_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
 
 def delete_organization(builder: PlanBuilder, name: str, org_id: str) -> None:
     """Delete an organization that no file describes (only when pruning)."""
-    builder.touch("organization", name)
     builder.call(
         f"org:{name}/delete", Phase.ORG_DELETES, "DELETE", f"/organizations/{org_id}", org=name
     )

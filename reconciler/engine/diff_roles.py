@@ -70,10 +70,10 @@ def diff_role(
                 depends_on=(create,),
             )
             fields.append(FieldChange("permissions", None, _names(pairs)))
+        builder.touch("role", label)
         builder.row(target.org, Action.CREATE, kind, name, tuple(fields))
         return
 
-    builder.touch("role", label)
     phase = Phase.ORG_ROLES if target.org else Phase.ROLES
     fields = []
     if desired.description is not None and desired.description != live.description:
@@ -110,6 +110,7 @@ def diff_role(
         if want != have:
             fields.append(FieldChange("permissions", _names(have), _names(want)))
     if fields:
+        builder.touch("role", label)
         builder.row(target.org, Action.UPDATE, kind, name, tuple(fields))
 
 

@@ -1,0 +1,364 @@
+"""Reads the live state of what the desired state manages, with the fewest requests.
+
+Per DESIGN section 9: organization pages of 100; per managed organization its members (roles
+inline) in pages of 100, its enabled connections and its discovery domains; role pages and
+the permissions of managed roles; connection pages. Invitations and user look-ups only where
+the files need them. Pages stop on a short page or a missing `next`.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
+from typing import Any, TypeVar
+
+from auth0.management.core.pagination import AsyncPager
+
+from reconciler.auth0.errors import ApiCallError
+from reconciler.auth0.scope import OrgScope, Scope
+from reconciler.auth0.session import Session
+from reconciler.model import Organization
+from reconciler.model.live import (
+    LiveConnection,
+    LiveDomain,
+    LiveInvitation,
+    LiveOrganization,
+    LiveRole,
+    Snapshot,
+)
+
+PAGE = 100
+MEMBER_FIELDS = "user_id,email,name,roles"
+ORG_FIELDS = (
+    "display_name",
+    "branding",
+    "metadata",
+    "token_quota",
+    "third_party_client_access",
+    "is_app_entitlement_active",
+)
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+
+
+async def read_live(session: Session, scope: Scope, progress: Progress | None = None) -> Snapshot:
+    """Read what `scope` covers into a Snapshot; `progress(done, total)` reports org reads."""
+    before = session.counter.reads
+    snapshot = Snapshot()
+    orgs, roles, connections = await asyncio.gather(
+        _organizations(session, scope),
+        _roles(session) if scope.needs_roles else _none(),
+        _connections(session) if scope.needs_connections else _none(),
+    )
+    managed = {n for s in scope.organizations.values() for n in s.names}
+    by_id = {org_id: name for name, (org_id, _) in orgs.items()}
+    snapshot.other_organizations = {
+        name: org_id for name, (org_id, _) in orgs.items() if name not in managed
+    }
+    snapshot.connections = {c.name: c for c in connections or []}
+    await _role_permissions(session, scope, snapshot, roles or [], by_id)
+
+    todo = [
+        (scope_, orgs[name])
+        for scope_ in scope.organizations.values()
+        for name in scope_.names
+        if name in orgs
+    ]
+    done = 0
+
+    async def read_one(org_scope: OrgScope, found: tuple[str, dict[str, Any]]) -> None:
+        nonlocal done
+        live = await _organization(session, org_scope, *found)
+        snapshot.organizations[live.org.name] = live
+        done += 1
+        if progress is not None:
+            progress(done, len(todo))
+
+    await asyncio.gather(*(read_one(s, found) for s, found in todo))
+    await _users_by_email(session, scope, snapshot)
+    snapshot.read_calls = session.counter.reads - before
+    return snapshot
+
+
+async def _none() -> None:
+    return None
+
+
+async def _organizations(session: Session, scope: Scope) -> dict[str, tuple[str, dict[str, Any]]]:
+    """name -> (id, fields) of every organization, or only of the selected ones."""
+    client = session.client.organizations
+    if scope.list_all:
+        items = await _checkpoint(
+            session, lambda: client.list(take=PAGE, include_totals=False), "list organizations"
+        )
+        return {o.name: (o.id, _fields(o)) for o in items if o.name and o.id}
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    async def by_name(name: str) -> None:
+        try:
+            org = await session.read(
+                lambda: client.get_by_name(name), what=f"GET /organizations/name/{name}", org=name
+            )
+        except ApiCallError as error:
+            if error.reason.startswith("404"):
+                return
+            raise
+        if org.id and org.name:
+            found[org.name] = (org.id, _fields(org))
+
+    names = [n for s in scope.organizations.values() for n in s.names]
+    await asyncio.gather(*(by_name(n) for n in names))
+    return found
+
+
+async def _organization(
+    session: Session, scope: OrgScope, org_id: str, fields: dict[str, Any]
+) -> LiveOrganization:
+    name = fields["name"]
+    orgs = session.client.organizations
+    members_task = (
+        _checkpoint(
+            session,
+            lambda: orgs.members.list(
+                org_id, take=PAGE, fields=MEMBER_FIELDS, include_fields=True, include_totals=False
+            ),
+            f"GET /organizations/{org_id}/members",
+            org=name,
+        )
+        if scope.members
+        else _none()
+    )
+    connections_task = (
+        _offset(
+            session,
+            lambda page: orgs.enabled_connections.list(org_id, page=page, per_page=PAGE),
+            f"GET /organizations/{org_id}/enabled_connections",
+            org=name,
+        )
+        if scope.connections or scope.members
+        else _none()
+    )
+    domains_task = (
+        _checkpoint(
+            session,
+            lambda: orgs.discovery_domains.list(org_id, take=PAGE),
+            f"GET /organizations/{org_id}/discovery-domains",
+            org=name,
+        )
+        if scope.domains
+        else _none()
+    )
+    members, connections, domains = await asyncio.gather(
+        members_task, connections_task, domains_task
+    )
+    data = dict(fields)
+    role_ids: dict[str, dict[str, str]] = {}
+    if members is not None:
+        data["members"] = [
+            {"user_id": m.user_id, "email": m.email or None, "name": m.name}
+            for m in members
+            if m.user_id
+        ]
+        role_ids = {
+            m.user_id: {r.id: r.name or r.id for r in m.roles or [] if r.id}
+            for m in members
+            if m.user_id
+        }
+        for member in data["members"]:
+            member["roles"] = sorted(role_ids[member["user_id"]].values())
+    if connections is not None:
+        data["connections"] = [
+            {
+                "name": c.connection.name if c.connection else c.connection_id,
+                "assign_membership_on_login": bool(c.assign_membership_on_login),
+                "show_as_button": c.show_as_button is not False,
+                "is_signup_enabled": bool(c.is_signup_enabled),
+            }
+            for c in connections
+        ]
+    live_domains = None
+    if domains is not None:
+        live_domains = {
+            d.domain: LiveDomain(
+                d.id,
+                d.domain,
+                str(d.status),
+                bool(d.use_for_organization_discovery),
+                d.verification_txt,
+                d.verification_host,
+            )
+            for d in domains
+        }
+    return LiveOrganization(
+        id=org_id,
+        org=Organization.model_validate(data),
+        domains=live_domains,
+        member_role_ids=role_ids,
+    )
+
+
+async def _roles(session: Session) -> list[Any]:
+    roles = session.client.roles
+    return await _offset(session, lambda page: roles.list(page=page, per_page=PAGE), "GET /roles")
+
+
+async def _role_permissions(
+    session: Session,
+    scope: Scope,
+    snapshot: Snapshot,
+    roles: Sequence[Any],
+    org_names: dict[str, str],
+) -> None:
+    """Fill the snapshot's roles; read permissions only of managed roles."""
+    managed: list[tuple[Any, str | None]] = []
+    for role in roles:
+        owner = org_names.get(role.owner_id) if role.type == "organization" else None
+        if role.type == "organization" and owner is None:
+            continue
+        _store_role(snapshot, LiveRole(role.id, role.name, role.description, None, owner))
+        if (owner, role.name) in scope.org_roles if owner else role.name in scope.roles:
+            managed.append((role, owner))
+
+    async def permissions(role: Any, owner: str | None) -> None:
+        items = await _offset(
+            session,
+            lambda page: session.client.roles.permissions.list(role.id, page=page, per_page=PAGE),
+            f"GET /roles/{role.id}/permissions",
+            org=owner,
+        )
+        pairs = frozenset(
+            (p.resource_server_identifier, p.permission_name)
+            for p in items
+            if p.resource_server_identifier and p.permission_name
+        )
+        _store_role(snapshot, LiveRole(role.id, role.name, role.description, pairs, owner))
+
+    await asyncio.gather(*(permissions(role, owner) for role, owner in managed))
+
+
+def _store_role(snapshot: Snapshot, role: LiveRole) -> None:
+    if role.owner is None:
+        snapshot.roles[role.name] = role
+    else:
+        snapshot.org_roles[(role.owner, role.name)] = role
+
+
+async def _connections(session: Session) -> list[LiveConnection]:
+    items = await _checkpoint(
+        session,
+        lambda: session.client.connections.list(
+            take=PAGE, fields="id,name,strategy", include_fields=True, include_totals=False
+        ),
+        "GET /connections",
+    )
+    return [LiveConnection(c.id, c.name, c.strategy or "") for c in items if c.id and c.name]
+
+
+async def _users_by_email(session: Session, scope: Scope, snapshot: Snapshot) -> None:
+    """Look up emails of listed members that are not members yet; invitations where needed."""
+    missing: dict[str, list[str]] = {}
+    for org_scope in scope.organizations.values():
+        live = _live_of(snapshot, org_scope)
+        known = {m.email.lower() for m in (live.org.members or []) if m.email} if live else set()
+        for email in org_scope.emails:
+            if email not in known:
+                missing.setdefault(email, []).append(org_scope.names[0])
+
+    async def lookup(email: str) -> None:
+        users = await session.read(
+            lambda: session.client.users.list_users_by_email(email=email, fields="user_id"),
+            what="GET /users-by-email",
+        )
+        ids = sorted(u.user_id for u in users if u.user_id)
+        snapshot.users_by_email[email] = ids[0] if ids else None
+
+    await asyncio.gather(*(lookup(email) for email in sorted(missing)))
+    await asyncio.gather(
+        *(
+            _invitations(session, live)
+            for org_scope in scope.organizations.values()
+            if (live := _live_of(snapshot, org_scope)) is not None
+            and any(snapshot.users_by_email.get(e, "") is None for e in org_scope.invites)
+        )
+    )
+
+
+async def _invitations(session: Session, live: LiveOrganization) -> None:
+    orgs = session.client.organizations
+    items = await _offset(
+        session,
+        lambda page: orgs.invitations.list(live.id, page=page, per_page=PAGE),
+        f"GET /organizations/{live.id}/invitations",
+        org=live.org.name,
+    )
+    live.invitations = {
+        i.invitee.email.lower(): LiveInvitation(
+            i.id, i.invitee.email.lower(), frozenset(i.roles or [])
+        )
+        for i in items
+        if i.id and i.invitee and i.invitee.email
+    }
+
+
+def _live_of(snapshot: Snapshot, scope: OrgScope) -> LiveOrganization | None:
+    for name in scope.names:
+        if name in snapshot.organizations:
+            return snapshot.organizations[name]
+    return None
+
+
+def _fields(org: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": org.name}
+    for name in ORG_FIELDS:
+        value = getattr(org, name, None)
+        if value is None:
+            continue
+        if hasattr(value, "model_dump"):
+            value = value.model_dump(exclude_none=True)
+        if name == "metadata":
+            value = {k: v for k, v in dict(value).items() if v is not None}
+        data[name] = value
+    return data
+
+
+async def _checkpoint(
+    session: Session,
+    first: Callable[[], Awaitable[AsyncPager[Any, Any]]],
+    what: str,
+    org: str | None = None,
+) -> list[Any]:
+    """All items of a checkpoint-paginated list: stop on a short page or no `next`."""
+    page = await session.read(first, what=what, org=org)
+    items = list(page.items or [])
+    while page.has_next and len(page.items or []) >= PAGE:
+        current = page
+        page = await session.read(_next(current), what=what, org=org)
+        items.extend(page.items or [])
+    return items
+
+
+def _next(page: AsyncPager[Any, Any]) -> Callable[[], Awaitable[AsyncPager[Any, Any]]]:
+    async def fetch() -> AsyncPager[Any, Any]:
+        following = await page.next_page()
+        assert following is not None
+        return following
+
+    return fetch
+
+
+async def _offset(
+    session: Session,
+    fetch: Callable[[int], Awaitable[AsyncPager[Any, Any]]],
+    what: str,
+    org: str | None = None,
+) -> list[Any]:
+    """All items of an offset-paginated list, using the total to skip an empty last page."""
+    items: list[Any] = []
+    page_number = 0
+    while True:
+        page = await session.read(partial(fetch, page_number), what=what, org=org)
+        batch = list(page.items or [])
+        items.extend(batch)
+        total = getattr(page.response, "total", None)
+        if len(batch) < PAGE or (total is not None and len(items) >= total):
+            return items
+        page_number += 1

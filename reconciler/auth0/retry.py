@@ -1,0 +1,42 @@
+"""Bounded retries of reads: 429 waits for the bucket's reset, 5xx and dropped links back off."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import httpx
+from auth0.management.core.api_error import ApiError
+
+from reconciler.auth0.errors import ApiCallError, describe
+from reconciler.auth0.ratelimit import RateLimiter
+
+T = TypeVar("T")
+MAX_ATTEMPTS = 6
+BACKOFF = 0.1
+
+
+async def retrying(
+    call: Callable[[], Awaitable[T]],
+    *,
+    what: str,
+    limiter: RateLimiter,
+    org: str | None = None,
+) -> T:
+    """Run a read, retrying what may pass on a second try; raise ApiCallError otherwise."""
+    last = ""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            return await call()
+        except ApiError as error:
+            last = describe(error)
+            if error.status_code == 429:
+                await limiter.wait_for_reset(httpx.Headers(error.headers or {}))
+                continue
+            if error.status_code is not None and error.status_code >= 500:
+                await asyncio.sleep(BACKOFF * 2**attempt)
+                continue
+            raise ApiCallError(what, last, org) from None
+        except httpx.TransportError as error:
+            last = describe(error)
+            await asyncio.sleep(BACKOFF * 2**attempt)
+    raise ApiCallError(what, f"gave up after {MAX_ATTEMPTS} attempts; last: {last}", org)

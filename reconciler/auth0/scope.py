@@ -1,0 +1,76 @@
+"""What a read must cover: only what the desired state manages."""
+
+from dataclasses import dataclass
+
+from reconciler.model.desired import Desired
+from reconciler.model.organization import Organization
+
+
+@dataclass(frozen=True)
+class OrgScope:
+    """The parts of one organization the files manage."""
+
+    names: tuple[str, ...]
+    """The organization's name, then its previous names."""
+    members: bool
+    connections: bool
+    domains: bool
+    emails: tuple[str, ...]
+    """Lowercased emails of members listed without a user_id."""
+    invites: tuple[str, ...]
+    """Lowercased emails of members to invite if they are not users yet."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which organizations, roles and parts to read."""
+
+    organizations: dict[str, OrgScope]
+    list_all: bool
+    """True when every organization is listed (so unmanaged ones are known)."""
+    roles: frozenset[str]
+    """Tenant roles whose permissions are managed."""
+    org_roles: frozenset[tuple[str, str]]
+    """(org, role) pairs of org-owned roles whose permissions are managed."""
+    needs_roles: bool
+    needs_connections: bool
+
+
+def scope_of(desired: Desired, only: frozenset[str] | None = None) -> Scope:
+    """The read scope of a desired state, limited to `only` organizations when given."""
+    orgs = {
+        name: _org_scope(org)
+        for name, org in desired.organizations.items()
+        if only is None or name in only
+    }
+    selected = [desired.organizations[name] for name in orgs]
+    org_roles = frozenset(
+        (org.name, role)
+        for org in selected
+        for role, spec in (org.roles or {}).items()
+        if spec.permissions is not None
+    )
+    needs_roles = bool(desired.roles) or any(
+        org.roles is not None or any(m.roles is not None for m in org.members or [])
+        for org in selected
+    )
+    return Scope(
+        organizations=orgs,
+        list_all=only is None,
+        roles=frozenset(n for n, r in desired.roles.items() if r.permissions is not None),
+        org_roles=org_roles,
+        needs_roles=needs_roles,
+        needs_connections=any(s.connections or s.members for s in orgs.values()),
+    )
+
+
+def _org_scope(org: Organization) -> OrgScope:
+    members = org.members or []
+    return OrgScope(
+        names=(org.name, *(org.previous_names or ())),
+        members=org.members is not None,
+        connections=org.connections is not None,
+        domains=org.routing is not None and org.routing.email_domains is not None,
+        emails=tuple(sorted({m.key for m in members if m.user_id is None})),
+        invites=tuple(sorted({m.key for m in members if m.invite})),
+    )

@@ -1,0 +1,93 @@
+"""A connection to one target: the SDK client, its call counter, rate limiter and sandbox."""
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+from auth0.management import AsyncAuth0
+
+from reconciler.auth0.calls import CallCounter
+from reconciler.auth0.credentials import TOKEN_ENV, client_credentials, fetch_token
+from reconciler.auth0.ratelimit import RateLimiter
+from reconciler.auth0.retry import retrying
+from reconciler.auth0.target import Target, TargetKind
+from reconciler.model import Tenant
+from reconciler.sandbox import Sandbox
+
+T = TypeVar("T")
+TIMEOUT = 30.0
+
+
+@dataclass
+class Session:
+    """Everything a read or an apply needs to talk to one tenant."""
+
+    target: Target
+    client: AsyncAuth0
+    http: httpx.AsyncClient
+    counter: CallCounter
+    limiter: RateLimiter
+    slots: asyncio.Semaphore
+
+    async def read(
+        self, call: Callable[[], Awaitable[T]], *, what: str, org: str | None = None
+    ) -> T:
+        """Run one read with bounded concurrency and retries."""
+        async with self.slots:
+            return await retrying(call, what=what, limiter=self.limiter, org=org)
+
+
+@asynccontextmanager
+async def open_session(
+    tenant: Tenant,
+    target: Target,
+    *,
+    sandbox: Sandbox | None = None,
+    environ: dict[str, str] | None = None,
+) -> AsyncIterator[Session]:
+    """Connect to the target: the given in-process sandbox, a loopback host or a real tenant.
+
+    For a real tenant the token comes from AUTH0_TOKEN or from the client credentials named
+    in tenant.yaml; nothing falls back to the sandbox.
+    """
+    env = dict(os.environ) if environ is None else environ
+    counter = CallCounter()
+    limiter = RateLimiter(tenant.rate_limit.share)
+    hooks = {
+        "request": [counter.on_request, limiter.on_request],
+        "response": [limiter.on_response],
+    }
+    if target.kind is TargetKind.SANDBOX:
+        if sandbox is None:
+            raise ValueError("the sandbox target needs a Sandbox")
+        http = sandbox.async_client(base_url=target.origin)
+        http.event_hooks = hooks
+    else:
+        http = httpx.AsyncClient(timeout=TIMEOUT, event_hooks=hooks)
+    async with http:
+        token = env.get(TOKEN_ENV) if target.kind is not TargetKind.SANDBOX else None
+        if token is None:
+            if sandbox is not None:
+                client_id, secret = sandbox.management_credentials()
+            else:
+                client_id, secret = client_credentials(tenant.credentials, env)
+            token = await fetch_token(http, target.origin, client_id, secret)
+        client = AsyncAuth0(base_url=target.api_url, token=token, httpx_client=http, max_retries=0)
+        yield Session(
+            target=target,
+            client=client,
+            http=http,
+            counter=counter,
+            limiter=limiter,
+            slots=asyncio.Semaphore(tenant.rate_limit.max_concurrency),
+        )
+
+
+def sandbox_state_file(state_dir: Path, tenant_name: str) -> Path:
+    """Where the embedded sandbox of a tenant keeps its state between commands."""
+    return state_dir / f"{tenant_name}.json"

@@ -1,0 +1,70 @@
+"""Where the Management API is: the embedded sandbox, a loopback test host, or a real tenant."""
+
+import ipaddress
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+SANDBOX = "sandbox"
+
+
+class TargetKind(StrEnum):
+    """The three kinds of target."""
+
+    SANDBOX = "sandbox"
+    LOOPBACK = "loopback"
+    TENANT = "tenant"
+
+
+class TargetError(Exception):
+    """The domain cannot be used as a target."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A resolved target: its kind, the origin requests go to, and a label for output."""
+
+    kind: TargetKind
+    origin: str
+
+    @property
+    def api_url(self) -> str:
+        """Base URL of the Management API v2."""
+        return f"{self.origin}/api/v2"
+
+    @property
+    def label(self) -> str:
+        """How output names the target."""
+        return "embedded sandbox" if self.kind is TargetKind.SANDBOX else self.origin
+
+
+def resolve_target(domain: str) -> Target:
+    """Turn `sandbox`, `http://127.0.0.1:PORT` or `acme.eu.auth0.com` into a Target.
+
+    Plain http is accepted only for loopback addresses.
+    """
+    if domain == SANDBOX:
+        return Target(TargetKind.SANDBOX, "https://sandbox.invalid")
+    if "://" not in domain:
+        host = domain.strip("/")
+        if not host or "/" in host:
+            raise TargetError(f"domain {domain!r} is not a host name")
+        return Target(TargetKind.TENANT, f"https://{host}")
+    parts = urlsplit(domain)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise TargetError(f"domain {domain!r} must be a host name or an http(s) URL")
+    origin = f"{parts.scheme}://{parts.netloc}"
+    if _is_loopback(parts.hostname):
+        return Target(TargetKind.LOOPBACK, origin)
+    if parts.scheme == "http":
+        raise TargetError(f"plain http is allowed only for loopback addresses, not {domain!r}")
+    return Target(TargetKind.TENANT, origin)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

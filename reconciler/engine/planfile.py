@@ -1,0 +1,114 @@
+"""Saved plans: the operations plus a fingerprint of every live object they depend on."""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from reconciler.engine.plan import Operation, Phase, Plan
+from reconciler.model.live import LiveOrganization, LiveRole, Snapshot
+
+FORMAT = "auth0-org-reconciler/plan@1"
+ABSENT = "absent"
+
+
+class PlanFileError(Exception):
+    """A plan file that cannot be used."""
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    """What a plan file holds."""
+
+    tenant: str
+    target: str
+    operations: tuple[Operation, ...]
+    fingerprints: dict[str, str]
+
+
+def fingerprints(plan: Plan, live: Snapshot) -> dict[str, str]:
+    """`organization:NAME` / `role:LABEL` -> digest of the live object, or `absent`."""
+    found: dict[str, str] = {}
+    for name in plan.touched.get("organization", ()):
+        found[f"organization:{name}"] = digest_org(live.organizations.get(name))
+    for label in plan.touched.get("role", ()):
+        owner, _, role = label.rpartition("/")
+        current = live.org_roles.get((owner, role)) if owner else live.roles.get(role)
+        found[f"role:{label}"] = digest_role(current)
+    return found
+
+
+def digest_org(live: LiveOrganization | None) -> str:
+    """A digest of everything read of one organization."""
+    if live is None:
+        return ABSENT
+    data = {
+        "id": live.id,
+        "org": live.org.model_dump(mode="json"),
+        "domains": {k: asdict(v) for k, v in sorted((live.domains or {}).items())},
+        "invitations": sorted((live.invitations or {}).keys()),
+        "member_roles": live.member_role_ids,
+    }
+    return _digest(data)
+
+
+def digest_role(live: LiveRole | None) -> str:
+    """A digest of a role and, when read, its permissions."""
+    if live is None:
+        return ABSENT
+    perms = sorted(live.permissions) if live.permissions is not None else None
+    return _digest({"id": live.id, "description": live.description, "permissions": perms})
+
+
+def write_plan_file(path: Path, tenant: str, target: str, plan: Plan, live: Snapshot) -> None:
+    """Save a plan for a later `apply`; it holds ids and names, never credentials."""
+    document = {
+        "format": FORMAT,
+        "tenant": tenant,
+        "target": target,
+        "fingerprints": fingerprints(plan, live),
+        "operations": [
+            {**asdict(op), "phase": op.phase.name, "depends_on": list(op.depends_on)}
+            for op in plan.operations
+        ],
+    }
+    path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read_plan_file(path: Path) -> SavedPlan:
+    """Load a saved plan, refusing other formats with a clear message."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise PlanFileError(f"{path}: cannot read plan file: {error}") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise PlanFileError(f"{path}: not a plan file of format {FORMAT}")
+    try:
+        operations = tuple(_operation(op) for op in document["operations"])
+        return SavedPlan(
+            tenant=str(document["tenant"]),
+            target=str(document["target"]),
+            operations=operations,
+            fingerprints={str(k): str(v) for k, v in document["fingerprints"].items()},
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise PlanFileError(f"{path}: malformed plan file: {error}") from None
+
+
+def _operation(data: dict[str, Any]) -> Operation:
+    return Operation(
+        key=data["key"],
+        phase=Phase[data["phase"]],
+        method=data["method"],
+        path=data["path"],
+        body=data["body"],
+        org=data["org"],
+        depends_on=tuple(data["depends_on"]),
+        creates=data["creates"],
+    )
+
+
+def _digest(data: object) -> str:
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -1,0 +1,77 @@
+"""The jobs the commands run: connect to a target, read it, and plan against it."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from reconciler.auth0.reader import Progress, read_live
+from reconciler.auth0.scope import scope_of
+from reconciler.auth0.session import Session, open_session, sandbox_state_file
+from reconciler.auth0.target import TargetKind, resolve_target
+from reconciler.engine import Plan, diff
+from reconciler.engine.diff import DEFAULT_MEMBER_BATCH
+from reconciler.engine.errors import PlanError, PlanErrors
+from reconciler.model.desired import Desired
+from reconciler.model.live import Snapshot
+from reconciler.sandbox import Sandbox
+
+SANDBOX_STATE_DIR = Path(".sandbox")
+WORLD_FILE = "sandbox.yaml"
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A plan with the live state it was made against."""
+
+    plan: Plan
+    live: Snapshot
+
+
+@asynccontextmanager
+async def connect(
+    desired: Desired,
+    tenant_dir: Path,
+    *,
+    domain: str | None = None,
+    sandbox: Sandbox | None = None,
+    state_dir: Path = SANDBOX_STATE_DIR,
+) -> AsyncIterator[Session]:
+    """A session on the tenant's target; `domain: sandbox` starts the embedded sandbox.
+
+    The embedded sandbox keeps its state in `.sandbox/<tenant>.json` and seeds itself from the
+    tenant's `sandbox.yaml` on first use.
+    """
+    target = resolve_target(domain or desired.tenant.domain)
+    if target.kind is TargetKind.SANDBOX and sandbox is None:
+        sandbox = Sandbox.from_world_file(
+            tenant_dir / WORLD_FILE,
+            state_file=sandbox_state_file(state_dir, desired.tenant_name),
+        )
+    async with open_session(desired.tenant, target, sandbox=sandbox) as session:
+        yield session
+
+
+def selected(desired: Desired, orgs: tuple[str, ...]) -> frozenset[str] | None:
+    """The organizations `--org` selects (None: all); unknown names are errors."""
+    if not orgs:
+        return None
+    unknown = [name for name in orgs if name not in desired.organizations]
+    if unknown:
+        raise PlanErrors(
+            [PlanError(f"--org {name}: no organization file defines it") for name in unknown]
+        )
+    return frozenset(orgs)
+
+
+async def make_plan(
+    session: Session,
+    desired: Desired,
+    *,
+    only: frozenset[str] | None = None,
+    member_batch: int = DEFAULT_MEMBER_BATCH,
+    progress: Progress | None = None,
+) -> PlanResult:
+    """Read what the desired state manages and diff it into a plan."""
+    live = await read_live(session, scope_of(desired, only), progress)
+    return PlanResult(diff(desired, live, only=only, member_batch=member_batch), live)
