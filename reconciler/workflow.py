@@ -1,22 +1,30 @@
 """The jobs the commands run: connect to a target, read it, and plan against it."""
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from reconciler.auth0.executor import Progress as CallProgress
+from reconciler.auth0.executor import execute
 from reconciler.auth0.reader import Progress, read_live
+from reconciler.auth0.report import ApplyReport
 from reconciler.auth0.scope import scope_of
 from reconciler.auth0.session import Session, open_session, sandbox_state_file
 from reconciler.auth0.target import TargetKind, resolve_target
 from reconciler.engine import Plan, diff
 from reconciler.engine.diff import DEFAULT_MEMBER_BATCH
 from reconciler.engine.errors import PlanError, PlanErrors
+from reconciler.engine.plan import Operation
+from reconciler.engine.planfile import SavedPlan, stale_objects
 from reconciler.model.desired import Desired
 from reconciler.model.live import Snapshot
 from reconciler.sandbox import Sandbox
 
 SANDBOX_STATE_DIR = Path(".sandbox")
+VERIFY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
+"""Pauses between verification reads while member lists catch up (eventually consistent)."""
 WORLD_FILE = "sandbox.yaml"
 
 
@@ -75,3 +83,49 @@ async def make_plan(
     """Read what the desired state manages and diff it into a plan."""
     live = await read_live(session, scope_of(desired, only), progress)
     return PlanResult(diff(desired, live, only=only, member_batch=member_batch), live)
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What an apply did and what, if anything, still differs afterwards."""
+
+    report: ApplyReport
+    remaining: Plan
+
+    @property
+    def converged(self) -> bool:
+        """True when a fresh plan after the apply has nothing left to do."""
+        return not self.remaining.operations
+
+
+async def stale(session: Session, desired: Desired, saved: SavedPlan) -> list[str]:
+    """Objects a saved plan depends on that changed since it was made."""
+    orgs = {
+        key.partition(":")[2]
+        for key in saved.fingerprints
+        if key.startswith("organization:") and key.partition(":")[2] in desired.organizations
+    }
+    live = await read_live(session, scope_of(desired, frozenset(orgs)))
+    return stale_objects(saved, live)
+
+
+async def apply_operations(
+    session: Session,
+    desired: Desired,
+    operations: tuple[Operation, ...],
+    *,
+    only: frozenset[str] | None = None,
+    progress: CallProgress | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> ApplyResult:
+    """Run the operations, then re-plan until nothing is left or the wait runs out."""
+    report = await execute(session, operations, progress)
+    orgs = {op.org for op in operations if op.org in desired.organizations}
+    scope = frozenset(o for o in orgs if o is not None) if only is None else only
+    remaining = (await make_plan(session, desired, only=scope)).plan
+    for delay in VERIFY_DELAYS:
+        if not remaining.operations or not report.ok:
+            break
+        await sleep(delay)
+        remaining = (await make_plan(session, desired, only=scope)).plan
+    return ApplyResult(report, remaining)

@@ -4,9 +4,9 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 from auth0.management import AsyncAuth0
@@ -33,6 +33,7 @@ class Session:
     counter: CallCounter
     limiter: RateLimiter
     slots: asyncio.Semaphore
+    token: str = field(repr=False)
 
     async def read(
         self, call: Callable[[], Awaitable[T]], *, what: str, org: str | None = None
@@ -58,7 +59,7 @@ async def open_session(
     env = dict(os.environ) if environ is None else environ
     counter = CallCounter()
     limiter = RateLimiter(tenant.rate_limit.share)
-    hooks = {
+    hooks: dict[str, list[Callable[..., Any]]] = {
         "request": [counter.on_request, limiter.on_request],
         "response": [limiter.on_response],
     }
@@ -73,7 +74,8 @@ async def open_session(
         token = env.get(TOKEN_ENV) if target.kind is not TargetKind.SANDBOX else None
         if token is None:
             if sandbox is not None:
-                client_id, secret = sandbox.management_credentials()
+                spec = sandbox.management_client
+                client_id, secret = spec.client_id, spec.client_secret
             else:
                 client_id, secret = client_credentials(tenant.credentials, env)
             token = await fetch_token(http, target.origin, client_id, secret)
@@ -85,6 +87,7 @@ async def open_session(
             counter=counter,
             limiter=limiter,
             slots=asyncio.Semaphore(tenant.rate_limit.max_concurrency),
+            token=token,
         )
 
 

@@ -79,7 +79,7 @@ class PlanBuilder:
         return Plan(tuple(rows), tuple(ops), tuple(sorted(self.unmanaged)), touched)
 
 
-_KINDS = ("role", "organization", "connection", "discovery domain", "member", "invitation")
+_KINDS = ("organization", "role", "connection", "discovery domain", "member", "invitation")
 
 
 def _kind_order(kind: str) -> int:

@@ -122,5 +122,8 @@ def delete_role(builder: PlanBuilder, name: str, live: LiveRole, org: str | None
     builder.row(org, Action.DELETE, "role", name)
 
 
-def _names(pairs: set[tuple[str, str]] | frozenset[tuple[str, str]]) -> list[str]:
-    return [f"{api} {name}" for api, name in sorted(pairs)]
+def _names(pairs: set[tuple[str, str]] | frozenset[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for api, name in sorted(pairs):
+        grouped.setdefault(api, []).append(name)
+    return grouped

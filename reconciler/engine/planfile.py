@@ -112,3 +112,18 @@ def _operation(data: dict[str, Any]) -> Operation:
 def _digest(data: object) -> str:
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def stale_objects(saved: SavedPlan, live: Snapshot) -> list[str]:
+    """The objects whose live state differs from when the plan was made."""
+    changed = []
+    for key, expected in sorted(saved.fingerprints.items()):
+        kind, _, name = key.partition(":")
+        if kind == "organization":
+            now = digest_org(live.organizations.get(name))
+        else:
+            owner, _, role = name.rpartition("/")
+            now = digest_role(live.org_roles.get((owner, role)) if owner else live.roles.get(role))
+        if now != expected:
+            changed.append(f"{kind} {name}")
+    return changed

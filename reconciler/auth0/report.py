@@ -1,0 +1,50 @@
+"""What an apply did: every call with its outcome."""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from reconciler.engine.plan import Operation
+
+
+class Outcome(StrEnum):
+    """How one operation ended."""
+
+    DONE = "done"
+    ALREADY = "already"
+    """The object was already as wanted (a 409 on create resolved by reading, a 404 on delete)."""
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    """Not sent: an operation it depends on failed."""
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """One operation's outcome and, for failures, Auth0's reason."""
+
+    operation: Operation
+    outcome: Outcome
+    detail: str = ""
+
+    def line(self) -> str:
+        """`acme-corp: POST /organizations: failed: 400 ...` for reports."""
+        where = f"{self.operation.org}: " if self.operation.org else ""
+        op = self.operation
+        detail = f": {self.detail}" if self.detail else ""
+        return f"{where}{op.method} {op.path}: {self.outcome.value}{detail}"
+
+
+@dataclass
+class ApplyReport:
+    """The results of all operations, in the order they finished."""
+
+    results: list[CallResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[CallResult]:
+        """Operations that failed or could not be sent."""
+        return [r for r in self.results if r.outcome in (Outcome.FAILED, Outcome.SKIPPED)]
+
+    @property
+    def ok(self) -> bool:
+        """True when every operation succeeded or was already done."""
+        return not self.failed
