@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 from auth0.management import AsyncAuth0
@@ -16,8 +16,10 @@ from reconciler.auth0.credentials import TOKEN_ENV, client_credentials, fetch_to
 from reconciler.auth0.ratelimit import RateLimiter
 from reconciler.auth0.retry import retrying
 from reconciler.auth0.target import Target, TargetKind
+from reconciler.auth0.transport import MeteredTransport
 from reconciler.model import Tenant
 from reconciler.sandbox import Sandbox
+from reconciler.sandbox.transport import AsyncSandboxTransport
 
 T = TypeVar("T")
 TIMEOUT = 30.0
@@ -59,17 +61,14 @@ async def open_session(
     env = dict(os.environ) if environ is None else environ
     counter = CallCounter()
     limiter = RateLimiter(tenant.rate_limit.share)
-    hooks: dict[str, list[Callable[..., Any]]] = {
-        "request": [counter.on_request, limiter.on_request],
-        "response": [limiter.on_response],
-    }
+    inner: httpx.AsyncBaseTransport
     if target.kind is TargetKind.SANDBOX:
         if sandbox is None:
             raise ValueError("the sandbox target needs a Sandbox")
-        http = sandbox.async_client(base_url=target.origin)
-        http.event_hooks = hooks
+        inner = AsyncSandboxTransport(sandbox.app)
     else:
-        http = httpx.AsyncClient(timeout=TIMEOUT, event_hooks=hooks)
+        inner = httpx.AsyncHTTPTransport()
+    http = httpx.AsyncClient(transport=MeteredTransport(inner, counter, limiter), timeout=TIMEOUT)
     async with http:
         token = env.get(TOKEN_ENV) if target.kind is not TargetKind.SANDBOX else None
         if token is None:

@@ -26,52 +26,58 @@ def headers(limit: int, remaining: int, reset: float) -> dict[str, str]:
     }
 
 
-def test_requests_pass_before_anything_is_known():
+def limiter(share: float = 0.5) -> tuple[RateLimiter, FakeTime]:
     time = FakeTime()
-    limiter = RateLimiter(0.5, time.clock, time.sleep)
-    for _ in range(50):
-        asyncio.run(limiter.acquire())
-    assert time.slept == []
+    return RateLimiter(share, time.clock, time.sleep), time
 
 
-def test_half_share_waits_for_reset_when_half_the_bucket_is_spent():
-    time = FakeTime()
-    limiter = RateLimiter(0.5, time.clock, time.sleep)
-    limiter.observe(headers(10, 10, time.now + 2))
+def test_first_request_passes_before_anything_is_known():
+    rl, time = limiter()
+    asyncio.run(rl.acquire())
+    assert (rl.in_flight, time.slept) == (1, [])
 
-    async def spend(n: int) -> None:
-        for _ in range(n):
-            await limiter.acquire()
 
-    asyncio.run(spend(5))
-    assert time.slept == []
-    asyncio.run(spend(1))
+def test_requests_in_flight_stay_within_the_share_of_a_full_bucket():
+    rl, _ = limiter(0.5)
+    rl.observe(headers(10, 10, 1_000))
+
+    async def fill() -> int:
+        sent = 0
+        while rl._fits():
+            await rl.acquire()
+            sent += 1
+        return sent
+
+    assert asyncio.run(fill()) == 5
+
+
+def test_half_share_waits_for_reset_when_the_bucket_is_half_spent():
+    rl, time = limiter(0.5)
+    rl.observe(headers(10, 5, time.now + 2))
+    asyncio.run(rl.acquire())
     assert time.slept == [2.0]
+    assert rl.in_flight == 1
 
 
 def test_full_share_may_use_the_whole_bucket():
-    time = FakeTime()
-    limiter = RateLimiter(1.0, time.clock, time.sleep)
-    limiter.observe(headers(10, 10, time.now + 1))
-
-    async def spend() -> None:
-        for _ in range(10):
-            await limiter.acquire()
-
-    asyncio.run(spend())
+    rl, time = limiter(1.0)
+    rl.observe(headers(10, 1, time.now + 2))
+    asyncio.run(rl.acquire())
     assert time.slept == []
 
 
+def test_release_learns_from_the_response_headers():
+    rl, time = limiter(0.5)
+
+    async def one() -> None:
+        await rl.acquire()
+        await rl.release(headers(10, 4, time.now + 3))
+
+    asyncio.run(one())
+    assert (rl.limit, rl.remaining, rl.in_flight) == (10, 4, 0)
+
+
 def test_after_429_it_waits_until_the_reset_header():
-    time = FakeTime()
-    limiter = RateLimiter(0.5, time.clock, time.sleep)
-    asyncio.run(limiter.wait_for_reset(headers(10, 0, time.now + 3)))
+    rl, time = limiter()
+    asyncio.run(rl.wait_for_reset(headers(10, 0, time.now + 3)))
     assert time.slept == [3.0]
-
-
-def test_headers_from_an_older_window_do_not_raise_remaining():
-    time = FakeTime()
-    limiter = RateLimiter(0.5, time.clock, time.sleep)
-    limiter.observe(headers(10, 3, time.now + 2))
-    limiter.observe(headers(10, 9, time.now + 2))
-    assert limiter.remaining == 3

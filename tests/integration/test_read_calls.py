@@ -1,0 +1,77 @@
+"""The live reader makes exactly the requests of the performance model (DESIGN section 9)."""
+
+from collections import Counter
+from pathlib import Path
+
+from reconciler.model import Member
+from reconciler.workflow import connect, make_plan
+from tests.integration.tenants import formula, generate
+
+
+def paths(sandbox):
+    return Counter(call.path.split("/org_")[0].split("/rol_")[0] for call in sandbox.api_calls())
+
+
+async def test_no_op_plan_of_250_orgs_with_150_members_makes_the_formula_s_calls():
+    tenant = generate(orgs=250, members=150)
+    tenant.sandbox.reset_calls()
+    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+        result = await make_plan(session, tenant.desired)
+    assert result.plan.operations == ()
+    expected = formula(orgs=250, members=150, roles=2, connections=4)
+    assert expected == 1007
+    assert len(tenant.sandbox.api_calls()) == expected
+    assert result.live.read_calls == expected
+    assert paths(tenant.sandbox) == {
+        "/api/v2/organizations": 3 + 250 * 4,
+        "/api/v2/roles": 1 + 2,
+        "/api/v2/connections": 1,
+    }
+
+
+async def test_plan_for_one_org_reads_only_that_org():
+    tenant = generate(orgs=30, members=5)
+    tenant.sandbox.reset_calls()
+    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+        result = await make_plan(session, tenant.desired, only=frozenset({"org-0007"}))
+    assert result.plan.operations == ()
+    org_id = result.live.organizations["org-0007"].id
+    calls = [(c.method, c.path) for c in tenant.sandbox.api_calls()]
+    assert sorted(calls) == sorted(
+        [
+            ("GET", "/api/v2/organizations/name/org-0007"),
+            ("GET", "/api/v2/roles"),
+            ("GET", "/api/v2/roles/" + result.live.roles["admin"].id + "/permissions"),
+            ("GET", "/api/v2/roles/" + result.live.roles["member"].id + "/permissions"),
+            ("GET", "/api/v2/connections"),
+            ("GET", f"/api/v2/organizations/{org_id}/members"),
+            ("GET", f"/api/v2/organizations/{org_id}/enabled_connections"),
+            ("GET", f"/api/v2/organizations/{org_id}/discovery-domains"),
+        ]
+    )
+
+
+async def test_exactly_100_members_read_in_one_page():
+    tenant = generate(orgs=1, members=100)
+    tenant.sandbox.reset_calls()
+    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+        await make_plan(session, tenant.desired)
+    assert len(tenant.sandbox.api_calls()) == formula(orgs=1, members=100, roles=2, connections=4)
+
+
+async def test_emails_not_among_members_are_looked_up_once_each():
+    tenant = generate(orgs=2, members=3)
+    tenant.sandbox.store.create_user("newcomer@gen.example", "Newcomer")
+    for name, org in list(tenant.desired.organizations.items()):
+        members = [*(org.members or []), Member(email="user00000@GEN.example")]
+        members.append(Member(email="newcomer@gen.example"))
+        tenant.desired.organizations[name] = org.model_copy(update={"members": members})
+    tenant.sandbox.reset_calls()
+    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+        result = await make_plan(session, tenant.desired)
+    by_email = [c for c in tenant.sandbox.api_calls() if c.path == "/api/v2/users-by-email"]
+    assert len(by_email) == 1
+    assert len(tenant.sandbox.api_calls()) == formula(2, 3, 2, 4) + 1
+    assert [op.body for op in result.plan.operations] == [
+        {"members": [result.live.users_by_email["newcomer@gen.example"]]}
+    ] * 2
