@@ -19,6 +19,8 @@ from reconciler.auth0.session import Session
 from reconciler.engine.plan import JSON, Operation
 
 MAX_ATTEMPTS = 6
+MAX_RATE_LIMITED = 30
+"""429s wait for the bucket and do not count as attempts, up to this many."""
 BACKOFF = 0.2
 _REF = re.compile(r"\{((?:org|role):[^{}]+)\}")
 Progress = Callable[[CallResult], None]
@@ -69,7 +71,8 @@ async def _send(session: Session, op: Operation, refs: dict[str, str]) -> CallRe
     except _Unresolved as error:
         return CallResult(op, Outcome.SKIPPED, f"no id for {error}")
     last = ""
-    for attempt in range(MAX_ATTEMPTS):
+    attempt = limited = 0
+    while attempt < MAX_ATTEMPTS and limited <= MAX_RATE_LIMITED:
         try:
             response = await session.http.request(
                 op.method,
@@ -84,11 +87,13 @@ async def _send(session: Session, op: Operation, refs: dict[str, str]) -> CallRe
                 if found is not None:
                     return _created(op, refs, found, Outcome.DONE)
             await asyncio.sleep(BACKOFF * 2**attempt)
+            attempt += 1
             continue
         status = response.status_code
         if 200 <= status < 300:
             return _created(op, refs, _json(response), Outcome.DONE)
         if status == 429:
+            limited += 1
             await session.limiter.wait_for_reset(response.headers)
             continue
         if status == 404 and op.method == "DELETE":
@@ -104,9 +109,11 @@ async def _send(session: Session, op: Operation, refs: dict[str, str]) -> CallRe
                 if found is not None:
                     return _created(op, refs, found, Outcome.DONE)
             await asyncio.sleep(BACKOFF * 2**attempt)
+            attempt += 1
             continue
         return CallResult(op, Outcome.FAILED, last)
-    return CallResult(op, Outcome.FAILED, f"gave up after {MAX_ATTEMPTS} attempts; last: {last}")
+    tries = attempt + limited
+    return CallResult(op, Outcome.FAILED, f"gave up after {tries} attempts; last: {last}")
 
 
 def _is_create(op: Operation) -> bool:

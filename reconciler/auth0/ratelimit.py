@@ -2,7 +2,9 @@
 
 It learns the bucket from the `x-ratelimit-limit/remaining/reset` headers and sends a request
 only while the bucket, less the requests still in flight, stays above the reserved part
-`(1 - share) * limit`. Before the first response it sends one request at a time.
+`(1 - share) * limit`. Before the first response it sends one request at a time. When it has
+to wait, it assumes the bucket refills evenly until the reset and waits for just the tokens
+it needs.
 """
 
 import asyncio
@@ -23,9 +25,11 @@ class RateLimiter:
         self._sleep = sleep
         self._changed = asyncio.Condition()
         self.limit: int | None = None
-        self.remaining = 1
+        self.remaining: float = 1
         self.reset = 0.0
         self.in_flight = 0
+        self.refill = 0.0
+        """Tokens per second the bucket is assumed to regain until its reset."""
         self.waited = 0.0
 
     @property
@@ -43,12 +47,21 @@ class RateLimiter:
                 if self.in_flight:
                     await self._changed.wait()
                     continue
-                delay = self.reset - self._clock()
-                if delay > 0:
-                    await self._pause(delay)
-                self.remaining = self.limit or 1
-                self.reset = self._clock()
+                await self._refill()
             self.in_flight += 1
+
+    async def _refill(self) -> None:
+        """Wait until enough of the bucket is back to send one more request."""
+        until_reset = self.reset - self._clock()
+        needed = self.reserve + 1 - self.remaining
+        if until_reset <= 0 or self.refill <= 0:
+            if until_reset > 0:
+                await self._pause(until_reset)
+            self.remaining = self.limit or 1
+            return
+        delay = min(until_reset, needed / self.refill)
+        await self._pause(delay)
+        self.remaining = min(self.limit or 1, self.remaining + delay * self.refill)
 
     async def release(self, headers: Mapping[str, str] | None) -> None:
         """A request finished; learn from its headers (None when it got no response)."""
@@ -69,6 +82,8 @@ class RateLimiter:
         self.limit = max(limit, 1)
         self.remaining = remaining
         self.reset = reset
+        until_reset = reset - self._clock()
+        self.refill = (self.limit - remaining) / until_reset if until_reset > 0 else 0.0
 
     async def wait_for_reset(self, headers: Mapping[str, str]) -> None:
         """After a 429: wait until the bucket's reset (at least a moment, at most a minute)."""

@@ -12,6 +12,8 @@ from reconciler.auth0.ratelimit import RateLimiter
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 6
+MAX_RATE_LIMITED = 30
+"""429s wait for the bucket and do not count as attempts, up to this many."""
 BACKOFF = 0.1
 
 
@@ -24,19 +26,20 @@ async def retrying(
 ) -> T:
     """Run a read, retrying what may pass on a second try; raise ApiCallError otherwise."""
     last = ""
-    for attempt in range(MAX_ATTEMPTS):
+    attempt = limited = 0
+    while attempt < MAX_ATTEMPTS and limited <= MAX_RATE_LIMITED:
         try:
             return await call()
         except ApiError as error:
             last = describe(error)
             if error.status_code == 429:
+                limited += 1
                 await limiter.wait_for_reset(httpx.Headers(error.headers or {}))
                 continue
-            if error.status_code is not None and error.status_code >= 500:
-                await asyncio.sleep(BACKOFF * 2**attempt)
-                continue
-            raise ApiCallError(what, last, org) from None
+            if error.status_code is None or error.status_code < 500:
+                raise ApiCallError(what, last, org) from None
         except httpx.TransportError as error:
             last = describe(error)
-            await asyncio.sleep(BACKOFF * 2**attempt)
-    raise ApiCallError(what, f"gave up after {MAX_ATTEMPTS} attempts; last: {last}", org)
+        await asyncio.sleep(BACKOFF * 2**attempt)
+        attempt += 1
+    raise ApiCallError(what, f"gave up after {attempt + limited} attempts; last: {last}", org)

@@ -96,7 +96,9 @@ class Organization(Strict):
     display_name: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = None
     previous_names: list[OrgName] | None = None
     branding: Branding | None = None
-    metadata: dict[MetadataKey, MetadataValue | None] | None = None
+    metadata: dict[MetadataKey, MetadataValue | None] | None = Field(
+        default=None, max_length=MAX_METADATA_KEYS
+    )
     metadata_mode: Literal["merge", "exact"] = "merge"
     connections: list[Connection] | None = Field(default=None, max_length=MAX_CONNECTIONS)
     routing: Routing | None = None
@@ -106,13 +108,6 @@ class Organization(Strict):
     token_quota: dict[str, object] | None = None
     third_party_client_access: Literal["block", "allow"] | None = None
     is_app_entitlement_active: bool | None = None
-
-    @field_validator("metadata")
-    @classmethod
-    def _metadata_keys(cls, value: dict[str, str | None] | None) -> dict[str, str | None] | None:
-        if value is not None and len(value) > MAX_METADATA_KEYS:
-            raise ValueError(f"metadata has at most {MAX_METADATA_KEYS} keys, found {len(value)}")
-        return value
 
     @field_validator("connections")
     @classmethod

@@ -1,0 +1,31 @@
+"""Configuration errors as values: each one a place in a file and a message for a person."""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reconciler.model.desired import Location
+
+
+@dataclass(frozen=True)
+class ConfigError:
+    """One problem in a tenant's files, printed as `path:line:col: message`."""
+
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class ConfigErrors(Exception):
+    """Every problem found in a tenant's files, reported together."""
+
+    def __init__(self, errors: Iterable[ConfigError]) -> None:
+        self.errors: list[ConfigError] = list(errors)
+        super().__init__("\n".join(str(error) for error in self.errors))
+
+
+def quoted(text: str) -> str:
+    """`text` in double quotes, escaped as in JSON, for use inside a message."""
+    return json.dumps(text, ensure_ascii=False)

@@ -1,0 +1,96 @@
+"""Loading a tenant directory into a `Desired`, reporting every problem of every file at once."""
+
+import os
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from reconciler.config.checks import check_tenant
+from reconciler.config.errors import ConfigError, ConfigErrors
+from reconciler.config.validation import Validated, validate
+from reconciler.config.yaml_source import YamlDocument, display_path, read_yaml
+from reconciler.model.desired import Desired, KeyPath, Location
+from reconciler.model.organization import Organization
+from reconciler.model.roles import RolesFile
+from reconciler.model.tenant import Tenant
+
+M = TypeVar("M", bound=BaseModel)
+
+TENANT_FILE = "tenant.yaml"
+ROLES_FILE = "roles.yaml"
+ORGANIZATIONS_DIR = "organizations"
+ORGANIZATION_SUFFIXES = (".yaml", ".yml")
+
+
+def organization_files(directory: Path) -> list[Path]:
+    """The organization files of a tenant directory, sorted by name; hidden files are skipped."""
+    folder = directory / ORGANIZATIONS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.suffix in ORGANIZATION_SUFFIXES and not path.name.startswith(".")
+    )
+
+
+def load_tenant(directory: Path | str) -> Desired:
+    """Load `tenant.yaml`, the optional `roles.yaml` and `organizations/*.yaml` of a tenant.
+
+    Raise `ConfigErrors` with every problem in every file, ordered by file and position.
+    """
+    directory = Path(directory)
+    errors: list[ConfigError] = []
+    tenant_path = directory / TENANT_FILE
+    roles_path = directory / ROLES_FILE
+    org_paths = organization_files(directory)
+
+    if tenant_path.exists():
+        tenant = _load(Tenant, tenant_path, errors)
+    else:
+        tenant = None
+        missing = Location(display_path(tenant_path), 1, 1)
+        errors.append(ConfigError(missing, "file not found: every tenant needs one"))
+    roles = (
+        _load(RolesFile, roles_path, errors)
+        if roles_path.exists()
+        else Validated(YamlDocument(display_path(roles_path), {}, {}), RolesFile())
+    )
+    orgs = [org for org in (_load(Organization, path, errors) for path in org_paths) if org]
+    errors += check_tenant(orgs, tenant.model if tenant else None, roles.model if roles else None)
+
+    if errors or tenant is None or roles is None:
+        order = [display_path(path) for path in (tenant_path, roles_path, *org_paths)]
+        rank = {path: index for index, path in enumerate(order)}
+        errors.sort(
+            key=lambda e: (rank.get(e.location.path, -1), e.location.line, e.location.column)
+        )
+        raise ConfigErrors(errors)
+
+    sources: dict[KeyPath, Location] = {}
+    _add_sources(sources, ("tenant",), tenant.document)
+    _add_sources(sources, (), roles.document)
+    for org in orgs:
+        _add_sources(sources, ("organizations", org.model.name), org.document)
+    return Desired(
+        tenant_name=Path(os.path.abspath(directory)).name,
+        tenant=tenant.model,
+        roles=dict(roles.model.roles),
+        organizations={org.model.name: org.model for org in orgs},
+        sources=sources,
+    )
+
+
+def _load(model: type[M], path: Path, errors: list[ConfigError]) -> Validated[M] | None:
+    try:
+        return validate(model, read_yaml(path))
+    except ConfigErrors as problems:
+        errors += problems.errors
+        return None
+
+
+def _add_sources(sources: dict[KeyPath, Location], prefix: KeyPath, document: YamlDocument) -> None:
+    for path, marks in document.marks.items():
+        if prefix + path:
+            sources[prefix + path] = marks.source

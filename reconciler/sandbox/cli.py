@@ -1,0 +1,101 @@
+"""``reconciler sandbox ...`` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .sandbox import Sandbox
+from .server import DEFAULT_PORT, serve
+from .settings import SandboxSettings
+
+WORLD_FILE = "sandbox.yaml"
+
+
+def resolve_world_file(tenant: str | None, root: Path | None = None) -> Path:
+    """``tenants/<tenant>/sandbox.yaml`` under ``root`` (default: the current directory);
+    without a tenant, the only tenant there."""
+    tenants = (root or Path.cwd()) / "tenants"
+    if tenant is None:
+        found = sorted(p.parent.name for p in tenants.glob(f"*/{WORLD_FILE}"))
+        if len(found) != 1:
+            listed = ", ".join(found) or "none"
+            raise click.UsageError(f"choose a tenant with --tenant (found: {listed})")
+        tenant = found[0]
+    path = tenants / tenant / WORLD_FILE
+    if not path.is_file():
+        raise click.UsageError(f"{path} does not exist")
+    return path
+
+
+@click.group("sandbox")
+def sandbox_cli() -> None:
+    """The embedded Auth0 Management API sandbox."""
+
+
+@sandbox_cli.command("serve")
+@click.option("--tenant", help="Tenant under tenants/ (default: the only one).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
+@click.option("--unsafe-listen", is_flag=True, help="Allow a host other than loopback.")
+@click.option("--tls", is_flag=True, help="Serve HTTPS with a generated CA.")
+@click.option(
+    "--tls-dir",
+    default=".sandbox/tls",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Where the CA and server certificate go.",
+)
+@click.option("--state", type=click.Path(path_type=Path), help="Persist state in this file.")
+@click.option("--rate-limit", type=float, help="Requests per second (token bucket).")
+@click.option("--rate-limit-burst", default=10, show_default=True, type=int)
+@click.option("--latency-ms", default=0.0, show_default=True, type=float)
+@click.option("--fail-rate", default=0.0, show_default=True, type=float, help="P(5xx).")
+@click.option("--drop-rate", default=0.0, show_default=True, type=float, help="P(drop).")
+@click.option(
+    "--lost-response-rate", default=0.0, show_default=True, type=float, help="P(write, no reply)."
+)
+@click.option("--member-lag", default=0.0, show_default=True, type=float, help="Seconds.")
+@click.option("--member-batch-max", default=10, show_default=True, type=int)
+@click.option("--seed", default=0, show_default=True, type=int, help="Seeds ids and faults.")
+def serve_command(
+    tenant: str | None,
+    host: str,
+    port: int,
+    unsafe_listen: bool,
+    tls: bool,
+    tls_dir: Path,
+    state: Path | None,
+    rate_limit: float | None,
+    rate_limit_burst: int,
+    latency_ms: float,
+    fail_rate: float,
+    drop_rate: float,
+    lost_response_rate: float,
+    member_lag: float,
+    member_batch_max: int,
+    seed: int,
+) -> None:
+    """Serve the sandbox for other clients over HTTP(S) on loopback."""
+    try:
+        settings = SandboxSettings(
+            rate_limit_rps=rate_limit,
+            rate_limit_burst=rate_limit_burst,
+            latency_ms=latency_ms,
+            fail_rate=fail_rate,
+            drop_rate=drop_rate,
+            lost_response_rate=lost_response_rate,
+            member_lag_s=member_lag,
+            member_batch_max=member_batch_max,
+            seed=seed,
+        )
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    sandbox = Sandbox.from_world_file(
+        resolve_world_file(tenant), state_file=state, settings=settings, seed=seed
+    )
+    try:
+        serve(sandbox, host, port, tls_dir if tls else None, unsafe_listen)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None

@@ -1,0 +1,40 @@
+"""A token bucket with Auth0's ``x-ratelimit-*`` headers."""
+
+from __future__ import annotations
+
+import math
+
+
+class TokenBucket:
+    """Holds up to ``burst`` tokens, refilled at ``rps`` per second; each request takes one.
+    Limits are passed on every call so that settings can change at any time."""
+
+    def __init__(self) -> None:
+        self._tokens: float | None = None
+        self._stamp = 0.0
+
+    def take(self, now: float, rps: float | None, burst: int) -> tuple[bool, dict[str, str]]:
+        """Try to take a token: (allowed, headers). ``x-ratelimit-reset`` is the Unix second
+        at which the bucket is full again. Without ``rps`` every request is allowed."""
+        if rps is None:
+            self._tokens = None
+            return True, _headers(burst, burst, now)
+        if self._tokens is None:
+            self._tokens = float(burst)
+        else:
+            elapsed = max(0.0, now - self._stamp)
+            self._tokens = min(float(burst), self._tokens + elapsed * rps)
+        self._stamp = now
+        allowed = self._tokens >= 1
+        if allowed:
+            self._tokens -= 1
+        reset = now + (burst - self._tokens) / rps
+        return allowed, _headers(burst, int(self._tokens), reset)
+
+
+def _headers(limit: int, remaining: int, reset: float) -> dict[str, str]:
+    return {
+        "x-ratelimit-limit": str(limit),
+        "x-ratelimit-remaining": str(remaining),
+        "x-ratelimit-reset": str(math.ceil(reset)),
+    }

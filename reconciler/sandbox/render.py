@@ -1,0 +1,75 @@
+"""JSON representations shared by several routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .records import JsonObject, Organization, OrgConnection, Role
+from .store import Store
+
+ORG_GRANT_FIELDS = (
+    "id",
+    "client_id",
+    "audience",
+    "scope",
+    "organization_usage",
+    "allow_any_organization",
+)
+
+
+def render_org(org: Organization) -> JsonObject:
+    """An organization as lists and look-ups return it (unset fields left out)."""
+    body: JsonObject = {"id": org.id, "name": org.name}
+    if org.display_name is not None:
+        body["display_name"] = org.display_name
+    if org.branding is not None:
+        body["branding"] = org.branding
+    if org.metadata is not None:
+        body["metadata"] = org.metadata
+    if org.token_quota is not None:
+        body["token_quota"] = org.token_quota
+    return body
+
+
+def render_link(store: Store, link: OrgConnection, full: bool = False) -> JsonObject:
+    """An enabled connection; ``full`` adds the fields of the newer ``connections`` view."""
+    connection = store.state.connections.get(link.connection_id, {})
+    body: JsonObject = {
+        "connection_id": link.connection_id,
+        "assign_membership_on_login": link.assign_membership_on_login,
+        "show_as_button": link.show_as_button,
+        "is_signup_enabled": link.is_signup_enabled,
+        "connection": {"name": connection.get("name"), "strategy": connection.get("strategy")},
+    }
+    if full:
+        body["is_enabled"] = link.is_enabled
+        if link.organization_access_level is not None:
+            body["organization_access_level"] = link.organization_access_level
+        if link.organization_connection_name is not None:
+            body["organization_connection_name"] = link.organization_connection_name
+    return body
+
+
+def render_role(role: Role) -> JsonObject:
+    """A role, with its type and (for organization roles) owner."""
+    body: JsonObject = {"id": role.id, "name": role.name}
+    if role.description is not None:
+        body["description"] = role.description
+    body["type"] = role.type
+    if role.owner_id is not None:
+        body["owner_id"] = role.owner_id
+    return body
+
+
+def render_org_grant(grant: JsonObject) -> JsonObject:
+    """A client grant as the organization endpoints show it."""
+    return {key: grant[key] for key in ORG_GRANT_FIELDS if key in grant}
+
+
+def summary_user(user: JsonObject) -> dict[str, Any]:
+    """``{user_id, email, picture, name}`` as member and role-user lists show users."""
+    body: dict[str, Any] = {"user_id": user["user_id"]}
+    for key in ("email", "picture", "name"):
+        if key in user:
+            body[key] = user[key]
+    return body

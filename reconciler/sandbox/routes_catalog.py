@@ -1,0 +1,467 @@
+"""Connections, clients, client grants, resource servers and logs."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .errors import bad_request, invalid_body
+from .pagination import any_page, offset_page, read_offset, read_paging
+from .records import JsonObject
+from .router import Context, Reply, RouteTable
+from .validation import Body, select_fields
+
+routes = RouteTable()
+
+CONNECTION_NAME = re.compile(r"^[a-zA-Z0-9](-[a-zA-Z0-9]|[a-zA-Z0-9])*$")
+NAME_WITHOUT_BRACKETS = re.compile(r"^[^<>]+$")
+STRATEGIES = frozenset(
+    [
+        "ad",
+        "adfs",
+        "amazon",
+        "apple",
+        "dropbox",
+        "bitbucket",
+        "auth0-oidc",
+        "auth0",
+        "baidu",
+        "bitly",
+        "box",
+        "custom",
+        "daccount",
+        "dwolla",
+        "email",
+        "evernote-sandbox",
+        "evernote",
+        "exact",
+        "facebook",
+        "fitbit",
+        "github",
+        "google-apps",
+        "google-oauth2",
+        "instagram",
+        "ip",
+        "line",
+        "linkedin",
+        "oauth1",
+        "oauth2",
+        "office365",
+        "oidc",
+        "okta",
+        "paypal",
+        "paypal-sandbox",
+        "pingfederate",
+        "planningcenter",
+        "salesforce-community",
+        "salesforce-sandbox",
+        "salesforce",
+        "samlp",
+        "sharepoint",
+        "shopify",
+        "shop",
+        "sms",
+        "soundcloud",
+        "thirtysevensignals",
+        "twitter",
+        "untappd",
+        "vkontakte",
+        "waad",
+        "weibo",
+        "windowslive",
+        "wordpress",
+        "yahoo",
+        "yandex",
+    ]
+)
+CONNECTION_FIELDS = (
+    "display_name",
+    "options",
+    "enabled_clients",
+    "is_domain_connection",
+    "metadata",
+    "realms",
+    "show_as_button",
+    "authentication",
+    "connected_accounts",
+)
+LISTED_CONNECTION_FIELDS = frozenset(
+    {"id", "name", "strategy", *CONNECTION_FIELDS} - {"enabled_clients"}
+)
+APP_TYPES = frozenset(
+    [
+        "native",
+        "spa",
+        "regular_web",
+        "non_interactive",
+        "resource_server",
+        "express_configuration",
+        "rms",
+        "box",
+        "cloudbees",
+        "concur",
+        "dropbox",
+        "mscrm",
+        "echosign",
+        "egnyte",
+        "newrelic",
+        "office365",
+        "salesforce",
+        "sentry",
+        "sharepoint",
+        "slack",
+        "springcm",
+        "zendesk",
+        "zoom",
+        "sso_integration",
+        "oag",
+    ]
+)
+ORGANIZATION_USAGES = ("deny", "allow", "require")
+GRANT_FIELDS = (
+    "allow_all_scopes",
+    "allow_any_organization",
+    "authorization_details_types",
+    "default_for",
+    "organization_usage",
+    "scope",
+    "subject_type",
+)
+RESOURCE_SERVER_FIELDS = (
+    "allow_offline_access",
+    "allow_online_access",
+    "authorization_details",
+    "authorization_policy",
+    "consent_policy",
+    "enforce_policies",
+    "name",
+    "proof_of_possession",
+    "scopes",
+    "signing_alg",
+    "signing_secret",
+    "skip_consent_for_verifiable_first_party_clients",
+    "subject_type_authorization",
+    "token_dialect",
+    "token_encryption",
+    "token_lifetime",
+)
+LOG_SORTS = ("date:1", "date:-1")
+
+
+def _ranked(records: list[JsonObject]) -> list[tuple[int, JsonObject]]:
+    return list(enumerate(records, start=1))
+
+
+# -- connections ------------------------------------------------------------------------
+
+
+def _connection_changes(body: Body) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for key in CONNECTION_FIELDS:
+        if not body.has(key):
+            continue
+        if key == "display_name":
+            changes[key] = body.string(key, max_len=128)
+        elif key in ("is_domain_connection", "show_as_button"):
+            changes[key] = body.boolean(key)
+        elif key in ("enabled_clients", "realms"):
+            changes[key] = body.strings(key, nullable=key == "enabled_clients")
+        else:
+            changes[key] = body.object(key)
+    return changes
+
+
+@routes.get("/connections", "read:connections", "List connections")
+def list_connections(ctx: Context) -> Reply:
+    paging = read_paging(ctx.query)
+    names, include = ctx.query.fields()
+    strategies = {s for raw in ctx.query.strings("strategy") for s in raw.split(",") if s}
+    name = ctx.query.string("name")
+    connections = [
+        c
+        for c in ctx.store.state.connections.values()
+        if (not strategies or c["strategy"] in strategies) and (name is None or c["name"] == name)
+    ]
+
+    def render(item: tuple[int, JsonObject]) -> JsonObject:
+        listed = {k: v for k, v in item[1].items() if k in LISTED_CONNECTION_FIELDS}
+        return select_fields(listed, names, include)
+
+    return Reply(200, any_page(_ranked(connections), paging, "connections", render, lambda r: r[0]))
+
+
+@routes.post("/connections", "create:connections", "Create a connection")
+def create_connection(ctx: Context) -> Reply:
+    body = Body(ctx.body(), ("name", "strategy", *CONNECTION_FIELDS), ("name", "strategy"))
+    name = body.string("name", max_len=128, pattern=CONNECTION_NAME) or ""
+    strategy = body.enum("strategy", STRATEGIES) or ""
+    connection = ctx.store.create_connection(name, strategy, **_connection_changes(body))
+    return Reply(201, connection)
+
+
+@routes.get("/connections/{id}", "read:connections", "Get a connection")
+def get_connection(ctx: Context) -> Reply:
+    names, include = ctx.query.fields()
+    return Reply(200, select_fields(ctx.store.connection(ctx.params["id"]), names, include))
+
+
+@routes.patch("/connections/{id}", "update:connections", "Update a connection")
+def update_connection(ctx: Context) -> Reply:
+    body = Body(ctx.body(), CONNECTION_FIELDS)
+    if not body.data:
+        raise invalid_body("Too few properties defined (0), minimum 1")
+    return Reply(200, ctx.store.update_connection(ctx.params["id"], _connection_changes(body)))
+
+
+@routes.delete("/connections/{id}", "delete:connections", "Delete a connection")
+def delete_connection(ctx: Context) -> Reply:
+    ctx.store.delete_connection(ctx.params["id"])
+    return Reply(204)
+
+
+# -- clients ----------------------------------------------------------------------------
+
+
+def _client_fields(body: Body) -> dict[str, Any]:
+    fields = dict(body.data)
+    if body.has("name"):
+        body.string("name", pattern=NAME_WITHOUT_BRACKETS)
+    if body.has("app_type"):
+        body.enum("app_type", APP_TYPES)
+    if body.has("description"):
+        body.string("description", max_len=140)
+    return fields
+
+
+@routes.get(
+    "/clients",
+    "read:clients read:client_keys read:client_credentials read:client_summary",
+    "List clients",
+)
+def list_clients(ctx: Context) -> Reply:
+    paging = read_paging(ctx.query)
+    names, include = ctx.query.fields()
+    app_types = {t for raw in ctx.query.strings("app_type") for t in raw.split(",") if t}
+    first_party = ctx.query.boolean("is_first_party")
+    clients = [
+        c
+        for c in ctx.store.state.clients.values()
+        if (not app_types or c.get("app_type") in app_types)
+        and (first_party is None or c.get("is_first_party") == first_party)
+    ]
+    return Reply(
+        200,
+        any_page(
+            _ranked(clients),
+            paging,
+            "clients",
+            lambda r: select_fields(r[1], names, include),
+            lambda r: r[0],
+        ),
+    )
+
+
+@routes.post("/clients", "create:clients", "Create a client")
+def create_client(ctx: Context) -> Reply:
+    body = Body(ctx.body(), None, ("name",))
+    fields = _client_fields(body)
+    name = fields.pop("name")
+    app_type = fields.pop("app_type", None) or "regular_web"
+    return Reply(201, ctx.store.create_client(name, app_type, **fields))
+
+
+@routes.get(
+    "/clients/{id}",
+    "read:clients read:client_keys read:client_credentials read:client_summary",
+    "Get a client",
+)
+def get_client(ctx: Context) -> Reply:
+    names, include = ctx.query.fields()
+    return Reply(200, select_fields(ctx.store.client(ctx.params["id"]), names, include))
+
+
+@routes.patch(
+    "/clients/{id}",
+    "update:clients update:client_keys update:client_credentials",
+    "Update a client",
+)
+def update_client(ctx: Context) -> Reply:
+    fields = _client_fields(Body(ctx.body(), None))
+    if "client_id" in fields:
+        raise invalid_body("Additional properties not allowed: client_id")
+    return Reply(200, ctx.store.update_client(ctx.params["id"], fields))
+
+
+@routes.delete("/clients/{id}", "delete:clients", "Delete a client")
+def delete_client(ctx: Context) -> Reply:
+    ctx.store.delete_client(ctx.params["id"])
+    return Reply(204)
+
+
+# -- client grants ----------------------------------------------------------------------
+
+
+def _grant_changes(body: Body, nullable: bool) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for key in GRANT_FIELDS:
+        if not body.has(key):
+            continue
+        if key in ("allow_all_scopes", "allow_any_organization"):
+            changes[key] = body.boolean(key, nullable=nullable)
+        elif key == "organization_usage":
+            changes[key] = body.enum(key, ORGANIZATION_USAGES, nullable=nullable)
+        elif key in ("scope", "authorization_details_types"):
+            changes[key] = body.strings(key, min_len=1, nullable=nullable)
+        else:
+            changes[key] = body.string(key)
+    return changes
+
+
+@routes.get("/client-grants", "read:client_grants", "List client grants")
+def list_client_grants(ctx: Context) -> Reply:
+    paging = read_paging(ctx.query)
+    audience = ctx.query.string("audience")
+    client_id = ctx.query.string("client_id")
+    any_org = ctx.query.boolean("allow_any_organization")
+    grants = [
+        g
+        for g in ctx.store.state.client_grants.values()
+        if (audience is None or g["audience"] == audience)
+        and (client_id is None or g["client_id"] == client_id)
+        and (any_org is None or bool(g.get("allow_any_organization")) == any_org)
+    ]
+    return Reply(
+        200, any_page(_ranked(grants), paging, "client_grants", lambda r: r[1], lambda r: r[0])
+    )
+
+
+@routes.post("/client-grants", "create:client_grants", "Create a client grant")
+def create_client_grant(ctx: Context) -> Reply:
+    body = Body(ctx.body(), ("client_id", "audience", *GRANT_FIELDS), ("audience",))
+    client_id = body.string("client_id")
+    if client_id is None:
+        raise bad_request("client_id is required.")
+    audience = body.string("audience", min_len=1) or ""
+    changes = _grant_changes(body, nullable=False)
+    scope = changes.pop("scope", None) or []
+    return Reply(201, ctx.store.create_client_grant(client_id, audience, scope, **changes))
+
+
+@routes.get("/client-grants/{id}", "read:client_grants", "Get a client grant")
+def get_client_grant(ctx: Context) -> Reply:
+    return Reply(200, ctx.store.client_grant(ctx.params["id"]))
+
+
+@routes.patch("/client-grants/{id}", "update:client_grants", "Update a client grant")
+def update_client_grant(ctx: Context) -> Reply:
+    allowed = (
+        "allow_all_scopes",
+        "allow_any_organization",
+        "authorization_details_types",
+        "organization_usage",
+        "scope",
+    )
+    body = Body(ctx.body(), allowed)
+    if not body.data:
+        raise invalid_body("Too few properties defined (0), minimum 1")
+    return Reply(
+        200, ctx.store.update_client_grant(ctx.params["id"], _grant_changes(body, nullable=True))
+    )
+
+
+@routes.delete("/client-grants/{id}", "delete:client_grants", "Delete a client grant")
+def delete_client_grant(ctx: Context) -> Reply:
+    ctx.store.delete_client_grant(ctx.params["id"])
+    return Reply(204)
+
+
+# -- resource servers -------------------------------------------------------------------
+
+
+def _resource_server_fields(body: Body) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key in RESOURCE_SERVER_FIELDS:
+        if not body.has(key):
+            continue
+        if key == "name":
+            fields[key] = body.string(key, max_len=200, pattern=NAME_WITHOUT_BRACKETS)
+        elif key == "scopes":
+            scopes = body.objects(key, ("value", "description"), ("value",)) or []
+            fields[key] = [
+                {"value": s.string("value", min_len=1, max_len=280)}
+                | ({"description": s.string("description")} if s.has("description") else {})
+                for s in scopes
+            ]
+        elif key == "token_lifetime":
+            fields[key] = body.integer(key, minimum=0, maximum=2592000)
+        else:
+            fields[key] = body.data[key]
+    return fields
+
+
+@routes.get("/resource-servers", "read:resource_servers", "List resource servers")
+def list_resource_servers(ctx: Context) -> Reply:
+    paging = read_offset(ctx.query)
+    identifiers = set(ctx.query.strings("identifiers"))
+    servers = [
+        s
+        for s in ctx.store.state.resource_servers.values()
+        if not identifiers or s["identifier"] in identifiers
+    ]
+    return Reply(200, offset_page(servers, paging, "resource_servers", lambda s: s))
+
+
+@routes.post("/resource-servers", "create:resource_servers", "Create a resource server")
+def create_resource_server(ctx: Context) -> Reply:
+    body = Body(ctx.body(), ("identifier", *RESOURCE_SERVER_FIELDS), ("identifier",))
+    identifier = body.string("identifier", min_len=1, max_len=600) or ""
+    fields = _resource_server_fields(body)
+    name = fields.pop("name", None) or identifier
+    scopes = fields.pop("scopes", [])
+    return Reply(201, ctx.store.create_resource_server(name, identifier, scopes, **fields))
+
+
+@routes.get("/resource-servers/{id}", "read:resource_servers", "Get a resource server")
+def get_resource_server(ctx: Context) -> Reply:
+    return Reply(200, ctx.store.resource_server(ctx.params["id"]))
+
+
+@routes.patch("/resource-servers/{id}", "update:resource_servers", "Update a resource server")
+def update_resource_server(ctx: Context) -> Reply:
+    fields = _resource_server_fields(Body(ctx.body(), RESOURCE_SERVER_FIELDS))
+    return Reply(201, ctx.store.update_resource_server(ctx.params["id"], fields))
+
+
+@routes.delete("/resource-servers/{id}", "delete:resource_servers", "Delete a resource server")
+def delete_resource_server(ctx: Context) -> Reply:
+    ctx.store.delete_resource_server(ctx.params["id"])
+    return Reply(204)
+
+
+# -- logs -------------------------------------------------------------------------------
+
+
+@routes.get("/logs", "read:logs read:logs_users", "Search log events")
+def list_logs(ctx: Context) -> Reply:
+    names, include = ctx.query.fields()
+    logs = ctx.store.state.logs
+    after = ctx.query.string("from")
+    if after is not None:
+        take = ctx.query.integer("take", 1, 100) or 50
+        newer = [e for e in logs if e["log_id"] > after][:take]
+        return Reply(200, [select_fields(e, names, include) for e in newer])
+    paging = read_offset(ctx.query)
+    ordered = list(logs)
+    if ctx.query.enum("sort", LOG_SORTS) != "date:1":
+        ordered.reverse()
+    return Reply(
+        200,
+        offset_page(
+            ordered, paging, "logs", lambda e: select_fields(e, names, include), with_length=True
+        ),
+    )
+
+
+@routes.get("/logs/{id}", "read:logs read:logs_users", "Get a log event")
+def get_log(ctx: Context) -> Reply:
+    return Reply(200, ctx.store.log_event(ctx.params["id"]))

@@ -1,0 +1,175 @@
+"""A sandbox: store, settings, clock, tokens, call log and the ASGI app, wired together."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .app import SandboxApp
+from .auth import TokenIssuer
+from .calllog import CallRecord
+from .faults import FaultInjector
+from .ratelimit import TokenBucket
+from .router import Route, Router
+from .routes_actions import routes as action_routes
+from .routes_catalog import routes as catalog_routes
+from .routes_org_links import routes as org_link_routes
+from .routes_organizations import routes as organization_routes
+from .routes_roles import routes as role_routes
+from .routes_users import routes as user_routes
+from .settings import SandboxSettings
+from .store import DEFAULT_TENANT_DOMAIN, Store
+from .store_base import Clock, system_clock
+from .transport import AsyncSandboxTransport, SyncSandboxTransport
+from .world import ManagementClientSpec, World, load_world
+
+ROUTER = Router(
+    [organization_routes, org_link_routes, role_routes, user_routes, catalog_routes, action_routes]
+)
+
+
+class Sandbox:
+    """An emulated Auth0 tenant. Use :attr:`app` (ASGI), :meth:`async_client` /
+    :meth:`sync_client` in-process, or serve it (:func:`serving`)."""
+
+    def __init__(
+        self,
+        world: World | None = None,
+        *,
+        settings: SandboxSettings | None = None,
+        seed: int = 0,
+        clock: Clock | None = None,
+        state_file: str | Path | None = None,
+        store: Store | None = None,
+        tenant_domain: str = DEFAULT_TENANT_DOMAIN,
+    ) -> None:
+        self.world = world or World()
+        self.seed = seed
+        self.clock: Clock = clock or system_clock
+        self.tenant_domain = tenant_domain
+        self.state_file = Path(state_file) if state_file is not None else None
+        self.store = store or self._seeded_store()
+        self.settings = settings or SandboxSettings()
+        self.calls: list[CallRecord] = []
+        self.router = ROUTER
+        self.tokens = TokenIssuer(self._now)
+        self.limiter = TokenBucket()
+        self.faults = FaultInjector()
+        self.lock = threading.Lock()
+        self.app = SandboxApp(self)
+
+    @classmethod
+    def from_world_file(
+        cls,
+        path: str | Path,
+        state_file: str | Path | None = None,
+        settings: SandboxSettings | None = None,
+        seed: int = 0,
+        clock: Clock | None = None,
+    ) -> Sandbox:
+        """A sandbox for ``tenants/<tenant>/sandbox.yaml``: state from ``state_file`` if it
+        exists, else seeded from the world."""
+        world = load_world(path)
+        tenant = Path(path).resolve().parent.name
+        store = None
+        if state_file is not None and Path(state_file).exists():
+            store = Store.load(state_file, clock=clock)
+        return cls(
+            world,
+            settings=settings,
+            seed=seed,
+            clock=clock,
+            state_file=state_file,
+            store=store,
+            tenant_domain=f"{tenant}.sandbox.auth0.local",
+        )
+
+    def _now(self) -> float:
+        return self.clock()
+
+    def _seeded_store(self) -> Store:
+        return Store.from_world(
+            self.world, seed=self.seed, clock=self.clock, tenant_domain=self.tenant_domain
+        )
+
+    @property
+    def management_client(self) -> ManagementClientSpec:
+        """The credentials ``/oauth/token`` accepts."""
+        return self.world.management_client
+
+    @property
+    def all_scopes(self) -> frozenset[str]:
+        """Every scope the emulated endpoints know (what ``scopes: all`` grants)."""
+        return self.router.scopes
+
+    @property
+    def base_url(self) -> str:
+        """The base URL in-process clients use by default."""
+        return f"https://{self.tenant_domain}"
+
+    def issue_token(self, scopes: list[str] | None = None) -> str:
+        """A bearer token for the management client, with ``scopes`` (default: all it has)."""
+        granted = self.management_client.scopes
+        if scopes is None:
+            scopes = sorted(self.all_scopes) if granted == "all" else list(granted)
+        return self.tokens.issue(self.management_client.client_id, scopes)
+
+    def api_calls(self) -> list[CallRecord]:
+        """The logged Management API calls (``/api/v2/...``), oldest first."""
+        return [call for call in self.calls if call.is_api]
+
+    def reset_calls(self) -> None:
+        """Forget the call log."""
+        self.calls.clear()
+
+    def reset_state(self) -> None:
+        """Go back to the seeded world (and save it when there is a state file)."""
+        with self.lock:
+            self.store = self._seeded_store()
+            self.save()
+
+    def update_settings(self, **changes: Any) -> SandboxSettings:
+        """Change some settings (validated); returns the new settings."""
+        merged = {**self.settings.model_dump(), **changes}
+        self.settings = SandboxSettings.model_validate(merged)
+        return self.settings
+
+    def save(self) -> None:
+        """Write the state file atomically; nothing without one."""
+        if self.state_file is not None:
+            self.store.save(self.state_file)
+
+    def record_write(
+        self, route: Route, method: str, path: str, status: int, client_id: str
+    ) -> None:
+        """After a write: log it for ``/logs`` and save the state (only if it succeeded)."""
+        if status >= 300:
+            return
+        self.store.add_log(
+            {
+                "type": "sapi",
+                "description": route.summary,
+                "client_id": client_id,
+                "client_name": self.store.state.clients.get(client_id, {}).get("name", ""),
+                "ip": "127.0.0.1",
+                "hostname": self.tenant_domain,
+                "details": {"request": {"method": method.lower(), "path": path}},
+            }
+        )
+        self.save()
+
+    def async_client(self, base_url: str | None = None, **kwargs: Any) -> httpx.AsyncClient:
+        """An ``httpx.AsyncClient`` that reaches this sandbox in-process."""
+        return httpx.AsyncClient(
+            transport=AsyncSandboxTransport(self.app), base_url=base_url or self.base_url, **kwargs
+        )
+
+    def sync_client(self, base_url: str | None = None, **kwargs: Any) -> httpx.Client:
+        """An ``httpx.Client`` that reaches this sandbox in-process (the app runs on a
+        private event loop in a background thread)."""
+        return httpx.Client(
+            transport=SyncSandboxTransport(self.app), base_url=base_url or self.base_url, **kwargs
+        )

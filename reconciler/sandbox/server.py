@@ -1,0 +1,134 @@
+"""Serving a sandbox over HTTP(S) on loopback with uvicorn."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from .app import Receive, Scope, Send
+from .faults import ConnectionDropped
+from .sandbox import Sandbox
+from .tls import TlsFiles, ensure_certificates
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+DEFAULT_PORT = 4010
+STARTUP_TIMEOUT = 10.0
+
+
+class _HideDrops(logging.Filter):
+    """uvicorn logs an exception for every (deliberately) dropped connection: hide those."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], ConnectionDropped))
+
+
+class _AbortOnDrop:
+    """Turns a dropped connection into what a client sees when a server dies mid-response:
+    a status line and headers promising a body, then the connection closes."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.sandbox.app(scope, receive, send)
+        except ConnectionDropped:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-length", b"1")],
+                }
+            )
+            raise
+
+
+def check_host(host: str, unsafe_listen: bool = False) -> None:
+    """Refuse to listen beyond loopback unless explicitly allowed."""
+    if host not in LOOPBACK_HOSTS and not unsafe_listen:
+        raise ValueError(
+            f"refusing to listen on {host}: the sandbox serves only loopback "
+            "(127.0.0.1, localhost, ::1) unless unsafe_listen is set"
+        )
+
+
+def _config(sandbox: Sandbox, host: str, port: int, tls: TlsFiles | None) -> uvicorn.Config:
+    logging.getLogger("uvicorn.error").addFilter(_HideDrops())
+    options: dict[str, Any] = {}
+    if tls is not None:
+        options = {"ssl_certfile": str(tls.server_cert), "ssl_keyfile": str(tls.server_key)}
+    return uvicorn.Config(
+        _AbortOnDrop(sandbox),
+        host=host,
+        port=port,
+        lifespan="off",
+        log_config=None,
+        access_log=False,
+        **options,
+    )
+
+
+def _url(scheme: str, host: str, port: int) -> str:
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
+
+
+def serve(
+    sandbox: Sandbox,
+    host: str = "127.0.0.1",
+    port: int = DEFAULT_PORT,
+    tls_dir: str | Path | None = None,
+    unsafe_listen: bool = False,
+) -> None:
+    """Serve until interrupted. With ``tls_dir``, serve HTTPS with a certificate signed by a
+    CA generated there (printed, so that clients can trust it)."""
+    check_host(host, unsafe_listen)
+    tls = ensure_certificates(tls_dir) if tls_dir is not None else None
+    base = _url("https" if tls else "http", host, port)
+    client = sandbox.management_client
+    print(f"Auth0 sandbox: {base}/api/v2/  (token: POST {base}/oauth/token)")
+    print(f"  client_id={client.client_id} client_secret={client.client_secret}")
+    print(f"  audience={base}/api/v2/")
+    if tls is not None:
+        print(f"  TLS certificates in {tls.folder}; for Node clients:")
+        print(f"  export NODE_EXTRA_CA_CERTS={tls.ca_cert}")
+    uvicorn.Server(_config(sandbox, host, port, tls)).run()
+
+
+@contextmanager
+def serving(
+    sandbox: Sandbox, tls_dir: str | Path | None = None, host: str = "127.0.0.1"
+) -> Iterator[str]:
+    """Serve on a free loopback port in a background thread; yields the base URL (without
+    ``/api/v2``) and stops the server on exit."""
+    check_host(host)
+    tls = ensure_certificates(tls_dir) if tls_dir is not None else None
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(_config(sandbox, host, port, tls))
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="sandbox-server", daemon=True
+    )
+    thread.start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            sock.close()
+            raise RuntimeError("the sandbox server did not start")
+        time.sleep(0.01)
+    try:
+        yield _url("https" if tls else "http", host, port)
+    finally:
+        server.should_exit = True
+        thread.join(STARTUP_TIMEOUT)
+        sock.close()

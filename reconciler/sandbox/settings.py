@@ -1,0 +1,42 @@
+"""Realism settings of a sandbox: rate limits, latency, faults and consistency."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SandboxSettings(BaseModel):
+    """Every knob is off (or Auth0's documented default) unless set."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    rate_limit_rps: float | None = Field(
+        default=None, gt=0, description="Token bucket refill per second; None: no limit."
+    )
+    rate_limit_burst: int = Field(default=10, ge=1, description="Token bucket size.")
+    latency_ms: float = Field(default=0, ge=0, description="Added to every /api/v2 request.")
+    fail_rate: float = Field(
+        default=0, ge=0, le=1, description="Probability of a 5xx (request not applied)."
+    )
+    fail_status: int = Field(default=503, ge=500, le=599, description="Status of injected 5xx.")
+    drop_rate: float = Field(
+        default=0, ge=0, le=1, description="Probability that the connection drops first."
+    )
+    lost_response_rate: float = Field(
+        default=0,
+        ge=0,
+        le=1,
+        description="Probability that a successful write is applied but its response is lost.",
+    )
+    member_lag_s: float = Field(
+        default=0, ge=0, description="Seconds before member additions/removals show in lists."
+    )
+    member_batch_max: int = Field(
+        default=10, ge=1, description="Most user ids in one add/remove members call."
+    )
+    metadata_patch: Literal["merge", "replace"] = Field(
+        default="merge", description="How PATCH /organizations/{id} treats metadata."
+    )
+    seed: int = Field(default=0, description="Seed of the fault generator.")

@@ -1,0 +1,110 @@
+"""Apply against the sandbox: exact write counts, convergence, and faults."""
+
+from pathlib import Path
+
+from reconciler.model import Organization
+from reconciler.sandbox import Sandbox
+from reconciler.workflow import apply_operations, connect, make_plan
+from tests.integration.tenants import generate
+
+CONNECTIONS = [
+    {"name": "Username-Password-Authentication"},
+    {"name": "corp-ad", "assign_membership_on_login": True},
+    {"name": "partner-okta", "show_as_button": False},
+]
+
+
+def writes(sandbox: Sandbox) -> list[tuple[str, str]]:
+    return [(c.method, c.path) for c in sandbox.api_calls() if c.method != "GET"]
+
+
+async def plan_and_apply(sandbox: Sandbox, desired):
+    async with connect(desired, Path("."), sandbox=sandbox) as session:
+        plan = (await make_plan(session, desired)).plan
+        sandbox.reset_calls()
+        result = await apply_operations(session, desired, plan.operations)
+    return plan, result
+
+
+def new_org_desired(tenant, user_ids):
+    members = [
+        {"user_id": u, **({"roles": ["admin"]} if i < 5 else {})} for i, u in enumerate(user_ids)
+    ]
+    org = Organization.model_validate(
+        {"name": "new-co", "display_name": "New Co", "connections": CONNECTIONS, "members": members}
+    )
+    tenant.desired.organizations["new-co"] = org
+    return tenant.desired
+
+
+async def test_new_org_with_3_connections_and_23_members_5_with_roles_takes_9_writes():
+    tenant = generate(orgs=0, members=23)
+    desired = new_org_desired(tenant, tenant.user_ids)
+    plan, result = await plan_and_apply(tenant.sandbox, desired)
+    assert plan.summary.api_calls == 1 + 3 + 5
+    assert result.report.ok
+    assert result.converged
+    calls = writes(tenant.sandbox)
+    assert len(calls) == 9
+    assert calls[0] == ("POST", "/api/v2/organizations")
+    assert [m for m, p in calls if p.endswith("/members")] == ["POST"] * 3
+    assert sum(p.endswith("/roles") for _, p in calls) == 5
+
+
+async def test_one_display_name_change_is_one_write():
+    tenant = generate(orgs=3, members=2)
+    org = tenant.desired.organizations["org-0001"]
+    tenant.desired.organizations["org-0001"] = org.model_copy(update={"display_name": "Renamed"})
+    plan, result = await plan_and_apply(tenant.sandbox, tenant.desired)
+    assert writes(tenant.sandbox) == [
+        (
+            "PATCH",
+            f"/api/v2/organizations/{tenant.sandbox.store.organization_by_name('org-0001').id}",
+        )
+    ]
+    assert result.converged
+
+
+async def test_second_apply_writes_nothing():
+    tenant = generate(orgs=0, members=23)
+    desired = new_org_desired(tenant, tenant.user_ids)
+    await plan_and_apply(tenant.sandbox, desired)
+    plan, result = await plan_and_apply(tenant.sandbox, desired)
+    assert plan.operations == ()
+    assert writes(tenant.sandbox) == []
+
+
+async def test_example_tenant_converges_and_reapplies_nothing():
+    from reconciler.config.loader import load_tenant
+
+    desired = load_tenant(Path("tenants/example"))
+    sandbox = Sandbox.from_world_file(Path("tenants/example/sandbox.yaml"))
+    plan, result = await plan_and_apply(sandbox, desired)
+    assert plan.summary.api_calls == 17
+    assert result.report.ok and result.converged
+    again, _ = await plan_and_apply(sandbox, desired)
+    assert again.operations == ()
+    assert writes(sandbox) == []
+
+
+async def test_failure_of_one_org_does_not_stop_the_others():
+    tenant = generate(orgs=0, members=3)
+    for name in ("good-co", "bad-co"):
+        tenant.desired.organizations[name] = Organization.model_validate(
+            {"name": name, "members": [{"user_id": u} for u in tenant.user_ids]}
+        )
+    tenant.sandbox.store.create_organization("bad-co")
+    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+        plan = (await make_plan(session, tenant.desired)).plan
+        tenant.sandbox.store.delete_organization(
+            tenant.sandbox.store.organization_by_name("bad-co").id
+        )
+        result = await apply_operations(session, tenant.desired, plan.operations)
+    failed = [r.line() for r in result.report.failed]
+    assert len(failed) == 1
+    assert failed[0].startswith("bad-co: POST /organizations/org_")
+    assert failed[0].endswith("/members: failed: 404 No organization found by that id or name")
+    members = tenant.sandbox.store.listed_members(
+        tenant.sandbox.store.organization_by_name("good-co").id
+    )
+    assert len(members) == 3
