@@ -35,7 +35,7 @@ async def other_traffic(sandbox) -> None:
             await asyncio.gather(
                 *(
                     client.get("/api/v2/users-by-email?email=x@gen.example", headers=headers)
-                    for _ in range(8)
+                    for _ in range(12)
                 )
             )
             await asyncio.sleep(0.05)
