@@ -7,44 +7,36 @@ from typing import Any, TypeVar
 import click
 
 from reconciler import __version__
+from reconciler.auth0.credentials import CredentialsError
+from reconciler.auth0.errors import ApiCallError
+from reconciler.auth0.target import TargetError
+from reconciler.commands import apply, plan
 from reconciler.config.errors import ConfigErrors
 from reconciler.config.loader import load_tenant
 from reconciler.config.schemas import stale_schemas, write_schemas
-from reconciler.config.tenants import TenantNotFoundError, resolve_tenant
 from reconciler.config.yaml_source import display_path
+from reconciler.engine.errors import PlanErrors
+from reconciler.engine.planfile import PlanFileError
 from reconciler.model.desired import Desired
+from reconciler.options import tenant_option
+from reconciler.sandbox.cli import sandbox_cli
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Commands(click.Group):
-    """The command group; configuration errors become one stderr line each and exit 1."""
+    """The command group; known errors become one stderr line each and exit 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except ConfigErrors as problems:
+        except (ConfigErrors, PlanErrors) as problems:
             for error in problems.errors:
                 click.echo(str(error), err=True)
             ctx.exit(1)
-
-
-def _tenant_directory(ctx: click.Context, param: click.Parameter, value: str | None) -> Path:
-    try:
-        return resolve_tenant(value)
-    except TenantNotFoundError as error:
-        raise click.ClickException(str(error)) from None
-
-
-def tenant_option(command: F) -> F:
-    """`--tenant NAME|PATH`, passed to the command as the tenant's directory."""
-    option = click.option(
-        "--tenant",
-        metavar="NAME|PATH",
-        callback=_tenant_directory,
-        help="A tenant under ./tenants/ or a tenant directory; optional when there is only one.",
-    )
-    return option(command)
+        except (ApiCallError, CredentialsError, TargetError, PlanFileError) as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=_Commands)
@@ -97,3 +89,8 @@ def _summary(desired: Desired) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+main.add_command(plan, "plan")
+main.add_command(apply, "apply")
+main.add_command(sandbox_cli, "sandbox")

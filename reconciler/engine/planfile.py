@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from reconciler.engine.plan import Operation, Phase, Plan
+from reconciler.engine.plan import Action, FieldChange, Operation, Phase, Plan, Row
+from reconciler.engine.safety import existing_objects
 from reconciler.model.live import LiveOrganization, LiveRole, Snapshot
 
 FORMAT = "auth0-org-reconciler/plan@1"
@@ -23,7 +24,9 @@ class SavedPlan:
 
     tenant: str
     target: str
-    operations: tuple[Operation, ...]
+    plan: Plan
+    existing: int
+    """Managed objects that existed when the plan was made (for the change-share rail)."""
     fingerprints: dict[str, str]
 
 
@@ -68,6 +71,9 @@ def write_plan_file(path: Path, tenant: str, target: str, plan: Plan, live: Snap
         "tenant": tenant,
         "target": target,
         "fingerprints": fingerprints(plan, live),
+        "existing": existing_objects(live),
+        "unmanaged_organizations": list(plan.unmanaged_organizations),
+        "rows": [asdict(row) for row in plan.rows],
         "operations": [
             {**asdict(op), "phase": op.phase.name, "depends_on": list(op.depends_on)}
             for op in plan.operations
@@ -85,15 +91,31 @@ def read_plan_file(path: Path) -> SavedPlan:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise PlanFileError(f"{path}: not a plan file of format {FORMAT}")
     try:
-        operations = tuple(_operation(op) for op in document["operations"])
+        plan = Plan(
+            rows=tuple(_row(row) for row in document["rows"]),
+            operations=tuple(_operation(op) for op in document["operations"]),
+            unmanaged_organizations=tuple(document["unmanaged_organizations"]),
+        )
         return SavedPlan(
             tenant=str(document["tenant"]),
             target=str(document["target"]),
-            operations=operations,
+            plan=plan,
+            existing=int(document["existing"]),
             fingerprints={str(k): str(v) for k, v in document["fingerprints"].items()},
         )
     except (KeyError, TypeError, ValueError) as error:
         raise PlanFileError(f"{path}: malformed plan file: {error}") from None
+
+
+def _row(data: dict[str, Any]) -> Row:
+    return Row(
+        org=data["org"],
+        action=Action(data["action"]),
+        kind=data["kind"],
+        name=data["name"],
+        fields=tuple(FieldChange(f["field"], f["before"], f["after"]) for f in data["fields"]),
+        note=data["note"],
+    )
 
 
 def _operation(data: dict[str, Any]) -> Operation:

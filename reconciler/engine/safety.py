@@ -33,13 +33,16 @@ def existing_objects(live: Snapshot) -> int:
 
 def check_plan(
     plan: Plan,
-    live: Snapshot,
+    existing: int,
     policy: Policy,
     *,
     allow_delete: bool = False,
     force: bool = False,
 ) -> list[Refusal]:
-    """Every reason to refuse the plan; empty when it may be applied."""
+    """Every reason to refuse the plan; empty when it may be applied.
+
+    `existing` counts the managed objects that exist (see `existing_objects`).
+    """
     refusals: list[Refusal] = []
     deletes = sorted({op.org for op in plan.operations if op.phase is Phase.ORG_DELETES and op.org})
     protected = [name for name in deletes if name in policy.protected_organizations]
@@ -55,7 +58,6 @@ def check_plan(
         refusals.append(
             Refusal(f"the plan deletes organizations: {', '.join(deletes)}", "--allow-delete")
         )
-    existing = existing_objects(live)
     changed = sum(r.action in (Action.UPDATE, Action.DELETE) for r in plan.rows)
     if not force and existing >= MIN_EXISTING:
         percent = 100 * changed / existing

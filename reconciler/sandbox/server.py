@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -110,25 +109,18 @@ def serving(
     ``/api/v2``) and stops the server on exit."""
     check_host(host)
     tls = ensure_certificates(tls_dir) if tls_dir is not None else None
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(_config(sandbox, host, port, tls))
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="sandbox-server", daemon=True
-    )
+    server = uvicorn.Server(_config(sandbox, host, 0, tls))
+    thread = threading.Thread(target=server.run, name="sandbox-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            sock.close()
+            server.should_exit = True
             raise RuntimeError("the sandbox server did not start")
         time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
     try:
         yield _url("https" if tls else "http", host, port)
     finally:
         server.should_exit = True
         thread.join(STARTUP_TIMEOUT)
-        sock.close()

@@ -217,17 +217,25 @@ class OrganizationOps(StoreBase):
                 f"An organization can have at most {MAX_ORG_CONNECTIONS} enabled connections."
             )
 
-    def enable_connection(self, org_id: str, connection_id: str, **flags: bool) -> OrgConnection:
-        """Enable a connection (``enabled_connections`` view) with the given flags
-        (``assign_membership_on_login``, ``show_as_button``, ``is_signup_enabled``);
-        409 if already enabled."""
+    def enable_connection(
+        self,
+        org_id: str,
+        connection_id: str,
+        *,
+        assign_membership_on_login: bool = False,
+        show_as_button: bool = True,
+        is_signup_enabled: bool = False,
+    ) -> OrgConnection:
+        """Enable a connection (``enabled_connections`` view); 409 if already enabled."""
         org = self.organization(org_id)
         self._linkable_connection(connection_id)
         existing = org.connections.get(connection_id)
         if existing is not None and existing.is_enabled:
             raise conflict("The connection is already enabled for this organization.")
         self._check_room(org)
-        link = OrgConnection(connection_id, **flags)
+        link = OrgConnection(
+            connection_id, assign_membership_on_login, show_as_button, is_signup_enabled
+        )
         org.connections[connection_id] = link
         return link
 

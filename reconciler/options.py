@@ -1,0 +1,29 @@
+"""Options shared by several commands."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from reconciler.config.tenants import TenantNotFoundError, resolve_tenant
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _tenant_directory(ctx: click.Context, param: click.Parameter, value: str | None) -> Path:
+    try:
+        return resolve_tenant(value)
+    except TenantNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def tenant_option(command: F) -> F:
+    """`--tenant NAME|PATH`, passed to the command as the tenant's directory."""
+    option = click.option(
+        "--tenant",
+        metavar="NAME|PATH",
+        callback=_tenant_directory,
+        help="A tenant under ./tenants/ or a tenant directory; optional when there is only one.",
+    )
+    return option(command)
