@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from reconciler.config.loader import load_tenant
 from reconciler.model import Organization
 from reconciler.sandbox import Sandbox
 from reconciler.workflow import apply_operations, connect, make_plan
@@ -55,7 +56,7 @@ async def test_one_display_name_change_is_one_write():
     tenant = generate(orgs=3, members=2)
     org = tenant.desired.organizations["org-0001"]
     tenant.desired.organizations["org-0001"] = org.model_copy(update={"display_name": "Renamed"})
-    plan, result = await plan_and_apply(tenant.sandbox, tenant.desired)
+    _plan, result = await plan_and_apply(tenant.sandbox, tenant.desired)
     assert writes(tenant.sandbox) == [
         (
             "PATCH",
@@ -69,14 +70,12 @@ async def test_second_apply_writes_nothing():
     tenant = generate(orgs=0, members=23)
     desired = new_org_desired(tenant, tenant.user_ids)
     await plan_and_apply(tenant.sandbox, desired)
-    plan, result = await plan_and_apply(tenant.sandbox, desired)
+    plan, _result = await plan_and_apply(tenant.sandbox, desired)
     assert plan.operations == ()
     assert writes(tenant.sandbox) == []
 
 
 async def test_example_tenant_converges_and_reapplies_nothing():
-    from reconciler.config.loader import load_tenant
-
     desired = load_tenant(Path("tenants/example"))
     sandbox = Sandbox.from_world_file(Path("tenants/example/sandbox.yaml"))
     plan, result = await plan_and_apply(sandbox, desired)

@@ -51,12 +51,20 @@ def test_requests_in_flight_stay_within_the_share_of_a_full_bucket():
     assert asyncio.run(fill()) == 5
 
 
-def test_half_share_waits_for_reset_when_the_bucket_is_half_spent():
+def test_half_share_waits_for_the_tokens_it_needs_when_half_the_bucket_is_spent():
     rl, time = limiter(0.5)
     rl.observe(headers(10, 5, time.now + 2))
     asyncio.run(rl.acquire())
-    assert time.slept == [2.0]
+    assert time.slept == [0.4]
     assert rl.in_flight == 1
+
+
+def test_without_refill_information_it_waits_for_the_reset():
+    rl, time = limiter(0.5)
+    rl.observe(headers(10, 0, time.now))
+    time.now -= 2
+    asyncio.run(rl.acquire())
+    assert time.slept == [2.0]
 
 
 def test_full_share_may_use_the_whole_bucket():

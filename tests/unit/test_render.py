@@ -58,7 +58,7 @@ def example_view() -> PlanView:
 @pytest.mark.parametrize(
     ("name", "render"),
     [
-        ("plan.txt", lambda v: render_text(v)),
+        ("plan.txt", render_text),
         ("plan.colour.txt", lambda v: render_text(v, colour=True)),
         ("plan.md", render_markdown),
         ("plan.json", render_json),

@@ -1,0 +1,41 @@
+"""A copy of the example tenant in a temporary directory, and a way to run commands on it."""
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from reconciler.cli import main
+from reconciler.sandbox import Sandbox
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "tenants" / "example"
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project directory holding tenants/example; the current directory during the test."""
+    shutil.copytree(EXAMPLE, tmp_path / "tenants" / "example")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("AUTH0_TOKEN", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def run(project: Path) -> Run:
+    """Run `reconciler ARGS...` and return click's result (stdout and stderr apart)."""
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def embedded_sandbox(project: Path) -> Sandbox:
+    """The example tenant's embedded sandbox as the commands left it."""
+    tenant = project / "tenants" / "example"
+    return Sandbox.from_world_file(
+        tenant / "sandbox.yaml", state_file=project / ".sandbox" / "example.json"
+    )

@@ -1,0 +1,152 @@
+"""`reconciler apply` as a user runs it: confirmation, saved plans, safety rails, exit codes."""
+
+from pathlib import Path
+
+from tests.cli.conftest import embedded_sandbox
+
+ORGS = Path("tenants/example/organizations")
+
+
+def edit(project: Path, relative: str, old: str, new: str) -> None:
+    path = project / relative
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def api_writes(project: Path, run, *args: str):
+    """Apply and return the result; the writes are counted from the sandbox's audit log."""
+    before = len(embedded_sandbox(project).store.state.logs)
+    result = run("apply", *args)
+    return result, len(embedded_sandbox(project).store.state.logs) - before
+
+
+def test_apply_without_a_terminal_or_yes_refuses_and_writes_nothing(run, project):
+    result = run("apply")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: no terminal to confirm on: pass --yes to apply\n"
+    assert run("plan").stdout.splitlines()[-1].startswith("Plan: 4 to create")
+
+
+def test_apply_converges_and_a_second_apply_writes_nothing(run, project):
+    result, writes = api_writes(project, run, "--yes")
+    assert result.exit_code == 0
+    assert writes == 17
+    assert result.stdout.splitlines()[-2:] == [
+        "Applied: 17 done, 0 already so, 0 failed, 0 skipped.",
+        "Verified: Auth0 matches the files.",
+    ]
+    again, writes = api_writes(project, run, "--yes")
+    assert again.exit_code == 0
+    assert writes == 0
+    assert again.stdout.splitlines()[-1] == "No changes."
+
+
+def test_saved_plan_applies_when_nothing_changed(run, project):
+    run("apply", "--yes")
+    edit(project, f"{ORGS}/acme-corp.yaml", "display_name: Acme Corp", "display_name: Acme Inc")
+    assert run("plan", "--out", "plan.json").exit_code == 0
+    result, writes = api_writes(project, run, "plan.json")
+    assert result.exit_code == 0, result.stderr
+    assert writes == 1
+
+
+def test_stale_saved_plan_is_refused_naming_what_changed(run, project):
+    run("apply", "--yes")
+    edit(project, f"{ORGS}/acme-corp.yaml", "display_name: Acme Corp", "display_name: Acme Inc")
+    run("plan", "--out", "plan.json")
+    sandbox = embedded_sandbox(project)
+    org = sandbox.store.organization_by_name("acme-corp")
+    sandbox.store.update_organization(org.id, {"metadata": {"owner": "someone"}})
+    sandbox.save()
+    result, writes = api_writes(project, run, "plan.json")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: the plan is stale: organization acme-corp changed since it was made; plan again\n"
+    )
+    assert writes == 0
+
+
+EDITS = [
+    ("acme-corp.yaml", "display_name: Acme Corp", "display_name: Acme Inc"),
+    ("beta-llc.yaml", "display_name: Beta LLC", "display_name: Beta GmbH"),
+    ("beta-llc.yaml", "show_as_button: true", "show_as_button: false"),
+    (
+        "acme-corp.yaml",
+        "  - name: Username-Password-Authentication",
+        "  - name: Username-Password-Authentication\n    is_signup_enabled: true",
+    ),
+    (
+        "beta-llc.yaml",
+        "  - name: Username-Password-Authentication",
+        "  - name: Username-Password-Authentication\n    is_signup_enabled: true",
+    ),
+]
+
+
+def change(project: Path, count: int) -> None:
+    """Change `count` of the example's 16 existing managed objects."""
+    for name, old, new in EDITS[:count]:
+        edit(project, f"{ORGS}/{name}", old, new)
+
+
+def test_change_share_above_the_threshold_is_refused_without_force(run, project):
+    run("apply", "--yes")
+    change(project, 5)
+    result, writes = api_writes(project, run, "--yes")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "refused: the plan changes or deletes 5 of 16 existing managed objects (31.2%), "
+        "more than policy.max_change_percent (30%) (pass --force to apply it anyway)\n"
+    )
+    assert writes == 0
+    forced, writes = api_writes(project, run, "--yes", "--force")
+    assert forced.exit_code == 0
+    assert writes == 5
+
+
+def test_change_share_at_or_below_the_threshold_is_applied(run, project):
+    run("apply", "--yes")
+    change(project, 4)
+    result, writes = api_writes(project, run, "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert writes == 4
+
+
+def prune(project: Path) -> None:
+    edit(
+        project,
+        "tenants/example/tenant.yaml",
+        "prune_organizations: false",
+        "prune_organizations: true",
+    )
+    sandbox = embedded_sandbox(project)
+    sandbox.store.create_organization("old-customer")
+    sandbox.store.create_organization("internal-staff")
+    sandbox.save()
+
+
+def test_org_deletion_needs_allow_delete(run, project):
+    run("apply", "--yes")
+    prune(project)
+    result, writes = api_writes(project, run, "--yes")
+    assert result.exit_code == 1
+    assert "refused: the plan deletes organizations: old-customer (pass --allow-delete" in (
+        result.stderr
+    )
+    assert writes == 0
+    allowed, writes = api_writes(project, run, "--yes", "--allow-delete")
+    assert allowed.exit_code == 0, allowed.stderr
+    assert writes == 1
+    names = {o.name for o in embedded_sandbox(project).store.state.organizations.values()}
+    assert names == {"acme-corp", "beta-llc", "internal-staff"}
+
+
+def test_without_prune_policy_orgs_are_reported_not_deleted(run, project):
+    run("apply", "--yes")
+    sandbox = embedded_sandbox(project)
+    sandbox.store.create_organization("old-customer")
+    sandbox.save()
+    result = run("plan")
+    assert "Unmanaged organizations (in Auth0, in no file): old-customer" in result.stdout
+    assert result.stdout.splitlines()[-1] == "No changes."
