@@ -2,9 +2,10 @@
 
 It learns the bucket from the `x-ratelimit-limit/remaining/reset` headers and sends a request
 only while the bucket, less the requests still in flight, stays above the reserved part
-`(1 - share) * limit`. Before the first response it sends one request at a time. When it has
-to wait, it assumes the bucket refills evenly until the reset and waits for just the tokens
-it needs.
+`(1 - share) * limit`: that part is always left to others (user logins), and when they spend
+it the reconciler waits. Before the first response it sends one request at a time. When it
+has to wait, it assumes the bucket refills evenly until the reset and waits for just the
+tokens it needs.
 """
 
 import asyncio
@@ -29,7 +30,7 @@ class RateLimiter:
         self.reset = 0.0
         self.in_flight = 0
         self.refill = 0.0
-        """Tokens per second the bucket is assumed to regain until its reset."""
+        """Tokens per second the bucket regains (the highest estimate seen)."""
         self.waited = 0.0
 
     @property
@@ -83,7 +84,9 @@ class RateLimiter:
         self.remaining = remaining
         self.reset = reset
         until_reset = reset - self._clock()
-        self.refill = (self.limit - remaining) / until_reset if until_reset > 0 else 0.0
+        if until_reset > 0 and remaining < self.limit:
+            # Whole-second resets make one reading an underestimate: keep the best one.
+            self.refill = max(self.refill, (self.limit - remaining) / until_reset)
 
     async def wait_for_reset(self, headers: Mapping[str, str]) -> None:
         """After a 429: wait until the bucket's reset (at least a moment, at most a minute)."""
