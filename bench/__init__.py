@@ -1,0 +1,1 @@
+"""The benchmark harness: `make bench` writes bench/RESULTS.md."""
