@@ -13,7 +13,7 @@ from urllib.parse import unquote
 from pydantic import ValidationError
 
 from .auth import token_endpoint
-from .calllog import API_PREFIX, CallRecord, ResponseSample, observing, publish
+from .calllog import API_PREFIX, CALL_LOG_LIMIT, CallRecord, ResponseSample, observing, publish
 from .errors import ApiError
 from .faults import ConnectionDropped
 from .router import Context, Route, insufficient_scope
@@ -96,7 +96,10 @@ class SandboxApp:
         self, method: str, path: str, query: str, status: int, started: float, fault: str | None
     ) -> None:
         elapsed = round((time.perf_counter() - started) * 1000, 3)
-        self.sandbox.calls.append(CallRecord(method, path, query, status, elapsed, fault))
+        calls = self.sandbox.calls
+        calls.append(CallRecord(method, path, query, status, elapsed, fault))
+        if len(calls) > CALL_LOG_LIMIT:
+            del calls[: CALL_LOG_LIMIT // 10]
 
     async def _respond(
         self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
@@ -179,7 +182,7 @@ class SandboxApp:
     def _control(self, method: str, path: str, query: Query, body: bytes) -> Response:
         sandbox = self.sandbox
         if path == "/_sandbox/calls" and method == "GET":
-            calls = sandbox.api_calls() if query.boolean("api") else list(sandbox.calls)
+            calls = sandbox.api_calls() if query.string("api") in ("1", "true") else sandbox.calls
             return json_response(200, {"calls": [c.to_json() for c in calls]})
         if path == "/_sandbox/reset" and method == "POST":
             sandbox.reset_calls()

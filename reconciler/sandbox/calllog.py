@@ -8,11 +8,13 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 API_PREFIX = "/api/v2/"
+CALL_LOG_LIMIT = 100_000
 
 
 @dataclass(frozen=True, slots=True)
 class CallRecord:
-    """One request as the sandbox saw it. ``status`` is 0 when the connection was dropped
+    """One request as the sandbox saw it (the log keeps the latest ``CALL_LOG_LIMIT``).
+    ``status`` is 0 when the connection was dropped
     before any response; ``fault`` names an injected fault (``drop``, ``lost_response``,
     ``server_error``) or ``rate_limited``."""
 

@@ -23,6 +23,9 @@ class Member:
         return self.visible_from <= now and (self.gone_from is None or now < self.gone_from)
 
 
+LINK_FLAGS = ("assign_membership_on_login", "show_as_button", "is_signup_enabled")
+
+
 @dataclass(slots=True)
 class OrgConnection:
     """A connection linked to an organization."""

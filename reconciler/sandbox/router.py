@@ -12,8 +12,6 @@ from .settings import SandboxSettings
 from .store import Store
 from .validation import Query
 
-READ_METHODS = frozenset({"GET", "HEAD"})
-
 
 @dataclass(slots=True)
 class Reply:
@@ -80,7 +78,7 @@ class Route:
     @property
     def mutating(self) -> bool:
         """Whether the operation writes."""
-        return self.method not in READ_METHODS
+        return self.method != "GET"
 
 
 class RouteTable:

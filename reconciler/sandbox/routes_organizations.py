@@ -7,7 +7,7 @@ from typing import Any
 
 from .errors import invalid_body
 from .pagination import CheckpointPaging, any_page, offset_page, read_offset, read_paging
-from .records import JsonObject, Member, Organization, OrgConnection
+from .records import LINK_FLAGS, JsonObject, Member, Organization, OrgConnection
 from .render import render_link, render_org, render_role, summary_user
 from .router import Context, Reply, RouteTable
 from .store_orgs import MAX_METADATA_KEYS
@@ -19,7 +19,6 @@ ORG_NAME = re.compile(r"^[a-z0-9_-]+$")
 HTML_COLOR = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 MAX_QUOTA = 2147483647
 MEMBER_FIELDS = ("user_id", "email", "picture", "name", "roles")
-LINK_FLAGS = ("assign_membership_on_login", "show_as_button", "is_signup_enabled")
 SORTABLE = {"name", "display_name", "created_at"}
 
 

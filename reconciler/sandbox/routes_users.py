@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .errors import invalid_body, invalid_query
+from .errors import invalid_query
 from .pagination import offset_page, read_offset
 from .records import JsonObject
 from .render import render_org, render_role
@@ -26,16 +26,8 @@ PROFILE_STRINGS: dict[str, int] = {
 FLAGS = ("blocked", "email_verified", "phone_verified")
 IGNORED_ON_WRITE = ("password", "verify_email", "verify_phone_number", "client_id", "connection")
 PHONE = re.compile(r"^\+[0-9]{1,15}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 USER_ID = re.compile(r"^\S*$")
 TERM = re.compile(r'(\w+):(?:"([^"]*)"|(\S+))')
-
-
-def _email(body: Body, nullable: bool = False) -> str | None:
-    email = body.string("email", nullable=nullable)
-    if email is not None and not EMAIL.match(email):
-        raise invalid_body(f"Object didn't pass validation for format email: {email}", "email")
-    return email
 
 
 def _profile(body: Body, nullable: bool) -> dict[str, Any]:
@@ -103,7 +95,7 @@ def create_user(ctx: Context) -> Reply:
         ("connection",),
     )
     connection = body.string("connection", min_len=1) or ""
-    email = _email(body)
+    email = body.email("email")
     user_id = body.string("user_id", max_len=255, pattern=USER_ID)
     body.string("password", min_len=1)
     profile = _profile(body, nullable=False)
@@ -138,7 +130,7 @@ def update_user(ctx: Context) -> Reply:
     body = Body(ctx.body(), None)
     changes = _profile(body, nullable=True)
     if body.has("email"):
-        changes["email"] = _email(body, nullable=True)
+        changes["email"] = body.email("email", nullable=True)
     return Reply(200, ctx.store.update_user(ctx.params["id"], changes))
 
 

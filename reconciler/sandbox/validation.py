@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 
 from .errors import invalid_body, invalid_query
 
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 _TYPE_NAMES: dict[type, str] = {
     dict: "object",
     list: "array",
@@ -98,6 +99,15 @@ class Body:
             problem = f"String does not match pattern {pattern.pattern}: {value}"
         if problem:
             raise invalid_body(problem, self.where(key))
+        return value
+
+    def email(self, key: str, *, nullable: bool = False) -> str | None:
+        """A string property in email format."""
+        value = self.string(key, nullable=nullable)
+        if value is not None and not EMAIL.match(value):
+            raise invalid_body(
+                f"Object didn't pass validation for format email: {value}", self.where(key)
+            )
         return value
 
     def enum(self, key: str, values: Collection[str], *, nullable: bool = False) -> str | None:
