@@ -98,7 +98,7 @@ def test_duplicate_name_conflicts(api: Auth0) -> None:
 )
 def test_validation_errors(api: Auth0, fields: dict[str, object], message: str) -> None:
     with pytest.raises(BadRequestError) as error:
-        api.organizations.create(**fields)  # type: ignore[arg-type]
+        api.organizations.create(**fields)
     assert error.value.body == {
         "statusCode": 400,
         "error": "Bad Request",
@@ -107,7 +107,7 @@ def test_validation_errors(api: Auth0, fields: dict[str, object], message: str) 
     }
 
 
-def test_unknown_property_rejected(http: object, sandbox: Sandbox) -> None:
+def test_unknown_property_rejected(sandbox: Sandbox) -> None:
     client = sandbox.sync_client(headers={"authorization": f"Bearer {sandbox.issue_token()}"})
     response = client.post("/api/v2/organizations", json={"name": "acme", "colour": "red"})
     assert response.status_code == 400

@@ -134,3 +134,11 @@ def test_totals_shapes(sandbox: Sandbox, http: httpx.Client) -> None:
         headers=headers,
     ).json()
     assert invitations == {"start": 0, "limit": 50, "invitations": []}
+
+
+def test_offset_sort(sandbox: Sandbox, http: httpx.Client) -> None:
+    for name in ("beta", "acme", "gamma"):
+        sandbox.store.create_organization(name)
+    headers = {"authorization": f"Bearer {sandbox.issue_token()}"}
+    listed = http.get("/api/v2/organizations", params={"sort": "name:-1"}, headers=headers)
+    assert [o["name"] for o in listed.json()] == ["gamma", "beta", "acme"]
