@@ -64,6 +64,8 @@ class Organization:
     branding: JsonObject | None = None
     metadata: dict[str, str] | None = None
     token_quota: JsonObject | None = None
+    third_party_client_access: str | None = None
+    is_app_entitlement_active: bool | None = None
     members: dict[str, Member] = field(default_factory=dict)
     connections: dict[str, OrgConnection] = field(default_factory=dict)
     discovery_domains: dict[str, DiscoveryDomain] = field(default_factory=dict)

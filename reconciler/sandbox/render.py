@@ -28,6 +28,10 @@ def render_org(org: Organization) -> JsonObject:
         body["metadata"] = org.metadata
     if org.token_quota is not None:
         body["token_quota"] = org.token_quota
+    if org.third_party_client_access is not None:
+        body["third_party_client_access"] = org.third_party_client_access
+    if org.is_app_entitlement_active is not None:
+        body["is_app_entitlement_active"] = org.is_app_entitlement_active
     return body
 
 

@@ -76,8 +76,23 @@ def read_link(body: Body) -> OrgConnection:
     return link
 
 
+SDK_ONLY_FIELDS = ("third_party_client_access", "is_app_entitlement_active")
+"""Fields the auth0-python 6.8 models send that the spec snapshot predates."""
+
+
+def _sdk_only_fields(body: Body) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if body.has("third_party_client_access"):
+        changes["third_party_client_access"] = body.enum(
+            "third_party_client_access", ("block", "allow")
+        )
+    if body.has("is_app_entitlement_active"):
+        changes["is_app_entitlement_active"] = body.boolean("is_app_entitlement_active")
+    return changes
+
+
 def _org_body(ctx: Context, create: bool) -> Body:
-    allowed = ["name", "display_name", "branding", "metadata", "token_quota"]
+    allowed = ["name", "display_name", "branding", "metadata", "token_quota", *SDK_ONLY_FIELDS]
     if create:
         allowed.append("enabled_connections")
     return Body(ctx.body(), allowed, ("name",) if create else ())
@@ -117,6 +132,7 @@ def create_organization(ctx: Context) -> Reply:
         metadata=metadata,
         token_quota=token_quota,
         enabled_connections=[read_link(link) for link in links or []],
+        **_sdk_only_fields(body),
     )
     result = render_org(org)
     if links is not None:
@@ -152,6 +168,7 @@ def update_organization(ctx: Context) -> Reply:
         changes["metadata"] = body.string_map("metadata", max_keys=MAX_METADATA_KEYS, max_len=255)
     if body.has("token_quota"):
         changes["token_quota"] = read_token_quota(body)
+    changes.update(_sdk_only_fields(body))
     org = ctx.store.update_organization(ctx.params["id"], changes, ctx.settings.metadata_patch)
     return Reply(200, render_org(org))
 

@@ -36,6 +36,8 @@ class OrganizationOps(StoreBase):
         metadata: Mapping[str, str | None] | None = None,
         token_quota: JsonObject | None = None,
         enabled_connections: Sequence[OrgConnection] = (),
+        third_party_client_access: str | None = None,
+        is_app_entitlement_active: bool | None = None,
     ) -> Organization:
         """Create an organization, optionally with its enabled connections."""
         if name in self._org_ids_by_name:
@@ -60,6 +62,8 @@ class OrganizationOps(StoreBase):
             branding=branding,
             metadata=_without_nulls(metadata),
             token_quota=token_quota,
+            third_party_client_access=third_party_client_access,
+            is_app_entitlement_active=is_app_entitlement_active,
             connections={link.connection_id: link for link in enabled_connections},
         )
         self.state.organizations[org.id] = org
@@ -102,6 +106,9 @@ class OrganizationOps(StoreBase):
             org.branding = changes["branding"]
         if "token_quota" in changes:
             org.token_quota = changes["token_quota"]
+        for field_name in ("third_party_client_access", "is_app_entitlement_active"):
+            if field_name in changes:
+                setattr(org, field_name, changes[field_name])
         return org
 
     def delete_organization(self, org_id: str) -> None:

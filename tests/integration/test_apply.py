@@ -107,3 +107,19 @@ async def test_failure_of_one_org_does_not_stop_the_others():
         tenant.sandbox.store.organization_by_name("good-co").id
     )
     assert len(members) == 3
+
+
+async def test_newer_org_fields_and_token_quota_round_trip():
+    tenant = generate(orgs=1, members=1)
+    org = tenant.desired.organizations["org-0000"]
+    extra = {
+        "third_party_client_access": "block",
+        "is_app_entitlement_active": True,
+        "token_quota": {"client_credentials": {"enforce": True, "per_day": 100}},
+    }
+    tenant.desired.organizations["org-0000"] = org.model_copy(update=extra)
+    tenant.desired.organizations["fresh"] = Organization.model_validate({"name": "fresh", **extra})
+    plan, result = await plan_and_apply(tenant.sandbox, tenant.desired)
+    assert [op.method for op in plan.operations] == ["POST", "PATCH"]
+    assert plan.operations[1].body == extra
+    assert result.converged

@@ -222,3 +222,13 @@ def test_only_limits_the_plan_to_the_selected_orgs():
     beta = {"name": "beta-llc", "display_name": "Beta"}
     plan = diff(desired(ACME, beta), snapshot(), only=frozenset({"beta-llc"}))
     assert [op.org for op in plan.operations] == ["beta-llc"]
+
+
+def test_newer_org_fields_are_patched_only_when_set_and_different():
+    want = desired({**ACME, "third_party_client_access": "block"})
+    have = live_org(
+        {**ACME, "third_party_client_access": "allow", "is_app_entitlement_active": True}
+    )
+    assert calls(diff(want, snapshot(have))) == [
+        ("PATCH", "/organizations/org_acme-corp", {"third_party_client_access": "block"})
+    ]
