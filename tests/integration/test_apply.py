@@ -1,9 +1,11 @@
 """Apply against the sandbox: exact write counts, convergence, and faults."""
 
+from dataclasses import replace
 from pathlib import Path
 
+from reconciler.auth0.report import Outcome
 from reconciler.config.loader import load_tenant
-from reconciler.model import Organization
+from reconciler.model import Organization, Policy
 from reconciler.sandbox import Sandbox
 from reconciler.workflow import apply_operations, connect, make_plan
 from tests.integration.tenants import generate
@@ -122,4 +124,47 @@ async def test_newer_org_fields_and_token_quota_round_trip():
     plan, result = await plan_and_apply(tenant.sandbox, tenant.desired)
     assert [op.method for op in plan.operations] == ["POST", "PATCH"]
     assert plan.operations[1].body == extra
+    assert result.converged
+
+
+async def test_org_created_meanwhile_is_adopted_and_made_to_match():
+    tenant = generate(orgs=0, members=23)
+    desired = new_org_desired(tenant, tenant.user_ids)
+    async with connect(desired, Path("."), sandbox=tenant.sandbox) as session:
+        plan = (await make_plan(session, desired)).plan
+        tenant.sandbox.store.create_organization("new-co", "Someone else's name")
+        tenant.sandbox.reset_calls()
+        result = await apply_operations(session, desired, plan.operations)
+    create = next(r for r in result.report.results if r.operation.path == "/organizations")
+    assert create.outcome is Outcome.ALREADY
+    assert result.report.ok and result.converged
+    calls = writes(tenant.sandbox)
+    assert calls[:2] == [
+        ("POST", "/api/v2/organizations"),
+        (
+            "PATCH",
+            f"/api/v2/organizations/{tenant.sandbox.store.organization_by_name('new-co').id}",
+        ),
+    ]
+    assert tenant.sandbox.store.organization_by_name("new-co").display_name == "New Co"
+
+
+async def test_org_already_deleted_counts_as_done():
+    tenant = generate(orgs=1, members=1)
+    tenant.desired = replace(
+        tenant.desired,
+        tenant=tenant.desired.tenant.model_copy(
+            update={"policy": Policy(prune_organizations=True, max_change_percent=100)}
+        ),
+    )
+    tenant.sandbox.store.create_organization("gone-co")
+    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+        plan = (await make_plan(session, tenant.desired)).plan
+        assert [(op.method, op.org) for op in plan.operations] == [("DELETE", "gone-co")]
+        store = tenant.sandbox.store
+        store.delete_organization(store.organization_by_name("gone-co").id)
+        result = await apply_operations(session, tenant.desired, plan.operations)
+    assert [(r.outcome, r.detail) for r in result.report.results] == [
+        (Outcome.ALREADY, "already gone")
+    ]
     assert result.converged
