@@ -74,44 +74,29 @@ async def _send(session: Session, op: Operation, refs: dict[str, str]) -> CallRe
     attempt = limited = 0
     while attempt < MAX_ATTEMPTS and limited <= MAX_RATE_LIMITED:
         try:
-            response = await session.http.request(
-                op.method,
-                f"{session.target.api_url}{path}",
-                json=body,
-                headers={"Authorization": f"Bearer {session.token}"},
-            )
+            response = await session.send(op.method, path, body)
+            status, last = response.status_code, _reason(response)
         except httpx.TransportError as error:
-            last = f"{type(error).__name__}: {error}"
-            if op.creates or _is_create(op):
-                found = await find_created(session, op, path, body)
-                if found is not None:
-                    return _created(op, refs, found, Outcome.DONE)
-            await asyncio.sleep(BACKOFF * 2**attempt)
-            attempt += 1
-            continue
-        status = response.status_code
-        if 200 <= status < 300:
+            response, status, last = None, 0, f"{type(error).__name__}: {error}"
+        if response is not None and 200 <= status < 300:
             return _created(op, refs, _json(response), Outcome.DONE)
-        if status == 429:
+        if response is not None and status == 429:
             limited += 1
             await session.limiter.wait_for_reset(response.headers)
             continue
         if status == 404 and op.method == "DELETE":
             return CallResult(op, Outcome.ALREADY, "already gone")
-        if status == 409 and _is_create(op):
-            found = await find_created(session, op, path, body)
+        unknown = status == 0 or status >= 500
+        if _is_create(op) and (unknown or status == 409):
+            # The object may exist: made by someone else (409) or by a lost earlier try.
+            found = await find_created(session, path, body)
             if found is not None:
-                return _created(op, refs, found, Outcome.ALREADY)
-        last = _reason(response)
-        if status >= 500:
-            if _is_create(op):
-                found = await find_created(session, op, path, body)
-                if found is not None:
-                    return _created(op, refs, found, Outcome.DONE)
-            await asyncio.sleep(BACKOFF * 2**attempt)
-            attempt += 1
-            continue
-        return CallResult(op, Outcome.FAILED, last)
+                outcome = Outcome.ALREADY if status == 409 else Outcome.DONE
+                return _created(op, refs, found, outcome)
+        if not unknown:
+            return CallResult(op, Outcome.FAILED, last)
+        await asyncio.sleep(BACKOFF * 2**attempt)
+        attempt += 1
     tries = attempt + limited
     return CallResult(op, Outcome.FAILED, f"gave up after {tries} attempts; last: {last}")
 

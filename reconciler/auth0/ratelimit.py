@@ -31,7 +31,6 @@ class RateLimiter:
         self.in_flight = 0
         self.refill = 0.0
         """Tokens per second the bucket regains (the highest estimate seen)."""
-        self.waited = 0.0
 
     @property
     def reserve(self) -> float:
@@ -95,5 +94,4 @@ class RateLimiter:
 
     async def _pause(self, seconds: float) -> None:
         seconds = min(seconds, MAX_WAIT)
-        self.waited += seconds
         await self._sleep(seconds)

@@ -291,9 +291,7 @@ async def _invitations(session: Session, live: LiveOrganization) -> None:
         org=live.org.name,
     )
     live.invitations = {
-        i.invitee.email.lower(): LiveInvitation(
-            i.id, i.invitee.email.lower(), frozenset(i.roles or [])
-        )
+        i.invitee.email.lower(): LiveInvitation(i.id, i.invitee.email.lower())
         for i in items
         if i.id and i.invitee and i.invitee.email
     }

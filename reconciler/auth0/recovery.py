@@ -6,10 +6,10 @@ from urllib.parse import quote
 import httpx
 
 from reconciler.auth0.session import Session
-from reconciler.engine.plan import JSON, Operation
+from reconciler.engine.plan import JSON
 
 
-async def find_created(session: Session, op: Operation, path: str, body: JSON) -> Any | None:
+async def find_created(session: Session, path: str, body: JSON) -> Any | None:
     """The object the create would have made, if it exists; None when it does not.
 
     An organization found by name is adopted: the fields and connections of the create are
@@ -50,9 +50,9 @@ async def _adopt_organization(session: Session, org_id: str, body: dict[str, Any
     fields = {k: v for k, v in body.items() if k not in ("name", "enabled_connections")}
     base = f"/organizations/{org_id}"
     if fields:
-        await _write(session, "PATCH", base, fields)
+        await _request(session, "PATCH", base, fields)
     for connection in body.get("enabled_connections", []):
-        await _write(session, "POST", f"{base}/enabled_connections", connection)
+        await _request(session, "POST", f"{base}/enabled_connections", connection)
 
 
 async def _get(session: Session, path: str) -> Any | None:
@@ -62,17 +62,8 @@ async def _get(session: Session, path: str) -> Any | None:
     return response.json()
 
 
-async def _write(session: Session, method: str, path: str, body: JSON) -> None:
-    await _request(session, method, path, body)
-
-
 async def _request(session: Session, method: str, path: str, body: JSON) -> httpx.Response | None:
     try:
-        return await session.http.request(
-            method,
-            f"{session.target.api_url}{path}",
-            json=body,
-            headers={"Authorization": f"Bearer {session.token}"},
-        )
+        return await session.send(method, path, body)
     except httpx.TransportError:
         return None

@@ -17,6 +17,7 @@ from reconciler.auth0.ratelimit import RateLimiter
 from reconciler.auth0.retry import retrying
 from reconciler.auth0.target import Target, TargetKind
 from reconciler.auth0.transport import MeteredTransport
+from reconciler.engine.plan import JSON
 from reconciler.model import Tenant
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.transport import AsyncSandboxTransport
@@ -36,6 +37,15 @@ class Session:
     limiter: RateLimiter
     slots: asyncio.Semaphore
     token: str = field(repr=False)
+
+    async def send(self, method: str, path: str, body: JSON = None) -> httpx.Response:
+        """One raw Management API request (`path` below `/api/v2`); no retries."""
+        return await self.http.request(
+            method,
+            f"{self.target.api_url}{path}",
+            json=body,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
 
     async def read(
         self, call: Callable[[], Awaitable[T]], *, what: str, org: str | None = None

@@ -43,7 +43,6 @@ class LiveInvitation:
 
     id: str
     email: str
-    roles: frozenset[str] = frozenset()
 
 
 @dataclass
