@@ -6,12 +6,15 @@ from auth0.management.core.api_error import ApiError
 class ApiCallError(Exception):
     """A call failed: which org, which call, and what Auth0 said."""
 
-    def __init__(self, call: str, reason: str, org: str | None = None) -> None:
+    def __init__(
+        self, call: str, reason: str, org: str | None = None, status: int | None = None
+    ) -> None:
         where = f"{org}: " if org else ""
         super().__init__(f"{where}{call}: {reason}")
         self.call = call
         self.reason = reason
         self.org = org
+        self.status = status
 
 
 def describe(error: Exception) -> str:

@@ -9,7 +9,7 @@ the files need them. Pages stop on a short page or a missing `next`.
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from auth0.management.core.pagination import AsyncPager
 
@@ -36,7 +36,6 @@ ORG_FIELDS = (
     "third_party_client_access",
     "is_app_entitlement_active",
 )
-T = TypeVar("T")
 Progress = Callable[[int, int], None]
 
 
@@ -55,8 +54,6 @@ async def read_live(session: Session, scope: Scope, progress: Progress | None = 
         name: org_id for name, (org_id, _) in orgs.items() if name not in managed
     }
     snapshot.connections = {c.name: c for c in connections or []}
-    await _role_permissions(session, scope, snapshot, roles or [], by_id)
-
     todo = [
         (scope_, orgs[name])
         for scope_ in scope.organizations.values()
@@ -73,7 +70,10 @@ async def read_live(session: Session, scope: Scope, progress: Progress | None = 
         if progress is not None:
             progress(done, len(todo))
 
-    await asyncio.gather(*(read_one(s, found) for s, found in todo))
+    await asyncio.gather(
+        _role_permissions(session, scope, snapshot, roles or [], by_id),
+        *(read_one(s, found) for s, found in todo),
+    )
     await _users_by_email(session, scope, snapshot)
     snapshot.read_calls = session.counter.reads - before
     return snapshot
@@ -88,7 +88,7 @@ async def _organizations(session: Session, scope: Scope) -> dict[str, tuple[str,
     client = session.client.organizations
     if scope.list_all:
         items = await _checkpoint(
-            session, lambda: client.list(take=PAGE, include_totals=False), "list organizations"
+            session, lambda: client.list(take=PAGE, include_totals=False), "GET /organizations"
         )
         return {o.name: (o.id, _fields(o)) for o in items if o.name and o.id}
     found: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -99,7 +99,7 @@ async def _organizations(session: Session, scope: Scope) -> dict[str, tuple[str,
                 lambda: client.get_by_name(name), what=f"GET /organizations/name/{name}", org=name
             )
         except ApiCallError as error:
-            if error.reason.startswith("404"):
+            if error.status == 404:
                 return
             raise
         if org.id and org.name:

@@ -37,7 +37,7 @@ async def retrying(
                 await limiter.wait_for_reset(httpx.Headers(error.headers or {}))
                 continue
             if error.status_code is None or error.status_code < 500:
-                raise ApiCallError(what, last, org) from None
+                raise ApiCallError(what, last, org, error.status_code) from None
         except httpx.TransportError as error:
             last = describe(error)
         await asyncio.sleep(BACKOFF * 2**attempt)
