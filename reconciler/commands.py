@@ -53,6 +53,11 @@ class Progress:
             click.echo("\r\x1b[K", nl=False, err=True)
 
 
+def interactive() -> bool:
+    """True when someone can answer a question on standard input."""
+    return sys.stdin.isatty()
+
+
 def _colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
@@ -142,7 +147,7 @@ def apply(
         raise click.ClickException(
             f"{planfile} was made for tenant {saved.tenant}, not {desired.tenant_name}"
         )
-    if saved is None and not yes and not sys.stdin.isatty():
+    if saved is None and not yes and not interactive():
         raise click.ClickException("no terminal to confirm on: pass --yes to apply")
 
     async def run() -> ApplyResult | None:

@@ -14,10 +14,10 @@ def edit(project: Path, relative: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
-def api_writes(project: Path, run, *args: str):
+def api_writes(project: Path, run, *args: str, input: str | None = None):
     """Apply and return the result; the writes are counted from the sandbox's audit log."""
     before = len(embedded_sandbox(project).store.state.logs)
-    result = run("apply", *args)
+    result = run("apply", *args, input=input)
     return result, len(embedded_sandbox(project).store.state.logs) - before
 
 
@@ -150,3 +150,15 @@ def test_without_prune_policy_orgs_are_reported_not_deleted(run, project):
     result = run("plan")
     assert "Unmanaged organizations (in Auth0, in no file): old-customer" in result.stdout
     assert result.stdout.splitlines()[-1] == "No changes."
+
+
+def test_at_a_terminal_apply_asks_and_no_means_nothing_is_written(run, project, monkeypatch):
+    monkeypatch.setattr("reconciler.commands.interactive", lambda: True)
+    result, writes = api_writes(project, run, input="n\n")
+    assert result.exit_code == 1
+    assert "Apply these changes? [y/N]: n" in result.stdout
+    assert result.stderr == "Error: not applied\n"
+    assert writes == 0
+    confirmed, writes = api_writes(project, run, input="y\n")
+    assert confirmed.exit_code == 0
+    assert writes == 17

@@ -89,3 +89,14 @@ def test_plan_file_holds_no_secrets(run, project):
     text = (project / "plan.json").read_text()
     assert "sandbox-only-secret" not in text
     assert json.loads(text)["format"] == "auth0-org-reconciler/plan@1"
+
+
+def test_unknown_connection_is_an_error_naming_file_line_and_column(run, project):
+    path = project / "tenants/example/organizations/beta-llc.yaml"
+    path.write_text(path.read_text().replace("- name: beta-okta", "- name: beta-okta-typo"))
+    result = run("plan")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "tenants/example/organizations/beta-llc.yaml:6:11: unknown connection 'beta-okta-typo': "
+        "no connection of that name exists in the tenant\n"
+    )
