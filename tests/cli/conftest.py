@@ -39,3 +39,11 @@ def embedded_sandbox(project: Path) -> Sandbox:
     return Sandbox.from_world_file(
         tenant / "sandbox.yaml", state_file=project / ".sandbox" / "example.json"
     )
+
+
+def edit(project: Path, relative: str, old: str, new: str) -> None:
+    """Replace `old` (which must be there) with `new` in a file of the project."""
+    path = project / relative
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))

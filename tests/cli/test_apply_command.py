@@ -2,16 +2,9 @@
 
 from pathlib import Path
 
-from tests.cli.conftest import embedded_sandbox
+from tests.cli.conftest import edit, embedded_sandbox
 
 ORGS = Path("tenants/example/organizations")
-
-
-def edit(project: Path, relative: str, old: str, new: str) -> None:
-    path = project / relative
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
 
 
 def api_writes(project: Path, run, *args: str, input: str | None = None):

@@ -2,8 +2,9 @@
 
 import json
 
-from tests.cli.conftest import embedded_sandbox
+from tests.cli.conftest import edit, embedded_sandbox
 
+BETA = "tenants/example/organizations/beta-llc.yaml"
 SUMMARY = "Plan: 4 to create, 0 to change, 0 to delete; 17 API calls."
 
 
@@ -73,8 +74,7 @@ def test_real_domain_without_credentials_is_an_error_not_a_fallback(run, monkeyp
 
 
 def test_yaml_error_names_file_line_and_column_and_reaches_no_api(run, project):
-    path = project / "tenants/example/organizations/beta-llc.yaml"
-    path.write_text(path.read_text().replace("display_name: Beta LLC", "display_name: [Beta"))
+    edit(project, BETA, "display_name: Beta LLC", "display_name: [Beta")
     result = run("plan")
     assert result.exit_code == 1
     assert result.stderr == (
@@ -92,8 +92,7 @@ def test_plan_file_holds_no_secrets(run, project):
 
 
 def test_unknown_connection_is_an_error_naming_file_line_and_column(run, project):
-    path = project / "tenants/example/organizations/beta-llc.yaml"
-    path.write_text(path.read_text().replace("- name: beta-okta", "- name: beta-okta-typo"))
+    edit(project, BETA, "- name: beta-okta", "- name: beta-okta-typo")
     result = run("plan")
     assert result.exit_code == 1
     assert result.stderr == (
