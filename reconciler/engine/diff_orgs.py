@@ -6,7 +6,7 @@ from reconciler.engine.builder import PlanBuilder, ref, segment
 from reconciler.engine.context import OrgContext
 from reconciler.engine.plan import JSON, Action, FieldChange, Phase
 from reconciler.model import Connection, Organization
-from reconciler.model.live import LiveOrganization
+from reconciler.model.live import LiveConnection, LiveOrganization
 
 FLAGS = ("assign_membership_on_login", "show_as_button", "is_signup_enabled")
 SCALARS = ("display_name", "token_quota", "third_party_client_access", "is_app_entitlement_active")
@@ -35,11 +35,7 @@ def create_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
         fields.extend(FieldChange(f"metadata.{k}", None, v) for k, v in body["metadata"].items())
     builder.row(ctx.name, Action.CREATE, "organization", desired.name, tuple(fields))
     entries = []
-    for index, conn in enumerate(desired.connections or []):
-        live = ctx.snapshot.connections.get(conn.name)
-        if live is None:
-            builder.error(_unknown_connection(conn.name), ctx.where("connections", index, "name"))
-            continue
+    for conn, live in known_connections(ctx, builder):
         entries.append({"connection_id": live.id, **_flags(conn)})
         builder.row(ctx.name, Action.CREATE, "connection", conn.name, _flag_changes(conn))
     if entries:
@@ -101,11 +97,7 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
     if wanted is None:
         return
     have = {c.name: c for c in ctx.live.org.connections or []}
-    for index, conn in enumerate(wanted):
-        live = ctx.snapshot.connections.get(conn.name)
-        if live is None:
-            builder.error(_unknown_connection(conn.name), ctx.where("connections", index, "name"))
-            continue
+    for conn, live in known_connections(ctx, builder):
         current = have.get(conn.name)
         base = f"{ctx.path}/enabled_connections"
         if current is None:
@@ -211,8 +203,22 @@ def org_id(live: LiveOrganization | None, name: str) -> str:
     return live.id if live is not None else ref("org", name)
 
 
-def _unknown_connection(name: str) -> str:
-    return f"unknown connection {name!r}: no connection of that name exists in the tenant"
+def known_connections(
+    ctx: OrgContext, builder: PlanBuilder
+) -> list[tuple[Connection, LiveConnection]]:
+    """The desired connections with the tenant's connection of each name; errors for the rest."""
+    found = []
+    for index, conn in enumerate(ctx.desired.connections or []):
+        live = ctx.snapshot.connections.get(conn.name)
+        if live is None:
+            builder.error(
+                f"unknown connection {conn.name!r}: "
+                "no connection of that name exists in the tenant",
+                ctx.where("connections", index, "name"),
+            )
+        else:
+            found.append((conn, live))
+    return found
 
 
 def _flags(conn: Connection) -> dict[str, bool]:
