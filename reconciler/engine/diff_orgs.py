@@ -132,14 +132,14 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
     for name, current in sorted(have.items()):
         if name in names:
             continue
-        live = ctx.snapshot.connections.get(name)
-        if live is None:
+        gone = ctx.snapshot.connections.get(name)
+        if gone is None:
             continue
         builder.call(
             f"org:{ctx.name}/connection:{name}/remove",
             Phase.CONNECTION_REMOVALS,
             "DELETE",
-            f"{ctx.path}/enabled_connections/{live.id}",
+            f"{ctx.path}/enabled_connections/{gone.id}",
             org=ctx.name,
         )
         builder.row(ctx.name, Action.DELETE, "connection", current.name)
