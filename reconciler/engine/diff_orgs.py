@@ -186,6 +186,15 @@ def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
                 domain,
                 (FieldChange("use_for_organization_discovery", False, True),),
             )
+        elif current.status == "pending" and current.verification_txt:
+            builder.row(
+                ctx.name,
+                Action.KEEP,
+                "discovery domain",
+                domain,
+                note=f"pending: publish TXT {current.verification_txt!r} at "
+                f"{current.verification_host}",
+            )
     for domain, current in sorted(have.items()):
         if domain not in routing.email_domains:
             builder.call(

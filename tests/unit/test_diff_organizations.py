@@ -232,3 +232,18 @@ def test_newer_org_fields_are_patched_only_when_set_and_different():
     assert calls(diff(want, snapshot(have))) == [
         ("PATCH", "/organizations/org_acme-corp", {"third_party_client_access": "block"})
     ]
+
+
+def test_pending_discovery_domain_shows_the_record_to_publish():
+    want = desired({**ACME, "routing": {"email_domains": ["acme.com"]}})
+    pending = LiveDomain(
+        "dd_1", "acme.com", "pending", True, "auth0-domain-verification=abc", "_auth0.acme.com"
+    )
+    plan = diff(want, snapshot(live_org(ACME, domains=[pending])))
+    assert plan.operations == ()
+    assert [(r.action, r.note) for r in plan.rows] == [
+        (
+            Action.KEEP,
+            "pending: publish TXT 'auth0-domain-verification=abc' at _auth0.acme.com",
+        )
+    ]
