@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from reconciler.auth0.report import ApplyReport, CallResult, Outcome
+from reconciler.auth0.report import CallResult, Outcome
 from reconciler.auth0.session import Session
 from reconciler.config.loader import load_tenant
-from reconciler.engine import Plan
+from reconciler.engine import Action, Plan
 from reconciler.engine.planfile import SavedPlan, read_plan_file, write_plan_file
 from reconciler.engine.safety import check_plan, existing_objects
 from reconciler.model.desired import Desired
@@ -217,7 +217,7 @@ async def _execute(
 
 
 def _report(result: ApplyResult) -> None:
-    report: ApplyReport = result.report
+    report = result.report
     counts = {o: sum(r.outcome is o for r in report.results) for o in Outcome}
     click.echo(
         f"Applied: {counts[Outcome.DONE]} done, {counts[Outcome.ALREADY]} already so, "
@@ -226,7 +226,7 @@ def _report(result: ApplyResult) -> None:
     if result.converged:
         click.echo("Verified: Auth0 matches the files.")
     elif report.ok:
-        rows = [r for r in result.remaining.rows if r.action.symbol != "="]
+        rows = [r for r in result.remaining.rows if r.action is not Action.KEEP]
         click.echo(f"Not converged: {len(result.remaining.operations)} calls still planned.")
         for row in rows:
             click.echo(f"  {row.action.symbol} {row.org or ''} {row.kind} {row.name}".rstrip())

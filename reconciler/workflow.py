@@ -120,8 +120,8 @@ async def apply_operations(
 ) -> ApplyResult:
     """Run the operations, then re-plan until nothing is left or the wait runs out."""
     report = await execute(session, operations, progress)
-    orgs = {op.org for op in operations if op.org in desired.organizations}
-    scope = frozenset(o for o in orgs if o is not None) if only is None else only
+    touched = frozenset(op.org for op in operations if op.org in desired.organizations)
+    scope = touched if only is None else only
     remaining = (await make_plan(session, desired, only=scope)).plan
     for delay in VERIFY_DELAYS:
         if not remaining.operations or not report.ok:
