@@ -11,8 +11,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from reconciler.core.service import Reconciler
+from reconciler.core.targets import connect
 from reconciler.model import Organization
-from reconciler.workflow import apply_operations, connect, make_plan
 from tests.integration.tenants import formula, generate
 
 RUNS = 3
@@ -43,7 +44,7 @@ async def no_op_plan(orgs: int, members: int, rps: float | None) -> tuple[int, f
     tenant.sandbox.reset_calls()
     started = time.perf_counter()
     async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
-        result = await make_plan(session, tenant.desired)
+        result = await Reconciler(session, tenant.desired).plan()
     elapsed = time.perf_counter() - started
     assert not result.plan.operations
     return len(tenant.sandbox.api_calls()), elapsed
@@ -67,13 +68,13 @@ async def new_orgs_apply(orgs: int) -> tuple[int, int, float]:
             }
         )
     async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
-        plan = (await make_plan(session, tenant.desired)).plan
+        planned = await Reconciler(session, tenant.desired).plan()
         tenant.sandbox.reset_calls()
         started = time.perf_counter()
-        await apply_operations(session, tenant.desired, plan.operations)
+        await Reconciler(session, tenant.desired).apply(planned)
         elapsed = time.perf_counter() - started
         writes = sum(c.method != "GET" for c in tenant.sandbox.api_calls())
-        again = (await make_plan(session, tenant.desired)).plan
+        again = (await Reconciler(session, tenant.desired).plan()).plan
     return writes, len(again.operations), elapsed
 
 

@@ -2,9 +2,11 @@
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import httpx
 
+from reconciler.auth0.errors import describe_response
 from reconciler.model import Credentials
 
 TOKEN_ENV = "AUTH0_TOKEN"
@@ -14,26 +16,40 @@ class CredentialsError(Exception):
     """No usable credentials; the message names variables, never their values."""
 
 
-async def fetch_token(
-    http: httpx.AsyncClient,
-    origin: str,
-    client_id: str,
-    client_secret: str,
-) -> str:
-    """Exchange client credentials for a Management API token."""
+@dataclass(frozen=True)
+class ClientCredentials:
+    """A client id and secret to exchange for a token; the secret is never shown."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A ready Management API token; never shown."""
+
+    value: str = field(repr=False)
+
+
+Login = ClientCredentials | Token
+
+
+async def fetch_token(http: httpx.AsyncClient, origin: str, login: Login) -> str:
+    """The bearer token: given, or exchanged for client credentials."""
+    if isinstance(login, Token):
+        return login.value
     response = await http.post(
         f"{origin}/oauth/token",
         json={
             "grant_type": "client_credentials",
-            "client_id": client_id,
-            "client_secret": client_secret,
+            "client_id": login.client_id,
+            "client_secret": login.client_secret,
             "audience": f"{origin}/api/v2/",
         },
     )
     if response.status_code != 200:
         raise CredentialsError(
-            f"POST {origin}/oauth/token was refused with {response.status_code}: "
-            f"{_error_text(response)}"
+            f"POST {origin}/oauth/token was refused with {describe_response(response)}"
         )
     token = response.json().get("access_token")
     if not isinstance(token, str):
@@ -41,11 +57,13 @@ async def fetch_token(
     return token
 
 
-def client_credentials(
-    credentials: Credentials, environ: Mapping[str, str] | None = None
-) -> tuple[str, str]:
-    """The client id and secret from the environment variables the tenant file names."""
+def login_from_environment(
+    credentials: Credentials, target_label: str, environ: Mapping[str, str] | None = None
+) -> Login:
+    """AUTH0_TOKEN, else the client id and secret from the variables tenant.yaml names."""
     env = os.environ if environ is None else environ
+    if env.get(TOKEN_ENV):
+        return Token(env[TOKEN_ENV])
     missing = [
         name
         for name in (credentials.client_id_env, credentials.client_secret_env)
@@ -54,16 +72,6 @@ def client_credentials(
     if missing:
         raise CredentialsError(
             f"set {' and '.join(missing)} (named in tenant.yaml credentials) "
-            f"or {TOKEN_ENV} to reach a real tenant"
+            f"or {TOKEN_ENV} to reach {target_label}"
         )
-    return env[credentials.client_id_env], env[credentials.client_secret_env]
-
-
-def _error_text(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.reason_phrase
-    if isinstance(body, dict):
-        return str(body.get("error_description") or body.get("message") or body.get("error"))
-    return response.reason_phrase
+    return ClientCredentials(env[credentials.client_id_env], env[credentials.client_secret_env])

@@ -1,5 +1,8 @@
-"""Failures of Management API calls, named by organization and call."""
+"""Failures of Management API calls, named by organization and call, and how they read."""
 
+from typing import Any
+
+import httpx
 from auth0.management.core.api_error import ApiError
 
 
@@ -17,11 +20,32 @@ class ApiCallError(Exception):
         self.status = status
 
 
+def message_of(body: Any) -> str | None:
+    """Auth0's message in an error body, if it has one."""
+    if isinstance(body, dict):
+        for key in ("message", "error_description", "error"):
+            if isinstance(body.get(key), str) and body[key]:
+                return str(body[key])
+    return None
+
+
+def describe_status(status: int | None, body: Any) -> str:
+    """`404 Not found` from a status and Auth0's error body (its message when it has one)."""
+    message = message_of(body)
+    return f"{status} {message}" if message else f"status {status}"
+
+
 def describe(error: Exception) -> str:
-    """Auth0's message for an API error, the status alone when there is none."""
+    """One line for a failed call: Auth0's message, or what went wrong on the way."""
     if isinstance(error, ApiError):
-        body = error.body
-        if isinstance(body, dict) and body.get("message"):
-            return f"{error.status_code} {body['message']}"
-        return f"{error.status_code} {body!r}" if body else f"status {error.status_code}"
+        return describe_status(error.status_code, error.body)
     return f"{type(error).__name__}: {error}"
+
+
+def describe_response(response: httpx.Response) -> str:
+    """One line for an unsuccessful response."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    return f"{response.status_code} {message_of(body) or response.reason_phrase}"

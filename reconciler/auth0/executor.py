@@ -1,29 +1,42 @@
 """Runs a plan's operations in dependency order, concurrently within a phase.
 
-Nothing is retried blindly: 429 waits for the reset; a 409 on a create and a lost response to
-a create are settled by reading the object (see `recovery`); a 404 on a delete means done;
-other writes are idempotent, so a lost response is settled by sending them again.
+Every call goes through the one retry policy: 429 waits for the bucket; an unknown outcome
+(5xx, no response) or a 409 on a create is settled as the operation says (`Settle`): by
+reading the object it creates, or by sending an idempotent call again; a 404 on a delete
+means done. Only the plan's own requests are written.
 """
 
 import asyncio
-import re
-from collections.abc import Callable
+from collections.abc import Mapping
 from itertools import groupby
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import quote
 
 import httpx
 
+from reconciler.auth0.errors import describe, describe_response
 from reconciler.auth0.recovery import find_created
 from reconciler.auth0.report import ApplyReport, CallResult, Outcome
-from reconciler.auth0.session import Session
-from reconciler.engine.plan import JSON, Operation
+from reconciler.auth0.retry import Attempts, Verdict, classify
+from reconciler.engine.identity import ObjectKey, OpKey, Ref
+from reconciler.engine.plan import JSON, Operation, Settle
+from reconciler.progress import Progress, ProgressEvent
 
-MAX_ATTEMPTS = 6
-MAX_RATE_LIMITED = 30
-"""429s wait for the bucket and do not count as attempts, up to this many."""
-BACKOFF = 0.2
-_REF = re.compile(r"\{((?:org|role):[^{}]+)\}")
-Progress = Callable[[CallResult], None]
+
+class Api(Protocol):
+    """What the executor needs of a session."""
+
+    async def send(self, method: str, path: str, body: JSON = None) -> httpx.Response:
+        """One raw request; no retries."""
+        ...
+
+    async def wait_for_reset(self, headers: Mapping[str, str]) -> None:
+        """Wait for the rate-limit bucket after a 429."""
+        ...
+
+    def attempts(self) -> Attempts:
+        """A fresh attempt counter."""
+        ...
 
 
 class _Unresolved(Exception):
@@ -31,28 +44,28 @@ class _Unresolved(Exception):
 
 
 async def execute(
-    session: Session,
-    operations: tuple[Operation, ...],
-    progress: Progress | None = None,
+    api: Api, operations: tuple[Operation, ...], progress: Progress | None = None
 ) -> ApplyReport:
     """Run the operations phase by phase; a failure skips only what depends on it."""
     report = ApplyReport()
-    refs: dict[str, str] = {}
-    finished: dict[str, Outcome] = {}
+    refs: dict[ObjectKey, str] = {}
+    finished: dict[OpKey, Outcome] = {}
+    total = len(operations)
 
     async def run(op: Operation) -> None:
         blocked = [
             d for d in op.depends_on if finished.get(d) not in (Outcome.DONE, Outcome.ALREADY)
         ]
         if blocked:
-            result = CallResult(op, Outcome.SKIPPED, f"waits for {', '.join(blocked)}")
+            waits = ", ".join(str(d) for d in blocked)
+            result = CallResult(op, Outcome.SKIPPED, f"waits for {waits}")
         else:
-            async with session.slots:
-                result = await _send(session, op, refs)
+            result = await _send(api, op, refs)
         finished[op.key] = result.outcome
         report.results.append(result)
         if progress is not None:
-            progress(result)
+            problem = result.line() if not result.ok else None
+            progress(ProgressEvent("applying", len(report.results), total, problem))
 
     for _, phase_ops in groupby(sorted(operations, key=Operation.sort_key), key=lambda o: o.phase):
         pending = list(phase_ops)
@@ -64,72 +77,68 @@ async def execute(
     return report
 
 
-async def _send(session: Session, op: Operation, refs: dict[str, str]) -> CallResult:
+async def _send(api: Api, op: Operation, refs: dict[ObjectKey, str]) -> CallResult:
     try:
-        path = _resolve(op.path, refs)
+        path = resolve_path(op, refs)
         body = _resolve_body(op.body, refs)
     except _Unresolved as error:
         return CallResult(op, Outcome.SKIPPED, f"no id for {error}")
-    last = ""
-    attempt = limited = 0
-    while attempt < MAX_ATTEMPTS and limited <= MAX_RATE_LIMITED:
+    attempts = api.attempts()
+    while not attempts.exhausted:
         try:
-            response = await session.send(op.method, path, body)
-            status, last = response.status_code, _reason(response)
+            response: httpx.Response | None = await api.send(op.method, path, body)
         except httpx.TransportError as error:
-            response, status, last = None, 0, f"{type(error).__name__}: {error}"
-        if response is not None and 200 <= status < 300:
-            return _created(op, refs, _json(response), Outcome.DONE)
-        if response is not None and status == 429:
-            limited += 1
-            await session.limiter.wait_for_reset(response.headers)
-            continue
+            response, reason = None, describe(error)
+        status = response.status_code if response is not None else None
+        verdict = classify(status)
+        if response is not None:
+            if verdict is Verdict.DONE:
+                return _created(op, refs, _json(response), Outcome.DONE)
+            reason = describe_response(response)
+            if verdict is Verdict.WAIT:
+                attempts.rate_limited(reason)
+                await api.wait_for_reset(response.headers)
+                continue
         if status == 404 and op.method == "DELETE":
             return CallResult(op, Outcome.ALREADY, "already gone")
-        unknown = status == 0 or status >= 500
-        if _is_create(op) and (unknown or status == 409):
+        if op.settle is not Settle.REPEAT and (verdict is Verdict.RETRY or status == 409):
             # The object may exist: made by someone else (409) or by a lost earlier try.
-            found = await find_created(session, path, body)
+            found = await find_created(api, op.settle, path, body)
             if found is not None:
                 outcome = Outcome.ALREADY if status == 409 else Outcome.DONE
-                return _created(op, refs, found, outcome)
-        if not unknown:
-            return CallResult(op, Outcome.FAILED, last)
-        await asyncio.sleep(BACKOFF * 2**attempt)
-        attempt += 1
-    tries = attempt + limited
-    return CallResult(op, Outcome.FAILED, f"gave up after {tries} attempts; last: {last}")
+                return _created(op, refs, found.data, outcome, found.note)
+        if verdict is Verdict.FAIL:
+            return CallResult(op, Outcome.FAILED, reason)
+        await attempts.back_off(reason)
+    return CallResult(op, Outcome.FAILED, attempts.gave_up())
 
 
-def _is_create(op: Operation) -> bool:
-    """POSTs that create an object and would conflict if sent twice."""
-    return op.method == "POST" and (
-        op.creates is not None
-        or op.path.endswith(("/enabled_connections", "/discovery-domains", "/invitations"))
-    )
-
-
-def _created(op: Operation, refs: dict[str, str], data: Any, outcome: Outcome) -> CallResult:
+def _created(
+    op: Operation, refs: dict[ObjectKey, str], data: Any, outcome: Outcome, note: str = ""
+) -> CallResult:
     if op.creates is not None:
         if not isinstance(data, dict) or not isinstance(data.get("id"), str):
             return CallResult(op, Outcome.FAILED, "the response carries no id")
         refs[op.creates] = data["id"]
-    return CallResult(op, outcome)
+    return CallResult(op, outcome, note)
 
 
-def _resolve(text: str, refs: dict[str, str]) -> str:
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in refs:
-            raise _Unresolved(name)
-        return refs[name]
-
-    return _REF.sub(replace, text)
+def resolve_path(op: Operation, refs: Mapping[ObjectKey, str]) -> str:
+    """The request path with references replaced by ids, each segment percent-encoded."""
+    return "".join("/" + quote(_resolve_ref(p, refs), safe="") for p in op.path)
 
 
-def _resolve_body(body: JSON, refs: dict[str, str]) -> JSON:
-    if isinstance(body, str):
-        return _resolve(body, refs)
+def _resolve_ref(part: str | Ref, refs: Mapping[ObjectKey, str]) -> str:
+    if isinstance(part, str):
+        return part
+    if part.target not in refs:
+        raise _Unresolved(str(part))
+    return refs[part.target]
+
+
+def _resolve_body(body: JSON, refs: Mapping[ObjectKey, str]) -> JSON:
+    if isinstance(body, Ref):
+        return _resolve_ref(body, refs)
     if isinstance(body, list):
         return [_resolve_body(item, refs) for item in body]
     if isinstance(body, dict):
@@ -142,10 +151,3 @@ def _json(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return None
-
-
-def _reason(response: httpx.Response) -> str:
-    data = _json(response)
-    if isinstance(data, dict) and data.get("message"):
-        return f"{response.status_code} {data['message']}"
-    return f"{response.status_code} {response.reason_phrase}"

@@ -9,21 +9,19 @@ tokens it needs.
 """
 
 import asyncio
-import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 
-Clock = Callable[[], float]
-Sleep = Callable[[float], Awaitable[None]]
+from reconciler.clock import Clock, SystemClock
+
 MAX_WAIT = 60.0
 
 
 class RateLimiter:
     """Spends at most `share` of the tenant's bucket."""
 
-    def __init__(self, share: float, clock: Clock = time.time, sleep: Sleep = asyncio.sleep):
+    def __init__(self, share: float, clock: Clock | None = None):
         self.share = share
-        self._clock = clock
-        self._sleep = sleep
+        self.clock = clock or SystemClock()
         self._changed = asyncio.Condition()
         self.limit: int | None = None
         self.remaining: float = 1
@@ -52,7 +50,7 @@ class RateLimiter:
 
     async def _refill(self) -> None:
         """Wait until enough of the bucket is back to send one more request."""
-        until_reset = self.reset - self._clock()
+        until_reset = self.reset - self.clock.now()
         needed = self.reserve + 1 - self.remaining
         if until_reset <= 0 or self.refill <= 0:
             if until_reset > 0:
@@ -82,7 +80,7 @@ class RateLimiter:
         self.limit = max(limit, 1)
         self.remaining = remaining
         self.reset = reset
-        until_reset = reset - self._clock()
+        until_reset = reset - self.clock.now()
         if until_reset > 0 and remaining < self.limit:
             # Whole-second resets make one reading an underestimate: keep the best one.
             self.refill = max(self.refill, (self.limit - remaining) / until_reset)
@@ -90,8 +88,8 @@ class RateLimiter:
     async def wait_for_reset(self, headers: Mapping[str, str]) -> None:
         """After a 429: wait until the bucket's reset (at least a moment, at most a minute)."""
         self.observe(headers)
-        await self._pause(max(self.reset - self._clock(), 0.05))
+        await self._pause(max(self.reset - self.clock.now(), 0.05))
 
     async def _pause(self, seconds: float) -> None:
         seconds = min(seconds, MAX_WAIT)
-        await self._sleep(seconds)
+        await self.clock.sleep(seconds)

@@ -16,15 +16,17 @@ from auth0.management.core.pagination import AsyncPager
 from reconciler.auth0.errors import ApiCallError
 from reconciler.auth0.scope import OrgScope, Scope
 from reconciler.auth0.session import Session
-from reconciler.model import Organization
 from reconciler.model.live import (
     LiveConnection,
     LiveDomain,
+    LiveEnabledConnection,
     LiveInvitation,
+    LiveMember,
     LiveOrganization,
     LiveRole,
     Snapshot,
 )
+from reconciler.progress import Progress, ProgressEvent
 
 PAGE = 100
 MEMBER_FIELDS = "user_id,email,name,roles"
@@ -36,11 +38,10 @@ ORG_FIELDS = (
     "third_party_client_access",
     "is_app_entitlement_active",
 )
-Progress = Callable[[int, int], None]
 
 
 async def read_live(session: Session, scope: Scope, progress: Progress | None = None) -> Snapshot:
-    """Read what `scope` covers into a Snapshot; `progress(done, total)` reports org reads."""
+    """Read what `scope` covers into a Snapshot; `progress` hears of each organization read."""
     before = session.counter.reads
     snapshot = Snapshot()
     orgs, roles, connections = await asyncio.gather(
@@ -48,11 +49,12 @@ async def read_live(session: Session, scope: Scope, progress: Progress | None = 
         _roles(session) if scope.needs_roles else _none(),
         _connections(session) if scope.needs_connections else _none(),
     )
-    managed = {n for s in scope.organizations.values() for n in s.names}
     by_id = {org_id: name for name, (org_id, _) in orgs.items()}
-    snapshot.other_organizations = {
-        name: org_id for name, (org_id, _) in orgs.items() if name not in managed
-    }
+    if scope.list_all:
+        snapshot.organizations_listed = len(orgs)
+        snapshot.other_organizations = {
+            name: org_id for name, (org_id, _) in orgs.items() if name not in scope.known
+        }
     snapshot.connections = {c.name: c for c in connections or []}
     todo = [
         (scope_, orgs[name])
@@ -65,10 +67,10 @@ async def read_live(session: Session, scope: Scope, progress: Progress | None = 
     async def read_one(org_scope: OrgScope, found: tuple[str, dict[str, Any]]) -> None:
         nonlocal done
         live = await _organization(session, org_scope, *found)
-        snapshot.organizations[live.org.name] = live
+        snapshot.organizations[live.name] = live
         done += 1
         if progress is not None:
-            progress(done, len(todo))
+            progress(ProgressEvent("reading organizations", done, len(todo)))
 
     await asyncio.gather(
         _role_permissions(session, scope, snapshot, roles or [], by_id),
@@ -150,49 +152,94 @@ async def _organization(
     members, connections, domains = await asyncio.gather(
         members_task, connections_task, domains_task
     )
-    data = dict(fields)
-    role_ids: dict[str, dict[str, str]] = {}
+    live = live_organization(org_id, fields)
     if members is not None:
-        data["members"] = [
-            {"user_id": m.user_id, "email": m.email or None, "name": m.name}
-            for m in members
-            if m.user_id
-        ]
-        role_ids = {
-            m.user_id: {r.id: r.name or r.id for r in m.roles or [] if r.id}
-            for m in members
-            if m.user_id
-        }
-        for member in data["members"]:
-            member["roles"] = sorted(role_ids[member["user_id"]].values())
+        live.members = tuple(live_member(m) for m in members if getattr(m, "user_id", None))
     if connections is not None:
-        data["connections"] = [
-            {
-                "name": c.connection.name if c.connection else c.connection_id,
-                "assign_membership_on_login": bool(c.assign_membership_on_login),
-                "show_as_button": c.show_as_button is not False,
-                "is_signup_enabled": bool(c.is_signup_enabled),
-            }
-            for c in connections
-        ]
-    live_domains = None
+        live.connections = {}
+        for item in connections:
+            link = enabled_connection(item)
+            if link is not None:
+                live.connections[link.name] = link
     if domains is not None:
-        live_domains = {
-            d.domain: LiveDomain(
-                d.id,
-                d.domain,
-                str(d.status),
-                bool(d.use_for_organization_discovery),
-                d.verification_txt,
-                d.verification_host,
-            )
-            for d in domains
-        }
+        live.domains = {}
+        for item in domains:
+            domain = live_domain(item)
+            if domain is not None:
+                live.domains[domain.domain] = domain
+    return live
+
+
+def live_organization(org_id: str, fields: dict[str, Any]) -> LiveOrganization:
+    """An organization's own fields, taken as Auth0 returns them."""
+    branding = fields.get("branding")
+    metadata = fields.get("metadata")
+    quota = fields.get("token_quota")
+    access = fields.get("third_party_client_access")
+    active = fields.get("is_app_entitlement_active")
+    display = fields.get("display_name")
     return LiveOrganization(
         id=org_id,
-        org=Organization.model_validate(data),
-        domains=live_domains,
-        member_role_ids=role_ids,
+        name=str(fields["name"]),
+        display_name=display if isinstance(display, str) else None,
+        branding=dict(branding) if isinstance(branding, dict) else None,
+        metadata=(
+            {str(k): v for k, v in metadata.items() if v is not None}
+            if isinstance(metadata, dict)
+            else None
+        ),
+        token_quota=dict(quota) if isinstance(quota, dict) else None,
+        third_party_client_access=str(access) if access is not None else None,
+        is_app_entitlement_active=active if isinstance(active, bool) else None,
+    )
+
+
+def live_member(item: Any) -> LiveMember:
+    """A member with its direct roles; any email, name or role Auth0 holds is accepted."""
+    roles = tuple(
+        (str(role.id), str(role.name or role.id))
+        for role in getattr(item, "roles", None) or []
+        if getattr(role, "id", None)
+    )
+    email = getattr(item, "email", None)
+    name = getattr(item, "name", None)
+    return LiveMember(
+        user_id=str(item.user_id),
+        email=str(email) if email else None,
+        name=str(name) if name else None,
+        roles=roles,
+    )
+
+
+def enabled_connection(item: Any) -> LiveEnabledConnection | None:
+    """A connection link of an organization, flags as Auth0 defaults them when missing."""
+    connection_id = getattr(item, "connection_id", None)
+    if not connection_id:
+        return None
+    connection = getattr(item, "connection", None)
+    name = getattr(connection, "name", None) or connection_id
+    return LiveEnabledConnection(
+        connection_id=str(connection_id),
+        name=str(name),
+        assign_membership_on_login=bool(getattr(item, "assign_membership_on_login", False)),
+        show_as_button=getattr(item, "show_as_button", None) is not False,
+        is_signup_enabled=bool(getattr(item, "is_signup_enabled", False)),
+    )
+
+
+def live_domain(item: Any) -> LiveDomain | None:
+    """A discovery domain, or None when Auth0's answer lacks its id or name."""
+    domain_id, domain = getattr(item, "id", None), getattr(item, "domain", None)
+    if not domain_id or not domain:
+        return None
+    status = getattr(item, "status", None)
+    return LiveDomain(
+        str(domain_id),
+        str(domain).lower(),
+        str(getattr(status, "value", status) or "pending"),
+        bool(getattr(item, "use_for_organization_discovery", False)),
+        getattr(item, "verification_txt", None),
+        getattr(item, "verification_host", None),
     )
 
 
@@ -258,7 +305,7 @@ async def _users_by_email(session: Session, scope: Scope, snapshot: Snapshot) ->
     missing: dict[str, list[str]] = {}
     for org_scope in scope.organizations.values():
         live = _live_of(snapshot, org_scope)
-        known = {m.email.lower() for m in (live.org.members or []) if m.email} if live else set()
+        known = {m.email.lower() for m in (live.members or ()) if m.email} if live else set()
         for email in org_scope.emails:
             if email not in known:
                 missing.setdefault(email, []).append(org_scope.names[0])
@@ -288,7 +335,7 @@ async def _invitations(session: Session, live: LiveOrganization) -> None:
         session,
         lambda page: orgs.invitations.list(live.id, page=page, per_page=PAGE),
         f"GET /organizations/{live.id}/invitations",
-        org=live.org.name,
+        org=live.name,
     )
     live.invitations = {
         i.invitee.email.lower(): LiveInvitation(i.id, i.invitee.email.lower())

@@ -1,69 +1,86 @@
-"""Settles a create whose outcome is unknown (409, lost response) by reading the object."""
+"""Settles a create whose outcome is unknown (409, 5xx, lost response) by reading the object.
 
-from typing import Any
+Only reads are sent here: an object found is taken as the create's result, and whatever about
+it differs from the files shows up in the verification plan after apply, never as a write the
+plan did not list.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import httpx
 
-from reconciler.auth0.session import Session
-from reconciler.engine.plan import JSON
+from reconciler.engine.plan import JSON, Settle
 
 
-async def find_created(session: Session, path: str, body: JSON) -> Any | None:
-    """The object the create would have made, if it exists; None when it does not.
+class Reader(Protocol):
+    """The one call recovery needs."""
 
-    An organization found by name is adopted: the fields and connections of the create are
-    then applied to it, so it matches as if it had been created.
-    """
+    async def send(self, method: str, path: str, body: JSON = None) -> httpx.Response:
+        """One raw request."""
+        ...
+
+
+@dataclass(frozen=True)
+class Found:
+    """The object a create would have made, as Auth0 has it."""
+
+    data: dict[str, Any]
+    note: str
+
+
+async def find_created(api: Reader, settle: Settle, path: str, body: JSON) -> Found | None:
+    """The object that the create at `path` with `body` would have made, if it exists."""
     if not isinstance(body, dict):
         return None
-    if path == "/organizations":
-        found = await _get(session, f"/organizations/name/{quote(body['name'], safe='')}")
+    found: Any = None
+    if settle is Settle.FIND_ORGANIZATION:
+        found = await _get(api, f"/organizations/name/{_q(body['name'])}")
         if isinstance(found, dict):
-            await _adopt_organization(session, found["id"], body)
-        return found
-    if path == "/roles":
-        return await _find_role(session, body)
-    if path.endswith("/enabled_connections"):
-        return await _get(session, f"{path}/{quote(body['connection_id'], safe='')}")
-    if path.endswith("/discovery-domains"):
-        return await _get(session, f"{path}/name/{quote(body['domain'], safe='')}")
-    if path.endswith("/invitations"):
-        email = body["invitee"]["email"].lower()
-        page = await _get(session, f"{path}?per_page=100&page=0")
-        for invitation in page if isinstance(page, list) else []:
-            if invitation.get("invitee", {}).get("email", "").lower() == email:
-                return invitation
+            return Found(found, f"adopted the existing organization {found.get('id')}")
+    elif settle is Settle.FIND_ROLE:
+        roles = await _get(api, f"/roles?name_filter={_q(body['name'])}&per_page=100")
+        found = _first(
+            roles,
+            lambda role: (
+                role.get("name") == body["name"] and role.get("owner_id") == body.get("owner_id")
+            ),
+        )
+    elif settle is Settle.FIND_CONNECTION:
+        found = await _get(api, f"{path}/{_q(body['connection_id'])}")
+    elif settle is Settle.FIND_DOMAIN:
+        found = await _get(api, f"{path}/name/{_q(body['domain'])}")
+    elif settle is Settle.FIND_INVITATION:
+        email = str(body["invitee"]["email"]).lower()
+        page = await _get(api, f"{path}?per_page=100&page=0")
+        found = _first(
+            page, lambda item: str(item.get("invitee", {}).get("email", "")).lower() == email
+        )
+    return Found(found, "found by reading") if isinstance(found, dict) else None
+
+
+def _first(items: Any, matches: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
+    """The first object of a listed page that matches."""
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and matches(item):
+            return item
     return None
 
 
-async def _find_role(session: Session, body: dict[str, Any]) -> Any | None:
-    query = f"/roles?name_filter={quote(body['name'], safe='')}&per_page=100"
-    roles = await _get(session, query)
-    for role in roles if isinstance(roles, list) else []:
-        if role.get("name") == body["name"] and role.get("owner_id") == body.get("owner_id"):
-            return role
-    return None
+def _q(value: object) -> str:
+    return quote(str(value), safe="")
 
 
-async def _adopt_organization(session: Session, org_id: str, body: dict[str, Any]) -> None:
-    fields = {k: v for k, v in body.items() if k not in ("name", "enabled_connections")}
-    base = f"/organizations/{org_id}"
-    if fields:
-        await _request(session, "PATCH", base, fields)
-    for connection in body.get("enabled_connections", []):
-        await _request(session, "POST", f"{base}/enabled_connections", connection)
-
-
-async def _get(session: Session, path: str) -> Any | None:
-    response = await _request(session, "GET", path, None)
-    if response is None or response.status_code != 200:
-        return None
-    return response.json()
-
-
-async def _request(session: Session, method: str, path: str, body: JSON) -> httpx.Response | None:
+async def _get(api: Reader, path: str) -> Any | None:
     try:
-        return await session.send(method, path, body)
+        response = await api.send("GET", path)
     except httpx.TransportError:
+        return None
+    if response.status_code != 200:
+        return None
+    try:
+        return response.json()
+    except ValueError:
         return None

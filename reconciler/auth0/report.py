@@ -25,12 +25,17 @@ class CallResult:
     outcome: Outcome
     detail: str = ""
 
+    @property
+    def ok(self) -> bool:
+        """True when the call succeeded or its object was already as wanted."""
+        return self.outcome in (Outcome.DONE, Outcome.ALREADY)
+
     def line(self) -> str:
         """`acme-corp: POST /organizations: failed: 400 ...` for reports."""
         where = f"{self.operation.org}: " if self.operation.org else ""
         op = self.operation
         detail = f": {self.detail}" if self.detail else ""
-        return f"{where}{op.method} {op.path}: {self.outcome.value}{detail}"
+        return f"{where}{op.method} {op.path_text}: {self.outcome.value}{detail}"
 
 
 @dataclass
@@ -42,7 +47,7 @@ class ApplyReport:
     @property
     def failed(self) -> list[CallResult]:
         """Operations that failed or could not be sent."""
-        return [r for r in self.results if r.outcome in (Outcome.FAILED, Outcome.SKIPPED)]
+        return [r for r in self.results if not r.ok]
 
     @property
     def ok(self) -> bool:

@@ -28,6 +28,8 @@ class Scope:
     organizations: dict[str, OrgScope]
     list_all: bool
     """True when every organization is listed (so unmanaged ones are known)."""
+    known: frozenset[str]
+    """Every name, current or previous, that an organization file claims."""
     roles: frozenset[str]
     """Tenant roles whose permissions are managed."""
     org_roles: frozenset[tuple[str, str]]
@@ -36,8 +38,14 @@ class Scope:
     needs_connections: bool
 
 
-def scope_of(desired: Desired, only: frozenset[str] | None = None) -> Scope:
-    """The read scope of a desired state, limited to `only` organizations when given."""
+def scope_of(
+    desired: Desired, only: frozenset[str] | None = None, *, list_all: bool | None = None
+) -> Scope:
+    """The read scope of a desired state, limited to `only` organizations when given.
+
+    `list_all` lists every organization (default: when no subset is given) instead of
+    looking the selected ones up by name.
+    """
     orgs = {
         name: _org_scope(org)
         for name, org in desired.organizations.items()
@@ -56,7 +64,12 @@ def scope_of(desired: Desired, only: frozenset[str] | None = None) -> Scope:
     )
     return Scope(
         organizations=orgs,
-        list_all=only is None,
+        list_all=only is None if list_all is None else list_all,
+        known=frozenset(
+            name
+            for org in desired.organizations.values()
+            for name in (org.name, *(org.previous_names or ()))
+        ),
         roles=frozenset(n for n, r in desired.roles.items() if r.permissions is not None),
         org_roles=org_roles,
         needs_roles=needs_roles,

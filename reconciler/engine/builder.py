@@ -1,20 +1,20 @@
 """Accumulates the rows, operations and errors of a plan while the diff walks the state."""
 
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from reconciler.engine.errors import PlanError
-from reconciler.engine.plan import JSON, Action, FieldChange, Operation, Phase, Plan, Row
-
-
-def ref(kind: str, name: str) -> str:
-    """A placeholder for the id of an object the plan creates, e.g. `{org:acme-corp}`."""
-    return "{" + f"{kind}:{name}" + "}"
-
-
-def segment(value: str) -> str:
-    """A path segment: ids such as `auth0|123` percent-encoded as the API expects."""
-    return quote(value, safe="")
+from reconciler.engine.identity import ObjectKey, OpKey
+from reconciler.engine.plan import (
+    JSON,
+    Action,
+    FieldChange,
+    Operation,
+    PathPart,
+    Phase,
+    Plan,
+    Row,
+    Settle,
+)
 
 
 @dataclass
@@ -22,10 +22,10 @@ class PlanBuilder:
     """Collects what the diff finds; `build` sorts it into a Plan."""
 
     rows: list[Row] = field(default_factory=list)
-    operations: dict[str, Operation] = field(default_factory=dict)
+    operations: dict[OpKey, Operation] = field(default_factory=dict)
     errors: list[PlanError] = field(default_factory=list)
     unmanaged: list[str] = field(default_factory=list)
-    touched: dict[str, set[str]] = field(default_factory=dict)
+    touched: set[ObjectKey] = field(default_factory=set)
 
     def row(
         self,
@@ -35,38 +35,40 @@ class PlanBuilder:
         name: str,
         fields: tuple[FieldChange, ...] = (),
         note: str | None = None,
+        operations: tuple[OpKey | None, ...] = (),
     ) -> None:
-        """Add a row for people to read."""
-        self.rows.append(Row(org, action, kind, name, fields, note))
+        """Add a row for people to read, linked to the operations that carry it out."""
+        ops = tuple(dict.fromkeys(k for k in operations if k is not None))
+        self.rows.append(Row(org, action, kind, name, fields, note, ops))
 
     def call(
         self,
-        key: str,
+        key: OpKey,
         phase: Phase,
         method: str,
-        path: str,
+        path: tuple[PathPart, ...],
         body: JSON = None,
         *,
-        org: str | None = None,
-        depends_on: tuple[str | None, ...] = (),
-        creates: str | None = None,
-    ) -> str:
+        depends_on: tuple[OpKey | None, ...] = (),
+        creates: ObjectKey | None = None,
+        settle: Settle = Settle.REPEAT,
+    ) -> OpKey:
         """Add one API request and return its key (for others to depend on)."""
         if key in self.operations:
             raise ValueError(f"operation key used twice: {key}")
-        deps = tuple(sorted({d for d in depends_on if d is not None}))
-        if org is not None:
-            self.touch("organization", org)
-        self.operations[key] = Operation(key, phase, method, path, body, org, deps, creates)
+        deps = tuple(sorted({d for d in depends_on if d is not None}, key=OpKey.sort_key))
+        if key.org is not None:
+            self.touch(ObjectKey.organization(key.org))
+        self.operations[key] = Operation(key, phase, method, path, body, deps, creates, settle)
         return key
 
     def error(self, message: str, where: str = "") -> None:
         """Record a reason the plan cannot be made."""
         self.errors.append(PlanError(message, where))
 
-    def touch(self, kind: str, name: str) -> None:
+    def touch(self, key: ObjectKey) -> None:
         """Note a live object the plan depends on."""
-        self.touched.setdefault(kind, set()).add(name)
+        self.touched.add(key)
 
     def build(self) -> Plan:
         """The plan, with rows grouped by organization and operations in apply order."""
@@ -75,7 +77,7 @@ class PlanBuilder:
             key=lambda r: (r.org is not None, r.org or "", _kind_order(r.kind), r.name),
         )
         ops = sorted(self.operations.values(), key=Operation.sort_key)
-        touched = {kind: tuple(sorted(names)) for kind, names in sorted(self.touched.items())}
+        touched = tuple(sorted(self.touched, key=ObjectKey.sort_key))
         return Plan(tuple(rows), tuple(ops), tuple(sorted(self.unmanaged)), touched)
 
 

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from reconciler.engine.identity import ObjectKey, OpKey, Ref
+from reconciler.engine.plan import PathPart
 from reconciler.model import Organization
 from reconciler.model.desired import Desired
 from reconciler.model.live import LiveOrganization, Snapshot
@@ -15,9 +17,7 @@ class OrgContext:
     snapshot: Snapshot
     desired: Organization
     live: LiveOrganization | None
-    id: str
-    """The live id, or a reference to the id the plan's create call returns."""
-    created_by: str | None
+    created_by: OpKey | None
     """Key of the create operation when the plan creates the organization."""
 
     @property
@@ -25,11 +25,21 @@ class OrgContext:
         """The organization's name in the files."""
         return self.desired.name
 
+    @property
+    def id(self) -> PathPart:
+        """The live id, or a reference to the id the plan's create call returns."""
+        if self.live is not None:
+            return self.live.id
+        return Ref(ObjectKey.organization(self.name))
+
     def where(self, *path: str | int) -> str:
         """`file:line:col: ` of a key path inside this organization's file."""
         return self.desired_state.where("organizations", self.name, *path)
 
-    @property
-    def path(self) -> str:
-        """The API path of the organization."""
-        return f"/organizations/{self.id}"
+    def path(self, *parts: PathPart) -> tuple[PathPart, ...]:
+        """An API path below the organization: `path("members")`."""
+        return ("organizations", self.id, *parts)
+
+    def key(self, kind: str, name: str, verb: str) -> OpKey:
+        """The key of an operation on this organization."""
+        return OpKey(self.name, kind, name, verb)

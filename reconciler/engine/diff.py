@@ -9,7 +9,6 @@ from reconciler.engine.diff_orgs import (
     delete_organization,
     diff_connections,
     diff_domains,
-    org_id,
     update_organization,
 )
 from reconciler.engine.diff_roles import RoleTarget, delete_role, diff_role
@@ -30,7 +29,8 @@ def diff(
 ) -> Plan:
     """Plan the calls that make `live` match `desired`.
 
-    `only` limits the plan to those organizations (tenant roles are always planned).
+    `only` limits the plan to those organizations (tenant roles are always planned); an
+    organization no file describes is pruned or reported only when `only` allows its name.
     Raises PlanErrors naming every file and place that cannot be planned.
     """
     builder = PlanBuilder()
@@ -45,12 +45,13 @@ def diff(
             snapshot=live,
             desired=org,
             live=current,
-            id=org_id(current, name),
             created_by=None if current else create_key(name),
         )
         _diff_organization(ctx, builder, member_batch)
     policy = desired.tenant.policy
     for name, other_id in sorted(live.other_organizations.items()):
+        if only is not None and name not in only:
+            continue
         if policy.prune_organizations and name not in policy.protected_organizations:
             delete_organization(builder, name, other_id)
         else:

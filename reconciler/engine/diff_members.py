@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass
 
-from reconciler.engine.builder import PlanBuilder, ref, segment
+from reconciler.engine.builder import PlanBuilder
 from reconciler.engine.context import OrgContext
-from reconciler.engine.plan import Action, FieldChange, Phase
+from reconciler.engine.diff_roles import create_role_key
+from reconciler.engine.identity import ObjectKey, OpKey, Ref
+from reconciler.engine.plan import Action, FieldChange, PathPart, Phase, Settle
 from reconciler.model import Member
+from reconciler.model.live import LiveMember
 from reconciler.routing.admission import admission_reason
 
 
@@ -13,23 +16,27 @@ from reconciler.routing.admission import admission_reason
 class RoleIds:
     """Desired roles of a member as ids (or references) and the operations creating them."""
 
-    ids: dict[str, str]
+    ids: dict[PathPart, str]
     """role id or reference -> role name"""
-    created_by: tuple[str, ...]
+    created_by: tuple[OpKey, ...]
+
+    def sorted_ids(self) -> list[PathPart]:
+        """The ids in a stable order, as request bodies carry them."""
+        return sorted(self.ids, key=str)
 
 
 def resolve_roles(ctx: OrgContext, builder: PlanBuilder, names: list[str], index: int) -> RoleIds:
     """Role names as the org sees them: an org-owned role shadows a tenant role."""
-    ids: dict[str, str] = {}
-    created_by: list[str] = []
+    ids: dict[PathPart, str] = {}
+    created_by: list[OpKey] = []
     own = ctx.desired.roles or {}
     for position, name in enumerate(names):
         if name in own:
             live = ctx.snapshot.org_roles.get((ctx.name, name))
-            label = f"{ctx.name}/{name}"
+            key = ObjectKey.role(name, ctx.name)
         elif name in ctx.desired_state.roles:
             live = ctx.snapshot.roles.get(name)
-            label = name
+            key = ObjectKey.role(name)
         else:
             builder.error(
                 f"unknown role {name!r}: define it in roles.yaml or in this organization's roles",
@@ -39,8 +46,8 @@ def resolve_roles(ctx: OrgContext, builder: PlanBuilder, names: list[str], index
         if live is not None:
             ids[live.id] = name
         else:
-            ids[ref("role", label)] = name
-            created_by.append(f"role:{label}/create")
+            ids[Ref(key)] = name
+            created_by.append(create_role_key(key))
     return RoleIds(ids, tuple(created_by))
 
 
@@ -49,10 +56,9 @@ def diff_members(ctx: OrgContext, builder: PlanBuilder, batch_size: int) -> None
     wanted = ctx.desired.members
     if wanted is None:
         return
-    live_members = (ctx.live.org.members or []) if ctx.live else []
-    by_id = {m.user_id: m for m in live_members if m.user_id}
+    live_members = (ctx.live.members or ()) if ctx.live else ()
+    by_id = {m.user_id: m for m in live_members}
     by_email = {m.email.lower(): m for m in live_members if m.email}
-    role_ids = ctx.live.member_role_ids if ctx.live else {}
     matched: set[str] = set()
     to_add: list[tuple[str, Member, RoleIds | None]] = []
     for index, member in enumerate(wanted):
@@ -60,10 +66,10 @@ def diff_members(ctx: OrgContext, builder: PlanBuilder, batch_size: int) -> None
             resolve_roles(ctx, builder, member.roles, index) if member.roles is not None else None
         )
         current = by_id.get(member.user_id) if member.user_id else by_email.get(member.key)
-        if current is not None and current.user_id is not None:
+        if current is not None:
             matched.add(current.user_id)
             if roles is not None:
-                _change_roles(ctx, builder, current.user_id, _label(current), roles, role_ids)
+                _change_roles(ctx, builder, current, roles)
             continue
         user_id = member.user_id or ctx.snapshot.users_by_email.get(member.key)
         if user_id is not None:
@@ -90,66 +96,74 @@ def _add(
     for start in range(0, len(to_add), batch_size):
         chunk = to_add[start : start + batch_size]
         key = builder.call(
-            f"org:{ctx.name}/members/add/{start // batch_size + 1}",
+            ctx.key("members", str(start // batch_size + 1), "add"),
             Phase.MEMBERS_ADD,
             "POST",
-            f"{ctx.path}/members",
+            ctx.path("members"),
             {"members": [user_id for user_id, _, _ in chunk]},
-            org=ctx.name,
             depends_on=(ctx.created_by,),
         )
         for user_id, member, roles in chunk:
             label = member.email or user_id
             names = sorted(roles.ids.values()) if roles else None
+            roles_key = None
+            if roles and roles.ids:
+                roles_key = builder.call(
+                    ctx.key("member roles", user_id, "add"),
+                    Phase.MEMBER_ROLES,
+                    "POST",
+                    ctx.path("members", user_id, "roles"),
+                    {"roles": roles.sorted_ids()},
+                    depends_on=(key, *roles.created_by),
+                )
             builder.row(
                 ctx.name,
                 Action.CREATE,
                 "member",
                 label,
                 (FieldChange("roles", None, names),) if names else (),
+                operations=(key, roles_key),
             )
-            if roles and roles.ids:
-                builder.call(
-                    f"org:{ctx.name}/member:{user_id}/roles/add",
-                    Phase.MEMBER_ROLES,
-                    "POST",
-                    f"{ctx.path}/members/{segment(user_id)}/roles",
-                    {"roles": sorted(roles.ids)},
-                    org=ctx.name,
-                    depends_on=(key, *roles.created_by),
-                )
 
 
 def _change_roles(
-    ctx: OrgContext,
-    builder: PlanBuilder,
-    user_id: str,
-    label: str,
-    roles: RoleIds,
-    role_ids: dict[str, dict[str, str]],
+    ctx: OrgContext, builder: PlanBuilder, member: LiveMember, roles: RoleIds
 ) -> None:
-    have = role_ids.get(user_id, {})
-    add = sorted(set(roles.ids) - set(have))
+    """Roles are assigned before any are removed: a failure between the two calls leaves the
+    member with the union of the old and the new roles, never fewer than either."""
+    have = member.role_ids
+    add = sorted(set(roles.ids) - set(have), key=str)
     remove = sorted(set(have) - set(roles.ids))
-    path = f"{ctx.path}/members/{segment(user_id)}/roles"
-    key = f"org:{ctx.name}/member:{user_id}/roles"
+    path = ctx.path("members", member.user_id, "roles")
+    added = removed = None
     if add:
-        builder.call(
-            f"{key}/add",
+        added = builder.call(
+            ctx.key("member roles", member.user_id, "add"),
             Phase.MEMBER_ROLES,
             "POST",
             path,
             {"roles": add},
-            org=ctx.name,
             depends_on=roles.created_by,
         )
     if remove:
-        builder.call(
-            f"{key}/remove", Phase.MEMBER_ROLES, "DELETE", path, {"roles": remove}, org=ctx.name
+        removed = builder.call(
+            ctx.key("member roles", member.user_id, "remove"),
+            Phase.MEMBER_ROLES,
+            "DELETE",
+            path,
+            {"roles": remove},
+            depends_on=(added,),
         )
     if add or remove:
         change = FieldChange("roles", sorted(have.values()), sorted(roles.ids.values()))
-        builder.row(ctx.name, Action.UPDATE, "member", label, (change,))
+        builder.row(
+            ctx.name,
+            Action.UPDATE,
+            "member",
+            _label(member),
+            (change,),
+            operations=(added, removed),
+        )
 
 
 def _invite(ctx: OrgContext, builder: PlanBuilder, member: Member, roles: RoleIds | None) -> None:
@@ -173,15 +187,15 @@ def _invite(ctx: OrgContext, builder: PlanBuilder, member: Member, roles: RoleId
         "send_invitation_email": settings.send_invitation_email,
     }
     if roles and roles.ids:
-        body["roles"] = sorted(roles.ids)
-    builder.call(
-        f"org:{ctx.name}/invitation:{email}",
+        body["roles"] = roles.sorted_ids()
+    key = builder.call(
+        ctx.key("invitation", email, "send"),
         Phase.INVITATIONS,
         "POST",
-        f"{ctx.path}/invitations",
+        ctx.path("invitations"),
         body,
-        org=ctx.name,
         depends_on=(ctx.created_by, *(roles.created_by if roles else ())),
+        settle=Settle.FIND_INVITATION,
     )
     names = sorted(roles.ids.values()) if roles else None
     builder.row(
@@ -190,38 +204,38 @@ def _invite(ctx: OrgContext, builder: PlanBuilder, member: Member, roles: RoleId
         "invitation",
         email,
         (FieldChange("roles", None, names),) if names else (),
+        operations=(key,),
     )
 
 
 def _remove_unlisted(
-    ctx: OrgContext, builder: PlanBuilder, unlisted: list[Member], batch_size: int
+    ctx: OrgContext, builder: PlanBuilder, unlisted: list[LiveMember], batch_size: int
 ) -> None:
     policy = ctx.desired.members_policy or ctx.desired_state.tenant.policy.members
     auto_join = _auto_join_strategies(ctx)
-    removed: list[Member] = []
+    removed: list[LiveMember] = []
     for member in unlisted:
-        reason = admission_reason(member, ctx.desired, auto_join)
+        reason = admission_reason(member.email, member.user_id, ctx.desired, auto_join)
         if reason is not None:
             builder.row(ctx.name, Action.KEEP, "member", _label(member), note=f"admitted: {reason}")
         elif policy == "exact":
             removed.append(member)
     for start in range(0, len(removed), batch_size):
         chunk = removed[start : start + batch_size]
-        builder.call(
-            f"org:{ctx.name}/members/remove/{start // batch_size + 1}",
+        key = builder.call(
+            ctx.key("members", str(start // batch_size + 1), "remove"),
             Phase.MEMBERS_REMOVE,
             "DELETE",
-            f"{ctx.path}/members",
+            ctx.path("members"),
             {"members": [m.user_id for m in chunk]},
-            org=ctx.name,
         )
-    for member in removed:
-        builder.row(ctx.name, Action.DELETE, "member", _label(member))
+        for member in chunk:
+            builder.row(ctx.name, Action.DELETE, "member", _label(member), operations=(key,))
 
 
 def _auto_join_strategies(ctx: OrgContext) -> dict[str, str]:
     """Strategy -> connection name of the connections that will assign membership on login."""
-    live = {c.name: c for c in (ctx.live.org.connections or [])} if ctx.live else {}
+    live = (ctx.live.connections or {}) if ctx.live else {}
     wanted = ctx.desired.connections
     names = [c.name for c in wanted] if wanted is not None else sorted(live)
     desired_flags = {c.name: c.assign_membership_on_login for c in wanted or []}
@@ -236,5 +250,5 @@ def _auto_join_strategies(ctx: OrgContext) -> dict[str, str]:
     return strategies
 
 
-def _label(member: Member) -> str:
-    return member.email or member.user_id or "?"
+def _label(member: LiveMember) -> str:
+    return member.email or member.user_id

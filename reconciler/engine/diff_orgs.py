@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from reconciler.engine.builder import PlanBuilder, ref, segment
+from reconciler.engine.builder import PlanBuilder
 from reconciler.engine.context import OrgContext
-from reconciler.engine.plan import JSON, Action, FieldChange, Phase
+from reconciler.engine.identity import ObjectKey, OpKey
+from reconciler.engine.plan import JSON, Action, FieldChange, Phase, Settle
 from reconciler.model import Connection, Organization
 from reconciler.model.live import LiveConnection, LiveOrganization
 
@@ -12,9 +13,9 @@ FLAGS = ("assign_membership_on_login", "show_as_button", "is_signup_enabled")
 SCALARS = ("display_name", "token_quota", "third_party_client_access", "is_app_entitlement_active")
 
 
-def create_key(name: str) -> str:
+def create_key(name: str) -> OpKey:
     """Key of the operation that creates an organization."""
-    return f"org:{name}/create"
+    return OpKey(name, "organization", name, "create")
 
 
 def create_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
@@ -33,28 +34,38 @@ def create_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
     if desired.metadata:
         body["metadata"] = {k: v for k, v in desired.metadata.items() if v is not None}
         fields.extend(FieldChange(f"metadata.{k}", None, v) for k, v in body["metadata"].items())
-    builder.row(ctx.name, Action.CREATE, "organization", desired.name, tuple(fields))
+    key = create_key(desired.name)
+    builder.row(
+        ctx.name, Action.CREATE, "organization", desired.name, tuple(fields), operations=(key,)
+    )
     entries = []
     for conn, live in known_connections(ctx, builder):
         entries.append({"connection_id": live.id, **_flags(conn)})
-        builder.row(ctx.name, Action.CREATE, "connection", conn.name, _flag_changes(conn))
+        builder.row(
+            ctx.name,
+            Action.CREATE,
+            "connection",
+            conn.name,
+            _flag_changes(conn),
+            operations=(key,),
+        )
     if entries:
         body["enabled_connections"] = entries
     builder.call(
-        create_key(desired.name),
+        key,
         Phase.ORGANIZATIONS,
         "POST",
-        "/organizations",
+        ("organizations",),
         body,
-        org=desired.name,
-        creates=f"org:{desired.name}",
+        creates=ObjectKey.organization(desired.name),
+        settle=Settle.FIND_ORGANIZATION,
     )
 
 
 def update_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
     """PATCH the fields that differ, only those; renames through `previous_names`."""
     assert ctx.live is not None
-    desired, live = ctx.desired, ctx.live.org
+    desired, live = ctx.desired, ctx.live
     body: dict[str, JSON] = {}
     fields: list[FieldChange] = []
     if live.name != desired.name:
@@ -66,7 +77,7 @@ def update_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
             body[name] = want
             fields.append(FieldChange(name, have, want))
     if desired.branding is not None:
-        have_b = live.branding.model_dump(exclude_none=True) if live.branding else {}
+        have_b = dict(live.branding or {})
         want_b = _overlay(have_b, desired.branding.model_dump(exclude_none=True))
         if want_b != have_b:
             body["branding"] = want_b
@@ -76,18 +87,27 @@ def update_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
         body["metadata"], changes = metadata
         fields.extend(changes)
     if body:
-        builder.call(
-            f"org:{desired.name}/update", Phase.ORGANIZATIONS, "PATCH", ctx.path, body, org=ctx.name
+        key = builder.call(
+            ctx.key("organization", desired.name, "update"),
+            Phase.ORGANIZATIONS,
+            "PATCH",
+            ctx.path(),
+            body,
         )
-        builder.row(ctx.name, Action.UPDATE, "organization", desired.name, tuple(fields))
+        builder.row(
+            ctx.name, Action.UPDATE, "organization", desired.name, tuple(fields), operations=(key,)
+        )
 
 
 def delete_organization(builder: PlanBuilder, name: str, org_id: str) -> None:
     """Delete an organization that no file describes (only when pruning)."""
-    builder.call(
-        f"org:{name}/delete", Phase.ORG_DELETES, "DELETE", f"/organizations/{org_id}", org=name
+    key = builder.call(
+        OpKey(name, "organization", name, "delete"),
+        Phase.ORG_DELETES,
+        "DELETE",
+        ("organizations", org_id),
     )
-    builder.row(name, Action.DELETE, "organization", name)
+    builder.row(name, Action.DELETE, "organization", name, operations=(key,))
 
 
 def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
@@ -96,30 +116,35 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
     wanted = ctx.desired.connections
     if wanted is None:
         return
-    have = {c.name: c for c in ctx.live.org.connections or []}
+    have = ctx.live.connections or {}
     for conn, live in known_connections(ctx, builder):
         current = have.get(conn.name)
-        base = f"{ctx.path}/enabled_connections"
         if current is None:
-            builder.call(
-                f"org:{ctx.name}/connection:{conn.name}/add",
+            key = builder.call(
+                ctx.key("connection", conn.name, "add"),
                 Phase.CONNECTIONS,
                 "POST",
-                base,
+                ctx.path("enabled_connections"),
                 {"connection_id": live.id, **_flags(conn)},
-                org=ctx.name,
+                settle=Settle.FIND_CONNECTION,
             )
-            builder.row(ctx.name, Action.CREATE, "connection", conn.name, _flag_changes(conn))
+            builder.row(
+                ctx.name,
+                Action.CREATE,
+                "connection",
+                conn.name,
+                _flag_changes(conn),
+                operations=(key,),
+            )
             continue
         changed = {f: v for f, v in _flags(conn).items() if getattr(current, f) != v}
         if changed:
-            builder.call(
-                f"org:{ctx.name}/connection:{conn.name}/update",
+            key = builder.call(
+                ctx.key("connection", conn.name, "update"),
                 Phase.CONNECTIONS,
                 "PATCH",
-                f"{base}/{live.id}",
+                ctx.path("enabled_connections", live.id),
                 changed,
-                org=ctx.name,
             )
             builder.row(
                 ctx.name,
@@ -127,22 +152,19 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
                 "connection",
                 conn.name,
                 tuple(FieldChange(f, getattr(current, f), v) for f, v in changed.items()),
+                operations=(key,),
             )
     names = {c.name for c in wanted}
     for name, current in sorted(have.items()):
         if name in names:
             continue
-        gone = ctx.snapshot.connections.get(name)
-        if gone is None:
-            continue
-        builder.call(
-            f"org:{ctx.name}/connection:{name}/remove",
+        key = builder.call(
+            ctx.key("connection", name, "remove"),
             Phase.CONNECTION_REMOVALS,
             "DELETE",
-            f"{ctx.path}/enabled_connections/{gone.id}",
-            org=ctx.name,
+            ctx.path("enabled_connections", current.connection_id),
         )
-        builder.row(ctx.name, Action.DELETE, "connection", current.name)
+        builder.row(ctx.name, Action.DELETE, "connection", current.name, operations=(key,))
 
 
 def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
@@ -154,14 +176,14 @@ def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
     for domain in routing.email_domains:
         current = have.get(domain)
         if current is None:
-            builder.call(
-                f"org:{ctx.name}/domain:{domain}/add",
+            key = builder.call(
+                ctx.key("discovery domain", domain, "add"),
                 Phase.CONNECTIONS,
                 "POST",
-                f"{ctx.path}/discovery-domains",
+                ctx.path("discovery-domains"),
                 {"domain": domain, "use_for_organization_discovery": True},
-                org=ctx.name,
                 depends_on=(ctx.created_by,),
+                settle=Settle.FIND_DOMAIN,
             )
             builder.row(
                 ctx.name,
@@ -169,15 +191,15 @@ def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
                 "discovery domain",
                 domain,
                 note="verify it by publishing the TXT record Auth0 returns",
+                operations=(key,),
             )
         elif not current.use_for_organization_discovery:
-            builder.call(
-                f"org:{ctx.name}/domain:{domain}/update",
+            key = builder.call(
+                ctx.key("discovery domain", domain, "update"),
                 Phase.CONNECTIONS,
                 "PATCH",
-                f"{ctx.path}/discovery-domains/{segment(current.id)}",
+                ctx.path("discovery-domains", current.id),
                 {"use_for_organization_discovery": True},
-                org=ctx.name,
             )
             builder.row(
                 ctx.name,
@@ -185,6 +207,7 @@ def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
                 "discovery domain",
                 domain,
                 (FieldChange("use_for_organization_discovery", False, True),),
+                operations=(key,),
             )
         elif current.status == "pending" and current.verification_txt:
             builder.row(
@@ -197,19 +220,13 @@ def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
             )
     for domain, current in sorted(have.items()):
         if domain not in routing.email_domains:
-            builder.call(
-                f"org:{ctx.name}/domain:{domain}/remove",
+            key = builder.call(
+                ctx.key("discovery domain", domain, "remove"),
                 Phase.CONNECTION_REMOVALS,
                 "DELETE",
-                f"{ctx.path}/discovery-domains/{segment(current.id)}",
-                org=ctx.name,
+                ctx.path("discovery-domains", current.id),
             )
-            builder.row(ctx.name, Action.DELETE, "discovery domain", domain)
-
-
-def org_id(live: LiveOrganization | None, name: str) -> str:
-    """The id to address an organization by: live, or the reference its create call fills."""
-    return live.id if live is not None else ref("org", name)
+            builder.row(ctx.name, Action.DELETE, "discovery domain", domain, operations=(key,))
 
 
 def known_connections(
@@ -260,8 +277,8 @@ def _leaf_changes(prefix: str, before: dict[str, Any], after: dict[str, Any]) ->
 
 
 def _metadata_body(
-    desired: Organization, live: Organization
-) -> tuple[dict[str, str | None], list[FieldChange]] | None:
+    desired: Organization, live: LiveOrganization
+) -> tuple[dict[str, Any], list[FieldChange]] | None:
     """The whole desired metadata plus null for each removed key, when anything changes."""
     if desired.metadata is None:
         return None
@@ -277,7 +294,7 @@ def _metadata_body(
         changes.update({key: None for key in have if key not in want})
     if not changes:
         return None
-    body: dict[str, str | None] = {k: v for k, v in have.items() if k not in changes}
+    body: dict[str, Any] = {k: v for k, v in have.items() if k not in changes}
     body.update(changes)
     fields = [FieldChange(f"metadata.{k}", have.get(k), v) for k, v in sorted(changes.items())]
     return body, fields

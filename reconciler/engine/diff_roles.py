@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from reconciler.engine.builder import PlanBuilder, ref
-from reconciler.engine.plan import JSON, Action, FieldChange, Phase
+from reconciler.engine.builder import PlanBuilder
+from reconciler.engine.identity import ObjectKey, OpKey, Ref
+from reconciler.engine.plan import JSON, Action, FieldChange, PathPart, Phase, Settle
 from reconciler.model import Role
 from reconciler.model.live import LiveRole
 
@@ -13,15 +14,20 @@ class RoleTarget:
     """Where a role lives: the tenant (`org` None) or one organization with its id or ref."""
 
     org: str | None = None
-    org_id: str | None = None
-    org_created_by: str | None = None
+    org_id: PathPart | None = None
+    org_created_by: OpKey | None = None
 
-    def label(self, name: str) -> str:
-        """The reference name of a role, `admin` or `acme-corp/admin`."""
-        return name if self.org is None else f"{self.org}/{name}"
+    def key(self, name: str) -> ObjectKey:
+        """The identity of a role of this name here."""
+        return ObjectKey.role(name, self.org)
+
+    @property
+    def phase(self) -> Phase:
+        """Tenant roles come before organizations; org-owned roles after them."""
+        return Phase.ORG_ROLES if self.org else Phase.ROLES
 
 
-def _pairs_body(pairs: set[tuple[str, str]]) -> JSON:
+def _pairs_body(pairs: set[tuple[str, str]] | frozenset[tuple[str, str]]) -> JSON:
     return {
         "permissions": [
             {"resource_server_identifier": api, "permission_name": name}
@@ -37,89 +43,114 @@ def diff_role(
     live: LiveRole | None,
     target: RoleTarget,
 ) -> None:
-    """Create or update one role and its permissions."""
-    label = target.label(name)
-    kind = "role"
-    if live is None:
-        body: dict[str, JSON] = {"name": name}
-        if desired.description is not None:
-            body["description"] = desired.description
-        if target.org is not None:
-            body["type"] = "organization"
-            body["owner_id"] = target.org_id
-        create = builder.call(
-            f"role:{label}/create",
-            Phase.ORG_ROLES if target.org else Phase.ROLES,
-            "POST",
-            "/roles",
-            body,
-            org=target.org,
-            depends_on=(target.org_created_by,),
-            creates=f"role:{label}",
-        )
-        pairs = desired.permission_pairs()
-        fields = [FieldChange("description", None, desired.description)]
-        if pairs:
-            builder.call(
-                f"role:{label}/permissions/add",
-                Phase.ORG_ROLES if target.org else Phase.ROLES,
-                "POST",
-                f"/roles/{ref('role', label)}/permissions",
-                _pairs_body(set(pairs)),
-                org=target.org,
-                depends_on=(create,),
-            )
-            fields.append(FieldChange("permissions", None, _names(pairs)))
-        builder.touch("role", label)
-        builder.row(target.org, Action.CREATE, kind, name, tuple(fields))
-        return
+    """Create or update one role and its permissions.
 
-    phase = Phase.ORG_ROLES if target.org else Phase.ROLES
+    Permissions are added before any are removed, so a failure between the two calls leaves
+    the role granting the union of the old and the new permissions, never less than either.
+    """
+    op = OpKey(target.org, "role", name, "")
+    if live is None:
+        _create_role(builder, name, desired, target)
+        return
     fields = []
+    keys: list[OpKey] = []
     if desired.description is not None and desired.description != live.description:
-        builder.call(
-            f"role:{label}/update",
-            phase,
-            "PATCH",
-            f"/roles/{live.id}",
-            {"description": desired.description},
-            org=target.org,
+        keys.append(
+            builder.call(
+                _verb(op, "update"),
+                target.phase,
+                "PATCH",
+                ("roles", live.id),
+                {"description": desired.description},
+            )
         )
         fields.append(FieldChange("description", live.description, desired.description))
     if desired.permissions is not None:
         have = set(live.permissions or ())
         want = set(desired.permission_pairs())
+        added = None
         if want - have:
-            builder.call(
-                f"role:{label}/permissions/add",
-                phase,
+            added = builder.call(
+                _verb(op, "add permissions"),
+                target.phase,
                 "POST",
-                f"/roles/{live.id}/permissions",
+                ("roles", live.id, "permissions"),
                 _pairs_body(want - have),
-                org=target.org,
             )
+            keys.append(added)
         if have - want:
-            builder.call(
-                f"role:{label}/permissions/remove",
-                phase,
-                "DELETE",
-                f"/roles/{live.id}/permissions",
-                _pairs_body(have - want),
-                org=target.org,
+            keys.append(
+                builder.call(
+                    _verb(op, "remove permissions"),
+                    target.phase,
+                    "DELETE",
+                    ("roles", live.id, "permissions"),
+                    _pairs_body(have - want),
+                    depends_on=(added,),
+                )
             )
         if want != have:
             fields.append(FieldChange("permissions", _names(have), _names(want)))
     if fields:
-        builder.touch("role", label)
-        builder.row(target.org, Action.UPDATE, kind, name, tuple(fields))
+        builder.touch(target.key(name))
+        builder.row(target.org, Action.UPDATE, "role", name, tuple(fields), operations=tuple(keys))
+
+
+def _create_role(builder: PlanBuilder, name: str, desired: Role, target: RoleTarget) -> None:
+    role = target.key(name)
+    builder.touch(role)
+    op = OpKey(target.org, "role", name, "")
+    body: dict[str, JSON] = {"name": name}
+    if desired.description is not None:
+        body["description"] = desired.description
+    if target.org is not None:
+        body["type"] = "organization"
+        body["owner_id"] = target.org_id
+    create = builder.call(
+        create_role_key(role),
+        target.phase,
+        "POST",
+        ("roles",),
+        body,
+        depends_on=(target.org_created_by,),
+        creates=role,
+        settle=Settle.FIND_ROLE,
+    )
+    keys = [create]
+    pairs = desired.permission_pairs()
+    fields = [FieldChange("description", None, desired.description)]
+    if pairs:
+        keys.append(
+            builder.call(
+                _verb(op, "add permissions"),
+                target.phase,
+                "POST",
+                ("roles", Ref(role), "permissions"),
+                _pairs_body(pairs),
+                depends_on=(create,),
+            )
+        )
+        fields.append(FieldChange("permissions", None, _names(pairs)))
+    builder.row(target.org, Action.CREATE, "role", name, tuple(fields), operations=tuple(keys))
+
+
+def create_role_key(role: ObjectKey) -> OpKey:
+    """Key of the operation that creates a role."""
+    return OpKey(role.org, "role", role.name, "create")
 
 
 def delete_role(builder: PlanBuilder, name: str, live: LiveRole, org: str | None) -> None:
     """Delete a role that the files no longer list."""
-    label = name if org is None else f"{org}/{name}"
-    builder.touch("role", label)
-    builder.call(f"role:{label}/delete", Phase.ROLE_DELETES, "DELETE", f"/roles/{live.id}", org=org)
-    builder.row(org, Action.DELETE, "role", name)
+    role = ObjectKey.role(name, org)
+    builder.touch(role)
+    key = builder.call(
+        OpKey(org, "role", name, "delete"), Phase.ROLE_DELETES, "DELETE", ("roles", live.id)
+    )
+    builder.row(org, Action.DELETE, "role", name, operations=(key,))
+
+
+def _verb(op: OpKey, verb: str) -> OpKey:
+    return OpKey(op.org, op.kind, op.name, verb)
 
 
 def _names(pairs: set[tuple[str, str]] | frozenset[tuple[str, str]]) -> dict[str, list[str]]:

@@ -1,11 +1,15 @@
 """The plan: typed rows for people and the exact list of API calls that carries them out."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any
+from urllib.parse import quote
+
+from reconciler.engine.identity import ObjectKey, OpKey, Ref
 
 JSON = Any
-"""A JSON-serialisable value (request bodies)."""
+"""A JSON-serialisable value (request bodies); bodies may also hold `Ref`s."""
+PathPart = str | Ref
 
 
 class Action(StrEnum):
@@ -49,7 +53,8 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the plan as people read it: an object and what happens to it."""
+    """One line of the plan as people read it: an object, what happens to it, and the keys of
+    the operations that carry it out (none for `=` rows)."""
 
     org: str | None
     action: Action
@@ -57,28 +62,69 @@ class Row:
     name: str
     fields: tuple[FieldChange, ...] = ()
     note: str | None = None
+    operations: tuple[OpKey, ...] = ()
+
+
+class Settle(StrEnum):
+    """How the executor settles a call whose outcome it does not know (a lost response, a 5xx,
+    or a 409 on a create): send it again, or look for the object it creates."""
+
+    REPEAT = "repeat"
+    """Idempotent: sending it twice is the same as once."""
+    FIND_ORGANIZATION = "find organization"
+    FIND_ROLE = "find role"
+    FIND_CONNECTION = "find connection"
+    FIND_DOMAIN = "find domain"
+    FIND_INVITATION = "find invitation"
 
 
 @dataclass(frozen=True)
 class Operation:
     """Exactly one Management API request.
 
-    `path` and `body` may hold references like `{org:acme-corp}` or `{role:acme-corp/admin}`
-    to ids that an earlier operation of the same plan creates (`creates` names the reference).
+    `path` is a tuple of segments (percent-encoded when sent); segments and `body` may hold
+    `Ref`s to ids that an earlier operation of the same plan creates (`creates` names the
+    object whose id the response carries).
     """
 
-    key: str
+    key: OpKey
     phase: Phase
     method: str
-    path: str
+    path: tuple[PathPart, ...]
     body: JSON = None
-    org: str | None = None
-    depends_on: tuple[str, ...] = ()
-    creates: str | None = None
+    depends_on: tuple[OpKey, ...] = ()
+    creates: ObjectKey | None = None
+    settle: Settle = Settle.REPEAT
 
-    def sort_key(self) -> tuple[int, str, str]:
+    @property
+    def org(self) -> str | None:
+        """The organization the call belongs to (None: tenant-wide)."""
+        return self.key.org
+
+    @property
+    def path_text(self) -> str:
+        """The path as people read it: `/organizations/{org:acme-corp}/members`."""
+        return path_text(self.path)
+
+    def sort_key(self) -> tuple[int, str, tuple[str, str, str, int, str]]:
         """Phase first, then organization, then the operation's own key."""
-        return (self.phase, self.org or "", self.key)
+        return (self.phase, self.org or "", self.key.sort_key())
+
+
+def path_text(parts: tuple[PathPart, ...]) -> str:
+    """Segments joined into a path; ids such as `auth0|123` percent-encoded."""
+    return "".join("/" + (str(p) if isinstance(p, Ref) else quote(p, safe="")) for p in parts)
+
+
+def display_body(body: JSON) -> JSON:
+    """A body with each Ref shown as its placeholder text (for renderers)."""
+    if isinstance(body, Ref):
+        return str(body)
+    if isinstance(body, list):
+        return [display_body(item) for item in body]
+    if isinstance(body, dict):
+        return {key: display_body(value) for key, value in body.items()}
+    return body
 
 
 @dataclass(frozen=True)
@@ -103,8 +149,21 @@ class Plan:
     rows: tuple[Row, ...]
     operations: tuple[Operation, ...]
     unmanaged_organizations: tuple[str, ...] = ()
-    touched: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Live objects whose state the plan depends on, by kind (for stale-plan checks)."""
+    touched: tuple[ObjectKey, ...] = ()
+    """Live objects whose state the plan depends on (for stale-plan checks), sorted."""
+
+    def only(self, orgs: frozenset[str]) -> "Plan":
+        """The part of the plan for these organizations, plus its tenant-wide part."""
+
+        def kept(org: str | None) -> bool:
+            return org is None or org in orgs
+
+        return Plan(
+            rows=tuple(r for r in self.rows if kept(r.org)),
+            operations=tuple(op for op in self.operations if kept(op.org)),
+            unmanaged_organizations=(),
+            touched=tuple(k for k in self.touched if kept(k.owner)),
+        )
 
     @property
     def summary(self) -> Summary:

@@ -1,4 +1,5 @@
-"""Saved plans: the operations plus a fingerprint of every live object they depend on."""
+"""Saved plans: the operations, the tenant and target they were made for, a fingerprint of
+every live object they depend on, and a checksum that reveals edits by hand."""
 
 import hashlib
 import json
@@ -6,12 +7,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from reconciler.engine.plan import Action, FieldChange, Operation, Phase, Plan, Row
+from reconciler.engine.identity import ObjectKey, ObjectKind, OpKey, Ref, is_ref_json
+from reconciler.engine.plan import JSON, Action, FieldChange, Operation, Phase, Plan, Row, Settle
 from reconciler.engine.safety import existing_objects
 from reconciler.model.live import LiveOrganization, LiveRole, Snapshot
 
-FORMAT = "auth0-org-reconciler/plan@1"
+FORMAT = "auth0-org-reconciler/plan@2"
 ABSENT = "absent"
+_LITERAL = "$literal"
 
 
 class PlanFileError(Exception):
@@ -27,32 +30,30 @@ class SavedPlan:
     plan: Plan
     existing: int
     """Managed objects that existed when the plan was made (for the change-share rail)."""
-    fingerprints: dict[str, str]
+    fingerprints: dict[ObjectKey, str]
 
 
-def fingerprints(plan: Plan, live: Snapshot) -> dict[str, str]:
-    """`organization:NAME` / `role:LABEL` -> digest of the live object, or `absent`."""
-    found: dict[str, str] = {}
-    for name in plan.touched.get("organization", ()):
-        found[f"organization:{name}"] = digest_org(live.organizations.get(name))
-    for label in plan.touched.get("role", ()):
-        owner, _, role = label.rpartition("/")
-        current = live.org_roles.get((owner, role)) if owner else live.roles.get(role)
-        found[f"role:{label}"] = digest_role(current)
-    return found
+def fingerprints(plan: Plan, live: Snapshot) -> dict[ObjectKey, str]:
+    """Each object the plan touches -> digest of its live state, or `absent`."""
+    return {key: digest(key, live) for key in plan.touched}
+
+
+def digest(key: ObjectKey, live: Snapshot) -> str:
+    """The digest of one object as the snapshot has it."""
+    if key.kind is ObjectKind.ORGANIZATION:
+        return digest_org(live.organizations.get(key.name))
+    if key.org is None:
+        return digest_role(live.roles.get(key.name))
+    return digest_role(live.org_roles.get((key.org, key.name)))
 
 
 def digest_org(live: LiveOrganization | None) -> str:
     """A digest of everything read of one organization."""
     if live is None:
         return ABSENT
-    data = {
-        "id": live.id,
-        "org": live.org.model_dump(mode="json"),
-        "domains": {k: asdict(v) for k, v in sorted((live.domains or {}).items())},
-        "invitations": sorted((live.invitations or {}).keys()),
-        "member_roles": live.member_role_ids,
-    }
+    data = asdict(live)
+    if live.members is not None:
+        data["members"] = sorted(data["members"], key=lambda m: m["user_id"])
     return _digest(data)
 
 
@@ -64,47 +65,84 @@ def digest_role(live: LiveRole | None) -> str:
     return _digest({"id": live.id, "description": live.description, "permissions": perms})
 
 
+def stale_objects(saved: SavedPlan, live: Snapshot) -> list[str]:
+    """The objects whose live state differs from when the plan was made."""
+    return [
+        str(key)
+        for key, expected in sorted(saved.fingerprints.items(), key=lambda i: i[0].sort_key())
+        if digest(key, live) != expected
+    ]
+
+
 def write_plan_file(path: Path, tenant: str, target: str, plan: Plan, live: Snapshot) -> None:
     """Save a plan for a later `apply`; it holds ids and names, never credentials."""
-    document = {
-        "format": FORMAT,
+    content = {
         "tenant": tenant,
         "target": target,
-        "fingerprints": fingerprints(plan, live),
+        "fingerprints": [
+            {"object": key.to_json(), "digest": value}
+            for key, value in fingerprints(plan, live).items()
+        ],
         "existing": existing_objects(live),
         "unmanaged_organizations": list(plan.unmanaged_organizations),
-        "rows": [asdict(row) for row in plan.rows],
-        "operations": [
-            {**asdict(op), "phase": op.phase.name, "depends_on": list(op.depends_on)}
-            for op in plan.operations
-        ],
+        "rows": [_row_json(row) for row in plan.rows],
+        "operations": [_operation_json(op) for op in plan.operations],
     }
+    document = {"format": FORMAT, "checksum": _checksum(content), **content}
     path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def read_plan_file(path: Path) -> SavedPlan:
-    """Load a saved plan, refusing other formats with a clear message."""
+    """Load a saved plan; refuse other formats, malformed files and files edited by hand."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise PlanFileError(f"{path}: cannot read plan file: {error}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise PlanFileError(f"{path}: not a plan file of format {FORMAT}")
-    try:
-        plan = Plan(
-            rows=tuple(_row(row) for row in document["rows"]),
-            operations=tuple(_operation(op) for op in document["operations"]),
-            unmanaged_organizations=tuple(document["unmanaged_organizations"]),
+    content = {k: v for k, v in document.items() if k not in ("format", "checksum")}
+    if document.get("checksum") != _checksum(content):
+        raise PlanFileError(
+            f"{path}: the plan file was changed after it was saved (checksum mismatch); "
+            "make a new plan"
         )
+    try:
+        operations = tuple(_operation(op) for op in content["operations"])
+        plan = Plan(
+            rows=tuple(_row(row) for row in content["rows"]),
+            operations=operations,
+            unmanaged_organizations=tuple(str(n) for n in content["unmanaged_organizations"]),
+        )
+        prints = {
+            ObjectKey.from_json(item["object"]): str(item["digest"])
+            for item in content["fingerprints"]
+        }
         return SavedPlan(
-            tenant=str(document["tenant"]),
-            target=str(document["target"]),
-            plan=plan,
-            existing=int(document["existing"]),
-            fingerprints={str(k): str(v) for k, v in document["fingerprints"].items()},
+            tenant=str(content["tenant"]),
+            target=str(content["target"]),
+            plan=Plan(plan.rows, plan.operations, plan.unmanaged_organizations, tuple(prints)),
+            existing=int(content["existing"]),
+            fingerprints=prints,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise PlanFileError(f"{path}: malformed plan file: {error}") from None
+
+
+def _checksum(content: dict[str, Any]) -> str:
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _row_json(row: Row) -> dict[str, Any]:
+    return {
+        "org": row.org,
+        "action": row.action.value,
+        "kind": row.kind,
+        "name": row.name,
+        "fields": [{"field": f.field, "before": f.before, "after": f.after} for f in row.fields],
+        "note": row.note,
+        "operations": [key.to_json() for key in row.operations],
+    }
 
 
 def _row(data: dict[str, Any]) -> Row:
@@ -115,37 +153,63 @@ def _row(data: dict[str, Any]) -> Row:
         name=data["name"],
         fields=tuple(FieldChange(f["field"], f["before"], f["after"]) for f in data["fields"]),
         note=data["note"],
+        operations=tuple(OpKey.from_json(k) for k in data["operations"]),
     )
+
+
+def _operation_json(op: Operation) -> dict[str, Any]:
+    return {
+        "key": op.key.to_json(),
+        "phase": op.phase.name,
+        "method": op.method,
+        "path": [encode(part) for part in op.path],
+        "body": encode(op.body),
+        "depends_on": [key.to_json() for key in op.depends_on],
+        "creates": op.creates.to_json() if op.creates is not None else None,
+        "settle": op.settle.value,
+    }
 
 
 def _operation(data: dict[str, Any]) -> Operation:
+    path = tuple(decode(part) for part in data["path"])
+    if not all(isinstance(part, str | Ref) for part in path):
+        raise ValueError(f"a path segment is neither text nor a reference: {data['path']!r}")
     return Operation(
-        key=data["key"],
+        key=OpKey.from_json(data["key"]),
         phase=Phase[data["phase"]],
-        method=data["method"],
-        path=data["path"],
-        body=data["body"],
-        org=data["org"],
-        depends_on=tuple(data["depends_on"]),
-        creates=data["creates"],
+        method=str(data["method"]),
+        path=path,
+        body=decode(data["body"]),
+        depends_on=tuple(OpKey.from_json(k) for k in data["depends_on"]),
+        creates=ObjectKey.from_json(data["creates"]) if data["creates"] is not None else None,
+        settle=Settle(data["settle"]),
     )
+
+
+def encode(value: JSON) -> JSON:
+    """A path segment or body as JSON: Refs as `{"$ref": ...}`, look-alike objects escaped."""
+    if isinstance(value, Ref):
+        return value.to_json()
+    if isinstance(value, list):
+        return [encode(item) for item in value]
+    if isinstance(value, dict):
+        encoded = {key: encode(item) for key, item in value.items()}
+        return {_LITERAL: encoded} if set(value) in ({"$ref"}, {_LITERAL}) else encoded
+    return value
+
+
+def decode(value: JSON) -> JSON:
+    """The inverse of `encode`."""
+    if is_ref_json(value):
+        return Ref.from_json(value)
+    if isinstance(value, list):
+        return [decode(item) for item in value]
+    if isinstance(value, dict):
+        inner = value[_LITERAL] if set(value) == {_LITERAL} else value
+        return {key: decode(item) for key, item in inner.items()}
+    return value
 
 
 def _digest(data: object) -> str:
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def stale_objects(saved: SavedPlan, live: Snapshot) -> list[str]:
-    """The objects whose live state differs from when the plan was made."""
-    changed = []
-    for key, expected in sorted(saved.fingerprints.items()):
-        kind, _, name = key.partition(":")
-        if kind == "organization":
-            now = digest_org(live.organizations.get(name))
-        else:
-            owner, _, role = name.rpartition("/")
-            now = digest_role(live.org_roles.get((owner, role)) if owner else live.roles.get(role))
-        if now != expected:
-            changed.append(f"{kind} {name}")
-    return changed

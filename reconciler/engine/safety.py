@@ -26,7 +26,7 @@ def existing_objects(live: Snapshot) -> int:
     """Managed objects that exist: organizations, their members, connections, domains, roles."""
     count = len(live.roles) + len(live.org_roles)
     for org in live.organizations.values():
-        count += 1 + len(org.org.members or []) + len(org.org.connections or [])
+        count += 1 + len(org.members or ()) + len(org.connections or {})
         count += len(org.domains or {})
     return count
 

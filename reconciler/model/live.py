@@ -1,8 +1,11 @@
-"""The live state of a tenant as read from Auth0, with the name <-> id maps a plan needs."""
+"""The live state of a tenant as read from Auth0, with the name <-> id maps a plan needs.
+
+These types are built leniently from whatever Auth0 returns: they carry no rule of the files
+(name patterns, a role listed once, email syntax), so no value Auth0 accepts can stop a plan.
+"""
 
 from dataclasses import dataclass, field
-
-from reconciler.model.organization import Organization
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,33 @@ class LiveConnection:
     id: str
     name: str
     strategy: str
+
+
+@dataclass(frozen=True)
+class LiveEnabledConnection:
+    """A connection enabled for one organization, with its flags."""
+
+    connection_id: str
+    name: str
+    assign_membership_on_login: bool = False
+    show_as_button: bool = True
+    is_signup_enabled: bool = False
+
+
+@dataclass(frozen=True)
+class LiveMember:
+    """A member of an organization and its direct role assignments in it."""
+
+    user_id: str
+    email: str | None = None
+    name: str | None = None
+    roles: tuple[tuple[str, str], ...] = ()
+    """(role id, role name) pairs; names may repeat (a tenant role and an org-owned one)."""
+
+    @property
+    def role_ids(self) -> dict[str, str]:
+        """Role id -> role name."""
+        return dict(self.roles)
 
 
 @dataclass(frozen=True)
@@ -47,14 +77,22 @@ class LiveInvitation:
 
 @dataclass
 class LiveOrganization:
-    """An organization as Auth0 has it. Parts that were not read are None in `org`."""
+    """An organization as Auth0 has it. Parts that were not read are None."""
 
     id: str
-    org: Organization
+    name: str
+    display_name: str | None = None
+    branding: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
+    """Keys with a null value are left out."""
+    token_quota: dict[str, Any] | None = None
+    third_party_client_access: str | None = None
+    is_app_entitlement_active: bool | None = None
+    members: tuple[LiveMember, ...] | None = None
+    connections: dict[str, LiveEnabledConnection] | None = None
+    """Connection name -> link."""
     domains: dict[str, LiveDomain] | None = None
     invitations: dict[str, LiveInvitation] | None = None
-    member_role_ids: dict[str, dict[str, str]] = field(default_factory=dict)
-    """user_id -> {role name: role id} of each read member's direct roles."""
 
 
 @dataclass
@@ -64,6 +102,8 @@ class Snapshot:
     organizations: dict[str, LiveOrganization] = field(default_factory=dict)
     other_organizations: dict[str, str] = field(default_factory=dict)
     """Name -> id of organizations in Auth0 that no file describes (when all were listed)."""
+    organizations_listed: int | None = None
+    """How many organizations the tenant has, when they were all listed."""
     roles: dict[str, LiveRole] = field(default_factory=dict)
     org_roles: dict[tuple[str, str], LiveRole] = field(default_factory=dict)
     connections: dict[str, LiveConnection] = field(default_factory=dict)

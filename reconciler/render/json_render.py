@@ -2,7 +2,7 @@
 
 import json
 
-from reconciler.engine.plan import JSON
+from reconciler.engine.plan import JSON, display_body
 from reconciler.render.view import PlanView, sections
 
 
@@ -40,7 +40,12 @@ def plan_document(view: PlanView) -> dict[str, JSON]:
         ],
         "unmanaged_organizations": list(view.plan.unmanaged_organizations),
         "operations": [
-            {"method": op.method, "path": op.path, "body": op.body, "org": op.org}
+            {
+                "method": op.method,
+                "path": op.path_text,
+                "body": display_body(op.body),
+                "org": op.org,
+            }
             for op in view.plan.operations
         ],
     }

@@ -17,7 +17,7 @@ def api_writes(project: Path, run, *args: str, input: str | None = None):
 def test_apply_without_a_terminal_or_yes_refuses_and_writes_nothing(run, project):
     result = run("apply")
     assert result.exit_code == 1
-    assert result.stderr == "Error: no terminal to confirm on: pass --yes to apply\n"
+    assert result.stderr == "error: no terminal to confirm on: pass --yes to apply\n"
     assert run("plan").stdout.splitlines()[-1].startswith("Plan: 4 to create")
 
 
@@ -55,7 +55,7 @@ def test_stale_saved_plan_is_refused_naming_what_changed(run, project):
     result, writes = api_writes(project, run, "plan.json")
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: the plan is stale: organization acme-corp changed since it was made; plan again\n"
+        "error: the plan is stale: organization acme-corp changed since it was made; plan again\n"
     )
     assert writes == 0
 
@@ -146,11 +146,11 @@ def test_without_prune_policy_orgs_are_reported_not_deleted(run, project):
 
 
 def test_at_a_terminal_apply_asks_and_no_means_nothing_is_written(run, project, monkeypatch):
-    monkeypatch.setattr("reconciler.commands.interactive", lambda: True)
+    monkeypatch.setattr("reconciler.cli.apply_command.interactive", lambda: True)
     result, writes = api_writes(project, run, input="n\n")
     assert result.exit_code == 1
     assert "Apply these changes? [y/N]: n" in result.stdout
-    assert result.stderr == "Error: not applied\n"
+    assert result.stderr == "error: not applied\n"
     assert writes == 0
     confirmed, writes = api_writes(project, run, input="y\n")
     assert confirmed.exit_code == 0

@@ -69,7 +69,7 @@ def test_real_domain_without_credentials_is_an_error_not_a_fallback(run, monkeyp
     assert result.exit_code == 1
     assert result.stderr == (
         "error: set AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET (named in tenant.yaml credentials) "
-        "or AUTH0_TOKEN to reach a real tenant\n"
+        "or AUTH0_TOKEN to reach the tenant at https://acme.eu.auth0.com\n"
     )
 
 
@@ -88,7 +88,7 @@ def test_plan_file_holds_no_secrets(run, project):
     run("plan", "--out", "plan.json")
     text = (project / "plan.json").read_text()
     assert "sandbox-only-secret" not in text
-    assert json.loads(text)["format"] == "auth0-org-reconciler/plan@1"
+    assert json.loads(text)["format"] == "auth0-org-reconciler/plan@2"
 
 
 def test_unknown_connection_is_an_error_naming_file_line_and_column(run, project):

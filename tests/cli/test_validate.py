@@ -43,7 +43,7 @@ def test_several_tenants_and_none_named_is_one_error_line(
     result = CliRunner().invoke(main, ["validate"])
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: choose a tenant with --tenant NAME|PATH (tenants under tenants/: prod, staging)\n"
+        "error: choose a tenant with --tenant NAME|PATH (tenants under tenants/: prod, staging)\n"
     )
 
 
@@ -86,7 +86,7 @@ def test_an_unknown_tenant_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatc
     monkeypatch.chdir(REPO)
     result = CliRunner().invoke(main, ["validate", "--tenant", "nope"])
     assert result.exit_code == 1
-    assert result.stderr == 'Error: no tenant "nope" (tenants under tenants/: example)\n'
+    assert result.stderr == 'error: no tenant "nope" (tenants under tenants/: example)\n'
 
 
 def test_version_is_printed() -> None:

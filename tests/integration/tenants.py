@@ -1,5 +1,6 @@
 """Generated tenants: the same state seeded into a sandbox and described as desired state."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,9 +47,12 @@ def world(users: int = 0) -> World:
     return World.model_validate(data)
 
 
-def generate(orgs: int, members: int, seed: int = 0) -> Generated:
-    """Seed `orgs` organizations with `members` members (role `member` each) into a sandbox."""
-    sandbox = Sandbox(world(members), seed=seed)
+def generate(
+    orgs: int, members: int, seed: int = 0, clock: Callable[[], float] | None = None
+) -> Generated:
+    """Seed `orgs` organizations with `members` members (role `member` each) into a sandbox
+    whose time is `clock` (default: the wall clock)."""
+    sandbox = Sandbox(world(members), seed=seed, clock=clock)
     store = sandbox.store
     user_ids = sorted(u["user_id"] for u in store.state.users.values())
     member_role = store.create_role("member", "Member")

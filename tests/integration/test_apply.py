@@ -5,9 +5,10 @@ from pathlib import Path
 
 from reconciler.auth0.report import Outcome
 from reconciler.config.loader import load_tenant
+from reconciler.core.service import Reconciler
+from reconciler.core.targets import connect
 from reconciler.model import Organization, Policy
 from reconciler.sandbox import Sandbox
-from reconciler.workflow import apply_operations, connect, make_plan
 from tests.integration.tenants import generate
 
 CONNECTIONS = [
@@ -23,9 +24,10 @@ def writes(sandbox: Sandbox) -> list[tuple[str, str]]:
 
 async def plan_and_apply(sandbox: Sandbox, desired):
     async with connect(desired, Path("."), sandbox=sandbox) as session:
-        plan = (await make_plan(session, desired)).plan
+        planned = await Reconciler(session, desired).plan()
+        plan = planned.plan
         sandbox.reset_calls()
-        result = await apply_operations(session, desired, plan.operations)
+        result = await Reconciler(session, desired).apply(planned)
     return plan, result
 
 
@@ -96,11 +98,11 @@ async def test_failure_of_one_org_does_not_stop_the_others():
         )
     tenant.sandbox.store.create_organization("bad-co")
     async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
-        plan = (await make_plan(session, tenant.desired)).plan
+        planned = await Reconciler(session, tenant.desired).plan()
         tenant.sandbox.store.delete_organization(
             tenant.sandbox.store.organization_by_name("bad-co").id
         )
-        result = await apply_operations(session, tenant.desired, plan.operations)
+        result = await Reconciler(session, tenant.desired).apply(planned)
     failed = [r.line() for r in result.report.failed]
     assert len(failed) == 1
     assert failed[0].startswith("bad-co: POST /organizations/org_")
@@ -127,25 +129,32 @@ async def test_newer_org_fields_and_token_quota_round_trip():
     assert result.converged
 
 
-async def test_org_created_meanwhile_is_adopted_and_made_to_match():
+async def test_org_created_meanwhile_is_adopted_and_its_differences_are_planned_not_sent():
     tenant = generate(orgs=0, members=23)
     desired = new_org_desired(tenant, tenant.user_ids)
     async with connect(desired, Path("."), sandbox=tenant.sandbox) as session:
-        plan = (await make_plan(session, desired)).plan
+        planned = await Reconciler(session, desired).plan()
         tenant.sandbox.store.create_organization("new-co", "Someone else's name")
         tenant.sandbox.reset_calls()
-        result = await apply_operations(session, desired, plan.operations)
-    create = next(r for r in result.report.results if r.operation.path == "/organizations")
-    assert create.outcome is Outcome.ALREADY
-    assert result.report.ok and result.converged
-    calls = writes(tenant.sandbox)
-    assert calls[:2] == [
-        ("POST", "/api/v2/organizations"),
-        (
-            "PATCH",
-            f"/api/v2/organizations/{tenant.sandbox.store.organization_by_name('new-co').id}",
-        ),
-    ]
+        result = await Reconciler(session, desired).apply(planned)
+        create = next(r for r in result.report.results if r.operation.path == ("organizations",))
+        assert create.outcome is Outcome.ALREADY
+        assert create.detail.startswith("adopted the existing organization org_")
+        assert result.report.ok
+        planned_writes = [(op.method, op.path_text) for op in planned.plan.operations]
+        new_id = tenant.sandbox.store.organization_by_name("new-co").id
+        sent = [(m, p.replace(new_id, "{org:new-co}")) for m, p in writes(tenant.sandbox)]
+        assert len(sent) == len(planned_writes)
+        assert {p for _, p in sent} <= {"/api/v2" + p for _, p in planned_writes}
+        assert not result.converged
+        assert [(r.kind, r.name) for r in result.remaining.rows if r.operations] == [
+            ("organization", "new-co"),
+            ("connection", "Username-Password-Authentication"),
+            ("connection", "corp-ad"),
+            ("connection", "partner-okta"),
+        ]
+        again = await Reconciler(session, desired).apply(await Reconciler(session, desired).plan())
+    assert again.converged
     assert tenant.sandbox.store.organization_by_name("new-co").display_name == "New Co"
 
 
@@ -159,11 +168,12 @@ async def test_org_already_deleted_counts_as_done():
     )
     tenant.sandbox.store.create_organization("gone-co")
     async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
-        plan = (await make_plan(session, tenant.desired)).plan
+        planned = await Reconciler(session, tenant.desired).plan()
+        plan = planned.plan
         assert [(op.method, op.org) for op in plan.operations] == [("DELETE", "gone-co")]
         store = tenant.sandbox.store
         store.delete_organization(store.organization_by_name("gone-co").id)
-        result = await apply_operations(session, tenant.desired, plan.operations)
+        result = await Reconciler(session, tenant.desired).apply(planned, allow_delete=True)
     assert [(r.outcome, r.detail) for r in result.report.results] == [
         (Outcome.ALREADY, "already gone")
     ]

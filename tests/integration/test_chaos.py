@@ -1,12 +1,18 @@
-"""Faults injected in the sandbox: apply still converges and touches nothing outside the plan."""
+"""Faults injected in the sandbox: apply still converges and touches nothing outside the plan.
+
+The sandbox and the reconciler share a virtual clock: waits for the rate limit, back-off and
+the member-list lag pass in virtual time, so the outcome does not depend on machine load.
+"""
 
 import asyncio
 from pathlib import Path
 
 import pytest
 
+from reconciler.clock import VirtualClock
+from reconciler.core.service import Reconciler
+from reconciler.core.targets import connect
 from reconciler.model import Organization
-from reconciler.workflow import apply_operations, connect, make_plan
 from tests.integration.tenants import generate
 
 FAULTS = {
@@ -44,7 +50,8 @@ async def other_traffic(sandbox) -> None:
 @pytest.mark.parametrize("kind", FAULTS)
 async def test_apply_converges_under_faults(kind):
     faults = FAULTS[kind]
-    tenant = generate(orgs=6, members=25, seed=7)
+    clock = VirtualClock()
+    tenant = generate(orgs=6, members=25, seed=7, clock=clock.now)
     store = tenant.sandbox.store
     bystander = store.create_organization("bystander", "Not managed")
     store.add_members(bystander.id, tenant.user_ids[:4])
@@ -63,17 +70,17 @@ async def test_apply_converges_under_faults(kind):
         update={"members": (trimmed.members or [])[:5], "display_name": "Trimmed"}
     )
     tenant.sandbox.update_settings(**faults, seed=11)
-    async with connect(desired, Path("."), sandbox=tenant.sandbox) as session:
-        plan = (await make_plan(session, desired)).plan
+    async with connect(desired, Path("."), sandbox=tenant.sandbox, clock=clock) as session:
+        planned = await Reconciler(session, desired).plan()
         logins = asyncio.create_task(other_traffic(tenant.sandbox))
-        result = await apply_operations(session, desired, plan.operations)
+        result = await Reconciler(session, desired).apply(planned)
         logins.cancel()
         assert result.report.ok, [r.line() for r in result.report.failed]
         assert result.converged
         tenant.sandbox.update_settings(
             fail_rate=0, lost_response_rate=0, drop_rate=0, rate_limit_rps=None, member_lag_s=0
         )
-        again = (await make_plan(session, desired)).plan
+        again = (await Reconciler(session, desired).plan()).plan
     assert again.operations == ()
     injected = {c.fault for c in tenant.sandbox.calls if c.fault and "by-email" not in c.path}
     if kind in ("server_error", "lost_response", "drop", "rate_limited"):

@@ -6,9 +6,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reconciler.core.service import Reconciler
+from reconciler.core.targets import connect
 from reconciler.model import Organization
 from reconciler.sandbox import OrgConnection
-from reconciler.workflow import apply_operations, connect, make_plan
 from tests.integration.tenants import generate
 
 USERS = 6
@@ -80,11 +81,11 @@ async def converge(states) -> None:
             {"name": name, **wanted, "members": members}
         )
     async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
-        plan = (await make_plan(session, tenant.desired)).plan
-        result = await apply_operations(session, tenant.desired, plan.operations)
+        planned = await Reconciler(session, tenant.desired).plan()
+        result = await Reconciler(session, tenant.desired).apply(planned)
         assert result.report.ok, [r.line() for r in result.report.failed]
         assert result.converged, result.remaining.rows
         tenant.sandbox.reset_calls()
-        again = (await make_plan(session, tenant.desired)).plan
+        again = (await Reconciler(session, tenant.desired).plan()).plan
     assert again.operations == ()
     assert [c for c in tenant.sandbox.api_calls() if c.method != "GET"] == []

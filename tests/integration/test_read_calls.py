@@ -3,8 +3,9 @@
 from collections import Counter
 from pathlib import Path
 
+from reconciler.core.service import Reconciler
+from reconciler.core.targets import connect
 from reconciler.model import Member
-from reconciler.workflow import connect, make_plan
 from tests.integration.tenants import formula, generate
 
 
@@ -16,7 +17,7 @@ async def test_no_op_plan_of_250_orgs_with_150_members_makes_the_formula_s_calls
     tenant = generate(orgs=250, members=150)
     tenant.sandbox.reset_calls()
     async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
-        result = await make_plan(session, tenant.desired)
+        result = await Reconciler(session, tenant.desired).plan()
     assert result.plan.operations == ()
     expected = formula(orgs=250, members=150, roles=2, connections=4)
     assert expected == 1007
@@ -33,7 +34,7 @@ async def test_plan_for_one_org_reads_only_that_org():
     tenant = generate(orgs=30, members=5)
     tenant.sandbox.reset_calls()
     async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
-        result = await make_plan(session, tenant.desired, only=frozenset({"org-0007"}))
+        result = await Reconciler(session, tenant.desired).plan(frozenset({"org-0007"}))
     assert result.plan.operations == ()
     org_id = result.live.organizations["org-0007"].id
     calls = [(c.method, c.path) for c in tenant.sandbox.api_calls()]
@@ -55,7 +56,7 @@ async def test_exactly_100_members_read_in_one_page():
     tenant = generate(orgs=1, members=100)
     tenant.sandbox.reset_calls()
     async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
-        await make_plan(session, tenant.desired)
+        await Reconciler(session, tenant.desired).plan()
     assert len(tenant.sandbox.api_calls()) == formula(orgs=1, members=100, roles=2, connections=4)
 
 
@@ -68,7 +69,7 @@ async def test_emails_not_among_members_are_looked_up_once_each():
         tenant.desired.organizations[name] = org.model_copy(update={"members": members})
     tenant.sandbox.reset_calls()
     async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
-        result = await make_plan(session, tenant.desired)
+        result = await Reconciler(session, tenant.desired).plan()
     by_email = [c for c in tenant.sandbox.api_calls() if c.path == "/api/v2/users-by-email"]
     assert len(by_email) == 1
     assert len(tenant.sandbox.api_calls()) == formula(2, 3, 2, 4) + 1

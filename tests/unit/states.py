@@ -7,7 +7,9 @@ from reconciler.model.desired import Desired, Location
 from reconciler.model.live import (
     LiveConnection,
     LiveDomain,
+    LiveEnabledConnection,
     LiveInvitation,
+    LiveMember,
     LiveOrganization,
     LiveRole,
     Snapshot,
@@ -59,23 +61,47 @@ def live_org(
     invitations: list[str] | None = None,
 ) -> LiveOrganization:
     """A live organization; connections listed without flags get all three flags false."""
-    data = dict(org)
-    if "connections" in data:
-        data["connections"] = [
-            {
-                "assign_membership_on_login": False,
-                "show_as_button": False,
-                "is_signup_enabled": False,
-                **c,
-            }
-            for c in data["connections"]
-        ]
+    roles = role_ids or {}
+    members = org.get("members")
+    connections = org.get("connections")
     return LiveOrganization(
         id=org_id or f"org_{org['name']}",
-        org=Organization.model_validate(data),
+        name=org["name"],
+        display_name=org.get("display_name"),
+        branding=org.get("branding"),
+        metadata=org.get("metadata"),
+        token_quota=org.get("token_quota"),
+        third_party_client_access=org.get("third_party_client_access"),
+        is_app_entitlement_active=org.get("is_app_entitlement_active"),
+        members=(
+            tuple(
+                LiveMember(
+                    m["user_id"],
+                    m.get("email"),
+                    m.get("name"),
+                    tuple(roles.get(m["user_id"], {}).items()),
+                )
+                for m in members
+            )
+            if members is not None
+            else None
+        ),
+        connections=(
+            {
+                c["name"]: LiveEnabledConnection(
+                    CONNECTIONS[c["name"]].id,
+                    c["name"],
+                    c.get("assign_membership_on_login", False),
+                    c.get("show_as_button", False),
+                    c.get("is_signup_enabled", False),
+                )
+                for c in connections
+            }
+            if connections is not None
+            else None
+        ),
         domains={d.domain: d for d in domains or []},
         invitations={e: LiveInvitation(f"uinv_{e}", e) for e in invitations or []},
-        member_role_ids=role_ids or {},
     )
 
 
@@ -88,7 +114,7 @@ def snapshot(
 ) -> Snapshot:
     """A Snapshot holding these organizations and the standard test connections."""
     return Snapshot(
-        organizations={o.org.name: o for o in orgs},
+        organizations={o.name: o for o in orgs},
         other_organizations=others or {},
         roles=roles or {},
         org_roles=org_roles or {},

@@ -3,6 +3,8 @@
 import pytest
 
 from reconciler.engine import Action, PlanErrors, diff
+from reconciler.engine.identity import ObjectKey, OpKey, Ref
+from reconciler.engine.plan import display_body
 from reconciler.model.live import LiveDomain
 from tests.unit.states import desired, live_org, role, snapshot
 
@@ -17,7 +19,7 @@ def org(members, **extra):
 
 
 def calls(plan):
-    return [(op.method, op.path, op.body) for op in plan.operations]
+    return [(op.method, op.path_text, display_body(op.body)) for op in plan.operations]
 
 
 def live(members, **kwargs):
@@ -66,7 +68,7 @@ def test_member_added_with_roles_gets_one_role_call_after_its_batch():
             {"roles": ["rol_admin", "rol_member"]},
         ),
     ]
-    assert plan.operations[1].depends_on == ("org:acme-corp/members/add/1",)
+    assert plan.operations[1].depends_on == (OpKey("acme-corp", "members", "1", "add"),)
 
 
 def test_member_roles_absent_are_unmanaged():
@@ -103,7 +105,7 @@ def test_org_owned_role_shadows_the_tenant_role_of_the_same_name():
 def test_member_of_a_new_org_waits_for_the_org_and_for_a_new_org_role():
     want = desired(org([{"user_id": "auth0|a", "roles": ["lead"]}], roles={"lead": {}}))
     plan = diff(want, snapshot())
-    assert [(op.method, op.path) for op in plan.operations] == [
+    assert [(op.method, op.path_text) for op in plan.operations] == [
         ("POST", "/organizations"),
         ("POST", "/roles"),
         ("POST", "/organizations/{org:acme-corp}/members"),
@@ -112,12 +114,12 @@ def test_member_of_a_new_org_waits_for_the_org_and_for_a_new_org_role():
     assert plan.operations[1].body == {
         "name": "lead",
         "type": "organization",
-        "owner_id": "{org:acme-corp}",
+        "owner_id": Ref(ObjectKey.organization("acme-corp")),
     }
-    assert plan.operations[3].body == {"roles": ["{role:acme-corp/lead}"]}
+    assert plan.operations[3].body == {"roles": [Ref(ObjectKey.role("lead", "acme-corp"))]}
     assert set(plan.operations[3].depends_on) == {
-        "org:acme-corp/members/add/1",
-        "role:acme-corp/lead/create",
+        OpKey("acme-corp", "members", "1", "add"),
+        OpKey("acme-corp", "role", "lead", "create"),
     }
 
 

@@ -3,6 +3,8 @@
 import pytest
 
 from reconciler.engine import Action, PlanErrors, diff
+from reconciler.engine.identity import ObjectKey
+from reconciler.engine.plan import display_body
 from reconciler.model.live import LiveDomain
 from tests.unit.states import desired, live_org, snapshot
 
@@ -10,7 +12,7 @@ ACME = {"name": "acme-corp", "display_name": "Acme Corp"}
 
 
 def calls(plan):
-    return [(op.method, op.path, op.body) for op in plan.operations]
+    return [(op.method, op.path_text, display_body(op.body)) for op in plan.operations]
 
 
 def test_new_org_is_created_with_its_connections_in_one_call():
@@ -38,7 +40,7 @@ def test_new_org_is_created_with_its_connections_in_one_call():
             },
         )
     ]
-    assert plan.operations[0].creates == "org:acme-corp"
+    assert plan.operations[0].creates == ObjectKey.organization("acme-corp")
     assert plan.summary.create == 1
     assert plan.summary.api_calls == 1
 

@@ -3,19 +3,7 @@
 import asyncio
 
 from reconciler.auth0.ratelimit import RateLimiter
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+from reconciler.clock import VirtualClock
 
 
 def headers(limit: int, remaining: int, reset: float) -> dict[str, str]:
@@ -26,9 +14,9 @@ def headers(limit: int, remaining: int, reset: float) -> dict[str, str]:
     }
 
 
-def limiter(share: float = 0.5) -> tuple[RateLimiter, FakeTime]:
-    time = FakeTime()
-    return RateLimiter(share, time.clock, time.sleep), time
+def limiter(share: float = 0.5) -> tuple[RateLimiter, VirtualClock]:
+    time = VirtualClock(1_000.0)
+    return RateLimiter(share, time), time
 
 
 def test_first_request_passes_before_anything_is_known():
@@ -53,7 +41,7 @@ def test_requests_in_flight_stay_within_the_share_of_a_full_bucket():
 
 def test_half_share_waits_for_the_tokens_it_needs_when_half_the_bucket_is_spent():
     rl, time = limiter(0.5)
-    rl.observe(headers(10, 5, time.now + 2))
+    rl.observe(headers(10, 5, time.time + 2))
     asyncio.run(rl.acquire())
     assert time.slept == [0.4]
     assert rl.in_flight == 1
@@ -61,15 +49,15 @@ def test_half_share_waits_for_the_tokens_it_needs_when_half_the_bucket_is_spent(
 
 def test_without_refill_information_it_waits_for_the_reset():
     rl, time = limiter(0.5)
-    rl.observe(headers(10, 0, time.now))
-    time.now -= 2
+    rl.observe(headers(10, 0, time.time))
+    time.time -= 2
     asyncio.run(rl.acquire())
     assert time.slept == [2.0]
 
 
 def test_full_share_may_use_the_whole_bucket():
     rl, time = limiter(1.0)
-    rl.observe(headers(10, 1, time.now + 2))
+    rl.observe(headers(10, 1, time.time + 2))
     asyncio.run(rl.acquire())
     assert time.slept == []
 
@@ -79,7 +67,7 @@ def test_release_learns_from_the_response_headers():
 
     async def one() -> None:
         await rl.acquire()
-        await rl.release(headers(10, 4, time.now + 3))
+        await rl.release(headers(10, 4, time.time + 3))
 
     asyncio.run(one())
     assert (rl.limit, rl.remaining, rl.in_flight) == (10, 4, 0)
@@ -87,5 +75,5 @@ def test_release_learns_from_the_response_headers():
 
 def test_after_429_it_waits_until_the_reset_header():
     rl, time = limiter()
-    asyncio.run(rl.wait_for_reset(headers(10, 0, time.now + 3)))
+    asyncio.run(rl.wait_for_reset(headers(10, 0, time.time + 3)))
     assert time.slept == [3.0]

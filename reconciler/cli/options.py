@@ -15,7 +15,7 @@ def _tenant_directory(ctx: click.Context, param: click.Parameter, value: str | N
     try:
         return resolve_tenant(value)
     except TenantNotFoundError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.UsageError(str(error)) from None
 
 
 def tenant_option(command: F) -> F:
@@ -27,3 +27,11 @@ def tenant_option(command: F) -> F:
         help="A tenant under ./tenants/ or a tenant directory; optional when there is only one.",
     )
     return option(command)
+
+
+domain_option = click.option(
+    "--domain", help="Override the tenant file's domain (sandbox, http://127.0.0.1:PORT, a host)."
+)
+org_option = click.option(
+    "--org", "orgs", multiple=True, metavar="NAME", help="Only this organization (repeatable)."
+)

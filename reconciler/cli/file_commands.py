@@ -1,58 +1,24 @@
-"""The `reconciler` command line: each command parses its options and calls the packages."""
+"""`reconciler validate` and `reconciler schema`: the files alone, no target."""
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from reconciler import __version__
-from reconciler.auth0.credentials import CredentialsError
-from reconciler.auth0.errors import ApiCallError
-from reconciler.auth0.target import TargetError
-from reconciler.commands import apply, plan
-from reconciler.config.errors import ConfigErrors
+from reconciler.cli.options import tenant_option
 from reconciler.config.loader import load_tenant
 from reconciler.config.schemas import stale_schemas, write_schemas
 from reconciler.config.yaml_source import display_path
-from reconciler.engine.errors import PlanErrors
-from reconciler.engine.planfile import PlanFileError
 from reconciler.model.desired import Desired
-from reconciler.options import tenant_option
-from reconciler.sandbox.cli import sandbox_cli
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _Commands(click.Group):
-    """The command group; known errors become one stderr line each and exit 1."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (ConfigErrors, PlanErrors) as problems:
-            for error in problems.errors:
-                click.echo(str(error), err=True)
-            ctx.exit(1)
-        except (ApiCallError, CredentialsError, TargetError, PlanFileError) as error:
-            click.echo(f"error: {error}", err=True)
-            ctx.exit(1)
-
-
-@click.group(cls=_Commands)
-@click.version_option(__version__, prog_name="reconciler")
-def main() -> None:
-    """Declarative GitOps reconciler for Auth0 Organizations."""
-
-
-@main.command()
+@click.command()
 @tenant_option
 def validate(tenant: Path) -> None:
     """Check a tenant's files and print a summary, or every error."""
-    click.echo(_summary(load_tenant(tenant)))
+    click.echo(summary(load_tenant(tenant)))
 
 
-@main.command()
+@click.command()
 @click.option("--check", is_flag=True, help="Fail, naming them, if the schema files are stale.")
 @click.option(
     "--dir",
@@ -77,7 +43,8 @@ def schema(check: bool, directory: Path) -> None:
     click.echo(f"schemas in {display_path(directory)} are up to date")
 
 
-def _summary(desired: Desired) -> str:
+def summary(desired: Desired) -> str:
+    """`example: 2 organizations, 2 roles, 6 members: valid`."""
     members = sum(len(org.members or []) for org in desired.organizations.values())
     counts = [
         _count(len(desired.organizations), "organization"),
@@ -89,8 +56,3 @@ def _summary(desired: Desired) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-main.add_command(plan, "plan")
-main.add_command(apply, "apply")
-main.add_command(sandbox_cli, "sandbox")

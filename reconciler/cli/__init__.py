@@ -1,0 +1,60 @@
+"""The `reconciler` command line: thin click commands over the application core."""
+
+from typing import Any
+
+import click
+
+from reconciler import __version__
+from reconciler.auth0.credentials import CredentialsError
+from reconciler.auth0.errors import ApiCallError
+from reconciler.auth0.target import TargetError
+from reconciler.cli.apply_command import apply
+from reconciler.cli.file_commands import schema, validate
+from reconciler.cli.plan_command import plan
+from reconciler.config.errors import ConfigErrors
+from reconciler.core.service import PlanRefused, UnsafePlan
+from reconciler.engine.errors import PlanErrors
+from reconciler.engine.planfile import PlanFileError
+from reconciler.sandbox.cli import sandbox_cli
+
+
+class _Commands(click.Group):
+    """The command group; known errors become one stderr line each and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (ConfigErrors, PlanErrors) as problems:
+            for error in problems.errors:
+                click.echo(str(error), err=True)
+            ctx.exit(1)
+        except UnsafePlan as unsafe:
+            for refusal in unsafe.refusals:
+                click.echo(f"refused: {refusal}", err=True)
+            ctx.exit(1)
+        except (
+            ApiCallError,
+            CredentialsError,
+            TargetError,
+            PlanFileError,
+            PlanRefused,
+        ) as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(1)
+        except click.ClickException as error:
+            # Usage errors too: exit 2 is what --detailed-exitcode means by "changes".
+            click.echo(f"error: {error.format_message()}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Commands)
+@click.version_option(__version__, prog_name="reconciler")
+def main() -> None:
+    """Declarative GitOps reconciler for Auth0 Organizations."""
+
+
+main.add_command(validate)
+main.add_command(schema)
+main.add_command(plan)
+main.add_command(apply)
+main.add_command(sandbox_cli, "sandbox")

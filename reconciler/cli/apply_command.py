@@ -1,0 +1,98 @@
+"""`reconciler apply`: plan (or read a saved plan), gate, confirm, apply, verify."""
+
+import asyncio
+from pathlib import Path
+
+import click
+
+from reconciler.auth0.report import Outcome
+from reconciler.cli.options import domain_option, org_option, tenant_option
+from reconciler.cli.terminal import TerminalProgress, colour, interactive
+from reconciler.config.loader import load_tenant
+from reconciler.core.service import ApplyResult, Reconciler, selected
+from reconciler.core.targets import connect
+from reconciler.engine import Action
+from reconciler.engine.planfile import read_plan_file
+from reconciler.render import PlanView, render_text
+
+
+@click.command()
+@tenant_option
+@click.argument(
+    "planfile", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@org_option
+@domain_option
+@click.option("--yes", is_flag=True, help="Apply without asking.")
+@click.option("--allow-delete", is_flag=True, help="Allow deleting organizations.")
+@click.option("--force", is_flag=True, help="Apply a plan larger than policy.max_change_percent.")
+def apply(
+    tenant: Path,
+    planfile: Path | None,
+    orgs: tuple[str, ...],
+    domain: str | None,
+    yes: bool,
+    allow_delete: bool,
+    force: bool,
+) -> None:
+    """Make Auth0 match the files: plan, check the safety rails, confirm, apply, verify.
+
+    With PLANFILE, apply that saved plan as it was reviewed (refused when it was made for
+    another tenant or target, edited, or is stale); --org then applies only those
+    organizations' part of it.
+    """
+    desired = load_tenant(tenant)
+    only = selected(desired, orgs)
+    saved = read_plan_file(planfile) if planfile is not None else None
+    if saved is None and not yes and not interactive():
+        raise click.UsageError("no terminal to confirm on: pass --yes to apply")
+    progress = TerminalProgress()
+
+    async def run() -> ApplyResult | None:
+        async with connect(desired, tenant, domain=domain) as session:
+            core = Reconciler(session, desired, progress=progress)
+            try:
+                if saved is not None:
+                    return await core.apply_saved(
+                        saved, only=only, allow_delete=allow_delete, force=force
+                    )
+                result = await core.plan(only)
+                progress.clear()
+                view = PlanView(
+                    desired.tenant_name, session.target.label, result.plan, result.live.read_calls
+                )
+                click.echo(render_text(view, colour=colour()), nl=False)
+                if not result.plan.operations:
+                    return None
+                core.gate(result.plan, result.existing, allow_delete=allow_delete, force=force)
+                if not yes and not click.confirm("Apply these changes?", default=False):
+                    raise click.ClickException("not applied")
+                return await core.apply(result, allow_delete=allow_delete, force=force)
+            finally:
+                progress.clear()
+
+    outcome = asyncio.run(run())
+    if outcome is None:
+        return
+    _report(outcome)
+    if not outcome.report.ok or not outcome.converged:
+        raise click.exceptions.Exit(1)
+
+
+def _report(result: ApplyResult) -> None:
+    report = result.report
+    counts = {o: sum(r.outcome is o for r in report.results) for o in Outcome}
+    click.echo(
+        f"Applied: {counts[Outcome.DONE]} done, {counts[Outcome.ALREADY]} already so, "
+        f"{counts[Outcome.FAILED]} failed, {counts[Outcome.SKIPPED]} skipped."
+    )
+    for call in report.results:
+        if call.ok and call.detail:
+            click.echo(f"  {call.line()}")
+    if result.converged:
+        click.echo("Verified: Auth0 matches the files.")
+    elif report.ok:
+        rows = [r for r in result.remaining.rows if r.action is not Action.KEEP]
+        click.echo(f"Not converged: {len(result.remaining.operations)} calls still planned.")
+        for row in rows:
+            click.echo(f"  {row.action.symbol} {row.org or ''} {row.kind} {row.name}".rstrip())

@@ -1,0 +1,55 @@
+"""What the commands show on the terminal: colour, questions and progress."""
+
+import os
+import sys
+import time
+
+import click
+
+from reconciler.progress import ProgressEvent
+
+SHOW_AFTER = 1.0
+"""Seconds of work before progress is shown on a terminal."""
+LOG_EVERY = 5.0
+"""Without a terminal (CI), a progress line at most this often."""
+
+
+def colour() -> bool:
+    """Colour plan text on a terminal, unless NO_COLOR is set."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def interactive() -> bool:
+    """True when someone can answer a question on standard input."""
+    return sys.stdin.isatty()
+
+
+class TerminalProgress:
+    """Shows progress on stderr: a line that rewrites itself on a terminal, a line every few
+    seconds in CI; problems (failed calls) at once, one line each."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.last_log = self.started
+        self.shown = False
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if event.problem is not None:
+            self.clear()
+            click.echo(event.problem, err=True)
+        now = time.monotonic()
+        line = f"{event.stage} {event.done}/{event.total}"
+        if self.tty:
+            if now - self.started >= SHOW_AFTER:
+                self.shown = True
+                click.echo(f"\r{line}\x1b[K", nl=False, err=True)
+        elif now - self.last_log >= LOG_EVERY:
+            self.last_log = now
+            click.echo(line, err=True)
+
+    def clear(self) -> None:
+        """Remove the rewriting line, if one is shown."""
+        if self.shown:
+            click.echo("\r\x1b[K", nl=False, err=True)
+            self.shown = False

@@ -1,0 +1,207 @@
+"""Plan and apply, with the safety gate, saved-plan checks and verification in one place.
+
+Every way of applying a plan runs through `Reconciler.apply` or `Reconciler.apply_saved`,
+and both run `gate` first: no entry point can write without the safety rails.
+"""
+
+from dataclasses import dataclass
+
+from reconciler.auth0.executor import execute
+from reconciler.auth0.reader import read_live
+from reconciler.auth0.report import ApplyReport
+from reconciler.auth0.scope import scope_of
+from reconciler.auth0.session import Session
+from reconciler.engine import Plan, diff
+from reconciler.engine.diff import DEFAULT_MEMBER_BATCH
+from reconciler.engine.errors import PlanError, PlanErrors
+from reconciler.engine.identity import ObjectKind
+from reconciler.engine.plan import Phase
+from reconciler.engine.planfile import SavedPlan, stale_objects
+from reconciler.engine.safety import Refusal, check_plan, existing_objects
+from reconciler.model.desired import Desired
+from reconciler.model.live import Snapshot
+from reconciler.progress import Progress, ProgressEvent
+
+VERIFY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
+"""Pauses between verification reads while member lists catch up (eventually consistent)."""
+PAGE = 100
+
+
+class UnsafePlan(Exception):
+    """The safety rails refuse the plan."""
+
+    def __init__(self, refusals: list[Refusal]) -> None:
+        super().__init__("; ".join(str(r) for r in refusals))
+        self.refusals = refusals
+
+
+class PlanRefused(Exception):
+    """A saved plan that may not be applied here or now (other target, stale, selection)."""
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A plan with the live state it was made against."""
+
+    plan: Plan
+    live: Snapshot
+
+    @property
+    def existing(self) -> int:
+        """Managed objects that exist (for the change-share rail)."""
+        return existing_objects(self.live)
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What an apply did and what, if anything, still differs afterwards."""
+
+    report: ApplyReport
+    remaining: Plan
+
+    @property
+    def converged(self) -> bool:
+        """True when a fresh plan after the apply has nothing left to do."""
+        return not self.remaining.operations
+
+
+def selected(desired: Desired, orgs: tuple[str, ...]) -> frozenset[str] | None:
+    """The organizations `--org` selects (None: all); unknown names are errors."""
+    if not orgs:
+        return None
+    unknown = [name for name in orgs if name not in desired.organizations]
+    if unknown:
+        raise PlanErrors(
+            [PlanError(f"--org {name}: no organization file defines it") for name in unknown]
+        )
+    return frozenset(orgs)
+
+
+class Reconciler:
+    """One tenant's files against one live target."""
+
+    def __init__(
+        self,
+        session: Session,
+        desired: Desired,
+        *,
+        member_batch: int = DEFAULT_MEMBER_BATCH,
+        progress: Progress | None = None,
+        verify_delays: tuple[float, ...] = VERIFY_DELAYS,
+    ) -> None:
+        self.session = session
+        self.desired = desired
+        self.member_batch = member_batch
+        self.progress = progress
+        self.verify_delays = verify_delays
+
+    async def plan(
+        self, only: frozenset[str] | None = None, *, list_all: bool | None = None
+    ) -> PlanResult:
+        """Read what the files manage (only these organizations, when given) and diff it."""
+        scope = scope_of(self.desired, only, list_all=list_all)
+        live = await read_live(self.session, scope, self.progress)
+        plan = diff(self.desired, live, only=only, member_batch=self.member_batch)
+        return PlanResult(plan, live)
+
+    def gate(self, plan: Plan, existing: int, *, allow_delete: bool, force: bool) -> None:
+        """Raise UnsafePlan when a safety rail refuses the plan."""
+        refusals = check_plan(
+            plan, existing, self.desired.tenant.policy, allow_delete=allow_delete, force=force
+        )
+        if refusals:
+            raise UnsafePlan(refusals)
+
+    async def apply(
+        self, result: PlanResult, *, allow_delete: bool = False, force: bool = False
+    ) -> ApplyResult:
+        """Apply a plan made in this session: gate, execute, verify."""
+        return await self._run(
+            result.plan,
+            result.existing,
+            allow_delete=allow_delete,
+            force=force,
+            organizations=result.live.organizations_listed,
+        )
+
+    async def apply_saved(
+        self,
+        saved: SavedPlan,
+        *,
+        only: frozenset[str] | None = None,
+        allow_delete: bool = False,
+        force: bool = False,
+    ) -> ApplyResult:
+        """Apply a plan file: it must be for this tenant and target and not be stale."""
+        self.check_binding(saved)
+        plan = saved.plan
+        if only is not None:
+            planned = {op.org for op in plan.operations}
+            missing = sorted(only - planned)
+            if missing:
+                raise PlanRefused(
+                    f"the plan has no changes for {', '.join(missing)}; plan again with --org"
+                )
+            plan = plan.only(only)
+        fingerprints = {k: v for k, v in saved.fingerprints.items() if k in plan.touched}
+        changed = await self.stale(SavedPlan(saved.tenant, saved.target, plan, 0, fingerprints))
+        if changed:
+            raise PlanRefused(
+                f"the plan is stale: {', '.join(changed)} changed since it was made; plan again"
+            )
+        return await self._run(plan, saved.existing, allow_delete=allow_delete, force=force)
+
+    def check_binding(self, saved: SavedPlan) -> None:
+        """Refuse a plan made for another tenant or target."""
+        if saved.tenant != self.desired.tenant_name:
+            raise PlanRefused(
+                f"the plan was made for tenant {saved.tenant}, not {self.desired.tenant_name}"
+            )
+        label = self.session.target.label
+        if saved.target != label:
+            raise PlanRefused(f"the plan was made for {saved.target}, not {label}")
+
+    async def stale(self, saved: SavedPlan) -> list[str]:
+        """Objects a saved plan depends on that changed since it was made."""
+        orgs = frozenset(
+            key.name
+            for key in saved.fingerprints
+            if key.kind is ObjectKind.ORGANIZATION and key.name in self.desired.organizations
+        )
+        live = await read_live(self.session, scope_of(self.desired, orgs, list_all=False))
+        return stale_objects(saved, live)
+
+    async def _run(
+        self,
+        plan: Plan,
+        existing: int,
+        *,
+        allow_delete: bool,
+        force: bool,
+        organizations: int | None = None,
+    ) -> ApplyResult:
+        self.gate(plan, existing, allow_delete=allow_delete, force=force)
+        report = await execute(self.session, plan.operations, self.progress)
+        remaining = await self._verify(plan, report, organizations)
+        return ApplyResult(report, remaining)
+
+    async def _verify(self, plan: Plan, report: ApplyReport, organizations: int | None) -> Plan:
+        """Re-plan what the apply touched until it matches or the wait runs out.
+
+        Organizations are listed when the plan deleted some (to see them gone) or when listing
+        costs fewer calls than looking each touched one up by name.
+        """
+        touched = frozenset(op.org for op in plan.operations if op.org is not None)
+        deletes = any(op.phase is Phase.ORG_DELETES for op in plan.operations)
+        listing = deletes or (
+            organizations is not None and len(touched) >= max(1, -(-organizations // PAGE))
+        )
+        remaining = (await self.plan(touched, list_all=listing)).plan
+        for delay in self.verify_delays:
+            if not remaining.operations or not report.ok:
+                break
+            if self.progress is not None:
+                self.progress(ProgressEvent("verifying", 0, len(remaining.operations)))
+            await self.session.clock.sleep(delay)
+            remaining = (await self.plan(touched, list_all=listing)).plan
+        return remaining

@@ -1,0 +1,71 @@
+"""The one place that turns a tenant's `domain` into a transport and a login.
+
+`sandbox` is the embedded sandbox (in-process, state kept in `.sandbox/<tenant>.json`); an
+`http://` URL must be loopback (a served sandbox); anything else is a real tenant over TLS.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+
+from reconciler.auth0.credentials import ClientCredentials, Login, login_from_environment
+from reconciler.auth0.session import Session, open_session
+from reconciler.auth0.target import Target, TargetKind, resolve_target
+from reconciler.clock import Clock
+from reconciler.model.desired import Desired
+from reconciler.sandbox import Sandbox
+from reconciler.sandbox.transport import AsyncSandboxTransport
+
+SANDBOX_STATE_DIR = Path(".sandbox")
+WORLD_FILE = "sandbox.yaml"
+
+
+def sandbox_state_file(state_dir: Path, tenant_name: str) -> Path:
+    """Where the embedded sandbox of a tenant keeps its state between commands."""
+    return state_dir / f"{tenant_name}.json"
+
+
+def embedded_sandbox(tenant_dir: Path, tenant_name: str, state_dir: Path) -> Sandbox:
+    """The tenant's embedded sandbox, seeded from its `sandbox.yaml` on first use."""
+    return Sandbox.from_world_file(
+        tenant_dir / WORLD_FILE, state_file=sandbox_state_file(state_dir, tenant_name)
+    )
+
+
+@asynccontextmanager
+async def connect(
+    desired: Desired,
+    tenant_dir: Path,
+    *,
+    domain: str | None = None,
+    sandbox: Sandbox | None = None,
+    state_dir: Path = SANDBOX_STATE_DIR,
+    clock: Clock | None = None,
+) -> AsyncIterator[Session]:
+    """A session on the tenant's target (`domain` overrides tenant.yaml's).
+
+    `sandbox` serves the embedded target in-process (tests, bench); without it the
+    embedded sandbox of the tenant directory is used.
+    """
+    target = resolve_target(domain or desired.tenant.domain)
+    transport: httpx.AsyncBaseTransport
+    login: Login
+    if target.kind is TargetKind.SANDBOX:
+        if sandbox is None:
+            sandbox = embedded_sandbox(tenant_dir, desired.tenant_name, state_dir)
+        transport = AsyncSandboxTransport(sandbox.app)
+        spec = sandbox.management_client
+        login = ClientCredentials(spec.client_id, spec.client_secret)
+    else:
+        transport = httpx.AsyncHTTPTransport()
+        login = login_from_environment(desired.tenant.credentials, _describe(target))
+    async with open_session(desired.tenant, target, transport, login, clock=clock) as session:
+        yield session
+
+
+def _describe(target: Target) -> str:
+    if target.kind is TargetKind.LOOPBACK:
+        return f"the served sandbox at {target.origin}"
+    return f"the tenant at {target.origin}"

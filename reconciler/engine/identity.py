@@ -1,0 +1,137 @@
+"""Typed identities: which object a plan touches, which id it refers to, which call it makes.
+
+Each is a value object built and parsed here only, so a name holding `/`, `:` or any other
+character Auth0 allows round-trips through plan files unchanged.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class ObjectKind(StrEnum):
+    """Objects the plan fingerprints and refers to by id."""
+
+    ORGANIZATION = "organization"
+    ROLE = "role"
+
+
+@dataclass(frozen=True, order=True)
+class ObjectKey:
+    """One organization (`org` None) or one role (`org` is the owner for org-owned roles)."""
+
+    kind: ObjectKind
+    name: str
+    org: str | None = None
+
+    @classmethod
+    def organization(cls, name: str) -> "ObjectKey":
+        """The key of an organization."""
+        return cls(ObjectKind.ORGANIZATION, name)
+
+    @classmethod
+    def role(cls, name: str, org: str | None = None) -> "ObjectKey":
+        """The key of a tenant role, or of a role owned by `org`."""
+        return cls(ObjectKind.ROLE, name, org)
+
+    @property
+    def owner(self) -> str | None:
+        """The organization the object belongs to: itself, a role's owner, or None."""
+        return self.name if self.kind is ObjectKind.ORGANIZATION else self.org
+
+    @property
+    def label(self) -> str:
+        """How people read it: `acme-corp`, `admin`, `acme-corp/admin`."""
+        return self.name if self.org is None else f"{self.org}/{self.name}"
+
+    def __str__(self) -> str:
+        return f"{self.kind.value} {self.label}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The key as plan files store it."""
+        return {"kind": self.kind.value, "name": self.name, "org": self.org}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "ObjectKey":
+        """Parse a stored key; ValueError when it is not one."""
+        if not isinstance(data, dict) or set(data) != {"kind", "name", "org"}:
+            raise ValueError(f"not an object key: {data!r}")
+        return cls(ObjectKind(data["kind"]), _text(data["name"]), _optional_text(data["org"]))
+
+    def sort_key(self) -> tuple[str, str, str]:
+        """Orders keys by kind, owner and name."""
+        return (self.kind.value, self.org or "", self.name)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A placeholder for the id of an object that an earlier operation of the plan creates."""
+
+    target: ObjectKey
+
+    def __str__(self) -> str:
+        kind = "org" if self.target.kind is ObjectKind.ORGANIZATION else "role"
+        return "{" + f"{kind}:{self.target.label}" + "}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The reference as plan files store it, inside paths and bodies."""
+        return {"$ref": self.target.to_json()}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Ref":
+        """Parse a stored reference."""
+        return cls(ObjectKey.from_json(data["$ref"]))
+
+
+def is_ref_json(data: Any) -> bool:
+    """True for the stored form of a Ref."""
+    return isinstance(data, dict) and set(data) == {"$ref"}
+
+
+@dataclass(frozen=True)
+class OpKey:
+    """Names one operation: the organization it belongs to (None: tenant-wide), the kind and
+    name of what it changes, and the verb, e.g. (acme-corp, member roles, auth0|1, add)."""
+
+    org: str | None
+    kind: str
+    name: str
+    verb: str
+
+    def __str__(self) -> str:
+        where = f"{self.org}: " if self.org is not None else ""
+        return f"{where}{self.verb} {self.kind} {self.name}"
+
+    def sort_key(self) -> tuple[str, str, str, int, str]:
+        """A stable order: organization, kind, name, then creates before changes before
+        removals."""
+        return (self.org or "", self.kind, self.name, _VERB_ORDER.get(self.verb, 3), self.verb)
+
+    def to_json(self) -> dict[str, Any]:
+        """The key as plan files store it."""
+        return {"org": self.org, "kind": self.kind, "name": self.name, "verb": self.verb}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "OpKey":
+        """Parse a stored key; ValueError when it is not one."""
+        if not isinstance(data, dict) or set(data) != {"org", "kind", "name", "verb"}:
+            raise ValueError(f"not an operation key: {data!r}")
+        return cls(
+            _optional_text(data["org"]),
+            _text(data["kind"]),
+            _text(data["name"]),
+            _text(data["verb"]),
+        )
+
+
+_VERB_ORDER = {"create": 0, "update": 1, "add": 2, "add permissions": 2, "send": 2}
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, found {value!r}")
+    return value
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
