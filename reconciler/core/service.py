@@ -18,6 +18,7 @@ from reconciler.engine.identity import ObjectKind
 from reconciler.engine.plan import Phase
 from reconciler.engine.planfile import SavedPlan, stale_objects
 from reconciler.engine.safety import Refusal, check_plan, existing_objects
+from reconciler.model import Policy
 from reconciler.model.desired import Desired
 from reconciler.model.live import Snapshot
 from reconciler.progress import Progress, ProgressEvent
@@ -65,6 +66,15 @@ class ApplyResult:
         return not self.remaining.operations
 
 
+def gate(
+    plan: Plan, existing: int, policy: Policy, *, allow_delete: bool, force: bool
+) -> None:
+    """Raise UnsafePlan when a safety rail refuses the plan; every apply runs this first."""
+    refusals = check_plan(plan, existing, policy, allow_delete=allow_delete, force=force)
+    if refusals:
+        raise UnsafePlan(refusals)
+
+
 def selected(desired: Desired, orgs: tuple[str, ...]) -> frozenset[str] | None:
     """The organizations `--org` selects (None: all); unknown names are errors."""
     if not orgs:
@@ -105,12 +115,8 @@ class Reconciler:
         return PlanResult(plan, live)
 
     def gate(self, plan: Plan, existing: int, *, allow_delete: bool, force: bool) -> None:
-        """Raise UnsafePlan when a safety rail refuses the plan."""
-        refusals = check_plan(
-            plan, existing, self.desired.tenant.policy, allow_delete=allow_delete, force=force
-        )
-        if refusals:
-            raise UnsafePlan(refusals)
+        """Raise UnsafePlan when a safety rail refuses the plan under this tenant's policy."""
+        gate(plan, existing, self.desired.tenant.policy, allow_delete=allow_delete, force=force)
 
     async def apply(
         self, result: PlanResult, *, allow_delete: bool = False, force: bool = False

@@ -5,6 +5,7 @@ from typing import Any
 from reconciler.engine.builder import PlanBuilder
 from reconciler.engine.context import OrgContext
 from reconciler.engine.identity import ObjectKey, OpKey
+from reconciler.engine.nested import nested_changes
 from reconciler.engine.plan import JSON, Action, FieldChange, Phase, Settle
 from reconciler.model import Connection, Organization
 from reconciler.model.live import LiveConnection, LiveOrganization
@@ -30,7 +31,7 @@ def create_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
             fields.append(FieldChange(name, None, value))
     if desired.branding is not None:
         body["branding"] = desired.branding.model_dump(exclude_none=True)
-        fields.extend(_leaf_changes("branding", {}, body["branding"]))
+        fields.extend(nested_changes("branding", {}, body["branding"]))
     if desired.metadata:
         body["metadata"] = {k: v for k, v in desired.metadata.items() if v is not None}
         fields.extend(FieldChange(f"metadata.{k}", None, v) for k, v in body["metadata"].items())
@@ -81,7 +82,7 @@ def update_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
         want_b = _overlay(have_b, desired.branding.model_dump(exclude_none=True))
         if want_b != have_b:
             body["branding"] = want_b
-            fields.extend(_leaf_changes("branding", have_b, want_b))
+            fields.extend(nested_changes("branding", have_b, want_b))
     metadata = _metadata_body(desired, live)
     if metadata is not None:
         body["metadata"], changes = metadata
@@ -263,17 +264,6 @@ def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
-
-
-def _leaf_changes(prefix: str, before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
-    changes: list[FieldChange] = []
-    for key in sorted(set(before) | set(after)):
-        b, a = before.get(key), after.get(key)
-        if isinstance(a, dict) or isinstance(b, dict):
-            changes.extend(_leaf_changes(f"{prefix}.{key}", b or {}, a or {}))
-        elif a != b:
-            changes.append(FieldChange(f"{prefix}.{key}", b, a))
-    return changes
 
 
 def _metadata_body(

@@ -1,5 +1,6 @@
 """`reconciler apply` as a user runs it: confirmation, saved plans, safety rails, exit codes."""
 
+import json
 from pathlib import Path
 
 from tests.cli.conftest import edit, embedded_sandbox
@@ -155,3 +156,42 @@ def test_at_a_terminal_apply_asks_and_no_means_nothing_is_written(run, project, 
     confirmed, writes = api_writes(project, run, input="y\n")
     assert confirmed.exit_code == 0
     assert writes == 17
+
+
+def test_saved_plan_with_org_applies_only_that_organization(run, project):
+    run("apply", "--yes")
+    edit(project, f"{ORGS}/acme-corp.yaml", "display_name: Acme Corp", "display_name: Acme Inc")
+    edit(project, f"{ORGS}/beta-llc.yaml", "display_name: Beta LLC", "display_name: Beta GmbH")
+    run("plan", "--out", "plan.json")
+    result, writes = api_writes(project, run, "plan.json", "--org", "beta-llc")
+    assert result.exit_code == 0, result.stderr
+    assert writes == 1
+    store = embedded_sandbox(project).store
+    assert store.organization_by_name("beta-llc").display_name == "Beta GmbH"
+    assert store.organization_by_name("acme-corp").display_name == "Acme Corp"
+    assert "~ organization acme-corp" in run("plan").stdout
+
+
+def test_saved_plan_with_an_org_it_does_not_change_is_refused(run, project):
+    run("apply", "--yes")
+    edit(project, f"{ORGS}/acme-corp.yaml", "display_name: Acme Corp", "display_name: Acme Inc")
+    run("plan", "--out", "plan.json")
+    result, writes = api_writes(project, run, "plan.json", "--org", "beta-llc")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: the plan has no changes for beta-llc; plan again with --org\n"
+    )
+    assert writes == 0
+
+
+def test_saved_plan_for_another_tenant_is_refused(run, project):
+    run("plan", "--out", "plan.json")
+    document = json.loads((project / "plan.json").read_text())
+    (project / "tenants" / "other").mkdir()
+    for name in ("tenant.yaml", "sandbox.yaml"):
+        source = project / "tenants" / "example" / name
+        (project / "tenants" / "other" / name).write_text(source.read_text())
+    result = run("apply", "--tenant", "other", "plan.json")
+    assert result.exit_code == 1
+    assert result.stderr == "error: the plan was made for tenant example, not other\n"
+    assert document["tenant"] == "example"

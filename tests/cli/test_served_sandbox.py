@@ -38,3 +38,17 @@ def test_wrong_credentials_are_refused_without_echoing_the_secret(run, project, 
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: POST {base_url}/oauth/token was refused with 401")
     assert "not-the-secret-123" not in result.stderr + result.stdout
+
+
+def test_plan_saved_for_the_embedded_sandbox_is_refused_on_another_target(
+    run, project, monkeypatch
+):
+    assert run("plan", "--out", "plan.json").exit_code == 0
+    other = embedded_sandbox(project)
+    monkeypatch.setenv("AUTH0_CLIENT_ID", other.management_client.client_id)
+    monkeypatch.setenv("AUTH0_CLIENT_SECRET", other.management_client.client_secret)
+    with serving(other) as base_url:
+        result = run("apply", "plan.json", "--domain", base_url)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: the plan was made for embedded sandbox, not {base_url}\n"
+    assert [c for c in other.api_calls() if c.method != "GET"] == []

@@ -1,0 +1,73 @@
+"""Imports point one way, and only the application core runs a plan's operations."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "reconciler"
+
+
+def imports(path: Path) -> set[str]:
+    """The modules a file imports, relative imports made absolute."""
+    module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package
+            for _ in range(node.level - 1):
+                base = base.rpartition(".")[0]
+            name = node.module or ""
+            found.add(f"{base}.{name}".strip(".") if node.level else name)
+    return found
+
+
+def ours(path: Path) -> set[str]:
+    return {name for name in imports(path) if name.startswith("reconciler")}
+
+
+def layer(name: str) -> str:
+    parts = name.split(".")
+    return ".".join(parts[:2]) if len(parts) > 1 else name
+
+
+ALLOWED = {
+    "reconciler.model": {"reconciler.model"},
+    "reconciler.engine": {"reconciler.engine", "reconciler.model", "reconciler.routing"},
+    "reconciler.routing": {"reconciler.routing", "reconciler.model"},
+    "reconciler.sandbox": {"reconciler.sandbox"},
+    "reconciler.render": {"reconciler.render", "reconciler.engine", "reconciler.model"},
+    "reconciler.auth0": {
+        "reconciler.auth0",
+        "reconciler.engine",
+        "reconciler.model",
+        "reconciler.clock",
+        "reconciler.progress",
+    },
+}
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_package_imports_only_what_its_layer_may(package):
+    folder = ROOT / Path(*package.split("."))
+    wrong = {
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in folder.rglob("*.py")
+        for name in ours(path)
+        if layer(name) not in ALLOWED[package]
+    }
+    assert sorted(wrong) == []
+
+
+def test_only_the_application_core_runs_operations():
+    users = {
+        str(path.relative_to(ROOT))
+        for folder in ("reconciler", "bench", "tests")
+        for path in (ROOT / folder).rglob("*.py")
+        if "reconciler.auth0.executor" in imports(path)
+    }
+    assert users == {"reconciler/core/service.py", "tests/unit/test_executor.py"}

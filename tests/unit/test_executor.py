@@ -1,0 +1,135 @@
+"""The executor on a scripted fake: outcomes, settling unknown outcomes, dependencies, refs."""
+
+import asyncio
+
+import httpx
+
+from reconciler.auth0.executor import execute
+from reconciler.auth0.report import Outcome
+from reconciler.engine.identity import ObjectKey, OpKey, Ref
+from reconciler.engine.plan import Operation, Phase, Settle
+from tests.unit.fake_api import FakeApi, answers, reply
+
+ACME = ObjectKey.organization("acme")
+CREATE = Operation(
+    OpKey("acme", "organization", "acme", "create"),
+    Phase.ORGANIZATIONS,
+    "POST",
+    ("organizations",),
+    {"name": "acme"},
+    creates=ACME,
+    settle=Settle.FIND_ORGANIZATION,
+)
+ADD = Operation(
+    OpKey("acme", "members", "1", "add"),
+    Phase.MEMBERS_ADD,
+    "POST",
+    ("organizations", Ref(ACME), "members"),
+    {"members": ["auth0|1"]},
+    depends_on=(CREATE.key,),
+)
+PATCH = Operation(
+    OpKey("beta", "organization", "beta", "update"),
+    Phase.ORGANIZATIONS,
+    "PATCH",
+    ("organizations", "org_beta"),
+    {"display_name": "Beta"},
+)
+DELETE = Operation(
+    OpKey("gone", "organization", "gone", "delete"),
+    Phase.ORG_DELETES,
+    "DELETE",
+    ("organizations", "org_gone"),
+)
+
+
+def run(api: FakeApi, *ops: Operation):
+    return asyncio.run(execute(api, ops))
+
+
+def outcomes(report):
+    return [(r.operation.key.verb, r.outcome) for r in report.results]
+
+
+def test_created_id_fills_the_reference_of_a_later_call():
+    api = FakeApi(answers(reply(201, {"id": "org_1", "name": "acme"}), reply(204)))
+    report = run(api, CREATE, ADD)
+    assert report.ok
+    assert api.writes == [("POST", "/organizations"), ("POST", "/organizations/org_1/members")]
+
+
+def test_a_failed_create_skips_what_waits_for_it_and_sends_nothing_more():
+    api = FakeApi(answers(reply(400, {"message": "bad name"})))
+    report = run(api, CREATE, ADD)
+    assert outcomes(report) == [("create", Outcome.FAILED), ("add", Outcome.SKIPPED)]
+    assert report.results[0].detail == "400 bad name"
+    assert api.writes == [("POST", "/organizations")]
+
+
+def test_conflict_on_create_is_settled_by_reading_and_adopts_without_writing():
+    api = FakeApi(
+        answers(
+            reply(409, {"message": "exists"}),
+            reply(200, {"id": "org_9", "name": "acme", "display_name": "Theirs"}),
+            reply(204),
+        )
+    )
+    report = run(api, CREATE, ADD)
+    assert outcomes(report) == [("create", Outcome.ALREADY), ("add", Outcome.DONE)]
+    assert report.results[0].detail == "adopted the existing organization org_9"
+    assert api.sent[1][:2] == ("GET", "/organizations/name/acme")
+    assert api.writes == [("POST", "/organizations"), ("POST", "/organizations/org_9/members")]
+
+
+def test_lost_response_to_a_create_is_settled_by_reading_not_by_sending_twice():
+    api = FakeApi(
+        answers(httpx.ReadError("lost"), reply(200, {"id": "org_1", "name": "acme"}), reply(204))
+    )
+    report = run(api, CREATE, ADD)
+    assert outcomes(report) == [("create", Outcome.DONE), ("add", Outcome.DONE)]
+    assert api.writes.count(("POST", "/organizations")) == 1
+
+
+def test_create_not_found_after_a_5xx_is_sent_again():
+    api = FakeApi(
+        answers(reply(503), reply(404), reply(201, {"id": "org_1", "name": "acme"}))
+    )
+    report = run(api, CREATE)
+    assert report.ok
+    assert api.writes == [("POST", "/organizations"), ("POST", "/organizations")]
+    assert len(api.clock.slept) == 1
+
+
+def test_idempotent_write_is_repeated_after_a_5xx():
+    api = FakeApi(answers(reply(502), reply(200, {})))
+    report = run(api, PATCH)
+    assert outcomes(report) == [("update", Outcome.DONE)]
+    assert api.writes == [("PATCH", "/organizations/org_beta")] * 2
+
+
+def test_429_waits_for_the_bucket_and_does_not_count_as_an_attempt():
+    api = FakeApi(answers(*([reply(429)] * 8), reply(200, {})))
+    report = run(api, PATCH)
+    assert report.ok
+    assert api.resets == 8
+    assert api.clock.slept == []
+
+
+def test_404_on_delete_means_already_gone():
+    report = run(FakeApi(answers(reply(404, {"message": "Not found"}))), DELETE)
+    assert [(r.outcome, r.detail) for r in report.results] == [(Outcome.ALREADY, "already gone")]
+
+
+def test_a_call_that_keeps_failing_gives_up_after_the_policy_s_attempts():
+    api = FakeApi(lambda method, path, body: reply(500, {"message": "boom"}))
+    report = run(api, PATCH)
+    assert report.results[0].outcome is Outcome.FAILED
+    assert report.results[0].detail == "gave up after 6 attempts; last: 500 boom"
+    assert len(api.writes) == 6
+
+
+def test_back_off_grows_with_jitter_within_bounds():
+    api = FakeApi(lambda method, path, body: reply(500))
+    run(api, PATCH)
+    for attempt, pause in enumerate(api.clock.slept):
+        assert 0.1 * 2**attempt <= pause <= 0.15 * 2**attempt
