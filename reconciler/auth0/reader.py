@@ -29,6 +29,8 @@ from reconciler.model.live import (
 from reconciler.progress import Progress, ProgressEvent
 
 PAGE = 100
+IDENTIFIERS_PER_CALL = 10
+"""GET /resource-servers filters by at most ten identifiers a request."""
 MEMBER_FIELDS = "user_id,email,name,roles"
 ORG_FIELDS = (
     "display_name",
@@ -76,7 +78,12 @@ async def read_live(session: Session, scope: Scope, progress: Progress | None = 
         _role_permissions(session, scope, snapshot, roles or [], by_id),
         *(read_one(s, found) for s, found in todo),
     )
-    await _users_by_email(session, scope, snapshot)
+    await asyncio.gather(
+        _users_by_email(session, scope, snapshot),
+        _users_by_id(session, scope, snapshot),
+        _apis(session, scope, snapshot),
+    )
+    await _invitation_client(session, scope, snapshot)
     snapshot.read_calls = session.counter.reads - before
     return snapshot
 
@@ -149,8 +156,18 @@ async def _organization(
         if scope.domains
         else _none()
     )
-    members, connections, domains = await asyncio.gather(
-        members_task, connections_task, domains_task
+    invitations_task = (
+        _offset(
+            session,
+            lambda page: orgs.invitations.list(org_id, page=page, per_page=PAGE),
+            f"GET /organizations/{org_id}/invitations",
+            org=name,
+        )
+        if scope.invitations
+        else _none()
+    )
+    members, connections, domains, invitations = await asyncio.gather(
+        members_task, connections_task, domains_task, invitations_task
     )
     live = live_organization(org_id, fields)
     if members is not None:
@@ -167,6 +184,12 @@ async def _organization(
             domain = live_domain(item)
             if domain is not None:
                 live.domains[domain.domain] = domain
+    if invitations is not None:
+        live.invitations = {}
+        for item in invitations:
+            invitation = live_invitation(item)
+            if invitation is not None:
+                live.invitations.setdefault(invitation.email, invitation)
     return live
 
 
@@ -301,14 +324,12 @@ async def _connections(session: Session) -> list[LiveConnection]:
 
 
 async def _users_by_email(session: Session, scope: Scope, snapshot: Snapshot) -> None:
-    """Look up emails of listed members that are not members yet; invitations where needed."""
-    missing: dict[str, list[str]] = {}
+    """Look up the emails of listed members that are not members yet, once each."""
+    missing: set[str] = set()
     for org_scope in scope.organizations.values():
         live = _live_of(snapshot, org_scope)
         known = {m.email.lower() for m in (live.members or ()) if m.email} if live else set()
-        for email in org_scope.emails:
-            if email not in known:
-                missing.setdefault(email, []).append(org_scope.names[0])
+        missing.update(email for email in org_scope.emails if email not in known)
 
     async def lookup(email: str) -> None:
         users = await session.read(
@@ -319,29 +340,96 @@ async def _users_by_email(session: Session, scope: Scope, snapshot: Snapshot) ->
         snapshot.users_by_email[email] = ids[0] if ids else None
 
     await asyncio.gather(*(lookup(email) for email in sorted(missing)))
-    await asyncio.gather(
-        *(
-            _invitations(session, live)
-            for org_scope in scope.organizations.values()
-            if (live := _live_of(snapshot, org_scope)) is not None
-            and any(snapshot.users_by_email.get(e, "") is None for e in org_scope.invites)
+
+
+async def _users_by_id(session: Session, scope: Scope, snapshot: Snapshot) -> None:
+    """Check that members listed by user_id, and not members yet, exist: once each."""
+    unknown: set[str] = set()
+    for org_scope in scope.organizations.values():
+        live = _live_of(snapshot, org_scope)
+        members = {m.user_id for m in (live.members or ())} if live else set()
+        unknown.update(u for u in org_scope.user_ids if u not in members)
+
+    async def lookup(user_id: str) -> None:
+        snapshot.users_by_id[user_id] = await _exists(
+            session,
+            lambda: session.client.users.get(user_id, fields="user_id", include_fields=True),
+            f"GET /users/{user_id}",
         )
-    )
+
+    await asyncio.gather(*(lookup(user_id) for user_id in sorted(unknown)))
 
 
-async def _invitations(session: Session, live: LiveOrganization) -> None:
-    orgs = session.client.organizations
-    items = await _offset(
+async def _invitation_client(session: Session, scope: Scope, snapshot: Snapshot) -> None:
+    """Check the invitations' application once, when some invitation would be sent."""
+    client_id = scope.invitation_client
+    if client_id is None or not any(
+        snapshot.users_by_email.get(email, "") is None
+        and email not in ((live.invitations or {}) if live else {})
+        for org_scope in scope.organizations.values()
+        for live in [_live_of(snapshot, org_scope)]
+        for email in org_scope.invites
+    ):
+        return
+    snapshot.clients[client_id] = await _exists(
         session,
-        lambda page: orgs.invitations.list(live.id, page=page, per_page=PAGE),
-        f"GET /organizations/{live.id}/invitations",
-        org=live.name,
+        lambda: session.client.clients.get(client_id, fields="client_id", include_fields=True),
+        f"GET /clients/{client_id}",
     )
-    live.invitations = {
-        i.invitee.email.lower(): LiveInvitation(i.id, i.invitee.email.lower())
-        for i in items
-        if i.id and i.invitee and i.invitee.email
-    }
+
+
+async def _exists(session: Session, call: Callable[[], Awaitable[Any]], what: str) -> bool:
+    """True when the object is there, False on 404."""
+    try:
+        await session.read(call, what=what)
+    except ApiCallError as error:
+        if error.status == 404:
+            return False
+        raise
+    return True
+
+
+async def _apis(session: Session, scope: Scope, snapshot: Snapshot) -> None:
+    """The APIs of the permissions a role is to be given, ten identifiers a request; none
+    when every granted permission is already on its role (a no-op plan reads nothing)."""
+    adding: set[str] = set()
+    for (owner, name), pairs in scope.permissions.items():
+        live = snapshot.org_roles.get((owner, name)) if owner else snapshot.roles.get(name)
+        have = (live.permissions or frozenset()) if live is not None else frozenset()
+        adding.update(api for api, _ in pairs - have)
+    if not adding:
+        return
+    names = sorted(adding)
+    chunks = [
+        names[i : i + IDENTIFIERS_PER_CALL] for i in range(0, len(names), IDENTIFIERS_PER_CALL)
+    ]
+    servers = session.client.resource_servers
+
+    async def read(chunk: list[str]) -> list[Any]:
+        return await _offset(
+            session,
+            lambda page: servers.list(identifiers=chunk, page=page, per_page=PAGE),
+            "GET /resource-servers",
+        )
+
+    snapshot.apis = {}
+    for items in await asyncio.gather(*(read(chunk) for chunk in chunks)):
+        for server in items:
+            if server.identifier:
+                snapshot.apis[server.identifier] = frozenset(
+                    item.value for item in server.scopes or [] if item.value
+                )
+
+
+def live_invitation(item: Any) -> LiveInvitation | None:
+    """A pending invitation with the role ids it grants, or None without an id or email."""
+    invitee = getattr(item, "invitee", None)
+    email = getattr(invitee, "email", None)
+    invitation_id = getattr(item, "id", None)
+    if not invitation_id or not email:
+        return None
+    roles = getattr(item, "roles", None) or []
+    return LiveInvitation(str(invitation_id), str(email).lower(), tuple(sorted(map(str, roles))))
 
 
 def _live_of(snapshot: Snapshot, scope: OrgScope) -> LiveOrganization | None:

@@ -1,6 +1,6 @@
 """What a read must cover: only what the desired state manages."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reconciler.model.desired import Desired
 from reconciler.model.organization import Organization
@@ -19,6 +19,10 @@ class OrgScope:
     """Lowercased emails of members listed without a user_id."""
     invites: tuple[str, ...]
     """Lowercased emails of members to invite if they are not users yet."""
+    user_ids: tuple[str, ...] = ()
+    """Members given by user_id (looked up when they are not members yet)."""
+    invitations: bool = False
+    """Pending invitations are managed (the tenant invites people and members are managed)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,13 @@ class Scope:
     """(org, role) pairs of org-owned roles whose permissions are managed."""
     needs_roles: bool
     needs_connections: bool
+    permissions: dict[tuple[str | None, str], frozenset[tuple[str, str]]] = field(
+        default_factory=dict
+    )
+    """(owner org or None, role name) -> the (API, permission) pairs the files grant it; the
+    APIs of pairs a role lacks are read to check them before they are added."""
+    invitation_client: str | None = None
+    """The application invitations are sent for (checked when an invitation would be sent)."""
 
 
 def scope_of(
@@ -46,8 +57,9 @@ def scope_of(
     `list_all` lists every organization (default: when no subset is given) instead of
     looking the selected ones up by name.
     """
+    invites = desired.tenant.invitations is not None
     orgs = {
-        name: _org_scope(org)
+        name: _org_scope(org, invites)
         for name, org in desired.organizations.items()
         if only is None or name in only
     }
@@ -73,13 +85,32 @@ def scope_of(
         roles=frozenset(n for n, r in desired.roles.items() if r.permissions is not None),
         org_roles=org_roles,
         needs_roles=needs_roles,
-        needs_connections=any(s.connections or s.members for s in orgs.values()),
+        needs_connections=any(s.connections or s.members for s in orgs.values())
+        or bool(invites and desired.tenant.invitations and desired.tenant.invitations.connection),
+        permissions={
+            **{
+                (None, name): role.permission_pairs()
+                for name, role in desired.roles.items()
+                if role.permissions is not None
+            },
+            **{
+                (org.name, name): role.permission_pairs()
+                for org in selected
+                for name, role in (org.roles or {}).items()
+                if role.permissions is not None
+            },
+        },
+        invitation_client=desired.tenant.invitations.client_id
+        if invites and desired.tenant.invitations
+        else None,
     )
 
 
-def _org_scope(org: Organization) -> OrgScope:
+def _org_scope(org: Organization, invites: bool) -> OrgScope:
     members = org.members or []
     return OrgScope(
+        user_ids=tuple(sorted({m.user_id for m in members if m.user_id is not None})),
+        invitations=invites and org.members is not None,
         names=(org.name, *(org.previous_names or ())),
         members=org.members is not None,
         connections=org.connections is not None,

@@ -66,9 +66,7 @@ class ApplyResult:
         return not self.remaining.operations
 
 
-def gate(
-    plan: Plan, existing: int, policy: Policy, *, allow_delete: bool, force: bool
-) -> None:
+def gate(plan: Plan, existing: int, policy: Policy, *, allow_delete: bool, force: bool) -> None:
     """Raise UnsafePlan when a safety rail refuses the plan; every apply runs this first."""
     refusals = check_plan(plan, existing, policy, allow_delete=allow_delete, force=force)
     if refusals:

@@ -13,6 +13,7 @@ from reconciler.engine.diff_orgs import (
 )
 from reconciler.engine.diff_roles import RoleTarget, delete_role, diff_role
 from reconciler.engine.errors import PlanErrors
+from reconciler.engine.references import check_references
 from reconciler.engine.plan import Plan
 from reconciler.model.desired import Desired
 from reconciler.model.live import LiveOrganization, Snapshot
@@ -34,6 +35,12 @@ def diff(
     Raises PlanErrors naming every file and place that cannot be planned.
     """
     builder = PlanBuilder()
+    check_references(
+        desired,
+        live,
+        (org for name, org in desired.organizations.items() if only is None or name in only),
+        builder,
+    )
     for name, role in sorted(desired.roles.items()):
         diff_role(builder, name, role, live.roles.get(name), RoleTarget())
     for name, org in sorted(desired.organizations.items()):

@@ -75,7 +75,7 @@ def diff_members(ctx: OrgContext, builder: PlanBuilder, batch_size: int) -> None
         if user_id is not None:
             to_add.append((user_id, member, roles))
         elif member.invite:
-            _invite(ctx, builder, member, roles)
+            _invite(ctx, builder, member, roles, index)
         else:
             builder.error(
                 f"no Auth0 user has the email {member.email!r}; add `invite: true` to invite them",
@@ -85,6 +85,7 @@ def diff_members(ctx: OrgContext, builder: PlanBuilder, batch_size: int) -> None
     _remove_unlisted(
         ctx, builder, [m for m in live_members if m.user_id not in matched], batch_size
     )
+    _revoke_unlisted_invitations(ctx, builder, {m.email.lower() for m in wanted if m.email})
 
 
 def _add(
@@ -166,18 +167,23 @@ def _change_roles(
         )
 
 
-def _invite(ctx: OrgContext, builder: PlanBuilder, member: Member, roles: RoleIds | None) -> None:
+def _invite(
+    ctx: OrgContext, builder: PlanBuilder, member: Member, roles: RoleIds | None, index: int
+) -> None:
+    """Send an invitation, keep a pending one, or replace one whose roles changed (the new
+    invitation first, so a failure between the two calls leaves one pending either way)."""
     email = member.key
-    pending = (ctx.live.invitations or {}) if ctx.live else {}
-    if email in pending:
-        builder.row(ctx.name, Action.KEEP, "invitation", email, note="invitation pending")
-        return
     settings = ctx.desired_state.tenant.invitations
     if settings is None:
         builder.error(
             "inviting members needs `invitations` (client_id, inviter_name) in tenant.yaml",
             ctx.where("members"),
         )
+        return
+    pending = ((ctx.live.invitations or {}) if ctx.live else {}).get(email)
+    wanted = sorted(map(str, roles.ids)) if roles is not None else None
+    if pending is not None and (wanted is None or wanted == sorted(pending.roles)):
+        builder.row(ctx.name, Action.KEEP, "invitation", email, note="invitation pending")
         return
     body: dict[str, object] = {
         "inviter": {"name": settings.inviter_name},
@@ -186,26 +192,92 @@ def _invite(ctx: OrgContext, builder: PlanBuilder, member: Member, roles: RoleId
         "ttl_sec": settings.ttl_sec,
         "send_invitation_email": settings.send_invitation_email,
     }
+    connection = _invitation_connection(ctx, builder, settings.connection, index)
+    if connection is not None:
+        body["connection_id"] = connection
     if roles and roles.ids:
         body["roles"] = roles.sorted_ids()
+    verb = "send" if pending is None else "replace"
     key = builder.call(
-        ctx.key("invitation", email, "send"),
+        ctx.key("invitation", email, verb),
         Phase.INVITATIONS,
         "POST",
         ctx.path("invitations"),
         body,
         depends_on=(ctx.created_by, *(roles.created_by if roles else ())),
-        settle=Settle.FIND_INVITATION,
+        settle=Settle.FIND_INVITATION if pending is None else Settle.REPEAT,
     )
     names = sorted(roles.ids.values()) if roles else None
+    if pending is None:
+        fields = (FieldChange("roles", None, names),) if names else ()
+        builder.row(ctx.name, Action.CREATE, "invitation", email, fields, operations=(key,))
+        return
+    revoke = builder.call(
+        ctx.key("invitation", email, "revoke"),
+        Phase.INVITATIONS,
+        "DELETE",
+        ctx.path("invitations", pending.id),
+        depends_on=(key,),
+    )
+    before = sorted(_role_names(ctx, pending.roles))
     builder.row(
         ctx.name,
-        Action.CREATE,
+        Action.UPDATE,
         "invitation",
         email,
-        (FieldChange("roles", None, names),) if names else (),
-        operations=(key,),
+        (FieldChange("roles", before, names or []),),
+        note="replaced: a sent invitation cannot be changed",
+        operations=(key, revoke),
     )
+
+
+def _invitation_connection(
+    ctx: OrgContext, builder: PlanBuilder, name: str | None, index: int
+) -> str | None:
+    """The id of the connection invitations use, when it is known and enabled here."""
+    if name is None:
+        return None
+    connection = ctx.snapshot.connections.get(name)
+    if connection is None:
+        return None  # reported once, at tenant.yaml
+    wanted = ctx.desired.connections
+    enabled = (
+        {c.name for c in wanted}
+        if wanted is not None
+        else set((ctx.live.connections or {}) if ctx.live else ())
+    )
+    if name not in enabled:
+        builder.error(
+            f"invitations use the connection {name!r}, which is not enabled for this "
+            "organization: add it to `connections`",
+            ctx.where("members", index, "invite"),
+        )
+        return None
+    return connection.id
+
+
+def _role_names(ctx: OrgContext, role_ids: tuple[str, ...]) -> list[str]:
+    names = {role.id: role.name for role in ctx.snapshot.roles.values()}
+    names.update({role.id: role.name for role in ctx.snapshot.org_roles.values()})
+    return [names.get(role_id, role_id) for role_id in role_ids]
+
+
+def _revoke_unlisted_invitations(ctx: OrgContext, builder: PlanBuilder, listed: set[str]) -> None:
+    """Under `members: exact`, a pending invitation for an email no member entry lists is
+    revoked."""
+    policy = ctx.desired.members_policy or ctx.desired_state.tenant.policy.members
+    if policy != "exact" or ctx.live is None:
+        return
+    for email, invitation in sorted((ctx.live.invitations or {}).items()):
+        if email in listed:
+            continue
+        key = builder.call(
+            ctx.key("invitation", email, "revoke"),
+            Phase.MEMBERS_REMOVE,
+            "DELETE",
+            ctx.path("invitations", invitation.id),
+        )
+        builder.row(ctx.name, Action.DELETE, "invitation", email, operations=(key,))
 
 
 def _remove_unlisted(

@@ -69,10 +69,11 @@ class LiveDomain:
 
 @dataclass(frozen=True)
 class LiveInvitation:
-    """A pending invitation of an organization."""
+    """A pending invitation of an organization and the role ids it grants on acceptance."""
 
     id: str
     email: str
+    roles: tuple[str, ...] = ()
 
 
 @dataclass
@@ -109,4 +110,10 @@ class Snapshot:
     connections: dict[str, LiveConnection] = field(default_factory=dict)
     users_by_email: dict[str, str | None] = field(default_factory=dict)
     """Lowercased email -> user_id (None: no such user) for emails not found among members."""
+    users_by_id: dict[str, bool] = field(default_factory=dict)
+    """user_id -> whether the user exists, for user ids listed but not members yet."""
+    apis: dict[str, frozenset[str]] | None = None
+    """API identifier -> its permissions (scopes), for the APIs managed permissions name."""
+    clients: dict[str, bool] = field(default_factory=dict)
+    """client_id -> whether the application exists (checked before inviting)."""
     read_calls: int = 0

@@ -44,6 +44,8 @@ class Invitations(Strict):
 
     client_id: Annotated[str, StringConstraints(min_length=1)]
     inviter_name: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    connection: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
+    """The connection invitees sign up with (by name); Auth0 chooses when absent."""
     ttl_sec: int = Field(default=0, ge=0, le=2_592_000)
     send_invitation_email: bool = True
 

@@ -16,7 +16,9 @@ def test_plan_and_apply_over_http_with_credentials_from_the_environment(run, pro
         planned = run("plan", "--domain", base_url, "--detailed-exitcode")
         assert planned.exit_code == 2
         assert planned.stdout.splitlines()[0] == (
-            f"Tenant example ({base_url}): live state read in 8 API calls."
+            # organizations, roles, connections, 5 users-by-email, one user id, the APIs of the
+            # permissions to add and the invitations' application
+            f"Tenant example ({base_url}): live state read in 11 API calls."
         )
         applied = run("apply", "--domain", base_url, "--yes")
         assert applied.exit_code == 0, applied.stderr

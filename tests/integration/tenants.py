@@ -23,7 +23,6 @@ WORLD = {
 }
 TENANT = {
     "domain": "sandbox",
-    "invitations": {"client_id": "gen-app", "inviter_name": "Generated"},
     "policy": {"max_change_percent": 100},
 }
 

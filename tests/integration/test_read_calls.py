@@ -5,7 +5,7 @@ from pathlib import Path
 
 from reconciler.core.service import Reconciler
 from reconciler.core.targets import connect
-from reconciler.model import Member
+from reconciler.model import Member, Organization
 from tests.integration.tenants import formula, generate
 
 
@@ -76,3 +76,23 @@ async def test_emails_not_among_members_are_looked_up_once_each():
     assert [op.body for op in result.plan.operations] == [
         {"members": [result.live.users_by_email["newcomer@gen.example"]]}
     ] * 2
+
+
+async def test_verify_after_a_cold_apply_lists_organizations_instead_of_looking_each_up():
+    tenant = generate(orgs=0, members=2)
+    for i in range(5):
+        tenant.desired.organizations[f"new-{i}"] = Organization.model_validate(
+            {"name": f"new-{i}", "members": [{"user_id": u} for u in tenant.user_ids]}
+        )
+    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+        core = Reconciler(session, tenant.desired)
+        planned = await core.plan()
+        tenant.sandbox.reset_calls()
+        result = await core.apply(planned)
+    assert result.converged
+    reads = [c.path for c in tenant.sandbox.api_calls() if c.method == "GET"]
+    assert reads.count("/api/v2/organizations") == 1
+    assert not [p for p in reads if p.startswith("/api/v2/organizations/name/")]
+    # one listing; per org its members and enabled connections; roles with the permissions
+    # of the two managed roles; connections
+    assert len(reads) == 1 + 5 * 2 + (1 + 2) + 1
