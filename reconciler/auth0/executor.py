@@ -83,7 +83,43 @@ async def _send(api: Api, op: Operation, refs: dict[ObjectKey, str]) -> CallResu
         body = _resolve_body(op.body, refs)
     except _Unresolved as error:
         return CallResult(op, Outcome.SKIPPED, f"no id for {error}")
+    result, status = await _attempt(api, op, path, body, refs)
+    if status == 400 and op.batch is not None and len(body[op.batch]) > 1:
+        return await _split(api, op, path, body, refs)
+    return result
+
+
+async def _split(
+    api: Api, op: Operation, path: str, body: dict[str, Any], refs: dict[ObjectKey, str]
+) -> CallResult:
+    """A batch Auth0 rejected as a whole, sent in halves until each rejected item is known:
+    the valid items still go through and the report names the others."""
+    items: list[Any] = body[op.batch or ""]
+    rejected: list[str] = []
+    pending = [items[: len(items) // 2], items[len(items) // 2 :]]
+    while pending:
+        part = pending.pop(0)
+        result, status = await _attempt(api, op, path, {**body, op.batch or "": part}, refs)
+        if result.ok:
+            continue
+        if status == 400 and len(part) > 1:
+            pending[:0] = [part[: len(part) // 2], part[len(part) // 2 :]]
+        else:
+            rejected.extend(f"{item} ({result.detail})" for item in part)
+    if not rejected:
+        return CallResult(op, Outcome.DONE, "sent in parts")
+    sent = len(items) - len(rejected)
+    return CallResult(
+        op, Outcome.FAILED, f"{sent} of {len(items)} sent; rejected: {', '.join(rejected)}"
+    )
+
+
+async def _attempt(
+    api: Api, op: Operation, path: str, body: JSON, refs: dict[ObjectKey, str]
+) -> tuple[CallResult, int | None]:
+    """One request under the retry policy: its result, and the last status seen."""
     attempts = api.attempts()
+    status: int | None = None
     while not attempts.exhausted:
         try:
             response: httpx.Response | None = await api.send(op.method, path, body)
@@ -93,24 +129,24 @@ async def _send(api: Api, op: Operation, refs: dict[ObjectKey, str]) -> CallResu
         verdict = classify(status)
         if response is not None:
             if verdict is Verdict.DONE:
-                return _created(op, refs, _json(response), Outcome.DONE)
+                return _created(op, refs, _json(response), Outcome.DONE), status
             reason = describe_response(response)
             if verdict is Verdict.WAIT:
                 attempts.rate_limited(reason)
                 await api.wait_for_reset(response.headers)
                 continue
         if status == 404 and op.method == "DELETE":
-            return CallResult(op, Outcome.ALREADY, "already gone")
+            return CallResult(op, Outcome.ALREADY, "already gone"), status
         if op.settle is not Settle.REPEAT and (verdict is Verdict.RETRY or status == 409):
             # The object may exist: made by someone else (409) or by a lost earlier try.
             found = await find_created(api, op.settle, path, body)
             if found is not None:
                 outcome = Outcome.ALREADY if status == 409 else Outcome.DONE
-                return _created(op, refs, found.data, outcome, found.note)
+                return _created(op, refs, found.data, outcome, found.note), status
         if verdict is Verdict.FAIL:
-            return CallResult(op, Outcome.FAILED, reason)
+            return CallResult(op, Outcome.FAILED, reason), status
         await attempts.back_off(reason)
-    return CallResult(op, Outcome.FAILED, attempts.gave_up())
+    return CallResult(op, Outcome.FAILED, attempts.gave_up()), status
 
 
 def _created(

@@ -1,6 +1,6 @@
 """Accumulates the rows, operations and errors of a plan while the diff walks the state."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reconciler.engine.errors import PlanError
 from reconciler.engine.identity import ObjectKey, OpKey
@@ -52,6 +52,7 @@ class PlanBuilder:
         depends_on: tuple[OpKey | None, ...] = (),
         creates: ObjectKey | None = None,
         settle: Settle = Settle.REPEAT,
+        batch: str | None = None,
     ) -> OpKey:
         """Add one API request and return its key (for others to depend on)."""
         if key in self.operations:
@@ -59,7 +60,9 @@ class PlanBuilder:
         deps = tuple(sorted({d for d in depends_on if d is not None}, key=OpKey.sort_key))
         if key.org is not None:
             self.touch(ObjectKey.organization(key.org))
-        self.operations[key] = Operation(key, phase, method, path, body, deps, creates, settle)
+        self.operations[key] = Operation(
+            key, phase, method, path, body, deps, creates, settle, batch
+        )
         return key
 
     def error(self, message: str, where: str = "") -> None:
@@ -76,9 +79,37 @@ class PlanBuilder:
             self.rows,
             key=lambda r: (r.org is not None, r.org or "", _kind_order(r.kind), r.name),
         )
-        ops = sorted(self.operations.values(), key=Operation.sort_key)
+        ops = sorted(_removals_wait(self.operations).values(), key=Operation.sort_key)
         touched = tuple(sorted(self.touched, key=ObjectKey.sort_key))
         return Plan(tuple(rows), tuple(ops), tuple(sorted(self.unmanaged)), touched)
+
+
+ADDITIONS = frozenset({"add", "send", "replace", "add permissions"})
+REMOVALS = frozenset({"remove", "revoke", "remove permissions"})
+PER_NAME = frozenset({"member roles", "role"})
+"""Kinds whose additions and removals trade places per object, not across the organization."""
+
+
+def _removals_wait(operations: dict[OpKey, Operation]) -> dict[OpKey, Operation]:
+    """Every removal waits for the additions of its kind in its organization (of its object,
+    for PER_NAME kinds). A failed addition then skips the removal, so a change that takes
+    several calls never leaves less than the old state grants: at worst old and new together.
+    """
+    additions: dict[tuple[str | None, str, str], set[OpKey]] = {}
+    for key in operations:
+        if key.verb in ADDITIONS:
+            additions.setdefault(_family(key), set()).add(key)
+    ordered = dict(operations)
+    for key, op in operations.items():
+        waits = additions.get(_family(key), set()) if key.verb in REMOVALS else set()
+        if waits - set(op.depends_on):
+            deps = sorted(set(op.depends_on) | waits, key=OpKey.sort_key)
+            ordered[key] = replace(op, depends_on=tuple(deps))
+    return ordered
+
+
+def _family(key: OpKey) -> tuple[str | None, str, str]:
+    return (key.org, key.kind, key.name if key.kind in PER_NAME else "")
 
 
 _KINDS = ("organization", "role", "connection", "discovery domain", "member", "invitation")

@@ -103,6 +103,7 @@ def _add(
             ctx.path("members"),
             {"members": [user_id for user_id, _, _ in chunk]},
             depends_on=(ctx.created_by,),
+            batch="members",
         )
         for user_id, member, roles in chunk:
             label = member.email or user_id
@@ -130,8 +131,8 @@ def _add(
 def _change_roles(
     ctx: OrgContext, builder: PlanBuilder, member: LiveMember, roles: RoleIds
 ) -> None:
-    """Roles are assigned before any are removed: a failure between the two calls leaves the
-    member with the union of the old and the new roles, never fewer than either."""
+    """Assign the roles the member lacks and remove the others (the removal waits for the
+    assignment, see the builder)."""
     have = member.role_ids
     add = sorted(set(roles.ids) - set(have), key=str)
     remove = sorted(set(have) - set(roles.ids))
@@ -153,7 +154,6 @@ def _change_roles(
             "DELETE",
             path,
             {"roles": remove},
-            depends_on=(added,),
         )
     if add or remove:
         change = FieldChange("roles", sorted(have.values()), sorted(roles.ids.values()))
@@ -170,8 +170,8 @@ def _change_roles(
 def _invite(
     ctx: OrgContext, builder: PlanBuilder, member: Member, roles: RoleIds | None, index: int
 ) -> None:
-    """Send an invitation, keep a pending one, or replace one whose roles changed (the new
-    invitation first, so a failure between the two calls leaves one pending either way)."""
+    """Send an invitation, keep a pending one, or replace one whose roles changed (the old one
+    is revoked after the new one is sent, see the builder)."""
     email = member.key
     settings = ctx.desired_state.tenant.invitations
     if settings is None:
@@ -217,7 +217,6 @@ def _invite(
         Phase.INVITATIONS,
         "DELETE",
         ctx.path("invitations", pending.id),
-        depends_on=(key,),
     )
     before = sorted(_role_names(ctx, pending.roles))
     builder.row(
@@ -300,6 +299,7 @@ def _remove_unlisted(
             "DELETE",
             ctx.path("members"),
             {"members": [m.user_id for m in chunk]},
+            batch="members",
         )
         for member in chunk:
             builder.row(ctx.name, Action.DELETE, "member", _label(member), operations=(key,))

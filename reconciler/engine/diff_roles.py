@@ -45,8 +45,9 @@ def diff_role(
 ) -> None:
     """Create or update one role and its permissions.
 
-    Permissions are added before any are removed, so a failure between the two calls leaves
-    the role granting the union of the old and the new permissions, never less than either.
+    Removing permissions waits for adding them (see the builder), so a failure between the
+    two calls leaves the role granting the old and the new permissions, never less than the
+    old.
     """
     op = OpKey(target.org, "role", name, "")
     if live is None:
@@ -68,16 +69,16 @@ def diff_role(
     if desired.permissions is not None:
         have = set(live.permissions or ())
         want = set(desired.permission_pairs())
-        added = None
         if want - have:
-            added = builder.call(
-                _verb(op, "add permissions"),
-                target.phase,
-                "POST",
-                ("roles", live.id, "permissions"),
-                _pairs_body(want - have),
+            keys.append(
+                builder.call(
+                    _verb(op, "add permissions"),
+                    target.phase,
+                    "POST",
+                    ("roles", live.id, "permissions"),
+                    _pairs_body(want - have),
+                )
             )
-            keys.append(added)
         if have - want:
             keys.append(
                 builder.call(
@@ -86,7 +87,6 @@ def diff_role(
                     "DELETE",
                     ("roles", live.id, "permissions"),
                     _pairs_body(have - want),
-                    depends_on=(added,),
                 )
             )
         if want != have:

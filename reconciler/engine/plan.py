@@ -95,6 +95,9 @@ class Operation:
     depends_on: tuple[OpKey, ...] = ()
     creates: ObjectKey | None = None
     settle: Settle = Settle.REPEAT
+    batch: str | None = None
+    """The body key of a list that may be sent in parts when Auth0 rejects the whole (400),
+    so that the valid items still go through."""
 
     @property
     def org(self) -> str | None:

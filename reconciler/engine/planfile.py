@@ -167,6 +167,7 @@ def _operation_json(op: Operation) -> dict[str, Any]:
         "depends_on": [key.to_json() for key in op.depends_on],
         "creates": op.creates.to_json() if op.creates is not None else None,
         "settle": op.settle.value,
+        "batch": op.batch,
     }
 
 
@@ -183,6 +184,7 @@ def _operation(data: dict[str, Any]) -> Operation:
         depends_on=tuple(OpKey.from_json(k) for k in data["depends_on"]),
         creates=ObjectKey.from_json(data["creates"]) if data["creates"] is not None else None,
         settle=Settle(data["settle"]),
+        batch=None if data["batch"] is None else str(data["batch"]),
     )
 
 

@@ -178,9 +178,7 @@ def test_saved_plan_with_an_org_it_does_not_change_is_refused(run, project):
     run("plan", "--out", "plan.json")
     result, writes = api_writes(project, run, "plan.json", "--org", "beta-llc")
     assert result.exit_code == 1
-    assert result.stderr == (
-        "error: the plan has no changes for beta-llc; plan again with --org\n"
-    )
+    assert result.stderr == ("error: the plan has no changes for beta-llc; plan again with --org\n")
     assert writes == 0
 
 

@@ -75,7 +75,5 @@ async def test_every_apply_path_runs_the_gate_before_writing():
     tenant.sandbox.reset_calls()
     async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
         with pytest.raises(UnsafePlan, match="protected organizations would be deleted"):
-            await Reconciler(session, tenant.desired).apply(
-                planned, allow_delete=True, force=True
-            )
+            await Reconciler(session, tenant.desired).apply(planned, allow_delete=True, force=True)
     assert [c for c in tenant.sandbox.api_calls() if c.method != "GET"] == []

@@ -91,9 +91,7 @@ def test_lost_response_to_a_create_is_settled_by_reading_not_by_sending_twice():
 
 
 def test_create_not_found_after_a_5xx_is_sent_again():
-    api = FakeApi(
-        answers(reply(503), reply(404), reply(201, {"id": "org_1", "name": "acme"}))
-    )
+    api = FakeApi(answers(reply(503), reply(404), reply(201, {"id": "org_1", "name": "acme"})))
     report = run(api, CREATE)
     assert report.ok
     assert api.writes == [("POST", "/organizations"), ("POST", "/organizations")]
@@ -133,3 +131,35 @@ def test_back_off_grows_with_jitter_within_bounds():
     run(api, PATCH)
     for attempt, pause in enumerate(api.clock.slept):
         assert 0.1 * 2**attempt <= pause <= 0.15 * 2**attempt
+
+
+BATCH = Operation(
+    OpKey("beta", "members", "1", "add"),
+    Phase.MEMBERS_ADD,
+    "POST",
+    ("organizations", "org_beta", "members"),
+    {"members": ["auth0|1", "auth0|gone", "auth0|3", "auth0|4", "auth0|5"]},
+    batch="members",
+)
+
+
+def test_a_rejected_batch_is_split_so_valid_members_still_get_in():
+    def script(method, path, body):
+        if "auth0|gone" in body["members"]:
+            return reply(400, {"message": "One or more users do not exist."})
+        return reply(204)
+
+    api = FakeApi(script)
+    report = run(api, BATCH)
+    [result] = report.results
+    assert result.outcome is Outcome.FAILED
+    assert result.detail == (
+        "4 of 5 sent; rejected: auth0|gone (400 One or more users do not exist.)"
+    )
+    added = [
+        m
+        for _, _, body in api.sent
+        if len(body["members"]) and "auth0|gone" not in body["members"]
+        for m in body["members"]
+    ]
+    assert sorted(added) == ["auth0|1", "auth0|3", "auth0|4", "auth0|5"]

@@ -93,7 +93,10 @@ def test_a_member_holding_two_roles_of_one_name_keeps_both():
         user_id="auth0|1",
         email="not an email",
         name=None,
-        roles=[SimpleNamespace(id="rol_t", name="admin"), SimpleNamespace(id="rol_o", name="admin")],
+        roles=[
+            SimpleNamespace(id="rol_t", name="admin"),
+            SimpleNamespace(id="rol_o", name="admin"),
+        ],
     )
     member = live_member(item)
     assert member.role_ids == {"rol_t": "admin", "rol_o": "admin"}

@@ -43,7 +43,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("plan", "existing", "policy", "allow_delete", "force", "refused"), CASES)
-def test_gate_refuses_exactly_what_the_rails_say(plan, existing, policy, allow_delete, force, refused):
+def test_gate_refuses_exactly_what_the_rails_say(
+    plan, existing, policy, allow_delete, force, refused
+):
     if not refused:
         gate(plan, existing, policy, allow_delete=allow_delete, force=force)
         return
