@@ -13,6 +13,8 @@ class CallCounter:
 
     reads: int = 0
     writes: int = 0
+    reached: bool = False
+    """True once the target has answered anything (token or API)."""
 
     def count(self, request: httpx.Request) -> None:
         """Count one Management API request."""

@@ -15,7 +15,7 @@ from reconciler.auth0.credentials import Login, fetch_token
 from reconciler.auth0.errors import ApiCallError, describe
 from reconciler.auth0.ratelimit import RateLimiter
 from reconciler.auth0.retry import Attempts, RetryPolicy, Verdict, classify
-from reconciler.auth0.target import Target
+from reconciler.auth0.target import Target, unreachable
 from reconciler.auth0.transport import MeteredTransport
 from reconciler.clock import Clock, SystemClock
 from reconciler.engine.plan import JSON
@@ -80,6 +80,9 @@ class Session:
                     raise ApiCallError(what, describe(error), org, error.status_code) from None
                 await attempts.back_off(describe(error))
             except httpx.TransportError as error:
+                if not self.counter.reached:
+                    # Nothing ever answered: a wrong address, port, scheme or CA, not a blip.
+                    raise unreachable(self.target, error) from None
                 await attempts.back_off(describe(error))
         raise ApiCallError(what, attempts.gave_up(), org)
 
@@ -100,7 +103,10 @@ async def open_session(
         transport=MeteredTransport(transport, counter, limiter), timeout=TIMEOUT
     )
     async with http:
-        token = await fetch_token(http, target.origin, login)
+        try:
+            token = await fetch_token(http, target.origin, login)
+        except httpx.TransportError as error:
+            raise unreachable(target, error) from None
         client = AsyncAuth0(base_url=target.api_url, token=token, httpx_client=http, max_retries=0)
         yield Session(
             target=target,

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+import httpx
+
 SANDBOX = "sandbox"
 
 
@@ -18,6 +20,46 @@ class TargetKind(StrEnum):
 
 class TargetError(Exception):
     """The domain cannot be used as a target."""
+
+
+class TargetUnreachable(TargetError):
+    """Nothing answered at the target: one line naming it and the likely fix."""
+
+
+def unreachable(target: "Target", error: Exception) -> TargetUnreachable:
+    """What a failure to reach the target most likely means, and what to do about it."""
+    text = " ".join(f"{type(e).__name__} {e}" for e in _chain(error))
+    where = target.origin
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        reason = (
+            f"the TLS certificate of {where} is not trusted; for a private CA (a served "
+            "sandbox's is .sandbox/tls/ca.pem) pass --ca-file PEM"
+        )
+    elif "WRONG_VERSION_NUMBER" in text or "wrong version number" in text:
+        reason = f"{where} does not speak TLS; a sandbox served without --tls needs http://"
+    elif "Name or service not known" in text or "getaddrinfo" in text or "nodename" in text:
+        reason = f"cannot resolve {urlsplit(where).hostname}; check the domain in tenant.yaml"
+    elif "ConnectionRefusedError" in text or "Connection refused" in text:
+        reason = (
+            f"nothing listens at {where}; start it (reconciler sandbox serve) or check the port"
+        )
+    elif where.startswith("http://") and isinstance(
+        error, (httpx.RemoteProtocolError, httpx.ReadError)
+    ):
+        reason = f"{where} closed the connection; if it serves TLS, use https://"
+    else:
+        reason = f"cannot reach {where}: {type(error).__name__}: {error}"
+    return TargetUnreachable(reason)
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """The error and the ones it was raised from, outermost first."""
+    found: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in found:
+        found.append(current)
+        current = current.__cause__ or current.__context__
+    return found
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,15 @@ class MeteredTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send one request through the inner transport."""
         if "/api/v2/" not in request.url.path:
-            return await self._inner.handle_async_request(request)
+            response = await self._inner.handle_async_request(request)
+            self._counter.reached = True
+            return response
         await self._limiter.acquire()
         self._counter.count(request)
         headers = None
         try:
             response = await self._inner.handle_async_request(request)
+            self._counter.reached = True
             headers = dict(response.headers)
             return response
         finally:

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from reconciler.auth0.report import Outcome
-from reconciler.cli.options import domain_option, org_option, tenant_option
+from reconciler.cli.options import ca_file_option, domain_option, org_option, tenant_option
 from reconciler.cli.terminal import TerminalProgress, colour, interactive
 from reconciler.config.loader import load_tenant
 from reconciler.core.service import ApplyResult, Reconciler, selected
@@ -23,6 +23,7 @@ from reconciler.render import PlanView, render_text
 )
 @org_option
 @domain_option
+@ca_file_option
 @click.option("--yes", is_flag=True, help="Apply without asking.")
 @click.option("--allow-delete", is_flag=True, help="Allow deleting organizations.")
 @click.option("--force", is_flag=True, help="Apply a plan larger than policy.max_change_percent.")
@@ -31,6 +32,7 @@ def apply(
     planfile: Path | None,
     orgs: tuple[str, ...],
     domain: str | None,
+    ca_file: Path | None,
     yes: bool,
     allow_delete: bool,
     force: bool,
@@ -49,7 +51,7 @@ def apply(
     progress = TerminalProgress()
 
     async def run() -> ApplyResult | None:
-        async with connect(desired, tenant, domain=domain) as session:
+        async with connect(desired, tenant, domain=domain, ca_file=ca_file) as session:
             core = Reconciler(session, desired, progress=progress)
             try:
                 if saved is not None:

@@ -35,3 +35,8 @@ domain_option = click.option(
 org_option = click.option(
     "--org", "orgs", multiple=True, metavar="NAME", help="Only this organization (repeatable)."
 )
+ca_file_option = click.option(
+    "--ca-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Trust this CA (PEM) for the target's TLS certificate, e.g. a served sandbox's.",
+)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from reconciler.cli.options import domain_option, org_option, tenant_option
+from reconciler.cli.options import ca_file_option, domain_option, org_option, tenant_option
 from reconciler.cli.terminal import TerminalProgress, colour
 from reconciler.config.loader import load_tenant
 from reconciler.core.service import PlanResult, Reconciler, selected
@@ -20,6 +20,7 @@ EXIT_CHANGES = 2
 @tenant_option
 @org_option
 @domain_option
+@ca_file_option
 @click.option(
     "--format",
     "output_format",
@@ -33,6 +34,7 @@ def plan(
     tenant: Path,
     orgs: tuple[str, ...],
     domain: str | None,
+    ca_file: Path | None,
     output_format: str,
     out: Path | None,
     detailed_exitcode: bool,
@@ -43,7 +45,7 @@ def plan(
     progress = TerminalProgress()
 
     async def run() -> tuple[PlanResult, str]:
-        async with connect(desired, tenant, domain=domain) as session:
+        async with connect(desired, tenant, domain=domain, ca_file=ca_file) as session:
             try:
                 result = await Reconciler(session, desired, progress=progress).plan(only)
             finally:

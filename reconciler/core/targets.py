@@ -4,6 +4,7 @@
 `http://` URL must be loopback (a served sandbox); anything else is a real tenant over TLS.
 """
 
+import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,7 +13,7 @@ import httpx
 
 from reconciler.auth0.credentials import ClientCredentials, Login, login_from_environment
 from reconciler.auth0.session import Session, open_session
-from reconciler.auth0.target import Target, TargetKind, resolve_target
+from reconciler.auth0.target import Target, TargetError, TargetKind, resolve_target
 from reconciler.clock import Clock
 from reconciler.model.desired import Desired
 from reconciler.sandbox import Sandbox
@@ -43,11 +44,13 @@ async def connect(
     sandbox: Sandbox | None = None,
     state_dir: Path = SANDBOX_STATE_DIR,
     clock: Clock | None = None,
+    ca_file: Path | None = None,
 ) -> AsyncIterator[Session]:
     """A session on the tenant's target (`domain` overrides tenant.yaml's).
 
     `sandbox` serves the embedded target in-process (tests, bench); without it the
-    embedded sandbox of the tenant directory is used.
+    embedded sandbox of the tenant directory is used. TLS is always verified, against the
+    system's CAs or `ca_file`.
     """
     target = resolve_target(domain or desired.tenant.domain)
     transport: httpx.AsyncBaseTransport
@@ -59,10 +62,17 @@ async def connect(
         spec = sandbox.management_client
         login = ClientCredentials(spec.client_id, spec.client_secret)
     else:
-        transport = httpx.AsyncHTTPTransport()
+        transport = httpx.AsyncHTTPTransport(verify=_tls(ca_file))
         login = login_from_environment(desired.tenant.credentials, _describe(target))
     async with open_session(desired.tenant, target, transport, login, clock=clock) as session:
         yield session
+
+
+def _tls(ca_file: Path | None) -> ssl.SSLContext:
+    try:
+        return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+    except (OSError, ssl.SSLError) as error:
+        raise TargetError(f"--ca-file {ca_file}: not a readable PEM file ({error})") from None
 
 
 def _describe(target: Target) -> str:

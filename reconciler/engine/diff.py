@@ -13,8 +13,8 @@ from reconciler.engine.diff_orgs import (
 )
 from reconciler.engine.diff_roles import RoleTarget, delete_role, diff_role
 from reconciler.engine.errors import PlanErrors
-from reconciler.engine.references import check_references
 from reconciler.engine.plan import Plan
+from reconciler.engine.references import check_references
 from reconciler.model.desired import Desired
 from reconciler.model.live import LiveOrganization, Snapshot
 
