@@ -61,7 +61,8 @@ CASES = {
                 "inviter_name: ProjectManager\n  connection: nope",
             )
         ],
-        f"{TENANT}:20:15: unknown connection 'nope': no connection of that name exists in the tenant",
+        f"{TENANT}:20:15: unknown connection 'nope': "
+        "no connection of that name exists in the tenant",
     ),
     "invitation connection not enabled for the org": (
         [

@@ -1,5 +1,6 @@
 """Whatever Auth0 returns, within its own rules, parses into the live model and plans."""
 
+import contextlib
 from types import SimpleNamespace
 
 from hypothesis import given, settings
@@ -82,10 +83,8 @@ def test_any_live_organization_parses_and_plans(fields, members, links, domains)
             "members": [{"user_id": "auth0|1", "roles": []}],
         }
     )
-    try:
+    with contextlib.suppress(PlanErrors):
         diff(want, snapshot(live))
-    except PlanErrors:
-        pass
 
 
 def test_a_member_holding_two_roles_of_one_name_keeps_both():
