@@ -59,6 +59,7 @@ def live_org(
     role_ids: dict[str, dict[str, str]] | None = None,
     domains: list[LiveDomain] | None = None,
     invitations: list[str] | None = None,
+    invitation_roles: dict[str, tuple[str, ...]] | None = None,
 ) -> LiveOrganization:
     """A live organization; connections listed without flags get all three flags false."""
     roles = role_ids or {}
@@ -101,7 +102,10 @@ def live_org(
             else None
         ),
         domains={d.domain: d for d in domains or []},
-        invitations={e: LiveInvitation(f"uinv_{e}", e) for e in invitations or []},
+        invitations={
+            e: LiveInvitation(f"uinv_{e}", e, (invitation_roles or {}).get(e, ()))
+            for e in invitations or []
+        },
     )
 
 

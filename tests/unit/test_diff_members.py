@@ -228,3 +228,52 @@ def test_invited_user_who_exists_is_added_not_invited():
     want = desired(org([{"email": "new@acme.com", "invite": True}]))
     plan = diff(want, snapshot(live([]), users={"new@acme.com": "auth0|n"}))
     assert calls(plan) == [("POST", "/organizations/org_1/members", {"members": ["auth0|n"]})]
+
+
+def test_pending_invitation_for_an_unlisted_email_is_revoked_under_exact_policy():
+    want = desired(org([{"user_id": "auth0|a"}]))
+    have = live([{"user_id": "auth0|a"}], invitations=["gone@acme.com"])
+    plan = diff(want, snapshot(have))
+    assert calls(plan) == [("DELETE", "/organizations/org_1/invitations/uinv_gone%40acme.com", None)]
+    assert [(r.action, r.kind, r.name) for r in plan.rows] == [
+        (Action.DELETE, "invitation", "gone@acme.com")
+    ]
+
+
+def test_pending_invitation_for_an_unlisted_email_stays_under_additive_policy():
+    want = desired(org([{"user_id": "auth0|a"}], members_policy="additive"))
+    have = live([{"user_id": "auth0|a"}], invitations=["later@acme.com"])
+    assert diff(want, snapshot(have)).operations == ()
+
+
+def test_pending_invitation_with_the_same_roles_is_kept():
+    want = desired(
+        org([{"email": "new@acme.com", "invite": True, "roles": ["member"]}]), roles=TENANT_ROLES
+    )
+    have = live(
+        [], invitations=["new@acme.com"], invitation_roles={"new@acme.com": ("rol_member",)}
+    )
+    plan = diff(want, snapshot(have, roles=LIVE_ROLES, users={"new@acme.com": None}))
+    assert plan.operations == ()
+
+
+def test_invitation_whose_roles_changed_is_replaced_new_one_first():
+    want = desired(
+        org([{"email": "new@acme.com", "invite": True, "roles": ["admin"]}]), roles=TENANT_ROLES
+    )
+    have = live(
+        [], invitations=["new@acme.com"], invitation_roles={"new@acme.com": ("rol_member",)}
+    )
+    plan = diff(want, snapshot(have, roles=LIVE_ROLES, users={"new@acme.com": None}))
+    assert [(m, p) for m, p, _ in calls(plan)] == [
+        ("POST", "/organizations/org_1/invitations"),
+        ("DELETE", "/organizations/org_1/invitations/uinv_new%40acme.com"),
+    ]
+    send, revoke = plan.operations
+    assert revoke.depends_on == (send.key,)
+    [row] = plan.rows
+    assert (row.action, row.fields[0].before, row.fields[0].after) == (
+        Action.UPDATE,
+        ["member"],
+        ["admin"],
+    )
