@@ -12,6 +12,7 @@ from reconciler.cli.apply_command import apply
 from reconciler.cli.file_commands import schema, validate
 from reconciler.cli.plan_command import plan
 from reconciler.config.errors import ConfigErrors
+from reconciler.core.journal import ApplyLocked
 from reconciler.core.service import PlanRefused, UnsafePlan
 from reconciler.engine.errors import PlanErrors
 from reconciler.engine.planfile import PlanFileError
@@ -38,6 +39,7 @@ class _Commands(click.Group):
             TargetError,
             PlanFileError,
             PlanRefused,
+            ApplyLocked,
         ) as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(1)

@@ -9,11 +9,16 @@ from reconciler.auth0.report import Outcome
 from reconciler.cli.options import ca_file_option, domain_option, org_option, tenant_option
 from reconciler.cli.terminal import TerminalProgress, colour, interactive
 from reconciler.config.loader import load_tenant
+from reconciler.core.files import tenant_files_digest
+from reconciler.core.journal import Journal
 from reconciler.core.service import ApplyResult, Reconciler, selected
 from reconciler.core.targets import connect
 from reconciler.engine import Action
 from reconciler.engine.planfile import read_plan_file
 from reconciler.render import PlanView, render_text
+
+JOURNAL_DIR = Path(".reconciler")
+"""Where applies leave their lock and the record of an unfinished apply (not committed)."""
 
 
 @click.command()
@@ -52,7 +57,13 @@ def apply(
 
     async def run() -> ApplyResult | None:
         async with connect(desired, tenant, domain=domain, ca_file=ca_file) as session:
-            core = Reconciler(session, desired, progress=progress)
+            core = Reconciler(
+                session,
+                desired,
+                progress=progress,
+                files=tenant_files_digest(tenant),
+                journal=Journal(JOURNAL_DIR, desired.tenant_name, session.target.label),
+            )
             try:
                 if saved is not None:
                     return await core.apply_saved(

@@ -8,6 +8,7 @@ import click
 from reconciler.cli.options import ca_file_option, domain_option, org_option, tenant_option
 from reconciler.cli.terminal import TerminalProgress, colour
 from reconciler.config.loader import load_tenant
+from reconciler.core.files import tenant_files_digest
 from reconciler.core.service import PlanResult, Reconciler, selected
 from reconciler.core.targets import connect
 from reconciler.engine.planfile import write_plan_file
@@ -61,7 +62,8 @@ def plan(
     else:
         click.echo(render_text(view, colour=colour()), nl=False)
     if out is not None:
-        write_plan_file(out, desired.tenant_name, target, result.plan, result.live)
+        files = tenant_files_digest(tenant)
+        write_plan_file(out, desired.tenant_name, target, files, result.plan, result.live)
         click.echo(f"Saved the plan to {out}.", err=True)
     if detailed_exitcode and result.plan.summary.changes:
         raise click.exceptions.Exit(EXIT_CHANGES)

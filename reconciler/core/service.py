@@ -4,19 +4,19 @@ Every way of applying a plan runs through `Reconciler.apply` or `Reconciler.appl
 and both run `gate` first: no entry point can write without the safety rails.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reconciler.auth0.executor import execute
 from reconciler.auth0.reader import read_live
 from reconciler.auth0.report import ApplyReport
 from reconciler.auth0.scope import scope_of
 from reconciler.auth0.session import Session
+from reconciler.core.journal import Journal
 from reconciler.engine import Plan, diff
 from reconciler.engine.diff import DEFAULT_MEMBER_BATCH
 from reconciler.engine.errors import PlanError, PlanErrors
-from reconciler.engine.identity import ObjectKind
-from reconciler.engine.plan import Phase
-from reconciler.engine.planfile import SavedPlan, stale_objects
+from reconciler.engine.plan import Operation, Phase
+from reconciler.engine.planfile import SavedPlan, canonical, stale_objects
 from reconciler.engine.safety import Refusal, check_plan, existing_objects
 from reconciler.model import Policy
 from reconciler.model.desired import Desired
@@ -73,6 +73,19 @@ def gate(plan: Plan, existing: int, policy: Policy, *, allow_delete: bool, force
         raise UnsafePlan(refusals)
 
 
+def first_difference(saved: tuple[Operation, ...], fresh: tuple[Operation, ...]) -> str | None:
+    """How a saved plan's operations differ from what planning again gives, or None."""
+    now = {canonical(op) for op in fresh}
+    for op in saved:
+        if canonical(op) not in now:
+            return f"{op.method} {op.path_text} ({op.key}) is not what they call for now"
+    then = {canonical(op) for op in saved}
+    for op in fresh:
+        if canonical(op) not in then:
+            return f"{op.method} {op.path_text} ({op.key}) would be needed too"
+    return None
+
+
 def selected(desired: Desired, orgs: tuple[str, ...]) -> frozenset[str] | None:
     """The organizations `--org` selects (None: all); unknown names are errors."""
     if not orgs:
@@ -96,12 +109,18 @@ class Reconciler:
         member_batch: int = DEFAULT_MEMBER_BATCH,
         progress: Progress | None = None,
         verify_delays: tuple[float, ...] = VERIFY_DELAYS,
+        files: str | None = None,
+        journal: Journal | None = None,
     ) -> None:
+        """`files` is the digest of the tenant's files (binds saved plans to them); `journal`
+        keeps applies of this tenant one at a time and knows an interrupted one."""
         self.session = session
         self.desired = desired
         self.member_batch = member_batch
         self.progress = progress
         self.verify_delays = verify_delays
+        self.files = files
+        self.journal = journal
 
     async def plan(
         self, only: frozenset[str] | None = None, *, list_all: bool | None = None
@@ -113,8 +132,18 @@ class Reconciler:
         return PlanResult(plan, live)
 
     def gate(self, plan: Plan, existing: int, *, allow_delete: bool, force: bool) -> None:
-        """Raise UnsafePlan when a safety rail refuses the plan under this tenant's policy."""
-        gate(plan, existing, self.desired.tenant.policy, allow_delete=allow_delete, force=force)
+        """Raise UnsafePlan when a safety rail refuses the plan under this tenant's policy.
+
+        Running the same files again after an interrupted apply finishes the change that was
+        approved then: the change-share rail does not count it again.
+        """
+        resuming = (
+            self.journal is not None
+            and self.files is not None
+            and self.journal.resuming(self.files)
+        )
+        policy = self.desired.tenant.policy
+        gate(plan, existing, policy, allow_delete=allow_delete, force=force or resuming)
 
     async def apply(
         self, result: PlanResult, *, allow_delete: bool = False, force: bool = False
@@ -136,7 +165,9 @@ class Reconciler:
         allow_delete: bool = False,
         force: bool = False,
     ) -> ApplyResult:
-        """Apply a plan file: it must be for this tenant and target and not be stale."""
+        """Apply a plan file as it was reviewed, only when it is for these files and this target
+        and planning again now gives exactly its operations; the safety rails are computed
+        from the live state, never taken from the file."""
         self.check_binding(saved)
         plan = saved.plan
         if only is not None:
@@ -147,16 +178,24 @@ class Reconciler:
                     f"the plan has no changes for {', '.join(missing)}; plan again with --org"
                 )
             plan = plan.only(only)
+        orgs = frozenset(op.org for op in plan.operations if op.org is not None)
+        deletes = any(op.phase is Phase.ORG_DELETES for op in plan.operations)
+        fresh = await self.plan(orgs, list_all=deletes)
         fingerprints = {k: v for k, v in saved.fingerprints.items() if k in plan.touched}
-        changed = await self.stale(SavedPlan(saved.tenant, saved.target, plan, 0, fingerprints))
+        changed = stale_objects(replace(saved, fingerprints=fingerprints), fresh.live)
         if changed:
             raise PlanRefused(
                 f"the plan is stale: {', '.join(changed)} changed since it was made; plan again"
             )
-        return await self._run(plan, saved.existing, allow_delete=allow_delete, force=force)
+        difference = first_difference(plan.operations, fresh.plan.operations)
+        if difference is not None:
+            raise PlanRefused(f"the plan does not match the files and Auth0: {difference}")
+        return await self._run(
+            plan, fresh.existing, allow_delete=allow_delete, force=force, organizations=None
+        )
 
     def check_binding(self, saved: SavedPlan) -> None:
-        """Refuse a plan made for another tenant or target."""
+        """Refuse a plan made for another tenant, other files or another target."""
         if saved.tenant != self.desired.tenant_name:
             raise PlanRefused(
                 f"the plan was made for tenant {saved.tenant}, not {self.desired.tenant_name}"
@@ -164,16 +203,11 @@ class Reconciler:
         label = self.session.target.label
         if saved.target != label:
             raise PlanRefused(f"the plan was made for {saved.target}, not {label}")
-
-    async def stale(self, saved: SavedPlan) -> list[str]:
-        """Objects a saved plan depends on that changed since it was made."""
-        orgs = frozenset(
-            key.name
-            for key in saved.fingerprints
-            if key.kind is ObjectKind.ORGANIZATION and key.name in self.desired.organizations
-        )
-        live = await read_live(self.session, scope_of(self.desired, orgs, list_all=False))
-        return stale_objects(saved, live)
+        if self.files is not None and saved.files != self.files:
+            raise PlanRefused(
+                "the plan was made from other files (they changed since, or this is another "
+                f"directory of tenant {saved.tenant}); plan again"
+            )
 
     async def _run(
         self,
@@ -184,7 +218,19 @@ class Reconciler:
         force: bool,
         organizations: int | None = None,
     ) -> ApplyResult:
-        self.gate(plan, existing, allow_delete=allow_delete, force=force)
+        journal, files = self.journal, self.files
+        if journal is None or files is None:
+            self.gate(plan, existing, allow_delete=allow_delete, force=force)
+            return await self._execute(plan, organizations)
+        with journal.lock():
+            self.gate(plan, existing, allow_delete=allow_delete, force=force)
+            journal.begin(files)
+            result = await self._execute(plan, organizations)
+            if result.report.ok and result.converged:
+                journal.finish()
+            return result
+
+    async def _execute(self, plan: Plan, organizations: int | None) -> ApplyResult:
         report = await execute(self.session, plan.operations, self.progress)
         remaining = await self._verify(plan, report, organizations)
         return ApplyResult(report, remaining)

@@ -9,10 +9,9 @@ from typing import Any
 
 from reconciler.engine.identity import ObjectKey, ObjectKind, OpKey, Ref, is_ref_json
 from reconciler.engine.plan import JSON, Action, FieldChange, Operation, Phase, Plan, Row, Settle
-from reconciler.engine.safety import existing_objects
 from reconciler.model.live import LiveOrganization, LiveRole, Snapshot
 
-FORMAT = "auth0-org-reconciler/plan@2"
+FORMAT = "auth0-org-reconciler/plan@3"
 ABSENT = "absent"
 _LITERAL = "$literal"
 
@@ -27,9 +26,9 @@ class SavedPlan:
 
     tenant: str
     target: str
+    files: str
+    """Digest of the tenant's files the plan was made from."""
     plan: Plan
-    existing: int
-    """Managed objects that existed when the plan was made (for the change-share rail)."""
     fingerprints: dict[ObjectKey, str]
 
 
@@ -74,19 +73,21 @@ def stale_objects(saved: SavedPlan, live: Snapshot) -> list[str]:
     ]
 
 
-def write_plan_file(path: Path, tenant: str, target: str, plan: Plan, live: Snapshot) -> None:
+def write_plan_file(
+    path: Path, tenant: str, target: str, files: str, plan: Plan, live: Snapshot
+) -> None:
     """Save a plan for a later `apply`; it holds ids and names, never credentials."""
     content = {
         "tenant": tenant,
         "target": target,
+        "files": files,
         "fingerprints": [
             {"object": key.to_json(), "digest": value}
             for key, value in fingerprints(plan, live).items()
         ],
-        "existing": existing_objects(live),
         "unmanaged_organizations": list(plan.unmanaged_organizations),
         "rows": [_row_json(row) for row in plan.rows],
-        "operations": [_operation_json(op) for op in plan.operations],
+        "operations": [operation_json(op) for op in plan.operations],
     }
     document = {"format": FORMAT, "checksum": _checksum(content), **content}
     path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -120,12 +121,17 @@ def read_plan_file(path: Path) -> SavedPlan:
         return SavedPlan(
             tenant=str(content["tenant"]),
             target=str(content["target"]),
+            files=str(content["files"]),
             plan=Plan(plan.rows, plan.operations, plan.unmanaged_organizations, tuple(prints)),
-            existing=int(content["existing"]),
             fingerprints=prints,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise PlanFileError(f"{path}: malformed plan file: {error}") from None
+
+
+def canonical(op: Operation) -> str:
+    """A text that is equal for equal operations (to compare plans as sets)."""
+    return json.dumps(operation_json(op), sort_keys=True, separators=(",", ":"))
 
 
 def _checksum(content: dict[str, Any]) -> str:
@@ -157,7 +163,8 @@ def _row(data: dict[str, Any]) -> Row:
     )
 
 
-def _operation_json(op: Operation) -> dict[str, Any]:
+def operation_json(op: Operation) -> dict[str, Any]:
+    """An operation as plan files store it."""
     return {
         "key": op.key.to_json(),
         "phase": op.phase.name,

@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+from reconciler.core.files import tenant_files_digest
+from reconciler.core.journal import Journal
 from tests.cli.conftest import edit, embedded_sandbox
 
 ORGS = Path("tenants/example/organizations")
@@ -193,3 +195,17 @@ def test_saved_plan_for_another_tenant_is_refused(run, project):
     assert result.exit_code == 1
     assert result.stderr == "error: the plan was made for tenant example, not other\n"
     assert document["tenant"] == "example"
+
+
+def test_running_an_interrupted_apply_again_is_not_refused_as_a_large_change(run, project):
+    run("apply", "--yes")
+    change(project, 5)
+    refused, writes = api_writes(project, run, "--yes")
+    assert refused.exit_code == 1 and writes == 0
+    # The same files' apply started here earlier and did not finish (as after a kill).
+    journal = Journal(project / ".reconciler", "example", "embedded sandbox")
+    journal.begin(tenant_files_digest(project / "tenants" / "example"))
+    resumed, writes = api_writes(project, run, "--yes")
+    assert resumed.exit_code == 0, resumed.stderr
+    assert writes == 5
+    assert not journal.resuming(tenant_files_digest(project / "tenants" / "example"))

@@ -25,7 +25,7 @@ def saved_role_plan(tmp_path: Path, name: str):
     live = snapshot(roles={name: role("rol_1", name, (API, "b"))})
     plan = diff(want, live)
     path = tmp_path / "plan.json"
-    write_plan_file(path, "test", "embedded sandbox", plan, live)
+    write_plan_file(path, "test", "embedded sandbox", "files", plan, live)
     return path, plan, live
 
 
@@ -50,7 +50,7 @@ def test_metadata_that_looks_like_a_reference_stays_data(tmp_path):
     live = snapshot(live_org({"name": "acme", "metadata": {}}))
     plan = diff(want, live)
     path = tmp_path / "plan.json"
-    write_plan_file(path, "test", "t", plan, live)
+    write_plan_file(path, "test", "t", "files", plan, live)
     assert read_plan_file(path).plan.operations == plan.operations
 
 
