@@ -1,6 +1,7 @@
 """What every renderer shows: the plan's rows grouped into sections, and the summary line."""
 
 import json
+import re
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -27,7 +28,7 @@ class Section:
     @property
     def title(self) -> str:
         """The heading of the section."""
-        return "Tenant roles" if self.org is None else f"Organization {self.org}"
+        return "Tenant roles" if self.org is None else f"Organization {inert(self.org)}"
 
 
 def sections(plan: Plan) -> list[Section]:
@@ -47,19 +48,33 @@ def summary_line(plan: Plan) -> str:
     )
 
 
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+"""Control characters (line breaks and terminal escapes among them) and the characters that
+reorder text on screen (bidi marks, overrides and isolates)."""
+
+
+def inert(text: str) -> str:
+    """User-controlled text made safe to print: each control or bidi character shown as an
+    escape, so a name or key cannot add lines, move the cursor or reverse what follows."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def value(v: JSON) -> str:
     """A field value as plan text shows it."""
-    return json.dumps(v, ensure_ascii=False)
+    return inert(json.dumps(v, ensure_ascii=False))
 
 
 def field_line(row: Row, change: FieldChange) -> str:
     """`name = value` for new objects, `name: before -> after` for changed ones."""
+    name = inert(change.field)
     if row.action is Action.CREATE or change.before is None:
-        return f"{change.field} = {value(change.after)}"
-    return f"{change.field}: {value(change.before)} -> {value(change.after)}"
+        return f"{name} = {value(change.after)}"
+    return f"{name}: {value(change.before)} -> {value(change.after)}"
 
 
 def row_title(row: Row) -> str:
     """`+ member alice@acme.com` with its note, if any."""
-    note = f"  ({row.note})" if row.note else ""
-    return f"{row.action.symbol} {row.kind} {row.name}{note}"
+    note = f"  ({inert(row.note)})" if row.note else ""
+    return f"{row.action.symbol} {row.kind} {inert(row.name)}{note}"
