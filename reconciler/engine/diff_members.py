@@ -6,7 +6,7 @@ from reconciler.engine.builder import PlanBuilder, ref, segment
 from reconciler.engine.context import OrgContext
 from reconciler.engine.plan import Action, FieldChange, Phase
 from reconciler.model import Member
-from reconciler.routing.admission import admission_reason
+from reconciler.routing.admission import admission_reason, is_blocked
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,8 @@ def diff_members(ctx: OrgContext, builder: PlanBuilder, batch_size: int) -> None
     matched: set[str] = set()
     to_add: list[tuple[str, Member, RoleIds | None]] = []
     for index, member in enumerate(wanted):
+        if member.absent:
+            continue
         roles = (
             resolve_roles(ctx, builder, member.roles, index) if member.roles is not None else None
         )
@@ -203,7 +205,7 @@ def _remove_unlisted(
         reason = admission_reason(member, ctx.desired, auto_join)
         if reason is not None:
             builder.row(ctx.name, Action.KEEP, "member", _label(member), note=f"admitted: {reason}")
-        elif policy == "exact":
+        elif policy == "exact" or is_blocked(member, ctx.desired):
             removed.append(member)
     for start in range(0, len(removed), batch_size):
         chunk = removed[start : start + batch_size]
