@@ -44,6 +44,7 @@ class PatternError(ValueError):
 class _Group:
     """What the parser knows about the group it is inside."""
 
+    start: int = 0
     has_quantifier: bool = False
 
 
@@ -91,6 +92,7 @@ class _Parser:
                 self.pos += 1
                 self._atom()
         if len(self.groups) > 1:
+            self.pos = self.groups[-1].start
             raise self.fail('a group is not closed with ")"')
 
     def _atom(self) -> None:
@@ -114,6 +116,7 @@ class _Parser:
         )
 
     def _open_group(self) -> None:
+        start = self.pos
         if self.text.startswith("(?", self.pos):
             if not self.text.startswith("(?:", self.pos):
                 raise self.fail(
@@ -123,7 +126,7 @@ class _Parser:
             self.pos += 3
         else:
             self.pos += 1
-        self.groups.append(_Group())
+        self.groups.append(_Group(start))
         self.can_repeat = False
 
     def _close_group(self) -> None:
@@ -185,13 +188,14 @@ class _Parser:
             if char == "[":
                 raise self.fail('write \\[ for a literal "[" in a class')
             if char == "-" and self.pos != first and not self.text.startswith("-]", self.pos):
-                if previous is None:
-                    raise self.fail('a range needs a single character on each side of "-"')
+                dash = self.pos
                 self.pos += 1
                 high = self._class_char()
-                if high is None:
+                if previous is None or high is None:
+                    self.pos = dash
                     raise self.fail('a range needs a single character on each side of "-"')
                 if ord(high) < ord(previous):
+                    self.pos = dash
                     raise self.fail(f"the range {previous}-{high} counts down")
                 previous = None
                 if self.text.startswith("-", self.pos) and not self.text.startswith("-]", self.pos):
