@@ -5,9 +5,6 @@ from dataclasses import dataclass, field
 
 from reconciler.model.routing import METADATA_ROOTS
 
-MISSING = None
-"""What a path that leads nowhere reads as; JSON null reads the same and never matches."""
-
 
 @dataclass(frozen=True)
 class Login:
@@ -38,20 +35,19 @@ class Login:
         if not isinstance(user_id, str) or not user_id:
             raise ValueError("a login needs the user's user_id")
         email = user.get("email")
-        metadata = {root: user.get(root) for root in METADATA_ROOTS}
         return cls(
             user_id=user_id,
             email=email if isinstance(email, str) else None,
             email_verified=user.get("email_verified") is True,
             connection=connection,
             profile={k: v for k, v in user.items() if k not in METADATA_ROOTS},
-            user_metadata=_mapping(metadata["user_metadata"]),
-            app_metadata=_mapping(metadata["app_metadata"]),
+            user_metadata=_mapping(user.get("user_metadata")),
+            app_metadata=_mapping(user.get("app_metadata")),
             memberships=dict(memberships or {}),
         )
 
     def value(self, path: Sequence[str]) -> object:
-        """The profile value at an attribute rule's path, or `MISSING`."""
+        """The profile value at an attribute rule's path; None where the path leads nowhere."""
         root, keys = path[0], path[1:]
         if root == "email_verified":
             return self.email_verified
@@ -61,7 +57,7 @@ class Login:
             return _walk(self.user_metadata, keys)
         if root == "app_metadata":
             return _walk(self.app_metadata, keys)
-        return self.profile.get(root, MISSING)
+        return self.profile.get(root)
 
 
 def _mapping(value: object) -> Mapping[str, object]:
@@ -71,6 +67,6 @@ def _mapping(value: object) -> Mapping[str, object]:
 def _walk(value: object, keys: Sequence[str]) -> object:
     for key in keys:
         if not isinstance(value, Mapping) or key not in value:
-            return MISSING
+            return None
         value = value[key]
     return value

@@ -102,7 +102,7 @@ class AttributeTest:
         elif spec.in_ is not None:
             test = f"in [{', '.join(map(_quote, spec.in_))}]"
         else:
-            test = f"matches {_quote(spec.matches or '')}"
+            test = f"matches {_quote(str(spec.matches))}"
         return cls(
             rule=Rule(f"attribute {spec.path} {test}", at),
             path=tuple(spec.path.split(".")),
