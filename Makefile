@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TENANT ?= example
 PYTEST_ARGS ?=
 
-.PHONY: venv test lint typecheck pytest validate schemas schema-check plan apply bench clean
+.PHONY: venv test lint typecheck pytest test-action validate schemas schema-check plan apply bench clean
 
 venv: $(VENV)/.installed
 
@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-test: lint typecheck schema-check pytest
+test: lint typecheck schema-check pytest test-action
 
 lint: venv
 	$(BIN)/ruff check .
@@ -26,6 +26,15 @@ typecheck: venv
 
 pytest: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The generated post-login Action against the shared routing vectors, with Node's test runner.
+test-action: venv
+	@command -v node >/dev/null 2>&1 || { \
+		echo "test-action: node is not installed; the post-login Action's tests need Node.js 18 or newer" >&2; \
+		exit 1; }
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+		$(BIN)/python -m tests.routing.generate_action "$$dir" >/dev/null && \
+		ROUTING_ACTION_DIR="$$dir" node --test tests/routing/post_login.test.js
 
 validate: venv
 	$(BIN)/reconciler validate --tenant $(TENANT)

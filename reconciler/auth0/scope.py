@@ -109,12 +109,14 @@ def scope_of(
 def _org_scope(org: Organization, invites: bool) -> OrgScope:
     members = org.members or []
     return OrgScope(
-        user_ids=tuple(sorted({m.user_id for m in members if m.user_id is not None})),
+        user_ids=tuple(
+            sorted({m.user_id for m in members if m.user_id is not None and not m.absent})
+        ),
         invitations=invites and org.members is not None,
         names=(org.name, *(org.previous_names or ())),
         members=org.members is not None,
         connections=org.connections is not None,
         domains=org.routing is not None and org.routing.email_domains is not None,
-        emails=tuple(sorted({m.key for m in members if m.user_id is None})),
+        emails=tuple(sorted({m.key for m in members if m.user_id is None and not m.absent})),
         invites=tuple(sorted({m.key for m in members if m.invite})),
     )

@@ -45,7 +45,9 @@ def schema(check: bool, directory: Path) -> None:
 
 def summary(desired: Desired) -> str:
     """`example: 2 organizations, 2 roles, 6 members: valid`."""
-    members = sum(len(org.members or []) for org in desired.organizations.values())
+    members = sum(
+        1 for org in desired.organizations.values() for m in org.members or [] if not m.absent
+    )
     counts = [
         _count(len(desired.organizations), "organization"),
         _count(len(desired.roles), "role"),

@@ -1,6 +1,8 @@
 """Checks across a tenant's files that no single model can make on its own."""
 
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from reconciler.config.errors import ConfigError, quoted
@@ -8,6 +10,7 @@ from reconciler.config.validation import Validated
 from reconciler.model.desired import KeyPath, Location
 from reconciler.model.organization import Organization
 from reconciler.model.roles import RolesFile
+from reconciler.model.routing import WILDCARD
 from reconciler.model.tenant import Tenant
 
 OrgFile = Validated[Organization]
@@ -22,7 +25,7 @@ def check_tenant(
         *_file_names(orgs),
         *_unique_names(orgs),
         *_unique_members(orgs),
-        *_unique_email_domains(orgs),
+        *_email_domain_overlaps(orgs),
     ]
     if roles is not None:
         errors += _known_roles(orgs, set(roles.roles))
@@ -81,20 +84,64 @@ def _unique_members(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
                 seen[key] = org.document.value_at(("members", index, field))
 
 
-def _unique_email_domains(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
-    routed: dict[str, tuple[str, Location]] = {}
+@dataclass(frozen=True)
+class _Routed:
+    """An entry of `routing.email_domains` and where it is written."""
+
+    org: str
+    entry: str
+    where: Location
+
+
+def _suffixes(domain: str) -> list[str]:
+    """The proper parent domains of `domain`: `eu.acme.com` -> `acme.com`, `com`."""
+    labels = domain.split(".")
+    return [".".join(labels[i:]) for i in range(1, len(labels))]
+
+
+def _email_domain_overlaps(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
+    """Two organizations may route the same email address only at different priorities.
+
+    Entries overlap when one email address can match both: the same domain, a domain and a
+    wildcard above it (`eu.acme.com`, `*.acme.com`), or two nested wildcards. `acme.com` and
+    `*.acme.com` do not overlap: a wildcard matches subdomains only.
+    """
+    exact: dict[tuple[int, str], list[_Routed]] = defaultdict(list)
+    wildcards: dict[tuple[int, str], list[_Routed]] = defaultdict(list)
+    below: dict[tuple[int, str], list[_Routed]] = defaultdict(list)
+    """Entries by each domain they lie strictly under."""
     for org in orgs:
         routing = org.model.routing
-        for index, domain in enumerate((routing.email_domains or []) if routing else []):
+        if routing is None:
+            continue
+        priority = routing.priority
+        for index, entry in enumerate(routing.email_domains or []):
             path = ("routing", "email_domains", index)
-            if domain in routed:
-                owner, where = routed[domain]
-                message = (
-                    f"email domain {quoted(domain)} is already routed to {quoted(owner)} at {where}"
-                )
-                yield org.error(path, message)
-            else:
-                routed[domain] = (org.model.name, org.document.value_at(path))
+            wildcard = entry.startswith(WILDCARD)
+            domain = entry[len(WILDCARD) :] if wildcard else entry
+            places = [exact[priority, domain]] if not wildcard else [wildcards[priority, domain]]
+            places += [wildcards[priority, s] for s in _suffixes(domain)]
+            if wildcard:
+                places.append(below[priority, domain])
+            other = next((r for p in places for r in p if r.org != org.model.name), None)
+            if other is not None:
+                yield org.error(path, _overlap_message(entry, other, priority))
+            routed = _Routed(org.model.name, entry, org.document.value_at(path))
+            (wildcards if wildcard else exact)[priority, domain].append(routed)
+            for suffix in _suffixes(domain):
+                below[priority, suffix].append(routed)
+
+
+def _overlap_message(entry: str, other: _Routed, priority: int) -> str:
+    what = f"email domain {quoted(entry)}"
+    if other.entry == entry:
+        what += " is also routed"
+    else:
+        what += f" overlaps {quoted(other.entry)}, also routed"
+    return (
+        f"{what} to {quoted(other.org)} by {other.where} at the same priority ({priority}): "
+        "give one of them a higher routing.priority"
+    )
 
 
 def _known_roles(orgs: Sequence[OrgFile], tenant_roles: set[str]) -> Iterator[ConfigError]:

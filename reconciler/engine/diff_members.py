@@ -9,7 +9,7 @@ from reconciler.engine.identity import ObjectKey, OpKey, Ref
 from reconciler.engine.plan import Action, FieldChange, PathPart, Phase, Settle
 from reconciler.model import Member
 from reconciler.model.live import LiveMember
-from reconciler.routing.admission import admission_reason
+from reconciler.routing.admission import admission_reason, is_blocked
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,8 @@ def diff_members(ctx: OrgContext, builder: PlanBuilder, batch_size: int) -> None
     matched: set[str] = set()
     to_add: list[tuple[str, Member, RoleIds | None]] = []
     for index, member in enumerate(wanted):
+        if member.absent:
+            continue
         roles = (
             resolve_roles(ctx, builder, member.roles, index) if member.roles is not None else None
         )
@@ -286,10 +288,10 @@ def _remove_unlisted(
     auto_join = _auto_join_strategies(ctx)
     removed: list[LiveMember] = []
     for member in unlisted:
-        reason = admission_reason(member.email, member.user_id, ctx.desired, auto_join)
+        reason = admission_reason(member, ctx.desired, auto_join)
         if reason is not None:
             builder.row(ctx.name, Action.KEEP, "member", _label(member), note=f"admitted: {reason}")
-        elif policy == "exact":
+        elif policy == "exact" or is_blocked(member, ctx.desired):
             removed.append(member)
     for start in range(0, len(removed), batch_size):
         chunk = removed[start : start + batch_size]

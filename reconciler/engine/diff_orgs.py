@@ -169,12 +169,14 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
 
 
 def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
-    """Discovery domains follow `routing.email_domains`."""
+    """Discovery domains follow `routing.email_domains` (wildcard entries are for the routing
+    Action only: Auth0 discovers organizations by exact domains)."""
     routing = ctx.desired.routing
-    if routing is None or routing.email_domains is None:
+    wanted = routing.discovery_domains if routing is not None else None
+    if wanted is None:
         return
     have = (ctx.live.domains or {}) if ctx.live else {}
-    for domain in routing.email_domains:
+    for domain in wanted:
         current = have.get(domain)
         if current is None:
             key = builder.call(
@@ -220,7 +222,7 @@ def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
                 f"{current.verification_host}",
             )
     for domain, current in sorted(have.items()):
-        if domain not in routing.email_domains:
+        if domain not in wanted:
             key = builder.call(
                 ctx.key("discovery domain", domain, "remove"),
                 Phase.CONNECTION_REMOVALS,

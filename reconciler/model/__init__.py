@@ -1,17 +1,21 @@
 """Pydantic models shared by the desired state (YAML) and the live state (Auth0)."""
 
-from reconciler.model.organization import (
-    Branding,
-    Colours,
-    Connection,
-    Member,
-    Organization,
-    Routing,
-)
+from reconciler.model.organization import Branding, Colours, Connection, Member, Organization
 from reconciler.model.roles import Role, RolesFile
-from reconciler.model.tenant import Claims, Credentials, Invitations, Policy, RateLimit, Tenant
+from reconciler.model.routing import AttributeRule, Routing
+from reconciler.model.tenant import (
+    ActionSettings,
+    Claims,
+    Credentials,
+    Invitations,
+    Policy,
+    RateLimit,
+    Tenant,
+)
 
 __all__ = [
+    "ActionSettings",
+    "AttributeRule",
     "Branding",
     "Claims",
     "Colours",

@@ -4,8 +4,9 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from reconciler.model.common import DomainName, EmailAddress, OrgName, RoleName, Strict
+from reconciler.model.common import EmailAddress, OrgName, RoleName, Strict
 from reconciler.model.roles import Role
+from reconciler.model.routing import Routing
 from reconciler.model.tenant import MembersPolicy
 
 MAX_METADATA_KEYS = 25
@@ -42,26 +43,13 @@ class Connection(Strict):
     is_signup_enabled: bool | None = None
 
 
-class Routing(Strict):
-    """Rules that decide who lands in this organization at login."""
-
-    email_domains: list[DomainName] | None = None
-    attributes: dict[str, list[str]] | None = None
-    default_roles: list[RoleName] | None = None
-
-    @field_validator("email_domains")
-    @classmethod
-    def _unique_domains(cls, value: list[str] | None) -> list[str] | None:
-        if value is not None and len(set(value)) != len(value):
-            raise ValueError("an email domain is listed twice")
-        return value
-
-
 class Member(Strict):
     """A member, identified by user_id or (case-insensitively) by email.
 
     `roles` absent leaves the member's roles unmanaged; `[]` manages them down to none.
     `invite: true` sends an invitation to an email that is not an Auth0 user yet.
+    `absent: true` means the user must not be a member: removed if present, never admitted by
+    the routing rules (matched by user_id or by email, either one).
     """
 
     email: EmailAddress | None = None
@@ -69,11 +57,14 @@ class Member(Strict):
     name: str | None = None
     roles: list[RoleName] | None = Field(default=None, max_length=MAX_ROLES_PER_MEMBER)
     invite: bool = False
+    absent: bool = False
 
     @model_validator(mode="after")
     def _identified(self) -> Self:
         if self.email is None and self.user_id is None:
             raise ValueError("a member needs an email or a user_id")
+        if self.absent and (self.roles is not None or self.invite):
+            raise ValueError("an absent member cannot have roles or an invitation")
         if self.invite and self.email is None:
             raise ValueError("an invited member needs an email")
         if self.roles is not None and len(set(self.roles)) != len(self.roles):

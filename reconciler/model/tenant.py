@@ -1,8 +1,10 @@
 """The tenant file: where the tenant is, how to reach it, and the safety policy."""
 
-from typing import Annotated, Literal
+import json
+import re
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from reconciler.model.common import OrgName, Strict
 
@@ -50,6 +52,47 @@ class Invitations(Strict):
     send_invitation_email: bool = True
 
 
+AUTH0_PACKAGE_MAJOR = 7
+"""The major version of the `auth0` npm package the generated Action is written for."""
+_VERSION = re.compile(rf"{AUTH0_PACKAGE_MAJOR}\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+
+
+def _pinned_auth0_version(value: str) -> str:
+    if not _VERSION.fullmatch(value):
+        raise ValueError(
+            f"must be an exact version {AUTH0_PACKAGE_MAJOR}.x.y of the auth0 npm package, "
+            f"which the Action is written for (got {json.dumps(value)})"
+        )
+    return value
+
+
+class ActionSettings(Strict):
+    """The generated post-login Action that routes users into organizations at login.
+
+    The `*_env` names are both the Action's secret names and the environment variables that
+    hold their values when the Action is deployed; the values never appear in the files.
+    """
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)] = "org-routing"
+    runtime: Literal["node22", "node18"] = "node22"
+    domain_env: EnvName = "ORG_ROUTING_DOMAIN"
+    client_id_env: EnvName = "ORG_ROUTING_CLIENT_ID"
+    client_secret_env: EnvName = "ORG_ROUTING_CLIENT_SECRET"
+    auth0_version: Annotated[str, AfterValidator(_pinned_auth0_version)] = "7.1.0"
+    """The exact version of the `auth0` npm package the Action depends on."""
+
+    @model_validator(mode="after")
+    def _distinct_secrets(self) -> Self:
+        if len(set(self.secret_names)) != len(self.secret_names):
+            raise ValueError("domain_env, client_id_env and client_secret_env must differ")
+        return self
+
+    @property
+    def secret_names(self) -> tuple[str, str, str]:
+        """The Action's secrets: the tenant's domain, the client id and the client secret."""
+        return (self.domain_env, self.client_id_env, self.client_secret_env)
+
+
 class Tenant(Strict):
     """tenant.yaml: the target tenant and the policies for managing it."""
 
@@ -59,3 +102,10 @@ class Tenant(Strict):
     rate_limit: RateLimit = Field(default_factory=RateLimit)
     claims: Claims | None = None
     invitations: Invitations | None = None
+    action: ActionSettings | None = None
+
+    @model_validator(mode="after")
+    def _action_has_claims(self) -> Self:
+        if self.action is not None and self.claims is None:
+            raise ValueError('"action" needs "claims" with a namespace for the claims it sets')
+        return self

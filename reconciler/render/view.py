@@ -48,9 +48,7 @@ def summary_line(plan: Plan) -> str:
     )
 
 
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 """Control characters (line breaks and terminal escapes among them) and the characters that
 reorder text on screen (bidi marks, overrides and isolates)."""
 

@@ -168,7 +168,7 @@ def test_member_from_auto_join_connection_is_kept():
     )
     plan = diff(want, snapshot(have))
     assert plan.operations == ()
-    assert plan.rows[0].note == "admitted: joins on login through acme-azure-ad"
+    assert plan.rows[0].note == "admitted: connection acme-azure-ad"
 
 
 def test_additive_policy_never_removes():
@@ -278,3 +278,89 @@ def test_invitation_whose_roles_changed_is_replaced_new_one_first():
         ["member"],
         ["admin"],
     )
+
+
+def member_calls(plan):
+    return [call for call in calls(plan) if "/members" in call[1]]
+
+
+def member_rows(plan):
+    return [(r.action, r.name, r.note) for r in plan.rows if r.kind == "member"]
+
+
+def test_member_admitted_by_a_wildcard_domain_is_kept():
+    want = desired(org([], routing={"email_domains": ["*.acme.com"]}))
+    have = live([{"user_id": "auth0|f", "email": "fred@eu.acme.com"}])
+    plan = diff(want, snapshot(have))
+    assert member_calls(plan) == []
+    assert member_rows(plan) == [
+        (Action.KEEP, "fred@eu.acme.com", "admitted: email domain *.acme.com")
+    ]
+
+
+def test_wildcard_domain_does_not_keep_the_apex_domain():
+    want = desired(org([], routing={"email_domains": ["*.acme.com"]}))
+    have = live([{"user_id": "auth0|e", "email": "erin@acme.com"}])
+    assert member_calls(diff(want, snapshot(have))) == [
+        ("DELETE", "/organizations/org_1/members", {"members": ["auth0|e"]})
+    ]
+
+
+def test_member_admitted_by_an_attribute_rule_on_the_user_id_is_kept():
+    rule = {"path": "user_id", "matches": "google-oauth2\\|[0-9]+"}
+    want = desired(org([], routing={"attributes": [rule]}))
+    have = live([{"user_id": "google-oauth2|1093"}, {"user_id": "auth0|b"}])
+    plan = diff(want, snapshot(have))
+    assert calls(plan) == [("DELETE", "/organizations/org_1/members", {"members": ["auth0|b"]})]
+    assert member_rows(plan) == [
+        (Action.DELETE, "auth0|b", None),
+        (
+            Action.KEEP,
+            "google-oauth2|1093",
+            'admitted: attribute user_id matches "google-oauth2\\\\|[0-9]+"',
+        ),
+    ]
+
+
+def test_absent_member_is_removed():
+    want = desired(org([{"user_id": "auth0|a"}, {"user_id": "auth0|m", "absent": True}]))
+    have = live([{"user_id": "auth0|a"}, {"user_id": "auth0|m"}])
+    plan = diff(want, snapshot(have))
+    assert calls(plan) == [("DELETE", "/organizations/org_1/members", {"members": ["auth0|m"]})]
+    assert [(r.action, r.name) for r in plan.rows] == [(Action.DELETE, "auth0|m")]
+
+
+def test_absent_member_is_removed_even_under_additive_policy():
+    want = desired(org([{"email": "Mallory@Acme.com", "absent": True}], members_policy="additive"))
+    have = live([{"user_id": "auth0|m", "email": "mallory@acme.com"}, {"user_id": "auth0|b"}])
+    plan = diff(want, snapshot(have))
+    assert calls(plan) == [("DELETE", "/organizations/org_1/members", {"members": ["auth0|m"]})]
+
+
+def test_absent_member_is_never_kept_by_a_routing_rule():
+    want = desired(
+        org(
+            [{"email": "mallory@acme.com", "absent": True}],
+            routing={"email_domains": ["acme.com"]},
+        )
+    )
+    have = live(
+        [
+            {"user_id": "auth0|m", "email": "mallory@acme.com"},
+            {"user_id": "auth0|e", "email": "erin@acme.com"},
+        ],
+        domains=[LiveDomain("dd_1", "acme.com", "verified", True)],
+    )
+    plan = diff(want, snapshot(have))
+    assert calls(plan) == [("DELETE", "/organizations/org_1/members", {"members": ["auth0|m"]})]
+    assert [(r.action, r.name) for r in plan.rows] == [
+        (Action.KEEP, "erin@acme.com"),
+        (Action.DELETE, "mallory@acme.com"),
+    ]
+
+
+def test_absent_user_who_is_not_a_member_needs_nothing():
+    want = desired(org([{"email": "ghost@acme.com", "absent": True}]))
+    plan = diff(want, snapshot(live([]), users={"ghost@acme.com": None}))
+    assert plan.operations == ()
+    assert plan.rows == ()

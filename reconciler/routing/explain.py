@@ -1,0 +1,63 @@
+"""A routing decision explained for people: the organization, the rule, the roles, the claims."""
+
+import json
+
+from reconciler.model.desired import Desired, KeyPath
+from reconciler.routing.evaluate import Outcome, evaluate
+from reconciler.routing.login import Login
+from reconciler.routing.table import routing_table
+
+
+def explain_route(desired: Desired, login: Login) -> list[str]:
+    """Lines saying where `login` lands and why, or why it lands nowhere."""
+    table = routing_table(desired)
+    decision = evaluate(table, login)
+    lines = [_who(login)]
+    if decision.organization is None:
+        lines.append(f"no organization: {decision.reason}")
+        for org, entry in decision.blocked_by:
+            lines.append(f"  absent: true at {_at(desired, org, entry.at)}")
+        lines.append("the Action adds no membership and sets no claims")
+        return lines
+    assert decision.rule is not None
+    joins = decision.outcome is Outcome.JOIN
+    state = "joins at this login" if joins else "already a member"
+    lines += [
+        f"organization: {decision.organization} ({state})",
+        f"rule: {decision.rule.label}, priority {decision.priority} "
+        f"({_at(desired, decision.organization, decision.rule.at)})",
+    ]
+    if joins:
+        granted = ", ".join(decision.grant) or "none"
+        lines.append(f"roles granted on joining: {granted}")
+    lines += _claims(decision.claims(table), desired)
+    for other in decision.also_matched:
+        lines.append(
+            f"also admitted by {other.org.name} (priority {other.org.priority}, {other.rule.label})"
+        )
+    return lines
+
+
+def _who(login: Login) -> str:
+    parts = [f"user {login.user_id}"]
+    if login.email:
+        verified = "verified" if login.email_verified else "not verified"
+        parts.append(f"email {login.email} ({verified})")
+    if login.connection:
+        parts.append(f"connection {login.connection}")
+    return "login: " + ", ".join(parts)
+
+
+def _claims(claims: dict[str, object], desired: Desired) -> list[str]:
+    if not claims:
+        return ["claims: none (tenant.yaml has no claims.namespace)"]
+    if desired.tenant.action is None:
+        heading = "claims (once tenant.yaml has an action section):"
+    else:
+        heading = "ID and access token claims:"
+    return [heading, *(f"  {name}: {json.dumps(value)}" for name, value in claims.items())]
+
+
+def _at(desired: Desired, org: str, path: KeyPath) -> str:
+    found = desired.locate("organizations", org, *path)
+    return str(found) if found else f"organizations/{org}"
