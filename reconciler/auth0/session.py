@@ -95,10 +95,12 @@ async def open_session(
     login: Login,
     *,
     clock: Clock | None = None,
+    share: float | None = None,
 ) -> AsyncIterator[Session]:
-    """Connect to a target through `transport` (HTTP, or an in-process app) as `login`."""
+    """Connect to a target through `transport` (HTTP, or an in-process app) as `login`,
+    spending at most `share` of its rate limit (default: the tenant file's)."""
     counter = CallCounter()
-    limiter = RateLimiter(tenant.rate_limit.share, clock or SystemClock())
+    limiter = RateLimiter(share or tenant.rate_limit.share, clock or SystemClock())
     http = httpx.AsyncClient(
         transport=MeteredTransport(transport, counter, limiter), timeout=TIMEOUT
     )

@@ -6,12 +6,19 @@ from pathlib import Path
 import click
 
 from reconciler.auth0.report import Outcome
-from reconciler.cli.options import ca_file_option, domain_option, org_option, tenant_option
+from reconciler.cli.options import (
+    ca_file_option,
+    domain_option,
+    org_option,
+    shard_option,
+    tenant_option,
+)
 from reconciler.cli.terminal import TerminalProgress, colour, interactive
 from reconciler.config.loader import load_tenant
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.journal import Journal
 from reconciler.core.service import ApplyResult, Reconciler, selected
+from reconciler.core.shards import Shard
 from reconciler.core.targets import connect
 from reconciler.engine import Action
 from reconciler.engine.planfile import read_plan_file
@@ -29,6 +36,7 @@ JOURNAL_DIR = Path(".reconciler")
 @org_option
 @domain_option
 @ca_file_option
+@shard_option
 @click.option("--yes", is_flag=True, help="Apply without asking.")
 @click.option("--allow-delete", is_flag=True, help="Allow deleting organizations.")
 @click.option("--force", is_flag=True, help="Apply a plan larger than policy.max_change_percent.")
@@ -38,6 +46,7 @@ def apply(
     orgs: tuple[str, ...],
     domain: str | None,
     ca_file: Path | None,
+    shard: Shard | None,
     yes: bool,
     allow_delete: bool,
     force: bool,
@@ -56,7 +65,9 @@ def apply(
     progress = TerminalProgress()
 
     async def run() -> ApplyResult | None:
-        async with connect(desired, tenant, domain=domain, ca_file=ca_file) as session:
+        async with connect(
+            desired, tenant, domain=domain, ca_file=ca_file, shards=shard.count if shard else 1
+        ) as session:
             core = Reconciler(
                 session,
                 desired,
@@ -69,7 +80,7 @@ def apply(
                     return await core.apply_saved(
                         saved, only=only, allow_delete=allow_delete, force=force
                     )
-                result = await core.plan(only)
+                result = await core.plan(only, shard=shard)
                 progress.clear()
                 view = PlanView(
                     desired.tenant_name, session.target.label, result.plan, result.live.read_calls

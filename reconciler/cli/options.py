@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 import click
 
 from reconciler.config.tenants import TenantNotFoundError, resolve_tenant
+from reconciler.core.shards import Shard, ShardError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,4 +40,22 @@ ca_file_option = click.option(
     "--ca-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Trust this CA (PEM) for the target's TLS certificate, e.g. a served sandbox's.",
+)
+
+
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Shard | None:
+    if value is None:
+        return None
+    try:
+        return Shard.parse(value)
+    except ShardError as error:
+        raise click.UsageError(str(error)) from None
+
+
+shard_option = click.option(
+    "--shard",
+    metavar="I/N",
+    callback=_shard,
+    help="Only the organizations of shard I of N (a stable hash of the name); "
+    "uses 1/N of the rate-limit share.",
 )

@@ -5,11 +5,18 @@ from pathlib import Path
 
 import click
 
-from reconciler.cli.options import ca_file_option, domain_option, org_option, tenant_option
+from reconciler.cli.options import (
+    ca_file_option,
+    domain_option,
+    org_option,
+    shard_option,
+    tenant_option,
+)
 from reconciler.cli.terminal import TerminalProgress, colour
 from reconciler.config.loader import load_tenant
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.service import PlanResult, Reconciler, selected
+from reconciler.core.shards import Shard
 from reconciler.core.targets import connect
 from reconciler.engine.planfile import write_plan_file
 from reconciler.render import PlanView, render_json, render_markdown, render_text
@@ -22,6 +29,7 @@ EXIT_CHANGES = 2
 @org_option
 @domain_option
 @ca_file_option
+@shard_option
 @click.option(
     "--format",
     "output_format",
@@ -36,6 +44,7 @@ def plan(
     orgs: tuple[str, ...],
     domain: str | None,
     ca_file: Path | None,
+    shard: Shard | None,
     output_format: str,
     out: Path | None,
     detailed_exitcode: bool,
@@ -46,9 +55,13 @@ def plan(
     progress = TerminalProgress()
 
     async def run() -> tuple[PlanResult, str]:
-        async with connect(desired, tenant, domain=domain, ca_file=ca_file) as session:
+        async with connect(
+            desired, tenant, domain=domain, ca_file=ca_file, shards=shard.count if shard else 1
+        ) as session:
             try:
-                result = await Reconciler(session, desired, progress=progress).plan(only)
+                result = await Reconciler(session, desired, progress=progress).plan(
+                    only, shard=shard
+                )
             finally:
                 progress.clear()
             return result, session.target.label

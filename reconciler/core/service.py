@@ -12,6 +12,7 @@ from reconciler.auth0.report import ApplyReport
 from reconciler.auth0.scope import scope_of
 from reconciler.auth0.session import Session
 from reconciler.core.journal import Journal
+from reconciler.core.shards import Shard
 from reconciler.engine import Plan, diff
 from reconciler.engine.diff import DEFAULT_MEMBER_BATCH
 from reconciler.engine.errors import PlanError, PlanErrors
@@ -73,6 +74,12 @@ def gate(plan: Plan, existing: int, policy: Policy, *, allow_delete: bool, force
         raise UnsafePlan(refusals)
 
 
+def cheaper_to_list(orgs: frozenset[str], total: int | None) -> bool:
+    """Whether listing every organization (`ceil(total/100)` calls) costs no more than looking
+    `orgs` up by name (one call each); unknown totals look up by name."""
+    return total is not None and len(orgs) >= max(1, -(-total // PAGE))
+
+
 def first_difference(saved: tuple[Operation, ...], fresh: tuple[Operation, ...]) -> str | None:
     """How a saved plan's operations differ from what planning again gives, or None."""
     now = {canonical(op) for op in fresh}
@@ -123,11 +130,26 @@ class Reconciler:
         self.journal = journal
 
     async def plan(
-        self, only: frozenset[str] | None = None, *, list_all: bool | None = None
+        self,
+        only: frozenset[str] | None = None,
+        *,
+        list_all: bool | None = None,
+        shard: Shard | None = None,
     ) -> PlanResult:
-        """Read what the files manage (only these organizations, when given) and diff it."""
+        """Read what the files manage (only these organizations, when given) and diff it.
+
+        With a shard, only its organizations are planned (of `only`, when given), and the
+        organizations are listed so that unmanaged ones of the shard are seen too.
+        """
+        chosen = only
+        if shard is not None:
+            names = only if only is not None else frozenset(self.desired.organizations)
+            only = frozenset(name for name in names if shard.holds(name))
+            list_all = True
         scope = scope_of(self.desired, only, list_all=list_all)
         live = await read_live(self.session, scope, self.progress)
+        if shard is not None and only is not None and chosen is None:
+            only = only | {name for name in live.other_organizations if shard.holds(name)}
         plan = diff(self.desired, live, only=only, member_batch=self.member_batch)
         return PlanResult(plan, live)
 
@@ -180,7 +202,9 @@ class Reconciler:
             plan = plan.only(only)
         orgs = frozenset(op.org for op in plan.operations if op.org is not None)
         deletes = any(op.phase is Phase.ORG_DELETES for op in plan.operations)
-        fresh = await self.plan(orgs, list_all=deletes)
+        fresh = await self.plan(
+            orgs, list_all=deletes or cheaper_to_list(orgs, saved.organizations)
+        )
         fingerprints = {k: v for k, v in saved.fingerprints.items() if k in plan.touched}
         changed = stale_objects(replace(saved, fingerprints=fingerprints), fresh.live)
         if changed:
@@ -191,7 +215,11 @@ class Reconciler:
         if difference is not None:
             raise PlanRefused(f"the plan does not match the files and Auth0: {difference}")
         return await self._run(
-            plan, fresh.existing, allow_delete=allow_delete, force=force, organizations=None
+            plan,
+            fresh.existing,
+            allow_delete=allow_delete,
+            force=force,
+            organizations=saved.organizations,
         )
 
     def check_binding(self, saved: SavedPlan) -> None:
@@ -243,9 +271,7 @@ class Reconciler:
         """
         touched = frozenset(op.org for op in plan.operations if op.org is not None)
         deletes = any(op.phase is Phase.ORG_DELETES for op in plan.operations)
-        listing = deletes or (
-            organizations is not None and len(touched) >= max(1, -(-organizations // PAGE))
-        )
+        listing = deletes or cheaper_to_list(touched, organizations)
         remaining = (await self.plan(touched, list_all=listing)).plan
         for delay in self.verify_delays:
             if not remaining.operations or not report.ok:

@@ -45,12 +45,14 @@ async def connect(
     state_dir: Path = SANDBOX_STATE_DIR,
     clock: Clock | None = None,
     ca_file: Path | None = None,
+    shards: int = 1,
 ) -> AsyncIterator[Session]:
     """A session on the tenant's target (`domain` overrides tenant.yaml's).
 
     `sandbox` serves the embedded target in-process (tests, bench); without it the
     embedded sandbox of the tenant directory is used. TLS is always verified, against the
-    system's CAs or `ca_file`.
+    system's CAs or `ca_file`. A job that is one of `shards` parallel ones spends that share of
+    the tenant's rate-limit share.
     """
     target = resolve_target(domain or desired.tenant.domain)
     transport: httpx.AsyncBaseTransport
@@ -64,7 +66,10 @@ async def connect(
     else:
         transport = httpx.AsyncHTTPTransport(verify=_tls(ca_file))
         login = login_from_environment(desired.tenant.credentials, _describe(target))
-    async with open_session(desired.tenant, target, transport, login, clock=clock) as session:
+    share = desired.tenant.rate_limit.share / shards
+    async with open_session(
+        desired.tenant, target, transport, login, clock=clock, share=share
+    ) as session:
         yield session
 
 

@@ -30,6 +30,8 @@ class SavedPlan:
     """Digest of the tenant's files the plan was made from."""
     plan: Plan
     fingerprints: dict[ObjectKey, str]
+    organizations: int | None = None
+    """How many organizations the tenant had when they were all listed (None: not listed)."""
 
 
 def fingerprints(plan: Plan, live: Snapshot) -> dict[ObjectKey, str]:
@@ -81,6 +83,7 @@ def write_plan_file(
         "tenant": tenant,
         "target": target,
         "files": files,
+        "organizations": live.organizations_listed,
         "fingerprints": [
             {"object": key.to_json(), "digest": value}
             for key, value in fingerprints(plan, live).items()
@@ -124,6 +127,7 @@ def read_plan_file(path: Path) -> SavedPlan:
             files=str(content["files"]),
             plan=Plan(plan.rows, plan.operations, plan.unmanaged_organizations, tuple(prints)),
             fingerprints=prints,
+            organizations=_optional_int(content["organizations"]),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise PlanFileError(f"{path}: malformed plan file: {error}") from None
@@ -132,6 +136,14 @@ def read_plan_file(path: Path) -> SavedPlan:
 def canonical(op: Operation) -> str:
     """A text that is equal for equal operations (to compare plans as sets)."""
     return json.dumps(operation_json(op), sort_keys=True, separators=(",", ":"))
+
+
+def _optional_int(value: Any) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"expected a whole number, found {value!r}")
+    return value
 
 
 def _checksum(content: dict[str, Any]) -> str:

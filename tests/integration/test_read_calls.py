@@ -4,7 +4,9 @@ from collections import Counter
 from pathlib import Path
 
 from reconciler.core.service import Reconciler
+from reconciler.core.shards import Shard
 from reconciler.core.targets import connect
+from reconciler.engine.planfile import read_plan_file, write_plan_file
 from reconciler.model import Member, Organization
 from tests.integration.tenants import formula, generate
 
@@ -96,3 +98,36 @@ async def test_verify_after_a_cold_apply_lists_organizations_instead_of_looking_
     # one listing; per org its members and enabled connections; roles with the permissions
     # of the two managed roles; connections
     assert len(reads) == 1 + 5 * 2 + (1 + 2) + 1
+
+
+async def test_saved_plan_of_many_orgs_is_checked_and_verified_by_listing(tmp_path):
+    tenant = generate(orgs=5, members=2)
+    for name, org in list(tenant.desired.organizations.items()):
+        tenant.desired.organizations[name] = org.model_copy(update={"display_name": "Renamed"})
+    path = tmp_path / "plan.json"
+    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+        core = Reconciler(session, tenant.desired)
+        planned = await core.plan()
+        write_plan_file(path, "generated", "embedded sandbox", "f", planned.plan, planned.live)
+        tenant.sandbox.reset_calls()
+        result = await core.apply_saved(read_plan_file(path))
+    assert result.converged
+    reads = [c.path for c in tenant.sandbox.api_calls() if c.method == "GET"]
+    assert reads.count("/api/v2/organizations") == 2  # the check before, the verify after
+    assert not [p for p in reads if p.startswith("/api/v2/organizations/name/")]
+
+
+async def test_shards_plan_disjoint_organizations_and_each_lists_once():
+    tenant = generate(orgs=12, members=2)
+    tenant.sandbox.store.create_organization("stray")
+    seen: list[str] = []
+    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+        for index in (1, 2, 3):
+            tenant.sandbox.reset_calls()
+            result = await Reconciler(session, tenant.desired).plan(shard=Shard(index, 3))
+            orgs = sorted(result.live.organizations)
+            seen += orgs + list(result.plan.unmanaged_organizations)
+            calls = tenant.sandbox.api_calls()
+            assert [c.path for c in calls].count("/api/v2/organizations") == 1
+            assert len(calls) == formula(len(orgs), 2, 2, 4)  # one listing page, its orgs
+    assert sorted(seen) == sorted([*tenant.desired.organizations, "stray"])
