@@ -135,7 +135,7 @@ def write_results(rows: list[Row], leftover: int, share: float) -> None:
         "|---|---|---|---|---|---|",
         *(row.cells() for row in rows),
         "",
-        "- *model*: DESIGN.md section 9 for plans "
+        "- *model*: docs/performance.md for plans "
         "(`ceil(N/100) + N*(ceil(M/100) + 2) + ceil(R/100) + R + ceil(C/100)`, R = 2, C = 4);",
         "  for the apply, 1 create (connections inline) + 3 member batches + 5 role calls per org.",
         "- *lower bound*: calls / the sandbox's rate limit. The reconciler keeps "
@@ -143,7 +143,7 @@ def write_results(rows: list[Row], leftover: int, share: float) -> None:
         "  bucket free for other clients, so ratios near or above 1 are expected there.",
         f"- After the apply, a second plan had {leftover} operations (a second apply writes "
         "nothing).",
-        f"- Peers, modelled from DESIGN.md section 1 for 250 orgs x 150 members: we read {peers}",
+        f"- Peers, modelled (not measured) for 250 orgs x 150 members: we read {peers}",
         "  requests including members and member roles; auth0-deploy-cli reads 5 per org",
         "  (1,250) without members; the Terraform provider reads member roles one call per",
         "  member (37,500 for member roles alone).",

@@ -1,4 +1,4 @@
-"""Check Management API responses against the shared OpenAPI document.
+"""Check Management API responses against the vendored OpenAPI document (tests/openapi/).
 
 Response schemas are resolved (``$ref`` inlined), ``oneOf`` is read as "at least one"
 (a last checkpoint page fits two list shapes) and roles may carry ``type``/``owner_id``
@@ -20,9 +20,7 @@ from jsonschema.exceptions import ValidationError
 
 from reconciler.sandbox import ResponseSample
 
-SPEC_PATH = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "auth0" / "management-api.openapi.json"
-)
+SPEC_PATH = Path(__file__).resolve().parent / "openapi" / "management-api.openapi.json"
 API_PREFIX = "/api/v2"
 ROLE_SCHEMAS = (
     "Role",
@@ -130,10 +128,12 @@ class OpenApiChecker:
         self._passed: set[tuple[str, str, int, bytes]] = set()
 
     @classmethod
-    def load(cls, path: Path = SPEC_PATH) -> OpenApiChecker | None:
-        """A checker for the shared document, or None when it is missing."""
+    def load(cls, path: Path = SPEC_PATH) -> OpenApiChecker:
+        """A checker for the vendored document; a missing document is an error, never a skip."""
         if not path.is_file():
-            return None
+            raise FileNotFoundError(
+                f"{path} is missing: every sandbox response is checked against it"
+            )
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
     def operation(self, path: str) -> tuple[str, dict[str, Any]] | None:

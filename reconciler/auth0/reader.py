@@ -1,6 +1,6 @@
 """Reads the live state of what the desired state manages, with the fewest requests.
 
-Per DESIGN section 9: organization pages of 100; per managed organization its members (roles
+Per docs/performance.md: organization pages of 100; per managed organization its members (roles
 inline) in pages of 100, its enabled connections and its discovery domains; role pages and
 the permissions of managed roles; connection pages. Invitations and user look-ups only where
 the files need them. Pages stop on a short page or a missing `next`.

@@ -96,7 +96,7 @@ def generate(
 
 
 def formula(orgs: int, members: int, roles: int, connections: int) -> int:
-    """DESIGN section 9: the requests of a no-op plan."""
+    """docs/performance.md: the requests of a no-op plan."""
 
     def pages(n: int) -> int:
         return max(1, -(-n // 100))

@@ -1,4 +1,4 @@
-"""The live reader makes exactly the requests of the performance model (DESIGN section 9)."""
+"""The live reader makes exactly the requests of the performance model (docs/performance.md)."""
 
 from collections import Counter
 from pathlib import Path

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from tests.openapi_check import OpenApiChecker
+from tests.openapi_check import SPEC_PATH, OpenApiChecker
 
 CHECKER = OpenApiChecker.load()
-pytestmark = pytest.mark.skipif(CHECKER is None, reason="the shared OpenAPI document is missing")
 
 
 def problems(method: str, path: str, status: int, body: object = None) -> list[str]:
-    assert CHECKER is not None
     raw = b"" if body is None else json.dumps(body).encode()
     return CHECKER.problems(method, path, status, raw)
 
@@ -28,7 +27,6 @@ def test_conforming_bodies_pass() -> None:
 
 
 def test_literal_segments_win() -> None:
-    assert CHECKER is not None
     found = CHECKER.operation("/api/v2/organizations/name/acme")
     assert found is not None and found[0] == "/organizations/name/{name}"
 
@@ -47,3 +45,14 @@ def test_wrong_bodies_are_reported() -> None:
         )
         == []
     )
+
+
+def test_the_document_is_in_the_repository_and_a_missing_one_fails(tmp_path) -> None:
+    assert SPEC_PATH.is_relative_to(Path(__file__).resolve().parents[1])
+    with pytest.raises(FileNotFoundError, match="is missing"):
+        OpenApiChecker.load(tmp_path / "gone.json")
+
+
+def test_a_wrong_response_is_reported() -> None:
+    found = problems("GET", "/api/v2/organizations/org_1", 200, {"id": 7, "name": "a"})
+    assert found == ["GET /api/v2/organizations/org_1 -> 200: id: 7 is not of type 'string'"]
