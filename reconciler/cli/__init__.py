@@ -11,12 +11,12 @@ from reconciler.auth0.target import TargetError
 from reconciler.cli.apply_command import apply
 from reconciler.cli.file_commands import schema, validate
 from reconciler.cli.plan_command import plan
+from reconciler.cli.sandbox_commands import sandbox_cli
 from reconciler.config.errors import ConfigErrors
 from reconciler.core.journal import ApplyLocked
 from reconciler.core.service import PlanRefused, UnsafePlan
 from reconciler.engine.errors import PlanErrors
 from reconciler.engine.planfile import PlanFileError
-from reconciler.sandbox.cli import sandbox_cli
 
 
 class _Commands(click.Group):

@@ -1,6 +1,5 @@
 """Loading a tenant directory into a `Desired`, reporting every problem of every file at once."""
 
-import os
 from pathlib import Path
 from typing import TypeVar
 
@@ -8,6 +7,7 @@ from pydantic import BaseModel
 
 from reconciler.config.checks import check_tenant
 from reconciler.config.errors import ConfigError, ConfigErrors
+from reconciler.config.tenants import tenant_name
 from reconciler.config.validation import Validated, validate
 from reconciler.config.yaml_source import YamlDocument, display_path, read_yaml
 from reconciler.model.desired import Desired, KeyPath, Location
@@ -74,7 +74,7 @@ def load_tenant(directory: Path | str) -> Desired:
     for org in orgs:
         _add_sources(sources, ("organizations", org.model.name), org.document)
     return Desired(
-        tenant_name=Path(os.path.abspath(directory)).name,
+        tenant_name=tenant_name(directory),
         tenant=tenant.model,
         roles=dict(roles.model.roles),
         organizations={org.model.name: org.model for org in orgs},

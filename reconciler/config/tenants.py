@@ -10,6 +10,11 @@ class TenantNotFoundError(LookupError):
     """`--tenant` names no tenant directory, or it was omitted and the choice is not clear."""
 
 
+def tenant_name(directory: Path) -> str:
+    """A tenant's name: the name of its directory."""
+    return Path(os.path.abspath(directory)).name
+
+
 def list_tenants(tenants_dir: Path = TENANTS_DIR) -> list[str]:
     """The names of the tenant directories under `tenants_dir`, sorted."""
     if not tenants_dir.is_dir():

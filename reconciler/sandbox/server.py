@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -50,6 +51,20 @@ class _AbortOnDrop:
             raise
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse, in one line, a port another program already listens on."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise ValueError(
+                f"cannot listen on {host}:{port} ({error.strerror}): "
+                "another program uses it; pick another with --port"
+            ) from None
+
+
 def check_host(host: str, unsafe_listen: bool = False) -> None:
     """Refuse to listen beyond loopback unless explicitly allowed."""
     if host not in LOOPBACK_HOSTS and not unsafe_listen:
@@ -89,6 +104,7 @@ def serve(
     """Serve until interrupted. With ``tls_dir``, serve HTTPS with a certificate signed by a
     CA generated there (printed, so that clients can trust it)."""
     check_host(host, unsafe_listen)
+    check_port(host, port)
     tls = ensure_certificates(tls_dir) if tls_dir is not None else None
     base = _url("https" if tls else "http", host, port)
     client = sandbox.management_client

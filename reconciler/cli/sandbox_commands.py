@@ -1,31 +1,21 @@
-"""``reconciler sandbox ...`` commands."""
-
-from __future__ import annotations
+"""`reconciler sandbox ...`: serve a tenant's sandbox to other clients, or reset its state."""
 
 from pathlib import Path
 
 import click
 
-from .sandbox import Sandbox
-from .server import DEFAULT_PORT, serve
-from .settings import SandboxSettings
+from reconciler.cli.options import tenant_option
+from reconciler.config.tenants import tenant_name
+from reconciler.core.targets import SANDBOX_STATE_DIR, WORLD_FILE, embedded_sandbox
+from reconciler.sandbox import Sandbox, SandboxSettings
+from reconciler.sandbox.server import DEFAULT_PORT, serve
 
-WORLD_FILE = "sandbox.yaml"
 
-
-def resolve_world_file(tenant: str | None, root: Path | None = None) -> Path:
-    """``tenants/<tenant>/sandbox.yaml`` under ``root`` (default: the current directory);
-    without a tenant, the only tenant there."""
-    tenants = (root or Path.cwd()) / "tenants"
-    if tenant is None:
-        found = sorted(p.parent.name for p in tenants.glob(f"*/{WORLD_FILE}"))
-        if len(found) != 1:
-            listed = ", ".join(found) or "none"
-            raise click.UsageError(f"choose a tenant with --tenant (found: {listed})")
-        tenant = found[0]
-    path = tenants / tenant / WORLD_FILE
+def world_file(tenant: Path) -> Path:
+    """The tenant's `sandbox.yaml`, which must exist."""
+    path = tenant / WORLD_FILE
     if not path.is_file():
-        raise click.UsageError(f"{path} does not exist")
+        raise click.UsageError(f"{path} does not exist: the sandbox's world is described there")
     return path
 
 
@@ -35,7 +25,7 @@ def sandbox_cli() -> None:
 
 
 @sandbox_cli.command("serve")
-@click.option("--tenant", help="Tenant under tenants/ (default: the only one).")
+@tenant_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
 @click.option("--unsafe-listen", is_flag=True, help="Allow a host other than loopback.")
@@ -60,7 +50,7 @@ def sandbox_cli() -> None:
 @click.option("--member-batch-max", default=10, show_default=True, type=int)
 @click.option("--seed", default=0, show_default=True, type=int, help="Seeds ids and faults.")
 def serve_command(
-    tenant: str | None,
+    tenant: Path,
     host: str,
     port: int,
     unsafe_listen: bool,
@@ -93,9 +83,19 @@ def serve_command(
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     sandbox = Sandbox.from_world_file(
-        resolve_world_file(tenant), state_file=state, settings=settings, seed=seed
+        world_file(tenant), state_file=state, settings=settings, seed=seed
     )
     try:
         serve(sandbox, host, port, tls_dir if tls else None, unsafe_listen)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+
+
+@sandbox_cli.command("reset")
+@tenant_option
+def reset_command(tenant: Path) -> None:
+    """Rebuild the embedded sandbox's state from sandbox.yaml (the TLS CA is kept)."""
+    world_file(tenant)
+    name = tenant_name(tenant)
+    embedded_sandbox(tenant, name, SANDBOX_STATE_DIR).reset_state()
+    click.echo(f"reset the embedded sandbox of {name} from {WORLD_FILE}")
