@@ -6,6 +6,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from reconciler.config.checks import check_tenant
+from reconciler.config.empty_keys import ORGANIZATION_KEYS, ROLES_KEYS, Keys, refused_nulls
 from reconciler.config.errors import ConfigError, ConfigErrors
 from reconciler.config.tenants import tenant_name
 from reconciler.config.validation import Validated, validate
@@ -16,6 +17,10 @@ from reconciler.model.roles import RolesFile
 from reconciler.model.tenant import Tenant
 
 M = TypeVar("M", bound=BaseModel)
+EMPTY_KEYS: dict[type[BaseModel], Keys] = {
+    Organization: ORGANIZATION_KEYS,
+    RolesFile: ROLES_KEYS,
+}
 
 TENANT_FILE = "tenant.yaml"
 ROLES_FILE = "roles.yaml"
@@ -84,10 +89,18 @@ def load_tenant(directory: Path | str) -> Desired:
 
 def _load(model: type[M], path: Path, errors: list[ConfigError]) -> Validated[M] | None:
     try:
-        return validate(model, read_yaml(path))
+        document = read_yaml(path)
     except ConfigErrors as problems:
         errors += problems.errors
         return None
+    refused = refused_nulls(document, EMPTY_KEYS.get(model, ()))
+    errors += refused
+    try:
+        validated = validate(model, document)
+    except ConfigErrors as problems:
+        errors += problems.errors
+        return None
+    return None if refused else validated
 
 
 def _add_sources(sources: dict[KeyPath, Location], prefix: KeyPath, document: YamlDocument) -> None:
