@@ -13,7 +13,7 @@ from reconciler.cli.options import (
     shard_option,
     tenant_option,
 )
-from reconciler.cli.terminal import TerminalProgress, colour, interactive
+from reconciler.cli.terminal import TerminalProgress, colour, interactive, warn
 from reconciler.config.loader import load_tenant
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.journal import Journal
@@ -66,7 +66,12 @@ def apply(
 
     async def run() -> ApplyResult | None:
         async with connect(
-            desired, tenant, domain=domain, ca_file=ca_file, shards=shard.count if shard else 1
+            desired,
+            tenant,
+            domain=domain,
+            ca_file=ca_file,
+            shards=shard.count if shard else 1,
+            notice=warn,
         ) as session:
             core = Reconciler(
                 session,

@@ -12,7 +12,7 @@ from reconciler.cli.options import (
     shard_option,
     tenant_option,
 )
-from reconciler.cli.terminal import TerminalProgress, colour
+from reconciler.cli.terminal import TerminalProgress, colour, warn
 from reconciler.config.loader import load_tenant
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.service import PlanResult, Reconciler, selected
@@ -56,7 +56,12 @@ def plan(
 
     async def run() -> tuple[PlanResult, str]:
         async with connect(
-            desired, tenant, domain=domain, ca_file=ca_file, shards=shard.count if shard else 1
+            desired,
+            tenant,
+            domain=domain,
+            ca_file=ca_file,
+            shards=shard.count if shard else 1,
+            notice=warn,
         ) as session:
             try:
                 result = await Reconciler(session, desired, progress=progress).plan(

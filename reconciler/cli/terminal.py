@@ -53,3 +53,8 @@ class TerminalProgress:
         if self.shown:
             click.echo("\r\x1b[K", nl=False, err=True)
             self.shown = False
+
+
+def warn(message: str) -> None:
+    """One `warning: ...` line on stderr."""
+    click.echo(f"warning: {message}", err=True)

@@ -15,6 +15,7 @@ from reconciler.model.desired import Desired, KeyPath, Location
 from reconciler.model.organization import Organization
 from reconciler.model.roles import RolesFile
 from reconciler.model.tenant import Tenant
+from reconciler.sandbox.world import World, world_problems
 
 M = TypeVar("M", bound=BaseModel)
 EMPTY_KEYS: dict[type[BaseModel], Keys] = {
@@ -23,6 +24,7 @@ EMPTY_KEYS: dict[type[BaseModel], Keys] = {
 }
 
 TENANT_FILE = "tenant.yaml"
+WORLD_FILE = "sandbox.yaml"
 ROLES_FILE = "roles.yaml"
 ORGANIZATIONS_DIR = "organizations"
 ORGANIZATION_SUFFIXES = (".yaml", ".yml")
@@ -63,10 +65,14 @@ def load_tenant(directory: Path | str) -> Desired:
         else Validated(YamlDocument(display_path(roles_path), {}, {}), RolesFile())
     )
     orgs = [org for org in (_load(Organization, path, errors) for path in org_paths) if org]
+    world_path = directory / WORLD_FILE
+    world = _load(World, world_path, errors) if world_path.exists() else None
+    if world is not None:
+        errors += [world.error(path, problem) for path, problem in world_problems(world.model)]
     errors += check_tenant(orgs, tenant.model if tenant else None, roles.model if roles else None)
 
     if errors or tenant is None or roles is None:
-        order = [display_path(path) for path in (tenant_path, roles_path, *org_paths)]
+        order = [display_path(path) for path in (tenant_path, roles_path, *org_paths, world_path)]
         rank = {path: index for index, path in enumerate(order)}
         errors.sort(
             key=lambda e: (rank.get(e.location.path, -1), e.location.line, e.location.column)

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from reconciler.model.organization import Organization
 from reconciler.model.roles import RolesFile
 from reconciler.model.tenant import Tenant
+from reconciler.sandbox.world import World
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -16,6 +17,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "tenant.schema.json": (Tenant, "tenants/<tenant>/tenant.yaml"),
     "roles.schema.json": (RolesFile, "tenants/<tenant>/roles.yaml"),
     "organization.schema.json": (Organization, "tenants/<tenant>/organizations/<name>.yaml"),
+    "sandbox.schema.json": (World, "tenants/<tenant>/sandbox.yaml (the embedded sandbox's world)"),
 }
 """File name -> (model, title) of each generated schema."""
 

@@ -5,7 +5,7 @@
 """
 
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -46,13 +46,15 @@ async def connect(
     clock: Clock | None = None,
     ca_file: Path | None = None,
     shards: int = 1,
+    notice: Callable[[str], None] | None = None,
 ) -> AsyncIterator[Session]:
     """A session on the tenant's target (`domain` overrides tenant.yaml's).
 
     `sandbox` serves the embedded target in-process (tests, bench); without it the
     embedded sandbox of the tenant directory is used. TLS is always verified, against the
     system's CAs or `ca_file`. A job that is one of `shards` parallel ones spends that share of
-    the tenant's rate-limit share.
+    the tenant's rate-limit share. `notice` hears of things worth a warning (a sandbox.yaml
+    changed since the embedded state was made).
     """
     target = resolve_target(domain or desired.tenant.domain)
     transport: httpx.AsyncBaseTransport
@@ -60,6 +62,11 @@ async def connect(
     if target.kind is TargetKind.SANDBOX:
         if sandbox is None:
             sandbox = embedded_sandbox(tenant_dir, desired.tenant_name, state_dir)
+            if sandbox.world_changed and notice is not None:
+                notice(
+                    f"{WORLD_FILE} changed since the embedded sandbox state was created; run "
+                    f"`reconciler sandbox reset --tenant {desired.tenant_name}` to rebuild it"
+                )
         transport = AsyncSandboxTransport(sandbox.app)
         spec = sandbox.management_client
         login = ClientCredentials(spec.client_id, spec.client_secret)

@@ -102,6 +102,8 @@ class StoreState:
     """All persisted data. Users, connections, clients and the like are kept as JSON objects."""
 
     tenant_domain: str
+    world_digest: str | None = None
+    """Digest of the world file the state was seeded from (None: unknown)."""
     seq: int = 0
     log_seq: int = 0
     id_state: list[Any] | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from pathlib import Path
 from typing import Any
@@ -45,12 +46,14 @@ class Sandbox:
         state_file: str | Path | None = None,
         store: Store | None = None,
         tenant_domain: str = DEFAULT_TENANT_DOMAIN,
+        world_digest: str | None = None,
     ) -> None:
         self.world = world or World()
         self.seed = seed
         self.clock: Clock = clock or system_clock
         self.tenant_domain = tenant_domain
         self.state_file = Path(state_file) if state_file is not None else None
+        self.world_digest = world_digest
         self.store = store or self._seeded_store()
         self.settings = settings or SandboxSettings()
         self.calls: list[CallRecord] = []
@@ -73,6 +76,7 @@ class Sandbox:
         """A sandbox for ``tenants/<tenant>/sandbox.yaml``: state from ``state_file`` if it
         exists, else seeded from the world."""
         world = load_world(path)
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
         tenant = Path(path).resolve().parent.name
         store = None
         if state_file is not None and Path(state_file).exists():
@@ -85,15 +89,24 @@ class Sandbox:
             state_file=state_file,
             store=store,
             tenant_domain=f"{tenant}.sandbox.auth0.local",
+            world_digest=digest,
         )
 
     def _now(self) -> float:
         return self.clock()
 
     def _seeded_store(self) -> Store:
-        return Store.from_world(
+        store = Store.from_world(
             self.world, seed=self.seed, clock=self.clock, tenant_domain=self.tenant_domain
         )
+        store.state.world_digest = self.world_digest
+        return store
+
+    @property
+    def world_changed(self) -> bool:
+        """True when the state was seeded from another version of the world file."""
+        seeded = self.store.state.world_digest
+        return None not in (seeded, self.world_digest) and seeded != self.world_digest
 
     @property
     def management_client(self) -> ManagementClientSpec:

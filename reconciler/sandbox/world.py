@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Spec(BaseModel):
@@ -66,29 +66,47 @@ class World(_Spec):
     resource_servers: list[ResourceServerSpec] = Field(default_factory=list)
     users: list[UserSpec] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _check_references(self) -> World:
-        _unique("connection name", [c.name for c in self.connections])
-        _unique("resource server identifier", [r.identifier for r in self.resource_servers])
-        client_ids = [c.client_id for c in self.clients if c.client_id]
-        _unique("client_id", [self.management_client.client_id, *client_ids])
-        _unique("user_id", [u.user_id for u in self.users if u.user_id])
-        names = {c.name for c in self.connections}
-        for user in self.users:
-            if user.connection not in names:
-                raise ValueError(f"user {user.email}: unknown connection {user.connection!r}")
-        return self
+
+Problem = tuple[tuple[str | int, ...], str]
+"""Where in the file (a key path) and what is wrong."""
 
 
-def _unique(what: str, values: list[str]) -> None:
+def world_problems(world: World) -> list[Problem]:
+    """References and duplicates the world cannot hold, each with its key path."""
+    problems: list[Problem] = []
+    problems += _duplicates("connections", "name", [c.name for c in world.connections])
+    problems += _duplicates(
+        "resource_servers", "identifier", [r.identifier for r in world.resource_servers]
+    )
+    problems += _duplicates("clients", "client_id", [c.client_id for c in world.clients])
+    problems += _duplicates("users", "user_id", [u.user_id for u in world.users])
+    names = {c.name for c in world.connections}
+    for index, user in enumerate(world.users):
+        if user.connection not in names:
+            problems.append(
+                (("users", index, "connection"), f"unknown connection {user.connection!r}")
+            )
+    return problems
+
+
+def _duplicates(section: str, key: str, values: list[str | None]) -> list[Problem]:
     seen: set[str] = set()
-    for value in values:
+    found: list[Problem] = []
+    for index, value in enumerate(values):
+        if value is None:
+            continue
         if value in seen:
-            raise ValueError(f"duplicate {what}: {value!r}")
+            found.append(((section, index, key), f"duplicate {key} {value!r}"))
         seen.add(value)
+    return found
 
 
 def load_world(path: str | Path) -> World:
     """Read and validate a ``sandbox.yaml`` file."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return World.model_validate(data or {})
+    world = World.model_validate(data or {})
+    problems = world_problems(world)
+    if problems:
+        where, message = problems[0]
+        raise ValueError(f"{path}: {'.'.join(map(str, where))}: {message}")
+    return world

@@ -99,3 +99,17 @@ def test_unknown_connection_is_an_error_naming_file_line_and_column(run, project
         "tenants/example/organizations/beta-llc.yaml:6:11: unknown connection 'beta-okta-typo': "
         "no connection of that name exists in the tenant\n"
     )
+
+
+def test_a_changed_sandbox_world_is_a_warning_until_reset(run, project):
+    assert run("apply", "--yes").exit_code == 0
+    world = project / "tenants" / "example" / "sandbox.yaml"
+    world.write_text(world.read_text() + "\n# edited\n")
+    result = run("plan")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "warning: sandbox.yaml changed since the embedded sandbox state was created; run "
+        "`reconciler sandbox reset --tenant example` to rebuild it\n"
+    )
+    assert run("sandbox", "reset").exit_code == 0
+    assert run("plan").stderr == ""

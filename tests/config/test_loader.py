@@ -88,13 +88,20 @@ def test_sandbox_world_and_other_files_are_not_desired_state(tmp_path: Path) -> 
     write_tenant(
         tmp_path,
         {
-            "sandbox.yaml": "users: [this is not desired state\n",
+            "sandbox.yaml": "users: []\n",
             "organizations/README.md": "# notes\n",
             "organizations/.acme.yaml.swp": "garbage: [\n",
             "organizations/acme.yaml": "name: acme\n",
         },
     )
     assert list(load_tenant(tmp_path).organizations) == ["acme"]
+
+
+def test_a_broken_sandbox_world_is_reported_like_any_tenant_file(tmp_path: Path) -> None:
+    write_tenant(tmp_path, {"sandbox.yaml": "users: [not closed\n"})
+    with pytest.raises(ConfigErrors) as caught:
+        load_tenant(tmp_path)
+    assert [str(e.location).rsplit("/", 1)[-1] for e in caught.value.errors] == ["sandbox.yaml:2:1"]
 
 
 def test_org_owned_roles_satisfy_member_roles(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.sandbox import ApiError, Sandbox, Store, World, load_world
+from reconciler.sandbox.world import world_problems
 
 from .conftest import WORLD
 
@@ -94,7 +95,7 @@ def test_example_world_loads() -> None:
 
 
 def test_world_is_strict() -> None:
-    with pytest.raises(ValueError, match="unknown connection"):
-        World.model_validate({"users": [{"email": "a@b.c", "connection": "nope"}]})
+    world = World.model_validate({"users": [{"email": "a@b.c", "connection": "nope"}]})
+    assert world_problems(world) == [(("users", 0, "connection"), "unknown connection 'nope'")]
     with pytest.raises(ValueError, match="Extra inputs are not permitted"):
         World.model_validate({"connections": [{"name": "x", "strategy": "auth0", "extra": 1}]})
