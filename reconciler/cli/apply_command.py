@@ -13,8 +13,7 @@ from reconciler.cli.options import (
     shard_option,
     tenant_option,
 )
-from reconciler.cli.terminal import TerminalProgress, colour, interactive, warn
-from reconciler.config.loader import load_tenant
+from reconciler.cli.terminal import TerminalProgress, colour, interactive, load_files, warn
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.journal import Journal
 from reconciler.core.service import ApplyResult, Reconciler, selected
@@ -57,7 +56,7 @@ def apply(
     another tenant or target, edited, or is stale); --org then applies only those
     organizations' part of it.
     """
-    desired = load_tenant(tenant)
+    desired = load_files(tenant)
     only = selected(desired, orgs)
     saved = read_plan_file(planfile) if planfile is not None else None
     if saved is None and not yes and not interactive():

@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from reconciler.cli.options import tenant_option
-from reconciler.config.loader import load_tenant
+from reconciler.cli.terminal import load_files
 from reconciler.config.schemas import stale_schemas, write_schemas
 from reconciler.config.yaml_source import display_path
 from reconciler.model.desired import Desired
@@ -15,7 +15,7 @@ from reconciler.model.desired import Desired
 @tenant_option
 def validate(tenant: Path) -> None:
     """Check a tenant's files and print a summary, or every error."""
-    click.echo(summary(load_tenant(tenant)))
+    click.echo(summary(load_files(tenant)))
 
 
 @click.command()

@@ -12,8 +12,7 @@ from reconciler.cli.options import (
     shard_option,
     tenant_option,
 )
-from reconciler.cli.terminal import TerminalProgress, colour, warn
-from reconciler.config.loader import load_tenant
+from reconciler.cli.terminal import TerminalProgress, colour, load_files, warn
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.service import PlanResult, Reconciler, selected
 from reconciler.core.shards import Shard
@@ -50,7 +49,7 @@ def plan(
     detailed_exitcode: bool,
 ) -> None:
     """Show what apply would change; never writes to Auth0."""
-    desired = load_tenant(tenant)
+    desired = load_files(tenant)
     only = selected(desired, orgs)
     progress = TerminalProgress()
 

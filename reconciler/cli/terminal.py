@@ -3,9 +3,12 @@
 import os
 import sys
 import time
+from pathlib import Path
 
 import click
 
+from reconciler.config.loader import load_tenant
+from reconciler.model.desired import Desired
 from reconciler.progress import ProgressEvent
 
 SHOW_AFTER = 1.0
@@ -58,3 +61,11 @@ class TerminalProgress:
 def warn(message: str) -> None:
     """One `warning: ...` line on stderr."""
     click.echo(f"warning: {message}", err=True)
+
+
+def load_files(tenant: Path) -> Desired:
+    """Load the tenant's files, showing their warnings."""
+    desired = load_tenant(tenant)
+    for message in desired.warnings:
+        warn(message)
+    return desired

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from reconciler.config.checks import check_tenant
 from reconciler.config.empty_keys import ORGANIZATION_KEYS, ROLES_KEYS, Keys, refused_nulls
 from reconciler.config.errors import ConfigError, ConfigErrors
+from reconciler.config.tenant_files import MAX_MEMBERS, check_file, organization_files
 from reconciler.config.tenants import tenant_name
 from reconciler.config.validation import Validated, validate
 from reconciler.config.yaml_source import YamlDocument, display_path, read_yaml
@@ -27,19 +28,6 @@ TENANT_FILE = "tenant.yaml"
 WORLD_FILE = "sandbox.yaml"
 ROLES_FILE = "roles.yaml"
 ORGANIZATIONS_DIR = "organizations"
-ORGANIZATION_SUFFIXES = (".yaml", ".yml")
-
-
-def organization_files(directory: Path) -> list[Path]:
-    """The organization files of a tenant directory, sorted by name; hidden files are skipped."""
-    folder = directory / ORGANIZATIONS_DIR
-    if not folder.is_dir():
-        return []
-    return sorted(
-        path
-        for path in folder.iterdir()
-        if path.suffix in ORGANIZATION_SUFFIXES and not path.name.startswith(".")
-    )
 
 
 def load_tenant(directory: Path | str) -> Desired:
@@ -51,22 +39,35 @@ def load_tenant(directory: Path | str) -> Desired:
     errors: list[ConfigError] = []
     tenant_path = directory / TENANT_FILE
     roles_path = directory / ROLES_FILE
-    org_paths = organization_files(directory)
+    org_paths, warnings = organization_files(directory / ORGANIZATIONS_DIR)
 
     if tenant_path.exists():
-        tenant = _load(Tenant, tenant_path, errors)
+        tenant = _load(Tenant, tenant_path, errors, directory)
     else:
         tenant = None
         missing = Location(display_path(tenant_path), 1, 1)
         errors.append(ConfigError(missing, "file not found: every tenant needs one"))
     roles = (
-        _load(RolesFile, roles_path, errors)
+        _load(RolesFile, roles_path, errors, directory)
         if roles_path.exists()
         else Validated(YamlDocument(display_path(roles_path), {}, {}), RolesFile())
     )
-    orgs = [org for org in (_load(Organization, path, errors) for path in org_paths) if org]
+    orgs = [
+        org for org in (_load(Organization, path, errors, directory) for path in org_paths) if org
+    ]
+    members = 0
+    for org in orgs:
+        members += len(org.model.members or [])
+        if members > MAX_MEMBERS:
+            errors.append(
+                org.error(
+                    ("members",),
+                    f"the tenant's files list more than {MAX_MEMBERS:,} members in all: refused",
+                )
+            )
+            break
     world_path = directory / WORLD_FILE
-    world = _load(World, world_path, errors) if world_path.exists() else None
+    world = _load(World, world_path, errors, directory) if world_path.exists() else None
     if world is not None:
         errors += [world.error(path, problem) for path, problem in world_problems(world.model)]
     errors += check_tenant(orgs, tenant.model if tenant else None, roles.model if roles else None)
@@ -90,11 +91,15 @@ def load_tenant(directory: Path | str) -> Desired:
         roles=dict(roles.model.roles),
         organizations={org.model.name: org.model for org in orgs},
         sources=sources,
+        warnings=tuple(warnings),
     )
 
 
-def _load(model: type[M], path: Path, errors: list[ConfigError]) -> Validated[M] | None:
+def _load(
+    model: type[M], path: Path, errors: list[ConfigError], tenant_dir: Path
+) -> Validated[M] | None:
     try:
+        check_file(path, tenant_dir)
         document = read_yaml(path)
     except ConfigErrors as problems:
         errors += problems.errors

@@ -34,6 +34,8 @@ class Desired:
     roles: dict[str, Role]
     organizations: dict[str, Organization]
     sources: dict[KeyPath, Location] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    """Things about the files worth a warning that do not stop them loading."""
 
     def locate(self, *path: str | int) -> Location | None:
         """The most specific known location of `path` or of its nearest ancestor."""

@@ -1,0 +1,63 @@
+"""Which files of a tenant directory are read, and the limits every one of them must keep:
+no link out of the tenant, only regular files, and a size a real tenant never needs."""
+
+import os
+import stat
+from pathlib import Path
+
+from reconciler.config.errors import ConfigError, ConfigErrors
+from reconciler.config.yaml_source import display_path
+from reconciler.model.desired import Location
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+"""A tenant file's size limit, checked before it is read (the largest real organization file,
+100,000 members, is about 4 MB)."""
+MAX_MEMBERS = 100_000
+"""Members all organization files may list together (Auth0's default per organization)."""
+SUFFIXES = (".yaml", ".yml")
+
+
+def organization_files(folder: Path) -> tuple[list[Path], list[str]]:
+    """The organization files in `folder`, sorted, and a warning for each YAML-looking name
+    that is skipped (hidden, or a suffix in other letter case)."""
+    if not folder.is_dir():
+        return [], []
+    files, warnings = [], []
+    for path in sorted(folder.iterdir()):
+        looks_like_yaml = path.suffix.lower() in SUFFIXES
+        if not looks_like_yaml:
+            continue
+        if path.name.startswith("."):
+            warnings.append(f"{display_path(path)}: skipped: names starting with . are not read")
+        elif path.suffix not in SUFFIXES:
+            warnings.append(
+                f"{display_path(path)}: skipped: organization files end in .yaml or .yml "
+                "(lowercase)"
+            )
+        else:
+            files.append(path)
+    return files, warnings
+
+
+def check_file(path: Path, tenant_dir: Path) -> None:
+    """Refuse, before reading it, a file that leaves the tenant, is not a regular file or is
+    too large; the message never quotes the file's content."""
+    shown = display_path(path)
+    resolved = path.resolve()
+    if not resolved.is_relative_to(tenant_dir.resolve()):
+        raise _refused(shown, "is a link to a file outside the tenant directory: refused")
+    try:
+        info = os.stat(resolved)
+    except OSError as error:
+        raise _refused(shown, f"cannot read the file: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _refused(shown, "is not a regular file (a FIFO, device or directory): refused")
+    if info.st_size > MAX_FILE_BYTES:
+        raise _refused(
+            shown,
+            f"is {info.st_size:,} bytes, more than the {MAX_FILE_BYTES:,} a tenant file may have",
+        )
+
+
+def _refused(shown: str, message: str) -> ConfigErrors:
+    return ConfigErrors([ConfigError(Location(shown, 1, 1), message)])
