@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from pydantic import ValidationError
 
@@ -117,6 +117,9 @@ class SandboxApp:
             )
             return json_response(status, payload)
         if path.startswith("/_sandbox/"):
+            refused = self._control_refused(headers)
+            if refused is not None:
+                return refused
             return self._control(method, path, Query(query), body)
         return json_response(404, ApiError(404, "Not Found").body())
 
@@ -178,6 +181,18 @@ class SandboxApp:
         if observing():
             publish(ResponseSample(method, path, status, body))
         return Response(status, body, headers, fault)
+
+    def _control_refused(self, headers: dict[str, str]) -> Response | None:
+        """The controls answer only a client holding a token of this sandbox, and never a
+        page of another site (a browser sends `Origin` with its cross-site requests)."""
+        origin = headers.get("origin")
+        if origin is not None and urlsplit(origin).netloc != headers.get("host", ""):
+            return json_response(403, ApiError(403, "Cross-site request refused").body())
+        try:
+            self.sandbox.tokens.check(headers.get("authorization"))
+        except ApiError as error:
+            return json_response(error.status, error.body())
+        return None
 
     def _control(self, method: str, path: str, query: Query, body: bytes) -> Response:
         sandbox = self.sandbox

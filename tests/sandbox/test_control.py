@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
+import pytest
 from auth0.management import Auth0
 
 from reconciler.sandbox import Sandbox
@@ -23,7 +26,35 @@ def test_call_log_entries(api: Auth0, sandbox: Sandbox, http: httpx.Client) -> N
     assert sandbox.calls == []
 
 
-def test_calls_over_http(sandbox: Sandbox, http: httpx.Client) -> None:
+@pytest.fixture
+def control(sandbox: Sandbox) -> Iterator[httpx.Client]:
+    """An in-process client holding a token of the sandbox, as the controls require."""
+    token = sandbox.issue_token()
+    with sandbox.sync_client(headers={"Authorization": f"Bearer {token}"}) as client:
+        yield client
+
+
+def test_controls_without_a_token_are_refused(sandbox: Sandbox, http: httpx.Client) -> None:
+    sandbox.store.create_organization("acme")
+    refused = http.post("/_sandbox/reset", params={"state": "1"})
+    assert refused.status_code == 401
+    assert len(sandbox.store.state.organizations) == 1
+
+
+def test_a_cross_site_request_is_refused_even_with_a_token(
+    sandbox: Sandbox, control: httpx.Client
+) -> None:
+    sandbox.store.create_organization("acme")
+    forged = control.post(
+        "/_sandbox/reset", params={"state": "1"}, headers={"Origin": "https://evil.example"}
+    )
+    assert forged.status_code == 403
+    assert forged.json()["message"] == "Cross-site request refused"
+    assert len(sandbox.store.state.organizations) == 1
+
+
+def test_calls_over_http(sandbox: Sandbox, control: httpx.Client) -> None:
+    http = control
     http.get("/api/v2/roles")
     http.get("/_sandbox/settings")
     everything = http.get("/_sandbox/calls").json()["calls"]
@@ -33,7 +64,8 @@ def test_calls_over_http(sandbox: Sandbox, http: httpx.Client) -> None:
     assert [c["path"] for c in api_only] == ["/api/v2/roles"]
 
 
-def test_reset_over_http(sandbox: Sandbox, http: httpx.Client) -> None:
+def test_reset_over_http(sandbox: Sandbox, control: httpx.Client) -> None:
+    http = control
     sandbox.store.create_organization("acme")
     http.get("/api/v2/roles")
     assert http.post("/_sandbox/reset").status_code == 204
@@ -44,7 +76,8 @@ def test_reset_over_http(sandbox: Sandbox, http: httpx.Client) -> None:
     assert len(sandbox.store.state.users) == 3
 
 
-def test_settings_over_http(sandbox: Sandbox, http: httpx.Client) -> None:
+def test_settings_over_http(sandbox: Sandbox, control: httpx.Client) -> None:
+    http = control
     assert http.get("/_sandbox/settings").json()["member_batch_max"] == 10
     changed = http.patch("/_sandbox/settings", json={"member_batch_max": 50, "latency_ms": 1})
     assert changed.status_code == 200 and changed.json()["member_batch_max"] == 50
