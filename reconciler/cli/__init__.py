@@ -17,6 +17,7 @@ from reconciler.core.journal import ApplyLocked
 from reconciler.core.service import PlanRefused, UnsafePlan
 from reconciler.engine.errors import PlanErrors
 from reconciler.engine.planfile import PlanFileError
+from reconciler.sandbox import StateBusy
 
 
 class _Commands(click.Group):
@@ -40,6 +41,7 @@ class _Commands(click.Group):
             PlanFileError,
             PlanRefused,
             ApplyLocked,
+            StateBusy,
         ) as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(1)

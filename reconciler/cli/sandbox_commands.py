@@ -6,8 +6,13 @@ import click
 
 from reconciler.cli.options import tenant_option
 from reconciler.config.tenants import tenant_name
-from reconciler.core.targets import SANDBOX_STATE_DIR, WORLD_FILE, embedded_sandbox
-from reconciler.sandbox import Sandbox, SandboxSettings
+from reconciler.core.targets import (
+    SANDBOX_STATE_DIR,
+    WORLD_FILE,
+    embedded_sandbox,
+    sandbox_state_file,
+)
+from reconciler.sandbox import Sandbox, SandboxSettings, state_lock
 from reconciler.sandbox.server import DEFAULT_PORT, serve
 
 
@@ -97,5 +102,6 @@ def reset_command(tenant: Path) -> None:
     """Rebuild the embedded sandbox's state from sandbox.yaml (the TLS CA is kept)."""
     world_file(tenant)
     name = tenant_name(tenant)
-    embedded_sandbox(tenant, name, SANDBOX_STATE_DIR).reset_state()
+    with state_lock(sandbox_state_file(SANDBOX_STATE_DIR, name)):
+        embedded_sandbox(tenant, name, SANDBOX_STATE_DIR).reset_state()
     click.echo(f"reset the embedded sandbox of {name} from {WORLD_FILE}")

@@ -6,17 +6,17 @@
 
 import ssl
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
 
 import httpx
 
-from reconciler.auth0.credentials import ClientCredentials, Login, login_from_environment
+from reconciler.auth0.credentials import ClientCredentials, login_from_environment
 from reconciler.auth0.session import Session, open_session
 from reconciler.auth0.target import Target, TargetError, TargetKind, resolve_target
 from reconciler.clock import Clock
 from reconciler.model.desired import Desired
-from reconciler.sandbox import Sandbox
+from reconciler.sandbox import Sandbox, state_lock
 from reconciler.sandbox.transport import AsyncSandboxTransport
 
 SANDBOX_STATE_DIR = Path(".sandbox")
@@ -57,27 +57,37 @@ async def connect(
     changed since the embedded state was made).
     """
     target = resolve_target(domain or desired.tenant.domain)
-    transport: httpx.AsyncBaseTransport
-    login: Login
-    if target.kind is TargetKind.SANDBOX:
+    share = desired.tenant.rate_limit.share / shards
+    if target.kind is not TargetKind.SANDBOX:
+        transport = httpx.AsyncHTTPTransport(verify=_tls(ca_file))
+        login = login_from_environment(desired.tenant.credentials, _describe(target))
+        async with open_session(
+            desired.tenant, target, transport, login, clock=clock, share=share
+        ) as session:
+            yield session
+        return
+    state_file = sandbox_state_file(state_dir, desired.tenant_name)
+    with ExitStack() as held:
         if sandbox is None:
+            held.enter_context(state_lock(state_file))
             sandbox = embedded_sandbox(tenant_dir, desired.tenant_name, state_dir)
+            held.callback(sandbox.flush)
             if sandbox.world_changed and notice is not None:
                 notice(
                     f"{WORLD_FILE} changed since the embedded sandbox state was created; run "
                     f"`reconciler sandbox reset --tenant {desired.tenant_name}` to rebuild it"
                 )
-        transport = AsyncSandboxTransport(sandbox.app)
         spec = sandbox.management_client
         login = ClientCredentials(spec.client_id, spec.client_secret)
-    else:
-        transport = httpx.AsyncHTTPTransport(verify=_tls(ca_file))
-        login = login_from_environment(desired.tenant.credentials, _describe(target))
-    share = desired.tenant.rate_limit.share / shards
-    async with open_session(
-        desired.tenant, target, transport, login, clock=clock, share=share
-    ) as session:
-        yield session
+        async with open_session(
+            desired.tenant,
+            target,
+            AsyncSandboxTransport(sandbox.app),
+            login,
+            clock=clock,
+            share=share,
+        ) as session:
+            yield session
 
 
 def _tls(ca_file: Path | None) -> ssl.SSLContext:

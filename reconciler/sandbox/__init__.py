@@ -7,6 +7,7 @@ from .records import Member, Organization, OrgConnection, Role
 from .sandbox import Sandbox
 from .server import serve, serving
 from .settings import SandboxSettings
+from .state_lock import StateBusy, state_lock
 from .store import Store
 from .world import World, load_world
 
@@ -21,10 +22,12 @@ __all__ = [
     "Role",
     "Sandbox",
     "SandboxSettings",
+    "StateBusy",
     "Store",
     "World",
     "load_world",
     "recording_responses",
     "serve",
     "serving",
+    "state_lock",
 ]

@@ -27,6 +27,8 @@ from .store_base import Clock, system_clock
 from .transport import AsyncSandboxTransport, SyncSandboxTransport
 from .world import ManagementClientSpec, World, load_world
 
+SAVE_SHARE = 20
+"""Writes between saves are at most 1/SAVE_SHARE of the objects the state holds."""
 ROUTER = Router(
     [organization_routes, org_link_routes, role_routes, user_routes, catalog_routes, action_routes]
 )
@@ -54,6 +56,7 @@ class Sandbox:
         self.tenant_domain = tenant_domain
         self.state_file = Path(state_file) if state_file is not None else None
         self.world_digest = world_digest
+        self._unsaved = 0
         self.store = store or self._seeded_store()
         self.settings = settings or SandboxSettings()
         self.calls: list[CallRecord] = []
@@ -152,13 +155,19 @@ class Sandbox:
 
     def save(self) -> None:
         """Write the state file atomically; nothing without one."""
+        self._unsaved = 0
         if self.state_file is not None:
             self.store.save(self.state_file)
+
+    def flush(self) -> None:
+        """Save the writes not saved yet."""
+        if self._unsaved:
+            self.save()
 
     def record_write(
         self, route: Route, method: str, path: str, status: int, client_id: str
     ) -> None:
-        """After a write: log it for ``/logs`` and save the state (only if it succeeded)."""
+        """After a successful write: log it for ``/logs`` and save the state (see `flush`)."""
         if status >= 300:
             return
         self.store.add_log(
@@ -172,7 +181,11 @@ class Sandbox:
                 "details": {"request": {"method": method.lower(), "path": path}},
             }
         )
-        self.save()
+        # Saving rewrites the whole state: save after every write while the state is small,
+        # then after a number of writes that grows with it, so that N writes cost O(N).
+        self._unsaved += 1
+        if self._unsaved >= max(1, self.store.state.seq // SAVE_SHARE):
+            self.save()
 
     def async_client(self, base_url: str | None = None, **kwargs: Any) -> httpx.AsyncClient:
         """An ``httpx.AsyncClient`` that reaches this sandbox in-process."""

@@ -114,7 +114,10 @@ def serve(
     if tls is not None:
         print(f"  TLS certificates in {tls.folder}; for Node clients:")
         print(f"  export NODE_EXTRA_CA_CERTS={tls.ca_cert}")
-    uvicorn.Server(_config(sandbox, host, port, tls)).run()
+    try:
+        uvicorn.Server(_config(sandbox, host, port, tls)).run()
+    finally:
+        sandbox.flush()
 
 
 @contextmanager
@@ -140,3 +143,4 @@ def serving(
     finally:
         server.should_exit = True
         thread.join(STARTUP_TIMEOUT)
+        sandbox.flush()

@@ -99,3 +99,27 @@ def test_world_is_strict() -> None:
     assert world_problems(world) == [(("users", 0, "connection"), "unknown connection 'nope'")]
     with pytest.raises(ValueError, match="Extra inputs are not permitted"):
         World.model_validate({"connections": [{"name": "x", "strategy": "auth0", "extra": 1}]})
+
+
+def test_a_thousand_writes_save_the_state_far_fewer_times(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saves = 0
+    real_save = Store.save
+
+    def counting_save(self: Store, path: str | Path) -> None:
+        nonlocal saves
+        saves += 1
+        real_save(self, path)
+
+    monkeypatch.setattr(Store, "save", counting_save)
+    sandbox = Sandbox(world, state_file=tmp_path / "tenant.json")
+    headers = {"authorization": f"Bearer {sandbox.issue_token()}"}
+    with sandbox.sync_client(headers=headers) as http:
+        for i in range(1000):
+            http.post("/api/v2/organizations", json={"name": f"org-{i}"})
+    sandbox.flush()
+    # Each save rewrites the whole state: saving after every write made 1,000 writes cost
+    # O(N^2); now the writes between saves grow with the state (about 20 ln N saves).
+    assert saves < 150
+    assert len(Store.load(tmp_path / "tenant.json").state.organizations) == 1000

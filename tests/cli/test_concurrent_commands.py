@@ -1,0 +1,48 @@
+"""Two processes on one tenant: the embedded sandbox's state is held by one at a time, so no
+process loses another's writes; a second apply on the same target is refused, not doubled."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.cli.conftest import edit, embedded_sandbox
+
+ORGS = Path("tenants/example/organizations")
+
+
+def start(project: Path, *args: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k != "AUTH0_TOKEN"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "reconciler", *args],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_two_applies_of_different_orgs_at_once_keep_both(run, project):
+    run("apply", "--yes")
+    edit(project, f"{ORGS}/acme-corp.yaml", "display_name: Acme Corp", "display_name: Acme Inc")
+    edit(project, f"{ORGS}/beta-llc.yaml", "display_name: Beta LLC", "display_name: Beta GmbH")
+    first = start(project, "apply", "--yes", "--org", "acme-corp")
+    second = start(project, "apply", "--yes", "--org", "beta-llc")
+    outcomes = [process.communicate(timeout=60) for process in (first, second)]
+    codes = [first.returncode, second.returncode]
+    assert codes == [0, 0], outcomes
+    store = embedded_sandbox(project).store
+    assert store.organization_by_name("acme-corp").display_name == "Acme Inc"
+    assert store.organization_by_name("beta-llc").display_name == "Beta GmbH"
+
+
+def test_a_second_apply_of_the_same_tenant_never_sends_an_invitation_twice(run, project):
+    first = start(project, "apply", "--yes")
+    second = start(project, "apply", "--yes")
+    for process in (first, second):
+        process.communicate(timeout=60)
+    assert run("plan").stdout.splitlines()[-1] == "No changes."
+    org = embedded_sandbox(project).store.organization_by_name("acme-corp")
+    invited = [i["invitee"]["email"] for i in org.invitations.values()]
+    assert invited == ["new.hire@acme.com"]
