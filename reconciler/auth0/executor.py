@@ -83,6 +83,12 @@ async def _send(api: Api, op: Operation, refs: dict[ObjectKey, str]) -> CallResu
         body = _resolve_body(op.body, refs)
     except _Unresolved as error:
         return CallResult(op, Outcome.SKIPPED, f"no id for {error}")
+    if op.settle is Settle.FIND_INVITATION:
+        # Auth0 sends a second email for a second POST: look for a pending one first, so
+        # that two applies (or a re-run after a crash) never invite anyone twice.
+        pending = await find_created(api, op.settle, path, body)
+        if pending is not None:
+            return _created(op, refs, pending.data, Outcome.ALREADY, "already pending")
     result, status = await _attempt(api, op, path, body, refs)
     if status == 400 and op.batch is not None and len(body[op.batch]) > 1:
         return await _split(api, op, path, body, refs)

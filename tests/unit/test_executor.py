@@ -163,3 +163,28 @@ def test_a_rejected_batch_is_split_so_valid_members_still_get_in():
         for m in body["members"]
     ]
     assert sorted(added) == ["auth0|1", "auth0|3", "auth0|4", "auth0|5"]
+
+
+INVITE = Operation(
+    OpKey("beta", "invitation", "new@beta.io", "send"),
+    Phase.INVITATIONS,
+    "POST",
+    ("organizations", "org_beta", "invitations"),
+    {"invitee": {"email": "new@beta.io"}, "inviter": {"name": "Team"}, "client_id": "app"},
+    settle=Settle.FIND_INVITATION,
+)
+
+
+def test_an_invitation_already_pending_is_not_sent_again():
+    pending = [{"id": "uinv_1", "invitee": {"email": "New@Beta.io"}}]
+    api = FakeApi(answers(reply(200, pending)))
+    report = run(api, INVITE)
+    assert [(r.outcome, r.detail) for r in report.results] == [(Outcome.ALREADY, "already pending")]
+    assert api.writes == []
+
+
+def test_an_invitation_not_pending_is_sent_after_one_look():
+    api = FakeApi(answers(reply(200, []), reply(201, {"id": "uinv_2"})))
+    report = run(api, INVITE)
+    assert report.ok
+    assert [m for m, _, _ in api.sent] == ["GET", "POST"]
