@@ -6,19 +6,11 @@ from pathlib import Path
 import click
 
 from reconciler.auth0.report import Outcome
-from reconciler.cli.options import (
-    ca_file_option,
-    domain_option,
-    org_option,
-    shard_option,
-    tenant_option,
-)
-from reconciler.cli.terminal import TerminalProgress, colour, interactive, load_files, warn
+from reconciler.cli.options import TargetChoice, org_option, target_options, tenant_option
+from reconciler.cli.terminal import TerminalProgress, colour, interactive, load_files
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.journal import Journal
 from reconciler.core.service import ApplyResult, Reconciler, selected
-from reconciler.core.shards import Shard
-from reconciler.core.targets import connect
 from reconciler.engine import Action
 from reconciler.engine.planfile import read_plan_file
 from reconciler.render import PlanView, render_text
@@ -33,9 +25,7 @@ JOURNAL_DIR = Path(".reconciler")
     "planfile", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @org_option
-@domain_option
-@ca_file_option
-@shard_option
+@target_options
 @click.option("--yes", is_flag=True, help="Apply without asking.")
 @click.option("--allow-delete", is_flag=True, help="Allow deleting organizations.")
 @click.option("--force", is_flag=True, help="Apply a plan larger than policy.max_change_percent.")
@@ -43,9 +33,7 @@ def apply(
     tenant: Path,
     planfile: Path | None,
     orgs: tuple[str, ...],
-    domain: str | None,
-    ca_file: Path | None,
-    shard: Shard | None,
+    target: TargetChoice,
     yes: bool,
     allow_delete: bool,
     force: bool,
@@ -64,14 +52,7 @@ def apply(
     progress = TerminalProgress()
 
     async def run() -> ApplyResult | None:
-        async with connect(
-            desired,
-            tenant,
-            domain=domain,
-            ca_file=ca_file,
-            shards=shard.count if shard else 1,
-            notice=warn,
-        ) as session:
+        async with target.connect(desired, tenant) as session:
             core = Reconciler(
                 session,
                 desired,
@@ -84,7 +65,7 @@ def apply(
                     return await core.apply_saved(
                         saved, only=only, allow_delete=allow_delete, force=force
                     )
-                result = await core.plan(only, shard=shard)
+                result = await core.plan(only, shard=target.shard)
                 progress.clear()
                 view = PlanView(
                     desired.tenant_name, session.target.label, result.plan, result.live.read_calls

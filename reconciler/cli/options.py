@@ -1,13 +1,20 @@
 """Options shared by several commands."""
 
+import functools
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
+from reconciler.auth0.session import Session
+from reconciler.cli.terminal import warn
 from reconciler.config.tenants import TenantNotFoundError, resolve_tenant
 from reconciler.core.shards import Shard, ShardError
+from reconciler.core.targets import connect
+from reconciler.model.desired import Desired
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,3 +66,35 @@ shard_option = click.option(
     help="Only the organizations of shard I of N (a stable hash of the name); "
     "uses 1/N of the rate-limit share.",
 )
+
+
+@dataclass(frozen=True)
+class TargetChoice:
+    """Where a command connects: `--domain`, `--ca-file` and `--shard` together."""
+
+    domain: str | None
+    ca_file: Path | None
+    shard: Shard | None
+
+    def connect(self, desired: Desired, tenant: Path) -> AbstractAsyncContextManager[Session]:
+        """A session on the chosen target, warnings shown on the terminal."""
+        return connect(
+            desired,
+            tenant,
+            domain=self.domain,
+            ca_file=self.ca_file,
+            shards=self.shard.count if self.shard else 1,
+            notice=warn,
+        )
+
+
+def target_options(command: F) -> F:
+    """`--domain`, `--ca-file` and `--shard`, passed to the command as `target`."""
+
+    @functools.wraps(command)
+    def with_target(
+        *args: Any, domain: str | None, ca_file: Path | None, shard: Shard | None, **kwargs: Any
+    ) -> Any:
+        return command(*args, target=TargetChoice(domain, ca_file, shard), **kwargs)
+
+    return cast(F, domain_option(ca_file_option(shard_option(with_target))))

@@ -5,18 +5,10 @@ from pathlib import Path
 
 import click
 
-from reconciler.cli.options import (
-    ca_file_option,
-    domain_option,
-    org_option,
-    shard_option,
-    tenant_option,
-)
-from reconciler.cli.terminal import TerminalProgress, colour, load_files, warn
+from reconciler.cli.options import TargetChoice, org_option, target_options, tenant_option
+from reconciler.cli.terminal import TerminalProgress, colour, load_files
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.service import PlanResult, Reconciler, selected
-from reconciler.core.shards import Shard
-from reconciler.core.targets import connect
 from reconciler.engine.planfile import write_plan_file
 from reconciler.render import PlanView, render_json, render_markdown, render_text
 
@@ -26,9 +18,7 @@ EXIT_CHANGES = 2
 @click.command()
 @tenant_option
 @org_option
-@domain_option
-@ca_file_option
-@shard_option
+@target_options
 @click.option(
     "--format",
     "output_format",
@@ -41,9 +31,7 @@ EXIT_CHANGES = 2
 def plan(
     tenant: Path,
     orgs: tuple[str, ...],
-    domain: str | None,
-    ca_file: Path | None,
-    shard: Shard | None,
+    target: TargetChoice,
     output_format: str,
     out: Path | None,
     detailed_exitcode: bool,
@@ -54,24 +42,17 @@ def plan(
     progress = TerminalProgress()
 
     async def run() -> tuple[PlanResult, str]:
-        async with connect(
-            desired,
-            tenant,
-            domain=domain,
-            ca_file=ca_file,
-            shards=shard.count if shard else 1,
-            notice=warn,
-        ) as session:
+        async with target.connect(desired, tenant) as session:
             try:
                 result = await Reconciler(session, desired, progress=progress).plan(
-                    only, shard=shard
+                    only, shard=target.shard
                 )
             finally:
                 progress.clear()
             return result, session.target.label
 
-    result, target = asyncio.run(run())
-    view = PlanView(desired.tenant_name, target, result.plan, result.live.read_calls)
+    result, label = asyncio.run(run())
+    view = PlanView(desired.tenant_name, label, result.plan, result.live.read_calls)
     if output_format == "json":
         click.echo(render_json(view), nl=False)
     elif output_format == "markdown":
@@ -80,7 +61,7 @@ def plan(
         click.echo(render_text(view, colour=colour()), nl=False)
     if out is not None:
         files = tenant_files_digest(tenant)
-        write_plan_file(out, desired.tenant_name, target, files, result.plan, result.live)
+        write_plan_file(out, desired.tenant_name, label, files, result.plan, result.live)
         click.echo(f"Saved the plan to {out}.", err=True)
     if detailed_exitcode and result.plan.summary.changes:
         raise click.exceptions.Exit(EXIT_CHANGES)

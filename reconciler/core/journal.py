@@ -1,13 +1,13 @@
 """What this machine knows about applies of a tenant: one at a time (a lock), and which files
 an interrupted apply was carrying out (so running it again is resuming, not a new change)."""
 
-import fcntl
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from reconciler.sandbox.file_lock import Busy, exclusive
 
 
 class ApplyLocked(Exception):
@@ -30,28 +30,14 @@ class Journal:
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Hold the tenant's apply lock; refuse at once when another process holds it."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{self._stem}.lock"
-        with path.open("a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                holder = handle.read().strip() or "another process"
-                raise ApplyLocked(
-                    f"another apply of tenant {self.tenant} on {self.target} is running "
-                    f"({holder}); wait for it to finish"
-                ) from None
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"pid {os.getpid()}")
-            handle.flush()
-            try:
+        try:
+            with exclusive(self.folder / f"{self._stem}.lock"):
                 yield
-            finally:
-                handle.seek(0)
-                handle.truncate()
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        except Busy as busy:
+            raise ApplyLocked(
+                f"another apply of tenant {self.tenant} on {self.target} is running "
+                f"({busy.holder}); wait for it to finish"
+            ) from None
 
     @property
     def _record(self) -> Path:

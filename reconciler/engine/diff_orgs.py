@@ -42,14 +42,7 @@ def create_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
     entries = []
     for conn, live in known_connections(ctx, builder):
         entries.append({"connection_id": live.id, **_flags(conn)})
-        builder.row(
-            ctx.name,
-            Action.CREATE,
-            "connection",
-            conn.name,
-            _flag_changes(conn),
-            operations=(key,),
-        )
+        _enabled_row(ctx, builder, conn, key)
     if entries:
         body["enabled_connections"] = entries
     builder.call(
@@ -129,14 +122,7 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
                 {"connection_id": live.id, **_flags(conn)},
                 settle=Settle.FIND_CONNECTION,
             )
-            builder.row(
-                ctx.name,
-                Action.CREATE,
-                "connection",
-                conn.name,
-                _flag_changes(conn),
-                operations=(key,),
-            )
+            _enabled_row(ctx, builder, conn, key)
             continue
         changed = {f: v for f, v in _flags(conn).items() if getattr(current, f) != v}
         if changed:
@@ -250,12 +236,14 @@ def known_connections(
     return found
 
 
+def _enabled_row(ctx: OrgContext, builder: PlanBuilder, conn: Connection, key: OpKey) -> None:
+    """`+ connection NAME` with the flags the file sets."""
+    fields = tuple(FieldChange(f, None, v) for f, v in _flags(conn).items())
+    builder.row(ctx.name, Action.CREATE, "connection", conn.name, fields, operations=(key,))
+
+
 def _flags(conn: Connection) -> dict[str, bool]:
     return {f: getattr(conn, f) for f in FLAGS if getattr(conn, f) is not None}
-
-
-def _flag_changes(conn: Connection) -> tuple[FieldChange, ...]:
-    return tuple(FieldChange(f, None, v) for f, v in _flags(conn).items())
 
 
 def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .file_lock import Busy, exclusive
 
 WAIT = 10.0
 """Seconds to wait for another process to finish with the state before giving up."""
@@ -20,30 +19,11 @@ class StateBusy(Exception):
 @contextmanager
 def state_lock(state_file: Path, wait: float = WAIT) -> Iterator[None]:
     """Hold the lock beside `state_file` (``<name>.lock``) while the block runs."""
-    state_file.parent.mkdir(parents=True, exist_ok=True)
-    path = state_file.with_name(state_file.name + ".lock")
-    deadline = time.monotonic() + wait
-    with path.open("a+") as handle:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "another process"
-                    raise StateBusy(
-                        f"the sandbox state {state_file} is in use ({holder}); "
-                        "try again when it has finished"
-                    ) from None
-                time.sleep(0.05)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
-        try:
+    try:
+        with exclusive(state_file.with_name(state_file.name + ".lock"), wait):
             yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    except Busy as busy:
+        raise StateBusy(
+            f"the sandbox state {state_file} is in use ({busy.holder}); "
+            "try again when it has finished"
+        ) from None
