@@ -103,13 +103,12 @@ def seed(sandbox: Sandbox, orgs: list[OrgSpec], extra_role: bool) -> None:
             store.add_role_permissions(role.id, [PERMISSIONS[p] for p in perms])
             own[role_name] = role.id
 
-        def role_ids(names: list[str]) -> list[str]:
-            return [own.get(n) or tenant_roles[n] for n in names if n in own or n in tenant_roles]
+        known = {**tenant_roles, **own}
 
         if spec.members:
             store.add_members(org.id, [users[i] for i in spec.members])
         for user, names in spec.members.items():
-            ids = role_ids(names)
+            ids = [known[n] for n in names if n in known]
             if ids:
                 store.assign_member_roles(org.id, users[user], ids)
         for email, names in spec.invitations.items():
@@ -118,7 +117,7 @@ def seed(sandbox: Sandbox, orgs: list[OrgSpec], extra_role: bool) -> None:
                 inviter_name="Gen",
                 invitee_email=email,
                 client_id="gen-app",
-                roles=role_ids(names),
+                roles=[known[n] for n in names if n in known],
             )
 
 
