@@ -54,12 +54,13 @@ def changed_since(tenant_dir: Path, ref: str) -> Changes:
 
 
 def classify(entries: list[tuple[str, tuple[str, ...]]]) -> Changes:
-    """Changes from (status, paths) pairs, paths relative to the tenant directory."""
+    """Changes from (status, paths) pairs as `git diff --name-status` gives them (`M`, `A`,
+    `D`, `R087` with the old and the new path), paths relative to the tenant directory."""
     names: set[str] = set()
     everything = removed = False
     for status, paths in entries:
         for index, path in enumerate(paths):
-            gone = status == "D" or (status == "R" and index == 0)
+            gone = status[0] == "D" or (status[0] == "R" and index == 0)
             kind, name = _classify_path(path)
             if kind == "organization" and name is not None:
                 names.add(name)
