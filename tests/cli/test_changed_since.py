@@ -96,3 +96,9 @@ def test_an_unknown_revision_is_one_error_line(run, repo):
     assert result.stderr == (
         "error: --changed-since no-such-ref: not a revision of this repository\n"
     )
+
+
+def test_org_and_changed_since_do_not_go_together(run, repo):
+    result = run("plan", "--org", "acme-corp", "--changed-since", "base")
+    assert result.exit_code == 1
+    assert result.stderr == "error: --org and --changed-since cannot be used together\n"
