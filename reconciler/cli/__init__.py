@@ -9,10 +9,15 @@ from reconciler.auth0.credentials import CredentialsError
 from reconciler.auth0.errors import ApiCallError
 from reconciler.auth0.target import TargetError
 from reconciler.cli.apply_command import apply
+from reconciler.cli.drift_command import drift
 from reconciler.cli.file_commands import schema, validate
-from reconciler.cli.plan_command import plan
+from reconciler.cli.import_command import import_
+from reconciler.cli.plan_command import plan, show
 from reconciler.cli.sandbox_commands import sandbox_cli
 from reconciler.config.errors import ConfigErrors
+from reconciler.config.writer import WriteRefused
+from reconciler.core.changes import ChangesError
+from reconciler.core.importer import ImportRefused
 from reconciler.core.journal import ApplyLocked
 from reconciler.core.service import PlanRefused, UnsafePlan
 from reconciler.engine.errors import PlanErrors
@@ -42,6 +47,9 @@ class _Commands(click.Group):
             PlanRefused,
             ApplyLocked,
             StateBusy,
+            ChangesError,
+            ImportRefused,
+            WriteRefused,
         ) as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(1)
@@ -61,4 +69,7 @@ main.add_command(validate)
 main.add_command(schema)
 main.add_command(plan)
 main.add_command(apply)
+main.add_command(show)
+main.add_command(drift)
+main.add_command(import_)
 main.add_command(sandbox_cli, "sandbox")

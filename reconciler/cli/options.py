@@ -15,6 +15,7 @@ from reconciler.config.tenants import TenantNotFoundError, resolve_tenant
 from reconciler.core.shards import Shard, ShardError
 from reconciler.core.targets import connect
 from reconciler.model.desired import Desired
+from reconciler.render import COMMENT_LIMIT
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,6 +48,23 @@ ca_file_option = click.option(
     "--ca-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Trust this CA (PEM) for the target's TLS certificate, e.g. a served sandbox's.",
+)
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+verbose_option = click.option(
+    "--verbose", is_flag=True, help="Markdown: also show the rows that stay as they are (=)."
+)
+max_chars_option = click.option(
+    "--max-chars",
+    type=click.IntRange(min=0),
+    default=COMMENT_LIMIT,
+    show_default=True,
+    help="Markdown: shorten to this many characters (GitHub's comment limit); 0: no limit.",
 )
 
 

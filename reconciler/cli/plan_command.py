@@ -1,15 +1,25 @@
-"""`reconciler plan`: show what apply would change; never writes."""
+"""`reconciler plan`: show what apply would change; never writes. `reconciler show`: render a
+saved plan again."""
 
 import asyncio
 from pathlib import Path
 
 import click
 
-from reconciler.cli.options import TargetChoice, org_option, target_options, tenant_option
+from reconciler.cli.options import (
+    TargetChoice,
+    format_option,
+    max_chars_option,
+    org_option,
+    target_options,
+    tenant_option,
+    verbose_option,
+)
 from reconciler.cli.terminal import TerminalProgress, colour, load_files
+from reconciler.core.changes import changed_since as files_changed_since
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.service import PlanResult, Reconciler, selected
-from reconciler.engine.planfile import write_plan_file
+from reconciler.engine.planfile import read_plan_file, write_plan_file
 from reconciler.render import PlanView, render_json, render_markdown, render_text
 
 EXIT_CHANGES = 2
@@ -18,50 +28,77 @@ EXIT_CHANGES = 2
 @click.command()
 @tenant_option
 @org_option
-@target_options
 @click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
+    "--changed-since",
+    metavar="REF",
+    help="Only the organizations whose files changed since this Git revision "
+    "(everything when a tenant-wide file changed).",
 )
+@target_options
+@format_option
+@verbose_option
+@max_chars_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Save the plan.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
 def plan(
     tenant: Path,
     orgs: tuple[str, ...],
+    changed_since: str | None,
     target: TargetChoice,
     output_format: str,
+    verbose: bool,
+    max_chars: int,
     out: Path | None,
     detailed_exitcode: bool,
 ) -> None:
     """Show what apply would change; never writes to Auth0."""
+    if orgs and changed_since is not None:
+        raise click.UsageError("--org and --changed-since cannot be used together")
     desired = load_files(tenant)
-    only = selected(desired, orgs)
+    only, list_all = selected(desired, orgs), None
+    if changed_since is not None:
+        changes = files_changed_since(tenant, changed_since)
+        only, list_all = changes.only, changes.list_all
     progress = TerminalProgress()
 
-    async def run() -> tuple[PlanResult, str]:
+    async def run() -> tuple[PlanResult, str, tuple[str, ...]]:
         async with target.connect(desired, tenant) as session:
+            core = Reconciler(session, desired, progress=progress)
             try:
-                result = await Reconciler(session, desired, progress=progress).plan(
-                    only, shard=target.shard
-                )
+                result = await core.plan(only, list_all=list_all, shard=target.shard)
             finally:
                 progress.clear()
-            return result, session.target.label
+            refusals = tuple(str(r) for r in core.refusals(result))
+            return result, session.target.label, refusals
 
-    result, label = asyncio.run(run())
-    view = PlanView(desired.tenant_name, label, result.plan, result.live.read_calls)
-    if output_format == "json":
-        click.echo(render_json(view), nl=False)
-    elif output_format == "markdown":
-        click.echo(render_markdown(view), nl=False)
-    else:
-        click.echo(render_text(view, colour=colour()), nl=False)
+    result, label, refusals = asyncio.run(run())
+    view = PlanView(desired.tenant_name, label, result.plan, result.live.read_calls, refusals)
+    echo_plan(view, output_format, verbose=verbose, max_chars=max_chars)
     if out is not None:
         files = tenant_files_digest(tenant)
         write_plan_file(out, desired.tenant_name, label, files, result.plan, result.live)
         click.echo(f"Saved the plan to {out}.", err=True)
     if detailed_exitcode and result.plan.summary.changes:
         raise click.exceptions.Exit(EXIT_CHANGES)
+
+
+@click.command()
+@click.argument("planfile", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@format_option
+@verbose_option
+@max_chars_option
+def show(planfile: Path, output_format: str, verbose: bool, max_chars: int) -> None:
+    """Render a plan saved with `plan --out` again; reads nothing from Auth0."""
+    saved = read_plan_file(planfile)
+    view = PlanView(saved.tenant, saved.target, saved.plan, None)
+    echo_plan(view, output_format, verbose=verbose, max_chars=max_chars)
+
+
+def echo_plan(view: PlanView, output_format: str, *, verbose: bool, max_chars: int) -> None:
+    """Print a plan in the chosen format (`--verbose` and `--max-chars` shape Markdown)."""
+    if output_format == "json":
+        click.echo(render_json(view), nl=False)
+    elif output_format == "markdown":
+        click.echo(render_markdown(view, verbose=verbose, limit=max_chars or None), nl=False)
+    else:
+        click.echo(render_text(view, colour=colour()), nl=False)

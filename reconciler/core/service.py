@@ -153,6 +153,11 @@ class Reconciler:
         plan = diff(self.desired, live, only=only, member_batch=self.member_batch)
         return PlanResult(plan, live)
 
+    def refusals(self, result: PlanResult) -> list[Refusal]:
+        """What the safety rails would refuse in this plan at apply without --allow-delete or
+        --force (shown with the plan, so a reviewer sees it before anything is applied)."""
+        return check_plan(result.plan, result.existing, self.desired.tenant.policy)
+
     def gate(self, plan: Plan, existing: int, *, allow_delete: bool, force: bool) -> None:
         """Raise UnsafePlan when a safety rail refuses the plan under this tenant's policy.
 

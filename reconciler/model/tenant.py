@@ -10,6 +10,7 @@ from reconciler.model.common import OrgName, Strict
 
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 MembersPolicy = Literal["exact", "additive"]
+UnmanagedPolicy = Literal["report", "ignore"]
 
 
 class Credentials(Strict):
@@ -26,6 +27,8 @@ class Policy(Strict):
     max_change_percent: float = Field(default=30, ge=0, le=100)
     protected_organizations: list[OrgName] = Field(default_factory=list)
     members: MembersPolicy = "exact"
+    unmanaged_organizations: UnmanagedPolicy = "report"
+    """Whether `drift` counts organizations that are in Auth0 but in no file."""
 
 
 class RateLimit(Strict):

@@ -14,10 +14,10 @@ _RESET = "\x1b[0m"
 
 def render_text(view: PlanView, *, colour: bool = False) -> str:
     """The plan as terminal text, ending with the summary line."""
-    lines = [
-        f"Tenant {view.tenant} ({view.target}): live state read in {view.read_calls} API calls.",
-        "",
-    ]
+    read = (
+        f": live state read in {view.read_calls} API calls" if view.read_calls is not None else ""
+    )
+    lines = [f"Tenant {view.tenant} ({view.target}){read}.", ""]
     for section in sections(view.plan):
         lines.append(section.title)
         for row in section.rows:
@@ -30,5 +30,9 @@ def render_text(view: PlanView, *, colour: bool = False) -> str:
     if view.plan.unmanaged_organizations:
         names = ", ".join(view.plan.unmanaged_organizations)
         lines.extend([f"Unmanaged organizations (in Auth0, in no file): {names}", ""])
+    if view.refusals:
+        lines.append("Warning: apply would refuse this plan:")
+        lines.extend(f"  ! {refusal}" for refusal in view.refusals)
+        lines.append("")
     lines.append(summary_line(view.plan))
     return "\n".join(lines) + "\n"

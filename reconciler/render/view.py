@@ -15,7 +15,10 @@ class PlanView:
     tenant: str
     target: str
     plan: Plan
-    read_calls: int
+    read_calls: int | None
+    """Requests the live state took to read (None for a saved plan)."""
+    refusals: tuple[str, ...] = ()
+    """Why apply would refuse the plan (safety rails), shown as a warning."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,15 @@ class Section:
 def sections(plan: Plan) -> list[Section]:
     """The plan's rows grouped by organization, tenant roles first."""
     return [Section(org, tuple(rows)) for org, rows in groupby(plan.rows, key=lambda r: r.org)]
+
+
+def counts(rows: tuple[Row, ...]) -> tuple[int, int, int]:
+    """Rows that create, change and delete an object."""
+    return (
+        sum(r.action is Action.CREATE for r in rows),
+        sum(r.action is Action.UPDATE for r in rows),
+        sum(r.action is Action.DELETE for r in rows),
+    )
 
 
 def summary_line(plan: Plan) -> str:

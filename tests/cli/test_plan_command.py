@@ -1,6 +1,7 @@
 """`reconciler plan` as a user runs it: output formats and exit codes."""
 
 import json
+import shutil
 
 from tests.cli.conftest import edit, embedded_sandbox
 
@@ -113,3 +114,30 @@ def test_a_changed_sandbox_world_is_a_warning_until_reset(run, project):
     )
     assert run("sandbox", "reset").exit_code == 0
     assert run("plan").stderr == ""
+
+
+def test_plan_warns_when_apply_would_refuse_it_and_keeps_its_exit_code(run, project):
+    run("apply", "--yes")
+    sandbox = embedded_sandbox(project)
+    sandbox.store.create_organization("old-co")
+    sandbox.save()
+    edit(
+        project,
+        "tenants/example/tenant.yaml",
+        "prune_organizations: false",
+        "prune_organizations: true",
+    )
+    result = run("plan", "--format", "markdown")
+    assert result.exit_code == 0
+    assert (
+        "> - the plan deletes organizations: old-co (pass --allow-delete to apply it anyway)"
+        in result.stdout
+    )
+
+
+def test_show_renders_a_saved_plan_without_reading_auth0(run, project):
+    run("plan", "--out", "plan.json")
+    shutil.rmtree(project / "tenants")
+    result = run("show", "plan.json", "--format", "markdown", "--max-chars", "0")
+    assert result.exit_code == 0
+    assert f"**{SUMMARY}** (target `embedded sandbox`)" in result.stdout

@@ -1,0 +1,60 @@
+"""`reconciler import`: write files for live organizations (and tenant roles) Git lacks."""
+
+import asyncio
+from pathlib import Path
+
+import click
+
+from reconciler.cli.options import ca_file_option, domain_option, tenant_option
+from reconciler.config.loader import load_tenant
+from reconciler.config.writer import import_files, write_files
+from reconciler.config.yaml_source import display_path
+from reconciler.core.importer import Imported, import_organizations, selection
+from reconciler.core.targets import connect
+
+
+@click.command("import")
+@tenant_option
+@click.option(
+    "--org", "orgs", multiple=True, metavar="NAME", help="Import this organization (repeatable)."
+)
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Import every organization no file describes, and every tenant role roles.yaml lacks.",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@domain_option
+@ca_file_option
+def import_(
+    tenant: Path,
+    orgs: tuple[str, ...],
+    every: bool,
+    force: bool,
+    domain: str | None,
+    ca_file: Path | None,
+) -> None:
+    """Write YAML for live organizations that the files do not describe yet, and the tenant
+    roles they use; plan then shows no changes for them."""
+    desired = load_tenant(tenant)
+    selection(desired, orgs, every=every, force=force)
+
+    async def run() -> Imported:
+        async with connect(desired, tenant, domain=domain, ca_file=ca_file) as session:
+            return await import_organizations(session, desired, orgs, every=every)
+
+    imported = asyncio.run(run())
+    files = import_files(tenant, desired.roles, imported.organizations, imported.roles, force=force)
+    for note in imported.notes:
+        click.echo(f"note: {note}", err=True)
+    if not files:
+        click.echo("Nothing to import: the files describe every organization and role.")
+        return
+    write_files(files)
+    for file in files:
+        click.echo(f"{file.change} {display_path(file.path)}")
+    load_tenant(tenant)
+    if imported.organizations:
+        names = " ".join(f"--org {name}" for name in sorted(imported.organizations))
+        click.echo(f"`reconciler plan {names}` should now show no changes.")

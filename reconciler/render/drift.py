@@ -1,0 +1,171 @@
+"""Drift reports: what changed in Auth0 against Git, as text, Markdown (for an issue) or JSON."""
+
+import json
+from dataclasses import dataclass
+from itertools import groupby
+
+from reconciler.engine.drift import Change, Drift, DriftRow
+from reconciler.engine.plan import JSON
+from reconciler.render.markdown import COMMENT_LIMIT, Block, compose
+from reconciler.render.view import value
+
+_NOTES = {
+    Change.ADDED: "in Auth0, not in Git",
+    Change.REMOVED: "in Git, missing in Auth0",
+    Change.CHANGED: "changed in Auth0",
+}
+
+
+@dataclass(frozen=True)
+class DriftView:
+    """A drift with the facts around it that renderers show."""
+
+    tenant: str
+    target: str
+    drift: Drift
+    read_calls: int
+
+
+def summary(drift: Drift) -> str:
+    """`Drift: 3 objects differ from Git; 1 organization is in no file.` or `No drift.`"""
+    if not drift.found:
+        return "No drift: Auth0 matches Git."
+    parts = []
+    if drift.rows:
+        objects = "object differs" if len(drift.rows) == 1 else "objects differ"
+        parts.append(f"{len(drift.rows)} {objects} from Git")
+    if drift.unmanaged:
+        orgs = "organization is" if len(drift.unmanaged) == 1 else "organizations are"
+        parts.append(f"{len(drift.unmanaged)} {orgs} in Auth0 but in no file")
+    return f"Drift: {'; '.join(parts)}."
+
+
+def _title(row: DriftRow) -> str:
+    return f"{row.change.symbol} {row.kind} {row.name}  ({_NOTES[row.change]})"
+
+
+def _field(field: str, git: JSON, auth0: JSON) -> str:
+    return f"{field}: {value(git)} in Git, {value(auth0)} in Auth0"
+
+
+def _sections(drift: Drift) -> list[tuple[str | None, list[DriftRow]]]:
+    return [(org, list(rows)) for org, rows in groupby(drift.rows, key=lambda r: r.org)]
+
+
+def _heading(org: str | None) -> str:
+    return "Tenant roles" if org is None else f"Organization {org}"
+
+
+def _repair(drift: Drift) -> str:
+    calls = drift.plan.summary.api_calls
+    if not calls:
+        return ""
+    noun = "API call" if calls == 1 else "API calls"
+    return f"`reconciler apply` would make Auth0 match Git again in {calls} {noun}."
+
+
+def _unmanaged(drift: Drift, quote: str) -> str:
+    names = ", ".join(f"{quote}{n}{quote}" for n in drift.unmanaged)
+    command = f"{quote}reconciler import --org NAME{quote}"
+    return f"{names} (import them with {command}, or delete them in Auth0)"
+
+
+def render_drift_text(view: DriftView) -> str:
+    """The drift as terminal text, ending with the summary line."""
+    drift = view.drift
+    lines = [
+        f"Tenant {view.tenant} ({view.target}): live state read in {view.read_calls} API calls.",
+        "",
+    ]
+    for org, rows in _sections(drift):
+        lines.append(_heading(org))
+        for row in rows:
+            lines.append(f"  {_title(row)}")
+            lines.extend(f"      {_field(f.field, f.git, f.auth0)}" for f in row.fields)
+        lines.append("")
+    if drift.unmanaged:
+        lines += [f"Organizations in Auth0 but in no file: {_unmanaged(drift, '')}", ""]
+    repair = _repair(drift)
+    if repair:
+        lines += [repair.replace("`", ""), ""]
+    lines.append(summary(drift))
+    return "\n".join(lines) + "\n"
+
+
+def render_drift_markdown(view: DriftView, *, limit: int | None = COMMENT_LIMIT) -> str:
+    """The drift as an issue body: a table per organization and its rows, collapsible."""
+    drift = view.drift
+    head = [
+        f"### Drift in Auth0 tenant `{view.tenant}`",
+        "",
+        f"**{summary(drift)}** (target `{view.target}`, "
+        f"live state read in {view.read_calls} API calls)",
+        "",
+    ]
+    blocks = []
+    for org, rows in _sections(drift):
+        count = {c: sum(r.change is c for r in rows) for c in Change}
+        label = "Tenant roles" if org is None else f"`{org}`"
+        lines = []
+        for row in rows:
+            lines.append(_title(row))
+            lines.extend(f"~     {_field(f.field, f.git, f.auth0)}" for f in row.fields)
+        body = "\n".join(lines)
+        blocks.append(
+            Block(
+                f"| {label} | {count[Change.ADDED]} | {count[Change.CHANGED]} | "
+                f"{count[Change.REMOVED]} |",
+                f"<details><summary>{_heading(org)}</summary>\n\n```diff\n{body}\n```\n\n"
+                "</details>\n",
+            )
+        )
+    tail = []
+    if drift.unmanaged:
+        tail += [f"Organizations in Auth0 but in no file: {_unmanaged(drift, '`')}.", ""]
+    repair = _repair(drift)
+    if repair:
+        tail += [repair, ""]
+    columns = [
+        "| | added in Auth0 | changed in Auth0 | missing in Auth0 |",
+        "|:--|--:|--:|--:|",
+    ]
+    return compose(head, columns, blocks, tail, limit, "report")
+
+
+def drift_document(view: DriftView) -> dict[str, JSON]:
+    """The drift as a JSON-ready dict with stable keys."""
+    drift = view.drift
+    return {
+        "tenant": view.tenant,
+        "target": view.target,
+        "drift": drift.found,
+        "summary": {
+            **{change.value: sum(r.change is change for r in drift.rows) for change in Change},
+            "unmanaged_organizations": len(drift.unmanaged),
+            "api_calls_to_repair": drift.plan.summary.api_calls,
+        },
+        "read_calls": view.read_calls,
+        "organizations": [
+            {
+                "name": org,
+                "rows": [
+                    {
+                        "change": row.change.value,
+                        "kind": row.kind,
+                        "name": row.name,
+                        "fields": [
+                            {"field": f.field, "git": f.git, "auth0": f.auth0} for f in row.fields
+                        ],
+                    }
+                    for row in rows
+                ],
+            }
+            for org, rows in _sections(drift)
+        ],
+        "unmanaged_organizations": list(drift.unmanaged),
+    }
+
+
+def render_drift_json(view: DriftView) -> str:
+    """The drift as indented JSON text."""
+    return json.dumps(drift_document(view), indent=2, ensure_ascii=False) + "\n"
