@@ -6,8 +6,8 @@ from itertools import groupby
 
 from reconciler.engine.drift import Change, Drift, DriftRow
 from reconciler.engine.plan import JSON
-from reconciler.render.markdown import COMMENT_LIMIT, Block, compose
-from reconciler.render.view import value
+from reconciler.render.markdown import COMMENT_LIMIT, Block, code, compose, details
+from reconciler.render.view import inert, value
 
 _NOTES = {
     Change.ADDED: "in Auth0, not in Git",
@@ -41,11 +41,11 @@ def summary(drift: Drift) -> str:
 
 
 def _title(row: DriftRow) -> str:
-    return f"{row.change.symbol} {row.kind} {row.name}  ({_NOTES[row.change]})"
+    return f"{row.change.symbol} {row.kind} {inert(row.name)}  ({_NOTES[row.change]})"
 
 
 def _field(field: str, git: JSON, auth0: JSON) -> str:
-    return f"{field}: {value(git)} in Git, {value(auth0)} in Auth0"
+    return f"{inert(field)}: {value(git)} in Git, {value(auth0)} in Auth0"
 
 
 def _sections(drift: Drift) -> list[tuple[str | None, list[DriftRow]]]:
@@ -64,10 +64,9 @@ def _repair(drift: Drift) -> str:
     return f"`reconciler apply` would make Auth0 match Git again in {calls} {noun}."
 
 
-def _unmanaged(drift: Drift, quote: str) -> str:
-    names = ", ".join(f"{quote}{n}{quote}" for n in drift.unmanaged)
-    command = f"{quote}reconciler import --org NAME{quote}"
-    return f"{names} (import them with {command}, or delete them in Auth0)"
+def _unmanaged(drift: Drift) -> str:
+    names = ", ".join(inert(n) for n in drift.unmanaged)
+    return f"{names} (import them with reconciler import --org NAME, or delete them in Auth0)"
 
 
 def render_drift_text(view: DriftView) -> str:
@@ -84,7 +83,7 @@ def render_drift_text(view: DriftView) -> str:
             lines.extend(f"      {_field(f.field, f.git, f.auth0)}" for f in row.fields)
         lines.append("")
     if drift.unmanaged:
-        lines += [f"Organizations in Auth0 but in no file: {_unmanaged(drift, '')}", ""]
+        lines += [f"Organizations in Auth0 but in no file: {_unmanaged(drift)}", ""]
     repair = _repair(drift)
     if repair:
         lines += [repair.replace("`", ""), ""]
@@ -96,32 +95,36 @@ def render_drift_markdown(view: DriftView, *, limit: int | None = COMMENT_LIMIT)
     """The drift as an issue body: a table per organization and its rows, collapsible."""
     drift = view.drift
     head = [
-        f"### Drift in Auth0 tenant `{view.tenant}`",
+        f"### Drift in Auth0 tenant {code(view.tenant)}",
         "",
-        f"**{summary(drift)}** (target `{view.target}`, "
+        f"**{summary(drift)}** (target {code(view.target)}, "
         f"live state read in {view.read_calls} API calls)",
         "",
     ]
     blocks = []
     for org, rows in _sections(drift):
         count = {c: sum(r.change is c for r in rows) for c in Change}
-        label = "Tenant roles" if org is None else f"`{org}`"
+        label = "Tenant roles" if org is None else code(org)
         lines = []
         for row in rows:
             lines.append(_title(row))
             lines.extend(f"~     {_field(f.field, f.git, f.auth0)}" for f in row.fields)
-        body = "\n".join(lines)
         blocks.append(
             Block(
                 f"| {label} | {count[Change.ADDED]} | {count[Change.CHANGED]} | "
                 f"{count[Change.REMOVED]} |",
-                f"<details><summary>{_heading(org)}</summary>\n\n```diff\n{body}\n```\n\n"
-                "</details>\n",
+                details(_heading(org), lines),
             )
         )
     tail = []
     if drift.unmanaged:
-        tail += [f"Organizations in Auth0 but in no file: {_unmanaged(drift, '`')}.", ""]
+        names = ", ".join(code(n) for n in drift.unmanaged)
+        command = code("reconciler import --org NAME")
+        tail += [
+            f"Organizations in Auth0 but in no file: {names} (import them with {command}, "
+            "or delete them in Auth0).",
+            "",
+        ]
     repair = _repair(drift)
     if repair:
         tail += [repair, ""]

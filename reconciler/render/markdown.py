@@ -2,6 +2,8 @@
 organization, then the changed rows of each in a collapsible section, within GitHub's
 comment limit."""
 
+import html
+import re
 from dataclasses import dataclass
 
 from reconciler.engine.plan import Action, Row
@@ -10,6 +12,7 @@ from reconciler.render.view import (
     Section,
     counts,
     field_line,
+    inert,
     row_title,
     sections,
     summary_line,
@@ -37,14 +40,14 @@ def render_markdown(
         f", live state read in {view.read_calls} API calls" if view.read_calls is not None else ""
     )
     head = [
-        f"### Auth0 plan for `{view.tenant}`",
+        f"### Auth0 plan for {code(view.tenant)}",
         "",
-        f"**{summary_line(view.plan)}** (target `{view.target}`{read})",
+        f"**{summary_line(view.plan)}** (target {code(view.target)}{read})",
         "",
     ]
     if view.refusals:
         head += ["> [!WARNING]", "> Apply would refuse this plan:"]
-        head += [f"> - {refusal}" for refusal in view.refusals]
+        head += [f"> - {text(refusal)}" for refusal in view.refusals]
         head.append("")
     calls: dict[str | None, int] = {}
     for op in view.plan.operations:
@@ -59,12 +62,12 @@ def render_markdown(
             Block(
                 f"| {_label(section)} | {create} | {change} | {delete} | "
                 f"{calls.get(section.org, 0)} |",
-                _details(section.title, _diff_lines(rows)),
+                details(section.title, _diff_lines(rows)),
             )
         )
     tail = []
     if view.plan.unmanaged_organizations:
-        names = ", ".join(f"`{n}`" for n in view.plan.unmanaged_organizations)
+        names = ", ".join(code(n) for n in view.plan.unmanaged_organizations)
         tail = [f"Unmanaged organizations (in Auth0, in no file): {names}", ""]
     columns = ["| | create | change | delete | API calls |", "|:--|--:|--:|--:|--:|"]
     return compose(head, columns, blocks, tail, limit, "plan")
@@ -120,7 +123,7 @@ def _size(lines: list[str]) -> int:
 
 
 def _label(section: Section) -> str:
-    return "Tenant roles" if section.org is None else f"`{section.org}`"
+    return "Tenant roles" if section.org is None else code(section.org)
 
 
 def _diff_lines(rows: tuple[Row, ...]) -> list[str]:
@@ -131,7 +134,29 @@ def _diff_lines(rows: tuple[Row, ...]) -> list[str]:
     return lines
 
 
-def _details(title: str, lines: list[str]) -> str:
-    """A collapsible section holding a `diff` block."""
+def details(title: str, lines: list[str]) -> str:
+    """A collapsible section holding a `diff` block. The fence is longer than any run of
+    backticks in the lines, so no value can close it (and open HTML after it)."""
     body = "\n".join(lines)
-    return f"<details><summary>{title}</summary>\n\n```diff\n{body}\n```\n\n</details>\n"
+    longest = max((len(run) for run in _BACKTICKS.findall(body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return (
+        f"<details><summary>{text(title)}</summary>\n\n{fence}diff\n{body}\n{fence}\n\n</details>\n"
+    )
+
+
+def code(value: str) -> str:
+    """A name as inline code that nothing in it can break out of (a table cell included)."""
+    return f"<code>{text(value)}</code>"
+
+
+def text(value: str) -> str:
+    """User-controlled text inert in Markdown and HTML: control and bidi characters escaped,
+    HTML special characters and the characters that make Markdown syntax turned into
+    entities."""
+    escaped = html.escape(inert(value), quote=True)
+    return "".join(_MARKDOWN.get(c, c) for c in escaped)
+
+
+_BACKTICKS = re.compile(r"`+")
+_MARKDOWN = {c: f"&#{ord(c)};" for c in "\\`*_[]|#!~"}

@@ -1,7 +1,7 @@
 """Terminal text: `+ ~ - =` rows grouped by organization, coloured when asked."""
 
 from reconciler.engine.plan import Action
-from reconciler.render.view import PlanView, field_line, row_title, sections, summary_line
+from reconciler.render.view import PlanView, field_line, inert, row_title, sections, summary_line
 
 _COLOURS = {
     Action.CREATE: "\x1b[32m",
@@ -28,7 +28,7 @@ def render_text(view: PlanView, *, colour: bool = False) -> str:
             lines.extend(f"      {field_line(row, change)}" for change in row.fields)
         lines.append("")
     if view.plan.unmanaged_organizations:
-        names = ", ".join(view.plan.unmanaged_organizations)
+        names = ", ".join(inert(n) for n in view.plan.unmanaged_organizations)
         lines.extend([f"Unmanaged organizations (in Auth0, in no file): {names}", ""])
     if view.refusals:
         lines.append("Warning: apply would refuse this plan:")

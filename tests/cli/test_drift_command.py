@@ -51,7 +51,7 @@ def test_a_member_removed_by_hand_is_drift_in_every_format(run, project):
     assert "  - member carol@beta.io  (in Git, missing in Auth0)" in text.stdout
     markdown = run("drift", "--format", "markdown")
     assert markdown.exit_code == 2
-    assert "| `beta-llc` | 0 | 0 | 1 |" in markdown.stdout
+    assert "| <code>beta-llc</code> | 0 | 0 | 1 |" in markdown.stdout
     document = json.loads(run("drift", "--format", "json").stdout)
     assert document["drift"] is True
     assert document["organizations"] == [

@@ -40,7 +40,7 @@ def test_json_format_has_stable_keys_and_counts(run):
 
 def test_markdown_format_is_a_pr_comment(run):
     output = run("plan", "--format", "markdown").stdout
-    assert output.startswith("### Auth0 plan for `example`")
+    assert output.startswith("### Auth0 plan for <code>example</code>")
     assert f"**{SUMMARY}**" in output
 
 
@@ -140,4 +140,4 @@ def test_show_renders_a_saved_plan_without_reading_auth0(run, project):
     shutil.rmtree(project / "tenants")
     result = run("show", "plan.json", "--format", "markdown", "--max-chars", "0")
     assert result.exit_code == 0
-    assert f"**{SUMMARY}** (target `embedded sandbox`)" in result.stdout
+    assert f"**{SUMMARY}** (target <code>embedded sandbox</code>)" in result.stdout

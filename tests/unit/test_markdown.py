@@ -18,7 +18,7 @@ def test_kept_rows_are_left_out_unless_verbose():
 
 def test_each_organization_has_a_table_line_and_a_collapsible_section():
     output = render_markdown(example_view())
-    assert "| `acme-corp` | 2 | 3 | 1 | 7 |" in output
+    assert "| <code>acme-corp</code> | 2 | 3 | 1 | 7 |" in output
     assert "<details><summary>Organization acme-corp</summary>" in output
 
 
@@ -35,7 +35,7 @@ def test_a_plan_longer_than_a_comment_is_cut_with_a_note_and_the_table_kept():
     assert len(whole) > 65_536
     cut = render_markdown(view)
     assert len(cut) <= 65_536
-    assert "| `org-0399` | 1 | 0 | 0 | 1 |" in cut
+    assert "| <code>org-0399</code> | 1 | 0 | 0 | 1 |" in cut
     assert "**Truncated** to fit 65,536 characters" in cut
     assert "<details><summary>Organization org-0000</summary>" in cut
 
