@@ -1,156 +1,298 @@
-"""Measures read and write calls against the performance model, and wall time, on the sandbox.
+"""`make bench`: the reconciler against a sandbox served over HTTP in its own process, with a
+rate limit and latency, on a generated tenant; calls against the performance model's lower
+bounds, wall time against calls / rate. Figures are medians; calls come from the sandbox's log.
 
-Every figure comes from the sandbox's call log; times are medians of several runs and are
-reported as ratios to a lower bound, because the machines are small and shared.
+    python -m bench [--orgs 1000] [--members 25] [--rate 50] [--latency-ms 30] [--runs 3]
+    python -m bench --quick
 """
 
-import asyncio
+import argparse
+import json
+import math
+import platform
 import statistics
 import sys
-import time
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from reconciler.core.service import Reconciler
-from reconciler.core.targets import connect
-from reconciler.model import Organization
-from tests.integration.tenants import formula, generate
+from bench.offline import offline_scale
+from bench.run import Measured, reconciler
+from bench.served import Served, serving
+from bench.tenant import ROLES, Shape, org_name, write_org, write_tenant
 
-RUNS = 3
-RESULTS = Path(__file__).parent / "RESULTS.md"
+HERE = Path(__file__).parent
 
 
 @dataclass
-class Row:
+class Result:
+    """One scenario: counted calls against their lower bound, and measured cost."""
+
     scenario: str
     calls: int
-    model: int
-    seconds: float
-    bound: float | None = None
+    bound: int
+    writes: int
+    minimal_writes: int
+    rate_limited: int
+    failed: int
+    wall: float
+    cpu: float
+    rss_mb: float
+    rate: float
 
-    def cells(self) -> str:
-        ratio = f"{self.calls / self.model:.2f}"
-        bound = f"{self.seconds / self.bound:.2f}" if self.bound else "n/a"
+    @property
+    def time_bound(self) -> float:
+        """Seconds the calls need at the allowed rate."""
+        return self.calls / self.rate
+
+    def row(self) -> str:
+        """The scenario's line of the results table."""
         return (
-            f"| {self.scenario} | {self.calls} | {self.model} | {ratio} | "
-            f"{self.seconds:.2f} | {bound} |"
+            f"| {self.scenario} | {self.calls} | {self.bound} | {self.calls / self.bound:.2f} | "
+            f"{self.writes} | {self.minimal_writes} | {self.wall:.1f} | {self.time_bound:.1f} | "
+            f"{self.wall / self.time_bound:.2f} | {self.rate_limited} | {self.failed} | "
+            f"{self.cpu:.1f} | {self.rss_mb:.0f} |"
         )
 
 
-async def no_op_plan(orgs: int, members: int, rps: float | None) -> tuple[int, float]:
-    tenant = generate(orgs, members)
-    if rps is not None:
-        tenant.sandbox.update_settings(rate_limit_rps=rps, rate_limit_burst=10)
-    tenant.sandbox.reset_calls()
-    started = time.perf_counter()
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
-        result = await Reconciler(session, tenant.desired).plan()
-    elapsed = time.perf_counter() - started
-    assert not result.plan.operations
-    return len(tenant.sandbox.api_calls()), elapsed
+def pages(count: int) -> int:
+    """Requests to list `count` items in pages of 100."""
+    return max(1, math.ceil(count / 100))
 
 
-async def new_orgs_apply(orgs: int) -> tuple[int, int, float]:
-    tenant = generate(0, 23)
-    for i in range(orgs):
-        tenant.desired.organizations[f"new-{i}"] = Organization.model_validate(
-            {
-                "name": f"new-{i}",
-                "connections": [
-                    {"name": "Username-Password-Authentication"},
-                    {"name": "corp-ad", "assign_membership_on_login": True},
-                    {"name": "partner-okta"},
-                ],
-                "members": [
-                    {"user_id": u, **({"roles": ["admin"]} if n < 5 else {})}
-                    for n, u in enumerate(tenant.user_ids)
-                ],
-            }
-        )
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
-        planned = await Reconciler(session, tenant.desired).plan()
-        tenant.sandbox.reset_calls()
-        started = time.perf_counter()
-        await Reconciler(session, tenant.desired).apply(planned)
-        elapsed = time.perf_counter() - started
-        writes = sum(c.method != "GET" for c in tenant.sandbox.api_calls())
-        again = (await Reconciler(session, tenant.desired).plan()).plan
-    return writes, len(again.operations), elapsed
+def plan_bound(shape: Shape) -> int:
+    """Reads of a no-op plan (docs/performance.md): organization pages, per organization its
+    members, enabled connections and discovery domains, role pages and the roles'
+    permissions, connection pages."""
+    return pages(shape.orgs) + shape.orgs * (pages(shape.members) + 2) + 1 + ROLES + 1
 
 
-def median(samples: list[float]) -> float:
-    return statistics.median(samples)
+def distinct_users(shape: Shape) -> int:
+    """Users the generated organizations list, all of them new members on a cold apply."""
+    return len({(n * 7 + m) % shape.users for n in range(shape.orgs) for m in range(shape.members)})
 
 
-def main() -> None:
-    rows: list[Row] = []
-    for orgs, members in ((10, 10), (100, 50), (250, 150)):
-        runs = [asyncio.run(no_op_plan(orgs, members, None)) for _ in range(RUNS)]
-        model = formula(orgs, members, 2, 4)
-        rows.append(
-            Row(
-                f"no-op plan, {orgs} orgs x {members} members, in-process",
-                runs[0][0],
-                model,
-                median([r[1] for r in runs]),
+def cold_writes(shape: Shape) -> int:
+    """Minimal writes of a cold apply: each role and its permissions; per organization the
+    create (connections inline), its discovery domain, member batches of 10, role calls."""
+    per_org = 2 + math.ceil(shape.members / 10) + shape.members_with_roles
+    return 2 * ROLES + shape.orgs * per_org
+
+
+def cold_reads(shape: Shape) -> int:
+    """Reads of a cold apply: before the writes, the listings, each listed user id once and
+    the API of the new permissions; after them, the verification of every organization."""
+    before = 1 + 1 + 1 + distinct_users(shape) + 1
+    return before + plan_bound(shape)
+
+
+def counted(served: Served) -> tuple[int, int, int, int]:
+    """Calls, writes, 429s and failed calls since the last count."""
+    calls = served.calls()
+    writes = sum(c["method"] != "GET" for c in calls)
+    limited = sum(c["status"] == 429 for c in calls)
+    failed = sum(c["status"] >= 400 and c["status"] != 429 for c in calls)
+    return len(calls), writes, limited, failed
+
+
+def measure(
+    name: str,
+    served: Served,
+    runs: int,
+    prepare: Callable[[], None],
+    command: Callable[[], Measured],
+    bound: int,
+    minimal_writes: int,
+    rate: float,
+) -> Result:
+    """Run a scenario `runs` times; calls from the first run, costs as medians."""
+    samples: list[Measured] = []
+    counts: tuple[int, int, int, int] | None = None
+    for _ in range(runs):
+        prepare()
+        served.calls()
+        measured = command()
+        if measured.code not in (0, 2):
+            raise RuntimeError(f"{name}: exit {measured.code}\n{measured.stdout[-2000:]}")
+        counts = counts or counted(served)
+        samples.append(measured)
+    assert counts is not None
+    calls, writes, limited, failed = counts
+    result = Result(
+        name,
+        calls,
+        bound,
+        writes,
+        minimal_writes,
+        limited,
+        failed,
+        statistics.median(s.wall for s in samples),
+        statistics.median(s.cpu for s in samples),
+        statistics.median(s.rss_mb for s in samples),
+        rate,
+    )
+    print(result.row(), file=sys.stderr)
+    return result
+
+
+def scenarios(workdir: Path, shape: Shape, rate: float, latency: float, runs: int) -> list[Result]:
+    """Cold apply, no-op plan, a 1% change planned and applied, drift after changes by hand."""
+    tenant = write_tenant(workdir / "bench", shape)
+    changed = max(1, shape.orgs // 100)
+    results = []
+    with serving(tenant, rate, latency) as served:
+        base = served.base
+
+        def cold() -> None:
+            served.reset_state()
+
+        def nothing() -> None:
+            return None
+
+        def edit() -> None:
+            for n in range(changed):
+                write_org(tenant / "organizations", n, shape, f"Org {n} renamed")
+
+        def unedit_and_change() -> None:
+            for n in range(changed):
+                write_org(tenant / "organizations", n, shape, f"Org {n}")
+            reconciler(tenant, base, "apply", "--yes")
+            for n in range(10):
+                org = served.request("GET", f"/api/v2/organizations/name/{org_name(n)}")
+                served.request("PATCH", f"/api/v2/organizations/{org['id']}", {"display_name": "x"})
+
+        results.append(
+            measure(
+                f"cold apply, {shape.orgs} orgs x {shape.members} members",
+                served,
+                runs,
+                cold,
+                lambda: reconciler(tenant, base, "apply", "--yes"),
+                cold_reads(shape) + cold_writes(shape),
+                cold_writes(shape),
+                rate,
             )
         )
-        print(rows[-1].cells(), file=sys.stderr)
-    rps, share = 100.0, 0.5
-    runs = [asyncio.run(no_op_plan(20, 20, rps)) for _ in range(RUNS)]
-    model = formula(20, 20, 2, 4)
-    rows.append(
-        Row(
-            f"no-op plan, 20 orgs x 20 members, sandbox limit {rps:g} req/s",
-            runs[0][0],
-            model,
-            median([r[1] for r in runs]),
-            runs[0][0] / rps,
+        results.append(
+            measure(
+                "no-op plan",
+                served,
+                runs,
+                nothing,
+                lambda: reconciler(tenant, base, "plan"),
+                plan_bound(shape),
+                0,
+                rate,
+            )
         )
-    )
-    print(rows[-1].cells(), file=sys.stderr)
-    applies = [asyncio.run(new_orgs_apply(20)) for _ in range(RUNS)]
-    writes, leftover, _ = applies[0]
-    rows.append(
-        Row(
-            "apply: 20 new orgs, 3 connections, 23 members (5 with roles)",
-            writes,
-            20 * 9,
-            median([a[2] for a in applies]),
+        results.append(
+            measure(
+                f"plan of a 1% change ({changed} orgs)",
+                served,
+                runs,
+                edit,
+                lambda: reconciler(tenant, base, "plan"),
+                plan_bound(shape),
+                0,
+                rate,
+            )
         )
-    )
-    print(rows[-1].cells(), file=sys.stderr)
-    write_results(rows, leftover, share)
+        verify = pages(shape.orgs) + changed * 3 + 1 + ROLES + 1
+        results.append(
+            measure(
+                f"apply of a 1% change ({changed} orgs)",
+                served,
+                1,
+                edit,
+                lambda: reconciler(tenant, base, "apply", "--yes"),
+                plan_bound(shape) + changed + verify,
+                changed,
+                rate,
+            )
+        )
+        results.append(
+            measure(
+                "drift after hand changes to 10 orgs",
+                served,
+                runs,
+                unedit_and_change,
+                lambda: reconciler(tenant, base, "drift"),
+                plan_bound(shape),
+                0,
+                rate,
+            )
+        )
+    return results
 
 
-def write_results(rows: list[Row], leftover: int, share: float) -> None:
-    peers = formula(250, 150, 2, 4)
+def write_results(args: argparse.Namespace, results: list[Result], offline: dict[str, Any]) -> None:
+    """bench/RESULTS.md and bench/results.json."""
+    machine = f"{platform.system()} {platform.machine()}, {platform.python_version()}, "
+    machine += f"{len(__import__('os').sched_getaffinity(0))} CPUs"
+    command = "python -m bench " + " ".join(sys.argv[1:])
+    document = {
+        "command": command.strip(),
+        "machine": machine,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "settings": vars(args),
+        "scenarios": [asdict(r) for r in results],
+        "offline": offline,
+    }
+    (HERE / "results.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     lines = [
         "# Benchmark results",
         "",
-        "Produced by `make bench` (`python -m bench`). Calls are counted from the sandbox's",
-        f"call log; times are medians of {RUNS} runs on this machine and matter only as ratios.",
+        f"`{command.strip()}` on {machine}, {document['date']}. The reconciler runs as its own",
+        f"process against a sandbox served over HTTP in another, limited to {args.rate:g}",
+        f"requests/s with {args.latency_ms:g} ms latency per request; every call is counted",
+        f"from the sandbox's log. Times are medians of {args.runs} runs and mean something",
+        "only as ratios on this small shared machine.",
         "",
-        "| scenario | calls | model | calls / model | median s | time / lower bound |",
-        "|---|---|---|---|---|---|",
-        *(row.cells() for row in rows),
+        "| scenario | calls | lower bound | calls / bound | writes | minimal writes | wall s "
+        "| calls / rate s | wall / (calls / rate) | 429s | failed | CPU s | peak RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        *(r.row() for r in results),
         "",
-        "- *model*: docs/performance.md for plans "
-        "(`ceil(N/100) + N*(ceil(M/100) + 2) + ceil(R/100) + R + ceil(C/100)`, R = 2, C = 4);",
-        "  for the apply, 1 create (connections inline) + 3 member batches + 5 role calls per org.",
-        "- *lower bound*: calls / the sandbox's rate limit. The reconciler keeps "
-        f"{1 - share:.0%} of the",
-        "  bucket free for other clients, so ratios near or above 1 are expected there.",
-        f"- After the apply, a second plan had {leftover} operations (a second apply writes "
-        "nothing).",
-        f"- Peers, modelled (not measured) for 250 orgs x 150 members: we read {peers}",
-        "  requests including members and member roles; auth0-deploy-cli reads 5 per org",
-        "  (1,250) without members; the Terraform provider reads member roles one call per",
-        "  member (37,500 for member roles alone).",
+        "- *lower bound*: the formulas of [docs/performance.md](../docs/performance.md) for",
+        "  this tenant (reads and writes). *minimal writes*: one request per changed thing.",
+        "- *calls / rate*: the time the calls need at the sandbox's rate limit; the reconciler",
+        "  keeps part of the bucket free for logins, so ratios somewhat above 1 are expected.",
+        "- *drift*: `reconciler drift` (a full scan) after 10 display names were changed by hand.",
+        "",
+        "## Offline scale",
+        "",
+        f"Loading {offline['orgs']:,} organization files of {offline['members']} members and",
+        "diffing them against a matching live snapshot in memory, no API:",
+        f"{offline['cpu']:.1f} CPU seconds ({offline['load_cpu']:.1f} loading, "
+        f"{offline['diff_cpu']:.1f} diffing), peak RSS {offline['rss_mb']:.0f} MB "
+        f"(YAML parser: {offline['parser']}).",
         "",
     ]
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
-    print(f"wrote {RESULTS}", file=sys.stderr)
+    (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {HERE / 'RESULTS.md'} and {HERE / 'results.json'}", file=sys.stderr)
+
+
+def main() -> None:
+    """Parse the flags, run the scenarios and the offline scale test, write the results."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--orgs", type=int, default=1000)
+    parser.add_argument("--members", type=int, default=25)
+    parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--latency-ms", type=float, default=30.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--offline-orgs", type=int, default=10_000)
+    parser.add_argument("--quick", action="store_true", help="a small tenant, one run")
+    args = parser.parse_args()
+    if args.quick:
+        args.orgs, args.members, args.runs, args.offline_orgs = 50, 10, 1, 1000
+    shape = Shape(args.orgs, args.members, users=max(args.members, min(1000, args.orgs * 5)))
+    with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
+        results = scenarios(Path(workdir), shape, args.rate, args.latency_ms, args.runs)
+        offline = offline_scale(Path(workdir), args.offline_orgs, 50)
+    write_results(args, results, offline)
 
 
 if __name__ == "__main__":
