@@ -14,7 +14,7 @@ ORGANIZATION_KEYS: Keys = (
     (("members",), "[]"),
     (("roles",), "{}"),
     (("connections",), "[]"),
-    (("metadata",), "{}"),
+    (("metadata",), "{} with metadata_mode: exact"),
     (("routing", "email_domains"), "[]"),
     (("roles", ANY_KEY, "permissions"), "{}"),
     (("members", ANY_INDEX, "roles"), "[]"),
