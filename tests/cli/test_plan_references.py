@@ -50,7 +50,7 @@ CASES = {
         f"{ACME}:24:14: no Auth0 user has the id 'google-oauth2|9999'",
     ),
     "invitation application that does not exist": (
-        [(TENANT, "client_id: projectmanager-spa", "client_id: no-such-app")],
+        [(TENANT, "client_id: ProjectManager ", "client_id: no-such-app ")],
         f"{TENANT}:18:14: no application has the client_id 'no-such-app': invitations need one",
     ),
     "invitation connection that does not exist": (
