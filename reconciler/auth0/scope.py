@@ -52,7 +52,8 @@ class Scope:
     invitation_client: str | None = None
     """The application invitations are sent for (checked when an invitation would be sent)."""
     applications: bool = False
-    """Applications are read: applications.yaml, API access or an organization names some."""
+    """Applications are read: applications.yaml, API access, or an organization's
+    applications or API access (to name what is dissociated) is managed."""
     grants: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     """(application name, API) -> scopes of every organization's API access; the grants of
     these applications are read, and the API of a grant that lacks a scope is checked."""
@@ -120,7 +121,7 @@ def scope_of(
         and desired.tenant.invitations.client_id not in desired.applications
         else None,
         applications=bool(desired.applications or grants)
-        or any(s.applications for s in orgs.values()),
+        or any(s.applications or s.client_grants for s in orgs.values()),
         grants=grants,
     )
 
