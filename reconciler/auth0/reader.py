@@ -2,8 +2,8 @@
 
 Per docs/performance.md: organization pages of 100; per managed organization its members (roles
 inline) in pages of 100, its enabled connections and its discovery domains; role pages and
-the permissions of managed roles; connection pages. Invitations and user look-ups only where
-the files need them. Pages stop on a short page or a missing `next`.
+the permissions of managed roles; connection pages. Invitations, user look-ups, applications
+and client grants only where the files need them. Pages stop on a short page or a missing `next`.
 """
 
 import asyncio
