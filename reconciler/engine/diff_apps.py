@@ -22,7 +22,7 @@ ORGANIZATIONS_MAY_USE = frozenset({"allow", "require"})
 
 def grant_name(application: str, api: str) -> str:
     """How rows name a client grant: `Reporting Service -> https://api.example`."""
-    return f"{application} -> {api}"
+    return ObjectKey.client_grant(application, api).label
 
 
 def plan_applications(desired: Desired, live: Snapshot, builder: PlanBuilder) -> Applications:
