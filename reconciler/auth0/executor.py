@@ -18,7 +18,7 @@ from reconciler.auth0.errors import describe, describe_response
 from reconciler.auth0.recovery import find_created
 from reconciler.auth0.report import ApplyReport, CallResult, Outcome
 from reconciler.auth0.retry import Attempts, Verdict, classify
-from reconciler.engine.identity import ObjectKey, OpKey, Ref
+from reconciler.engine.identity import ObjectKey, ObjectKind, OpKey, Ref
 from reconciler.engine.plan import JSON, Operation, Settle
 from reconciler.progress import Progress, ProgressEvent
 
@@ -159,9 +159,11 @@ def _created(
     op: Operation, refs: dict[ObjectKey, str], data: Any, outcome: Outcome, note: str = ""
 ) -> CallResult:
     if op.creates is not None:
-        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        # An application's id is its client id; everything else has an `id`.
+        field = "client_id" if op.creates.kind is ObjectKind.APPLICATION else "id"
+        if not isinstance(data, dict) or not isinstance(data.get(field), str):
             return CallResult(op, Outcome.FAILED, "the response carries no id")
-        refs[op.creates] = data["id"]
+        refs[op.creates] = data[field]
     return CallResult(op, outcome, note)
 
 

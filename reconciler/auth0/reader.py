@@ -2,8 +2,8 @@
 
 Per docs/performance.md: organization pages of 100; per managed organization its members (roles
 inline) in pages of 100, its enabled connections and its discovery domains; role pages and
-the permissions of managed roles; connection pages. Invitations and user look-ups only where
-the files need them. Pages stop on a short page or a missing `next`.
+the permissions of managed roles; connection pages. Invitations, user look-ups, applications
+and client grants only where the files need them. Pages stop on a short page or a missing `next`.
 """
 
 import asyncio
@@ -16,7 +16,10 @@ from auth0.management.core.pagination import AsyncPager
 from reconciler.auth0.errors import ApiCallError
 from reconciler.auth0.scope import OrgScope, Scope
 from reconciler.auth0.session import Session
+from reconciler.model.applications import MANAGED_FIELDS
 from reconciler.model.live import (
+    LiveApplication,
+    LiveClientGrant,
     LiveConnection,
     LiveDomain,
     LiveEnabledConnection,
@@ -40,17 +43,21 @@ ORG_FIELDS = (
     "third_party_client_access",
     "is_app_entitlement_active",
 )
+CLIENT_FIELDS = ",".join(("client_id", "name", *MANAGED_FIELDS))
+"""The fields of an application that are read: never its secret."""
 
 
 async def read_live(session: Session, scope: Scope, progress: Progress | None = None) -> Snapshot:
     """Read what `scope` covers into a Snapshot; `progress` hears of each organization read."""
     before = session.counter.reads
     snapshot = Snapshot()
-    orgs, roles, connections = await asyncio.gather(
+    orgs, roles, connections, applications = await asyncio.gather(
         _organizations(session, scope),
         _roles(session) if scope.needs_roles else _none(),
         _connections(session) if scope.needs_connections else _none(),
+        _applications(session) if scope.applications else _none(),
     )
+    snapshot.applications = applications
     by_id = {org_id: name for name, (org_id, _) in orgs.items()}
     if scope.list_all:
         snapshot.organizations_listed = len(orgs)
@@ -76,6 +83,7 @@ async def read_live(session: Session, scope: Scope, progress: Progress | None = 
 
     await asyncio.gather(
         _role_permissions(session, scope, snapshot, roles or [], by_id),
+        _client_grants(session, scope, snapshot),
         *(read_one(s, found) for s, found in todo),
     )
     await asyncio.gather(
@@ -166,10 +174,17 @@ async def _organization(
         if scope.invitations
         else _none()
     )
-    members, connections, domains, invitations = await asyncio.gather(
-        members_task, connections_task, domains_task, invitations_task
+    members, connections, domains, invitations, grants, applications = await asyncio.gather(
+        members_task,
+        connections_task,
+        domains_task,
+        invitations_task,
+        _org_client_grants(session, org_id, name) if scope.client_grants else _none(),
+        _org_applications(session, org_id, name) if scope.applications else _none(),
     )
     live = live_organization(org_id, fields)
+    live.client_grants = grants
+    live.applications = applications
     if members is not None:
         live.members = tuple(live_member(m) for m in members if getattr(m, "user_id", None))
     if connections is not None:
@@ -385,6 +400,110 @@ async def _invitation_client(session: Session, scope: Scope, snapshot: Snapshot)
     )
 
 
+async def _applications(session: Session) -> dict[str, LiveApplication]:
+    """Every application of the tenant (not the global one), with the managed fields only."""
+    items = await _offset(
+        session,
+        lambda page: session.client.clients.list(
+            fields=CLIENT_FIELDS, include_fields=True, is_global=False, page=page, per_page=PAGE
+        ),
+        "GET /clients",
+    )
+    apps = (live_application(item) for item in items)
+    return {app.client_id: app for app in apps if app is not None}
+
+
+def live_application(item: Any) -> LiveApplication | None:
+    """An application's managed settings as Auth0 returns them, or None without an id."""
+    client_id, name = getattr(item, "client_id", None), getattr(item, "name", None)
+    if not client_id or name is None:
+        return None
+    settings = {}
+    for field in MANAGED_FIELDS:
+        value = getattr(item, field, None)
+        if value is not None:
+            settings[field] = list(value) if isinstance(value, list) else value
+    return LiveApplication(str(client_id), str(name), settings)
+
+
+async def _client_grants(session: Session, scope: Scope, snapshot: Snapshot) -> None:
+    """The grants of each application that API access names, one listing per application."""
+    names = sorted({name for name, _ in scope.grants})
+    found = [snapshot.applications_named(name) for name in names]
+    client_ids = [apps[0].client_id for apps in found if len(apps) == 1]
+
+    async def read(client_id: str) -> None:
+        items = await _checkpoint(
+            session,
+            lambda: session.client.client_grants.list(client_id=client_id, take=PAGE),
+            "GET /client-grants",
+        )
+        for item in items:
+            grant = live_client_grant(item)
+            if grant is not None:
+                snapshot.client_grants[grant.client_id, grant.audience] = grant
+
+    await asyncio.gather(*(read(client_id) for client_id in client_ids))
+
+
+def live_client_grant(item: Any) -> LiveClientGrant | None:
+    """A client grant, or None when Auth0's answer lacks its id, application or API."""
+    grant_id, client_id = getattr(item, "id", None), getattr(item, "client_id", None)
+    audience = getattr(item, "audience", None)
+    if not grant_id or not client_id or not audience:
+        return None
+    usage = getattr(item, "organization_usage", None)
+    return LiveClientGrant(
+        str(grant_id),
+        str(client_id),
+        str(audience),
+        tuple(str(s) for s in getattr(item, "scope", None) or []),
+        str(usage) if usage is not None else None,
+    )
+
+
+async def _org_client_grants(
+    session: Session, org_id: str, name: str
+) -> dict[str, LiveClientGrant]:
+    items = await _offset(
+        session,
+        lambda page: session.client.organizations.client_grants.list(
+            org_id, page=page, per_page=PAGE
+        ),
+        f"GET /organizations/{org_id}/client-grants",
+        org=name,
+    )
+    grants = (live_client_grant(item) for item in items)
+    return {grant.id: grant for grant in grants if grant is not None}
+
+
+async def _org_applications(session: Session, org_id: str, name: str) -> dict[str, bool]:
+    items = await _checkpoint(
+        session,
+        lambda: session.client.organizations.clients.list(org_id, take=PAGE),
+        f"GET /organizations/{org_id}/clients",
+        org=name,
+    )
+    return {
+        str(item.client_id): bool(getattr(item, "use_for_member_access", False))
+        for item in items
+        if getattr(item, "client_id", None)
+    }
+
+
+def _grant_apis(scope: Scope, snapshot: Snapshot) -> set[str]:
+    """The APIs of API access whose grant is missing or lacks a scope (to check them)."""
+    apis = set()
+    for (name, api), scopes in scope.grants.items():
+        apps = snapshot.applications_named(name)
+        if len(apps) > 1:
+            continue
+        grant = snapshot.client_grants.get((apps[0].client_id, api)) if apps else None
+        if grant is None or scopes - set(grant.scope):
+            apis.add(api)
+    return apis
+
+
 async def _exists(session: Session, call: Callable[[], Awaitable[Any]], what: str) -> bool:
     """True when the object is there, False on 404."""
     try:
@@ -404,6 +523,7 @@ async def _apis(session: Session, scope: Scope, snapshot: Snapshot) -> None:
         live = snapshot.org_roles.get((owner, name)) if owner else snapshot.roles.get(name)
         have = (live.permissions or frozenset()) if live is not None else frozenset()
         adding.update(api for api, _ in pairs - have)
+    adding.update(_grant_apis(scope, snapshot))
     if not adding:
         return
     names = sorted(adding)

@@ -14,6 +14,9 @@ import httpx
 
 from reconciler.engine.plan import JSON, Settle
 
+PAGE = 100
+APPLICATION_PAGES = 10
+
 
 class Reader(Protocol):
     """The one call recovery needs."""
@@ -52,6 +55,20 @@ async def find_created(api: Reader, settle: Settle, path: str, body: JSON) -> Fo
         found = await _get(api, f"{path}/{_q(body['connection_id'])}")
     elif settle is Settle.FIND_DOMAIN:
         found = await _get(api, f"{path}/name/{_q(body['domain'])}")
+    elif settle is Settle.FIND_APPLICATION:
+        found = await _find_application(api, str(body["name"]))
+    elif settle is Settle.FIND_CLIENT_GRANT:
+        client, audience = body["client_id"], body["audience"]
+        grants = await _get(api, f"/client-grants?client_id={_q(client)}&audience={_q(audience)}")
+        found = _first(
+            grants,
+            lambda grant: (grant.get("client_id"), grant.get("audience")) == (client, audience),
+        )
+    elif settle is Settle.FIND_ORGANIZATION_GRANT:
+        grants = await _get(api, f"{path}?grant_ids={_q(body['grant_id'])}")
+        found = _first(grants, lambda grant: grant.get("id") == body["grant_id"])
+    elif settle is Settle.FIND_ORGANIZATION_APPLICATIONS:
+        found = await _find_org_applications(api, path, body)
     elif settle is Settle.FIND_INVITATION:
         email = str(body["invitee"]["email"]).lower()
         page = await _get(api, f"{path}?per_page=100&page=0")
@@ -59,6 +76,32 @@ async def find_created(api: Reader, settle: Settle, path: str, body: JSON) -> Fo
             page, lambda item: str(item.get("invitee", {}).get("email", "")).lower() == email
         )
     return Found(found, "found by reading") if isinstance(found, dict) else None
+
+
+async def _find_application(api: Reader, name: str) -> dict[str, Any] | None:
+    """The application of this name, from the listing of applications (offset pages, at most
+    the 1,000 records Auth0 pages through)."""
+    for page in range(APPLICATION_PAGES):
+        items = await _get(
+            api,
+            "/clients?fields=client_id,name&include_fields=true&is_global=false"
+            f"&per_page={PAGE}&page={page}",
+        )
+        found = _first(items, lambda app: app.get("name") == name)
+        if found is not None or not isinstance(items, list) or len(items) < PAGE:
+            return found
+    return None
+
+
+async def _find_org_applications(api: Reader, path: str, body: dict[str, Any]) -> Any:
+    """The organization's associations, when every application of the body is among them."""
+    page = await _get(api, f"{path}?take={PAGE}")
+    listed = page.get("clients") if isinstance(page, dict) else None
+    if not isinstance(listed, list):
+        return None
+    have = {item.get("client_id") for item in listed if isinstance(item, dict)}
+    wanted = {entry.get("client_id") for entry in body.get("clients", [])}
+    return {"clients": listed} if wanted <= have else None
 
 
 def _first(items: Any, matches: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:

@@ -23,6 +23,10 @@ class OrgScope:
     """Members given by user_id (looked up when they are not members yet)."""
     invitations: bool = False
     """Pending invitations are managed (the tenant invites people and members are managed)."""
+    client_grants: bool = False
+    """The client grants associated with it are managed (the file has `api_access`)."""
+    applications: bool = False
+    """The applications its members may use are managed (the file has `applications`)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,12 @@ class Scope:
     APIs of pairs a role lacks are read to check them before they are added."""
     invitation_client: str | None = None
     """The application invitations are sent for (checked when an invitation would be sent)."""
+    applications: bool = False
+    """Applications are read: applications.yaml, API access, or an organization's
+    applications or API access (to name what is dissociated) is managed."""
+    grants: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    """(application name, API) -> scopes of every organization's API access; the grants of
+    these applications are read, and the API of a grant that lacks a scope is checked."""
 
 
 def scope_of(
@@ -58,6 +68,11 @@ def scope_of(
     looking the selected ones up by name.
     """
     invites = desired.tenant.invitations is not None
+    grants = {
+        (entry.application, entry.api): frozenset(entry.scopes)
+        for org in desired.organizations.values()
+        for entry in org.api_access or []
+    }
     orgs = {
         name: _org_scope(org, invites)
         for name, org in desired.organizations.items()
@@ -101,8 +116,13 @@ def scope_of(
             },
         },
         invitation_client=desired.tenant.invitations.client_id
-        if invites and desired.tenant.invitations
+        if invites
+        and desired.tenant.invitations
+        and desired.tenant.invitations.client_id not in desired.applications
         else None,
+        applications=bool(desired.applications or grants)
+        or any(s.applications or s.client_grants for s in orgs.values()),
+        grants=grants,
     )
 
 
@@ -119,4 +139,6 @@ def _org_scope(org: Organization, invites: bool) -> OrgScope:
         domains=org.routing is not None and org.routing.email_domains is not None,
         emails=tuple(sorted({m.key for m in members if m.user_id is None and not m.absent})),
         invites=tuple(sorted({m.key for m in members if m.invite})),
+        client_grants=org.api_access is not None,
+        applications=org.applications is not None,
     )

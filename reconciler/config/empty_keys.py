@@ -18,10 +18,16 @@ ORGANIZATION_KEYS: Keys = (
     (("routing", "email_domains"), "[]"),
     (("roles", ANY_KEY, "permissions"), "{}"),
     (("members", ANY_INDEX, "roles"), "[]"),
+    (("applications",), "[]"),
+    (("api_access",), "[]"),
 )
 """Key paths of an organization file whose null would mean "unmanaged", with the empty value
 that means "none"."""
 ROLES_KEYS: Keys = ((("roles", ANY_KEY, "permissions"), "{}"),)
+APPLICATIONS_KEYS: Keys = tuple(
+    (("applications", ANY_KEY, name), "[]")
+    for name in ("grant_types", "callbacks", "allowed_logout_urls")
+)
 
 
 def refused_nulls(document: YamlDocument, keys: Keys) -> list[ConfigError]:

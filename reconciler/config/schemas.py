@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from reconciler.model.applications import ApplicationsFile
 from reconciler.model.organization import Organization
 from reconciler.model.roles import RolesFile
 from reconciler.model.tenant import Tenant
@@ -16,6 +17,7 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "tenant.schema.json": (Tenant, "tenants/<tenant>/tenant.yaml"),
     "roles.schema.json": (RolesFile, "tenants/<tenant>/roles.yaml"),
+    "applications.schema.json": (ApplicationsFile, "tenants/<tenant>/applications.yaml"),
     "organization.schema.json": (Organization, "tenants/<tenant>/organizations/<name>.yaml"),
     "sandbox.schema.json": (World, "tenants/<tenant>/sandbox.yaml (the embedded sandbox's world)"),
 }

@@ -12,6 +12,7 @@ from pydantic_core import ErrorDetails
 
 from reconciler.config.errors import ConfigError, ConfigErrors, quoted
 from reconciler.config.yaml_source import YamlDocument
+from reconciler.model.applications import ApplicationName
 from reconciler.model.common import DomainName, EmailAddress, OrgName
 from reconciler.model.desired import KeyPath
 from reconciler.model.organization import HexColour, HttpsUrl
@@ -27,6 +28,7 @@ def _pattern(annotation: object) -> str:
 
 _PATTERNS = {
     _pattern(OrgName): '1..50 lowercase letters, digits, "-" or "_"',
+    _pattern(ApplicationName): 'a name without "<" or ">"',
     _pattern(EmailAddress): "an email address",
     _pattern(DomainName): "a domain name such as example.com",
     _pattern(HexColour): 'a hex colour such as "#0059d6"',

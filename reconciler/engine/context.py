@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from reconciler.engine.app_refs import Applications
 from reconciler.engine.identity import ObjectKey, OpKey, Ref
 from reconciler.engine.plan import PathPart
 from reconciler.model import Organization
@@ -19,6 +20,8 @@ class OrgContext:
     live: LiveOrganization | None
     created_by: OpKey | None
     """Key of the create operation when the plan creates the organization."""
+    applications: Applications | None = None
+    """The tenant's applications and client grants as the plan addresses them."""
 
     @property
     def name(self) -> str:

@@ -2,6 +2,7 @@
 
 from reconciler.engine.builder import PlanBuilder
 from reconciler.engine.context import OrgContext
+from reconciler.engine.diff_apps import diff_api_access, diff_org_applications, plan_applications
 from reconciler.engine.diff_members import diff_members
 from reconciler.engine.diff_orgs import (
     create_key,
@@ -30,7 +31,8 @@ def diff(
 ) -> Plan:
     """Plan the calls that make `live` match `desired`.
 
-    `only` limits the plan to those organizations (tenant roles are always planned); an
+    `only` limits the plan to those organizations (tenant roles, applications and the client
+    grants of every organization's API access are always planned); an
     organization no file describes is pruned or reported only when `only` allows its name.
     Raises PlanErrors naming every file and place that cannot be planned.
     """
@@ -43,6 +45,7 @@ def diff(
     )
     for name, role in sorted(desired.roles.items()):
         diff_role(builder, name, role, live.roles.get(name), RoleTarget())
+    apps = plan_applications(desired, live, builder)
     for name, org in sorted(desired.organizations.items()):
         if only is not None and name not in only:
             continue
@@ -53,6 +56,7 @@ def diff(
             desired=org,
             live=current,
             created_by=None if current else create_key(name),
+            applications=apps,
         )
         _diff_organization(ctx, builder, member_batch)
     policy = desired.tenant.policy
@@ -99,6 +103,9 @@ def _diff_organization(ctx: OrgContext, builder: PlanBuilder, member_batch: int)
     for name, role in sorted((own or {}).items()):
         diff_role(builder, name, role, ctx.snapshot.org_roles.get((ctx.name, name)), target)
     diff_domains(ctx, builder)
+    if ctx.applications is not None:
+        diff_api_access(ctx, builder, ctx.applications)
+        diff_org_applications(ctx, builder, ctx.applications)
     diff_members(ctx, builder, member_batch)
     if own is not None:
         for (owner, name), live_role in sorted(ctx.snapshot.org_roles.items()):

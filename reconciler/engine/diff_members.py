@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from reconciler.engine.builder import PlanBuilder
 from reconciler.engine.context import OrgContext
+from reconciler.engine.diff_apps import invitation_client
 from reconciler.engine.diff_roles import create_role_key
 from reconciler.engine.identity import ObjectKey, OpKey, Ref
 from reconciler.engine.plan import Action, FieldChange, PathPart, Phase, Settle
@@ -187,10 +188,11 @@ def _invite(
     if pending is not None and (wanted is None or wanted == sorted(pending.roles)):
         builder.row(ctx.name, Action.KEEP, "invitation", email, note="invitation pending")
         return
+    client = invitation_client(ctx)
     body: dict[str, object] = {
         "inviter": {"name": settings.inviter_name},
         "invitee": {"email": email},
-        "client_id": settings.client_id,
+        "client_id": client.id,
         "ttl_sec": settings.ttl_sec,
         "send_invitation_email": settings.send_invitation_email,
     }
@@ -206,7 +208,7 @@ def _invite(
         "POST",
         ctx.path("invitations"),
         body,
-        depends_on=(ctx.created_by, *(roles.created_by if roles else ())),
+        depends_on=(ctx.created_by, client.created_by, *(roles.created_by if roles else ())),
         settle=Settle.FIND_INVITATION if pending is None else Settle.REPEAT,
     )
     names = sorted(roles.ids.values()) if roles else None

@@ -14,15 +14,19 @@ class ObjectKind(StrEnum):
 
     ORGANIZATION = "organization"
     ROLE = "role"
+    APPLICATION = "application"
+    CLIENT_GRANT = "client grant"
 
 
 @dataclass(frozen=True, order=True)
 class ObjectKey:
-    """One organization (`org` None) or one role (`org` is the owner for org-owned roles)."""
+    """One organization (`org` None), one role (`org` is the owner for org-owned roles), one
+    application (by name) or one client grant (application name and `audience`, its API)."""
 
     kind: ObjectKind
     name: str
     org: str | None = None
+    audience: str | None = None
 
     @classmethod
     def organization(cls, name: str) -> "ObjectKey":
@@ -34,6 +38,16 @@ class ObjectKey:
         """The key of a tenant role, or of a role owned by `org`."""
         return cls(ObjectKind.ROLE, name, org)
 
+    @classmethod
+    def application(cls, name: str) -> "ObjectKey":
+        """The key of an application, by name."""
+        return cls(ObjectKind.APPLICATION, name)
+
+    @classmethod
+    def client_grant(cls, application: str, audience: str) -> "ObjectKey":
+        """The key of the client grant of an application (by name) for an API."""
+        return cls(ObjectKind.CLIENT_GRANT, application, audience=audience)
+
     @property
     def owner(self) -> str | None:
         """The organization the object belongs to: itself, a role's owner, or None."""
@@ -41,26 +55,35 @@ class ObjectKey:
 
     @property
     def label(self) -> str:
-        """How people read it: `acme-corp`, `admin`, `acme-corp/admin`."""
+        """How people read it: `acme-corp`, `admin`, `acme-corp/admin`, `Backend -> https://api`."""
+        if self.audience is not None:
+            return f"{self.name} -> {self.audience}"
         return self.name if self.org is None else f"{self.org}/{self.name}"
 
     def __str__(self) -> str:
         return f"{self.kind.value} {self.label}"
 
     def to_json(self) -> dict[str, Any]:
-        """The key as plan files store it."""
-        return {"kind": self.kind.value, "name": self.name, "org": self.org}
+        """The key as plan files store it (`audience` only for client grants)."""
+        data = {"kind": self.kind.value, "name": self.name, "org": self.org}
+        return data if self.audience is None else {**data, "audience": self.audience}
 
     @classmethod
     def from_json(cls, data: Any) -> "ObjectKey":
         """Parse a stored key; ValueError when it is not one."""
-        if not isinstance(data, dict) or set(data) != {"kind", "name", "org"}:
+        keys = {"kind", "name", "org"}
+        if not isinstance(data, dict) or set(data) not in (keys, keys | {"audience"}):
             raise ValueError(f"not an object key: {data!r}")
-        return cls(ObjectKind(data["kind"]), _text(data["name"]), _optional_text(data["org"]))
+        return cls(
+            ObjectKind(data["kind"]),
+            _text(data["name"]),
+            _optional_text(data["org"]),
+            _optional_text(data.get("audience")),
+        )
 
-    def sort_key(self) -> tuple[str, str, str]:
-        """Orders keys by kind, owner and name."""
-        return (self.kind.value, self.org or "", self.name)
+    def sort_key(self) -> tuple[str, str, str, str]:
+        """Orders keys by kind, owner, name and API."""
+        return (self.kind.value, self.org or "", self.name, self.audience or "")
 
 
 @dataclass(frozen=True)
@@ -70,7 +93,7 @@ class Ref:
     target: ObjectKey
 
     def __str__(self) -> str:
-        kind = "org" if self.target.kind is ObjectKind.ORGANIZATION else "role"
+        kind = _REF_NAMES[self.target.kind]
         return "{" + f"{kind}:{self.target.label}" + "}"
 
     def to_json(self) -> dict[str, Any]:
@@ -81,6 +104,14 @@ class Ref:
     def from_json(cls, data: Any) -> "Ref":
         """Parse a stored reference."""
         return cls(ObjectKey.from_json(data["$ref"]))
+
+
+_REF_NAMES = {
+    ObjectKind.ORGANIZATION: "org",
+    ObjectKind.ROLE: "role",
+    ObjectKind.APPLICATION: "app",
+    ObjectKind.CLIENT_GRANT: "grant",
+}
 
 
 def is_ref_json(data: Any) -> bool:

@@ -29,6 +29,8 @@ class Action(StrEnum):
 class Phase(IntEnum):
     """Apply order: a phase starts when the one before it is done."""
 
+    APPLICATIONS = -1
+    """Applications and client grants, before anything that names them."""
     ROLES = 0
     ORGANIZATIONS = 1
     ORG_ROLES = 2
@@ -76,6 +78,10 @@ class Settle(StrEnum):
     FIND_CONNECTION = "find connection"
     FIND_DOMAIN = "find domain"
     FIND_INVITATION = "find invitation"
+    FIND_APPLICATION = "find application"
+    FIND_CLIENT_GRANT = "find client grant"
+    FIND_ORGANIZATION_GRANT = "find organization client grant"
+    FIND_ORGANIZATION_APPLICATIONS = "find organization applications"
 
 
 @dataclass(frozen=True)
@@ -132,7 +138,8 @@ def display_body(body: JSON) -> JSON:
 
 @dataclass(frozen=True)
 class Summary:
-    """Counts of the plan's top-level objects (organizations and roles) and of its API calls."""
+    """Counts of the plan's top-level objects (organizations and tenant-wide objects) and of its
+    API calls."""
 
     create: int
     update: int
@@ -170,7 +177,8 @@ class Plan:
 
     @property
     def summary(self) -> Summary:
-        """Objects to create, change, delete, and the number of API calls."""
+        """Objects (organizations and tenant-wide objects) to create, change, delete, and the
+        number of API calls."""
         created: set[tuple[str, str]] = set()
         deleted: set[tuple[str, str]] = set()
         changed: set[tuple[str, str]] = set()
@@ -189,7 +197,8 @@ class Plan:
 
 
 def top_level(row: Row) -> tuple[str, str]:
-    """The organization or tenant role a row belongs to."""
+    """The organization or tenant-wide object (role, application, client grant) a row
+    belongs to."""
     if row.org is not None:
         return ("organization", row.org)
     return (row.kind, row.name)

@@ -43,6 +43,8 @@ def digest(key: ObjectKey, live: Snapshot) -> str:
     """The digest of one object as the snapshot has it."""
     if key.kind is ObjectKind.ORGANIZATION:
         return digest_org(live.organizations.get(key.name))
+    if key.kind in (ObjectKind.APPLICATION, ObjectKind.CLIENT_GRANT):
+        return digest_application(key, live)
     if key.org is None:
         return digest_role(live.roles.get(key.name))
     return digest_role(live.org_roles.get((key.org, key.name)))
@@ -64,6 +66,20 @@ def digest_role(live: LiveRole | None) -> str:
         return ABSENT
     perms = sorted(live.permissions) if live.permissions is not None else None
     return _digest({"id": live.id, "description": live.description, "permissions": perms})
+
+
+def digest_application(key: ObjectKey, live: Snapshot) -> str:
+    """A digest of the applications of the key's name (the files match them by name) and, for
+    a client grant, of each one's grant for the key's API."""
+    found = sorted(live.applications_named(key.name), key=lambda app: app.client_id)
+    if not found:
+        return ABSENT
+    if key.kind is ObjectKind.APPLICATION:
+        return _digest([asdict(app) for app in found])
+    grants = [live.client_grants.get((app.client_id, key.audience or "")) for app in found]
+    if not any(grants):
+        return ABSENT
+    return _digest([asdict(grant) if grant else None for grant in grants])
 
 
 def stale_objects(saved: SavedPlan, live: Snapshot) -> list[str]:

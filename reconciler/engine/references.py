@@ -1,7 +1,6 @@
 """References Auth0 would reject at apply, found at plan time: APIs and permissions to be added
-to roles,
-members given by a user_id that does not exist, and the invitations' application and
-connection. Each becomes a `file:line:col` plan error."""
+to roles or to client grants, members given by a user_id that does not exist, and the
+invitations' application and connection. Each becomes a `file:line:col` plan error."""
 
 from collections.abc import Iterable
 
@@ -82,3 +81,36 @@ def _permissions(
                     f"unknown permission {name!r}: {api} defines {listed}{more}",
                     desired.where(*path, "permissions", api, index),
                 )
+
+
+def check_grant_scopes(
+    desired: Desired,
+    apis: dict[str, frozenset[str]] | None,
+    api: str,
+    scopes: list[str],
+    have: frozenset[str],
+    path: KeyPath,
+    builder: PlanBuilder,
+) -> bool:
+    """Errors for an API access entry whose API, or a scope its grant lacks, is unknown;
+    True when there is none. Scopes the grant already has are not checked."""
+    if all(scope in have for scope in scopes) or apis is None:
+        return True
+    defined = apis.get(api)
+    if defined is None:
+        builder.error(
+            f"unknown API {api!r}: no API (resource server) has this identifier",
+            desired.where(*path, "api"),
+        )
+        return False
+    ok = True
+    for index, scope in enumerate(scopes):
+        if scope not in defined and scope not in have:
+            listed = ", ".join(sorted(defined)[:SHOWN]) or "none"
+            more = ", ..." if len(defined) > SHOWN else ""
+            builder.error(
+                f"unknown scope {scope!r}: {api} defines {listed}{more}",
+                desired.where(*path, "scopes", index),
+            )
+            ok = False
+    return ok

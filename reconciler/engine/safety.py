@@ -23,11 +23,13 @@ class Refusal:
 
 
 def existing_objects(live: Snapshot) -> int:
-    """Managed objects that exist: organizations, their members, connections, domains, roles."""
+    """Managed objects that exist: organizations, their members, connections, domains, API
+    access and applications, and roles."""
     count = len(live.roles) + len(live.org_roles)
     for org in live.organizations.values():
         count += 1 + len(org.members or ()) + len(org.connections or {})
         count += len(org.domains or {})
+        count += len(org.client_grants or {}) + len(org.applications or {})
     return count
 
 

@@ -1,5 +1,6 @@
 """Pydantic models shared by the desired state (YAML) and the live state (Auth0)."""
 
+from reconciler.model.applications import ApiAccess, Application, ApplicationsFile
 from reconciler.model.organization import Branding, Colours, Connection, Member, Organization
 from reconciler.model.roles import Role, RolesFile
 from reconciler.model.routing import AttributeRule, Routing
@@ -15,6 +16,9 @@ from reconciler.model.tenant import (
 
 __all__ = [
     "ActionSettings",
+    "ApiAccess",
+    "Application",
+    "ApplicationsFile",
     "AttributeRule",
     "Branding",
     "Claims",

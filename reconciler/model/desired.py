@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from reconciler.model.applications import Application
 from reconciler.model.organization import Organization
 from reconciler.model.roles import Role
 from reconciler.model.tenant import Tenant
@@ -26,7 +27,8 @@ class Desired:
     """Everything a tenant's files say, keyed by name.
 
     `sources` maps key paths such as `("organizations", "acme-corp", "members", 0, "roles")`
-    (or `("roles", "admin")`, `("tenant", "policy")`) to where they were written.
+    (or `("roles", "admin")`, `("applications", "ProjectManager")`, `("tenant", "policy")`) to
+    where they were written.
     """
 
     tenant_name: str
@@ -36,6 +38,8 @@ class Desired:
     sources: dict[KeyPath, Location] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     """Things about the files worth a warning that do not stop them loading."""
+    applications: dict[str, Application] = field(default_factory=dict)
+    """applications.yaml by name (empty when there is no such file)."""
 
     def locate(self, *path: str | int) -> Location | None:
         """The most specific known location of `path` or of its nearest ancestor."""

@@ -76,6 +76,34 @@ class LiveInvitation:
     roles: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class LiveApplication:
+    """An application (client) as Auth0 has it: id, name and the settings the files may
+    manage (never its secret)."""
+
+    client_id: str
+    name: str
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def app_type(self) -> str | None:
+        """The application type, when Auth0 returned one."""
+        value = self.settings.get("app_type")
+        return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class LiveClientGrant:
+    """A client grant: an application's access to an API, and whether organizations may
+    use it."""
+
+    id: str
+    client_id: str
+    audience: str
+    scope: tuple[str, ...] = ()
+    organization_usage: str | None = None
+
+
 @dataclass
 class LiveOrganization:
     """An organization as Auth0 has it. Parts that were not read are None."""
@@ -94,6 +122,10 @@ class LiveOrganization:
     """Connection name -> link."""
     domains: dict[str, LiveDomain] | None = None
     invitations: dict[str, LiveInvitation] | None = None
+    client_grants: dict[str, LiveClientGrant] | None = None
+    """Grant id -> the client grants associated with the organization."""
+    applications: dict[str, bool] | None = None
+    """Client id -> whether members may use it (`use_for_member_access`)."""
 
 
 @dataclass
@@ -116,4 +148,13 @@ class Snapshot:
     """API identifier -> its permissions (scopes), for the APIs managed permissions name."""
     clients: dict[str, bool] = field(default_factory=dict)
     """client_id -> whether the application exists (checked before inviting)."""
+    applications: dict[str, LiveApplication] | None = None
+    """client_id -> application, when the files name applications (None: not read)."""
+    client_grants: dict[tuple[str, str], LiveClientGrant] = field(default_factory=dict)
+    """(client_id, audience) -> grant, for the applications that API access names."""
+
+    def applications_named(self, name: str) -> list[LiveApplication]:
+        """The applications of this name (Auth0 does not keep names unique)."""
+        return [app for app in (self.applications or {}).values() if app.name == name]
+
     read_calls: int = 0

@@ -4,6 +4,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
+from reconciler.model.applications import ApiAccess, ApplicationName
 from reconciler.model.common import EmailAddress, OrgName, RoleName, Strict
 from reconciler.model.roles import Role
 from reconciler.model.routing import Routing
@@ -99,6 +100,17 @@ class Organization(Strict):
     token_quota: dict[str, object] | None = None
     third_party_client_access: Literal["block", "allow"] | None = None
     is_app_entitlement_active: bool | None = None
+    applications: list[ApplicationName] | None = None
+    """The applications the organization's members may use (by name)."""
+    api_access: list[ApiAccess] | None = None
+    """Machine-to-machine applications that may call an API on the organization's behalf."""
+
+    @field_validator("applications")
+    @classmethod
+    def _unique_applications(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("an application is listed twice")
+        return value
 
     @field_validator("connections")
     @classmethod

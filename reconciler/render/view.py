@@ -23,7 +23,8 @@ class PlanView:
 
 @dataclass(frozen=True)
 class Section:
-    """Rows of one organization, or of the tenant's roles (`org` None)."""
+    """Rows of one organization, or of the tenant-wide objects (`org` None): roles,
+    applications and client grants."""
 
     org: str | None
     rows: tuple[Row, ...]
@@ -31,7 +32,9 @@ class Section:
     @property
     def title(self) -> str:
         """The heading of the section."""
-        return "Tenant roles" if self.org is None else f"Organization {inert(self.org)}"
+        if self.org is not None:
+            return f"Organization {inert(self.org)}"
+        return "Tenant roles" if all(r.kind == "role" for r in self.rows) else "Tenant"
 
 
 def sections(plan: Plan) -> list[Section]:

@@ -53,6 +53,15 @@ class DiscoveryDomain:
 
 
 @dataclass(slots=True)
+class OrgClient:
+    """An application associated with an organization."""
+
+    client_id: str
+    seq: int
+    use_for_member_access: bool = False
+
+
+@dataclass(slots=True)
 class Organization:
     """An organization and everything that belongs to it."""
 
@@ -71,6 +80,7 @@ class Organization:
     discovery_domains: dict[str, DiscoveryDomain] = field(default_factory=dict)
     invitations: dict[str, JsonObject] = field(default_factory=dict)
     client_grants: list[str] = field(default_factory=list)
+    clients: dict[str, OrgClient] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .records import JsonObject, Organization, OrgConnection, Role
+from .records import JsonObject, Organization, OrgClient, OrgConnection, Role
 from .store import Store
 
 ORG_GRANT_FIELDS = (
@@ -68,6 +68,23 @@ def render_role(role: Role) -> JsonObject:
 def render_org_grant(grant: JsonObject) -> JsonObject:
     """A client grant as the organization endpoints show it."""
     return {key: grant[key] for key in ORG_GRANT_FIELDS if key in grant}
+
+
+def render_org_client(store: Store, link: OrgClient) -> JsonObject:
+    """An application associated with an organization, with a summary of the application."""
+    client = store.state.clients.get(link.client_id, {})
+    summary = {
+        key: client[key]
+        for key in ("name", "app_type", "logo_uri", "is_first_party", "grant_types")
+        if key in client
+    }
+    if client.get("organization_usage") is not None:
+        summary["organization_usage"] = client["organization_usage"]
+    return {
+        "client_id": link.client_id,
+        "use_for_member_access": link.use_for_member_access,
+        "client": summary,
+    }
 
 
 def summary_user(user: JsonObject) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import bad_request, invalid_body
 from .pagination import any_page, offset_page, read_offset, read_paging
@@ -221,15 +222,143 @@ def delete_connection(ctx: Context) -> Reply:
 
 # -- clients ----------------------------------------------------------------------------
 
+CLIENT_FIELDS = (
+    "addons",
+    "allowed_clients",
+    "allowed_logout_urls",
+    "allowed_origins",
+    "app_type",
+    "async_approval_notification_channels",
+    "callbacks",
+    "client_aliases",
+    "client_authentication_methods",
+    "client_metadata",
+    "compliance_level",
+    "cross_origin_authentication",
+    "cross_origin_loc",
+    "custom_login_page",
+    "custom_login_page_on",
+    "custom_login_page_preview",
+    "default_organization",
+    "description",
+    "encryption_key",
+    "express_configuration",
+    "form_template",
+    "grant_types",
+    "initiate_login_uri",
+    "is_first_party",
+    "is_token_endpoint_ip_header_trusted",
+    "jwt_configuration",
+    "logo_uri",
+    "mobile",
+    "my_organization_configuration",
+    "name",
+    "native_social_login",
+    "oidc_backchannel_logout",
+    "oidc_conformant",
+    "oidc_logout",
+    "organization_discovery_methods",
+    "organization_require_behavior",
+    "organization_usage",
+    "par_request_expiry",
+    "redirection_policy",
+    "refresh_token",
+    "require_proof_of_possession",
+    "require_pushed_authorization_requests",
+    "session_transfer",
+    "signed_request_object",
+    "skip_non_verifiable_callback_uri_confirmation_prompt",
+    "sso",
+    "sso_disabled",
+    "third_party_security_mode",
+    "token_endpoint_auth_method",
+    "token_exchange",
+    "token_quota",
+    "web_origins",
+)
+"""The properties a client create or update may carry (the spec's request bodies)."""
+CLIENT_CREATE_FIELDS = (*CLIENT_FIELDS, "resource_server_identifier")
+CLIENT_UPDATE_FIELDS = (*CLIENT_FIELDS, "client_secret")
+CLIENT_FLAGS = (
+    "cross_origin_authentication",
+    "custom_login_page_on",
+    "is_first_party",
+    "is_token_endpoint_ip_header_trusted",
+    "oidc_conformant",
+    "require_proof_of_possession",
+    "require_pushed_authorization_requests",
+    "sso",
+    "sso_disabled",
+)
+CLIENT_URL_LISTS = ("callbacks", "allowed_logout_urls")
+ORGANIZATION_REQUIRE_BEHAVIORS = ("no_prompt", "pre_login_prompt", "post_login_prompt")
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
 
-def _client_fields(body: Body) -> dict[str, Any]:
+
+def _redirect_url_ok(url: str, native: bool) -> bool:
+    """Callbacks and logout URLs: https, http only for localhost, custom schemes for native
+    applications."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.netloc:
+        return True
+    if parts.scheme == "http":
+        return parts.hostname in LOCAL_HOSTS
+    return native and bool(parts.scheme)
+
+
+def _login_uri_ok(url: str) -> bool:
+    """The application login URI: empty, or https and not localhost."""
+    parts = urlsplit(url)
+    return url == "" or (
+        parts.scheme == "https" and bool(parts.netloc) and parts.hostname not in LOCAL_HOSTS
+    )
+
+
+def _client_fields(body: Body, current: JsonObject | None = None) -> dict[str, Any]:
+    """The fields of a client create (``current`` None) or update, with the checks Auth0
+    makes of the ones this project manages; other properties are taken as given."""
     fields = dict(body.data)
+    nullable = current is not None
     if body.has("name"):
-        body.string("name", pattern=NAME_WITHOUT_BRACKETS)
-    if body.has("app_type"):
-        body.enum("app_type", APP_TYPES)
+        body.string("name", min_len=1, pattern=NAME_WITHOUT_BRACKETS)
     if body.has("description"):
         body.string("description", max_len=140)
+    if body.has("app_type"):
+        body.enum("app_type", APP_TYPES)
+    for flag in CLIENT_FLAGS:
+        if body.has(flag):
+            body.boolean(flag)
+    if body.has("grant_types"):
+        body.strings("grant_types", min_len=1)
+    if body.has("organization_usage"):
+        body.enum("organization_usage", ORGANIZATION_USAGES, nullable=nullable)
+    if body.has("organization_require_behavior"):
+        body.enum(
+            "organization_require_behavior", ORGANIZATION_REQUIRE_BEHAVIORS, nullable=nullable
+        )
+    app_type = fields.get("app_type") or (current or {}).get("app_type")
+    for key in CLIENT_URL_LISTS:
+        for index, url in enumerate(body.strings(key) or []):
+            if not _redirect_url_ok(url, app_type == "native"):
+                raise invalid_body(
+                    f"Object didn't pass validation for format callback-url: {url}",
+                    f"{key}[{index}]",
+                )
+    if body.has("initiate_login_uri"):
+        uri = body.string("initiate_login_uri") or ""
+        if not _login_uri_ok(uri):
+            raise invalid_body(
+                "Object didn't pass validation for format "
+                f"absolute-https-uri-with-placeholders-or-empty: {uri}",
+                "initiate_login_uri",
+            )
+    merged = {**(current or {}), **fields}
+    if merged.get("organization_require_behavior") == "post_login_prompt" and not merged.get(
+        "oidc_conformant"
+    ):
+        raise bad_request(
+            'organization_require_behavior "post_login_prompt" requires oidc_conformant: true'
+        )
     return fields
 
 
@@ -243,11 +372,13 @@ def list_clients(ctx: Context) -> Reply:
     names, include = ctx.query.fields()
     app_types = {t for raw in ctx.query.strings("app_type") for t in raw.split(",") if t}
     first_party = ctx.query.boolean("is_first_party")
+    is_global = ctx.query.boolean("is_global")
     clients = [
         c
         for c in ctx.store.state.clients.values()
         if (not app_types or c.get("app_type") in app_types)
         and (first_party is None or c.get("is_first_party") == first_party)
+        and (is_global is None or bool(c.get("global")) == is_global)
     ]
     return Reply(
         200,
@@ -263,7 +394,7 @@ def list_clients(ctx: Context) -> Reply:
 
 @routes.post("/clients", "create:clients", "Create a client")
 def create_client(ctx: Context) -> Reply:
-    body = Body(ctx.body(), None, ("name",))
+    body = Body(ctx.body(), CLIENT_CREATE_FIELDS, ("name",))
     fields = _client_fields(body)
     name = fields.pop("name")
     app_type = fields.pop("app_type", None) or "regular_web"
@@ -286,9 +417,8 @@ def get_client(ctx: Context) -> Reply:
     "Update a client",
 )
 def update_client(ctx: Context) -> Reply:
-    fields = _client_fields(Body(ctx.body(), None))
-    if "client_id" in fields:
-        raise invalid_body("Additional properties not allowed: client_id")
+    current = ctx.store.client(ctx.params["id"])
+    fields = _client_fields(Body(ctx.body(), CLIENT_UPDATE_FIELDS), current)
     return Reply(200, ctx.store.update_client(ctx.params["id"], fields))
 
 

@@ -1,13 +1,15 @@
-"""``/organizations/{id}/...``: connections, client grants, discovery domains, invitations."""
+"""``/organizations/{id}/...``: connections, client grants, applications, discovery domains,
+invitations."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from .errors import invalid_body
 from .pagination import checkpoint_page, offset_page, read_checkpoint, read_offset
 from .records import LINK_FLAGS, DiscoveryDomain, JsonObject, OrgConnection
-from .render import render_link, render_org_grant
+from .render import render_link, render_org_client, render_org_grant
 from .router import Context, Reply, RouteTable
 from .validation import Body, select_fields
 
@@ -219,6 +221,79 @@ def associate_org_client_grant(ctx: Context) -> Reply:
 def disassociate_org_client_grant(ctx: Context) -> Reply:
     ctx.store.disassociate_client_grant(ctx.params["id"], ctx.params["grant_id"])
     return Reply(204)
+
+
+# -- applications -----------------------------------------------------------------------
+# Not in the vendored OpenAPI document: modelled on the SDK's organizations.clients types.
+
+
+@routes.get(
+    "/organizations/{id}/clients",
+    "read:organization_clients",
+    "List the applications of an organization",
+)
+def list_org_clients(ctx: Context) -> Reply:
+    paging = read_checkpoint(ctx.query)
+    links = sorted(ctx.store.organization(ctx.params["id"]).clients.values(), key=lambda k: k.seq)
+    return Reply(
+        200,
+        checkpoint_page(
+            links, paging, "clients", lambda k: render_org_client(ctx.store, k), lambda k: k.seq
+        ),
+    )
+
+
+@routes.post(
+    "/organizations/{id}/clients",
+    "create:organization_clients",
+    "Associate applications with an organization",
+)
+def associate_org_clients(ctx: Context) -> Reply:
+    body = Body(ctx.body(), ("clients",), ("clients",))
+    items = body.objects("clients", ("client_id", "use_for_member_access"), ("client_id",)) or []
+    if not items:
+        raise invalid_body("Array is too short (0), minimum 1", "clients")
+    entries = [
+        (i.string("client_id", min_len=1) or "", bool(i.boolean("use_for_member_access")))
+        for i in items
+    ]
+    links = ctx.store.associate_clients(ctx.params["id"], entries)
+    return Reply(201, [render_org_client(ctx.store, link) for link in links])
+
+
+@routes.delete(
+    "/organizations/{id}/clients",
+    "delete:organization_clients",
+    "Remove applications from an organization",
+)
+def disassociate_org_clients(ctx: Context) -> Reply:
+    body = Body(ctx.body(), ("clients",), ("clients",))
+    client_ids = body.strings("clients", min_items=1, min_len=1) or []
+    ctx.store.disassociate_clients(ctx.params["id"], client_ids)
+    return Reply(204)
+
+
+@routes.get(
+    "/organizations/{id}/clients/{client_id}",
+    "read:organization_clients",
+    "Get an application of an organization",
+)
+def get_org_client(ctx: Context) -> Reply:
+    link = ctx.store.org_client(ctx.params["id"], ctx.params["client_id"])
+    return Reply(200, render_org_client(ctx.store, link))
+
+
+@routes.patch(
+    "/organizations/{id}/clients/{client_id}",
+    "update:organization_clients",
+    "Update an application of an organization",
+)
+def update_org_client(ctx: Context) -> Reply:
+    body = Body(ctx.body(), ("use_for_member_access",), ("use_for_member_access",))
+    link = ctx.store.update_org_client(
+        ctx.params["id"], ctx.params["client_id"], bool(body.boolean("use_for_member_access"))
+    )
+    return Reply(200, render_org_client(ctx.store, link))
 
 
 # -- discovery domains ------------------------------------------------------------------

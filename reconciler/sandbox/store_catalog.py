@@ -76,7 +76,8 @@ class CatalogOps(StoreBase):
             "app_type": app_type,
             "client_secret": self.ids.alnum(64),
             "is_first_party": True,
-            "oidc_conformant": True,
+            "global": False,
+            "oidc_conformant": False,
             "callbacks": [],
             "allowed_origins": [],
             "web_origins": [],
@@ -90,6 +91,8 @@ class CatalogOps(StoreBase):
             ),
             "token_endpoint_auth_method": "none" if public else "client_secret_post",
             "jwt_configuration": {"alg": "RS256", "lifetime_in_seconds": 36000},
+            "organization_usage": "deny",
+            "organization_require_behavior": "no_prompt",
         }
         client.update({k: v for k, v in fields.items() if v is not None})
         self.state.clients[client_id] = client
@@ -106,9 +109,11 @@ class CatalogOps(StoreBase):
         return client
 
     def delete_client(self, client_id: str) -> None:
-        """Delete an application and its client grants."""
+        """Delete an application, its client grants and its organization associations."""
         self.client(client_id)
         del self.state.clients[client_id]
+        for org in self.state.organizations.values():
+            org.clients.pop(client_id, None)
         for grant in [g for g in self.state.client_grants.values() if g["client_id"] == client_id]:
             self.delete_client_grant(grant["id"])
 

@@ -1,5 +1,5 @@
 """Organizations and what hangs off them: members, member roles, connections, domains,
-invitations and client-grant associations."""
+invitations, client-grant and application associations."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .errors import bad_request, conflict, invalid_body, not_found
-from .records import DiscoveryDomain, JsonObject, Member, Organization, OrgConnection
+from .records import DiscoveryDomain, JsonObject, Member, Organization, OrgClient, OrgConnection
 from .store_base import StoreBase, iso_time
 
 MAX_ORG_CONNECTIONS = 10
@@ -424,3 +424,43 @@ class OrganizationOps(StoreBase):
         if grant_id not in org.client_grants:
             raise not_found("The client grant is not associated with this organization.")
         org.client_grants.remove(grant_id)
+
+    # -- applications -------------------------------------------------------------------
+
+    def associate_clients(
+        self, org_id: str, entries: Sequence[tuple[str, bool]]
+    ) -> list[OrgClient]:
+        """Associate applications (client id, used for member access) with an organization;
+        all or none: an unknown or already associated application refuses the whole call."""
+        org = self.organization(org_id)
+        seen: set[str] = set()
+        for client_id, _ in entries:
+            self.client(client_id)
+            if client_id in org.clients or client_id in seen:
+                raise conflict("The client is already associated with this organization.")
+            seen.add(client_id)
+        links = [OrgClient(client_id, self.next_seq(), flag) for client_id, flag in entries]
+        for link in links:
+            org.clients[link.client_id] = link
+        return links
+
+    def org_client(self, org_id: str, client_id: str) -> OrgClient:
+        """One application association of an organization, or 404."""
+        link = self.organization(org_id).clients.get(client_id)
+        if link is None:
+            raise not_found("The client is not associated with this organization.")
+        return link
+
+    def update_org_client(self, org_id: str, client_id: str, member_access: bool) -> OrgClient:
+        """Change whether members use an associated application."""
+        link = self.org_client(org_id, client_id)
+        link.use_for_member_access = member_access
+        return link
+
+    def disassociate_clients(self, org_id: str, client_ids: Sequence[str]) -> None:
+        """Remove application associations; all or none (404 when one is not associated)."""
+        org = self.organization(org_id)
+        for client_id in client_ids:
+            self.org_client(org_id, client_id)
+        for client_id in client_ids:
+            del org.clients[client_id]

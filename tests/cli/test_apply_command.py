@@ -21,15 +21,15 @@ def test_apply_without_a_terminal_or_yes_refuses_and_writes_nothing(run, project
     result = run("apply")
     assert result.exit_code == 1
     assert result.stderr == "error: no terminal to confirm on: pass --yes to apply\n"
-    assert run("plan").stdout.splitlines()[-1].startswith("Plan: 4 to create")
+    assert run("plan").stdout.splitlines()[-1].startswith("Plan: 7 to create")
 
 
 def test_apply_converges_and_a_second_apply_writes_nothing(run, project):
     result, writes = api_writes(project, run, "--yes")
     assert result.exit_code == 0
-    assert writes == 17
+    assert writes == 21
     assert result.stdout.splitlines()[-2:] == [
-        "Applied: 17 done, 0 already so, 0 failed, 0 skipped.",
+        "Applied: 21 done, 0 already so, 0 failed, 0 skipped.",
         "Verified: Auth0 matches the files.",
     ]
     again, writes = api_writes(project, run, "--yes")
@@ -77,28 +77,29 @@ EDITS = [
         "  - name: Username-Password-Authentication",
         "  - name: Username-Password-Authentication\n    is_signup_enabled: true",
     ),
+    ("acme-corp.yaml", "assign_membership_on_login: true", "assign_membership_on_login: false"),
 ]
 
 
 def change(project: Path, count: int) -> None:
-    """Change `count` of the example's 16 existing managed objects."""
+    """Change `count` of the example's 17 existing managed objects."""
     for name, old, new in EDITS[:count]:
         edit(project, f"{ORGS}/{name}", old, new)
 
 
 def test_change_share_above_the_threshold_is_refused_without_force(run, project):
     run("apply", "--yes")
-    change(project, 5)
+    change(project, 6)
     result, writes = api_writes(project, run, "--yes")
     assert result.exit_code == 1
     assert result.stderr == (
-        "refused: the plan changes or deletes 5 of 16 existing managed objects (31.2%), "
+        "refused: the plan changes or deletes 6 of 17 existing managed objects (35.3%), "
         "more than policy.max_change_percent (30%) (pass --force to apply it anyway)\n"
     )
     assert writes == 0
     forced, writes = api_writes(project, run, "--yes", "--force")
     assert forced.exit_code == 0
-    assert writes == 5
+    assert writes == 6
 
 
 def test_change_share_at_or_below_the_threshold_is_applied(run, project):
@@ -157,7 +158,7 @@ def test_at_a_terminal_apply_asks_and_no_means_nothing_is_written(run, project, 
     assert writes == 0
     confirmed, writes = api_writes(project, run, input="y\n")
     assert confirmed.exit_code == 0
-    assert writes == 17
+    assert writes == 21
 
 
 def test_saved_plan_with_org_applies_only_that_organization(run, project):
@@ -199,7 +200,7 @@ def test_saved_plan_for_another_tenant_is_refused(run, project):
 
 def test_running_an_interrupted_apply_again_is_not_refused_as_a_large_change(run, project):
     run("apply", "--yes")
-    change(project, 5)
+    change(project, 6)
     refused, writes = api_writes(project, run, "--yes")
     assert refused.exit_code == 1 and writes == 0
     # The same files' apply started here earlier and did not finish (as after a kill).
@@ -207,5 +208,5 @@ def test_running_an_interrupted_apply_again_is_not_refused_as_a_large_change(run
     journal.begin(tenant_files_digest(project / "tenants" / "example"))
     resumed, writes = api_writes(project, run, "--yes")
     assert resumed.exit_code == 0, resumed.stderr
-    assert writes == 5
+    assert writes == 6
     assert not journal.resuming(tenant_files_digest(project / "tenants" / "example"))

@@ -6,7 +6,7 @@ import shutil
 from tests.cli.conftest import edit, embedded_sandbox
 
 BETA = "tenants/example/organizations/beta-llc.yaml"
-SUMMARY = "Plan: 4 to create, 0 to change, 0 to delete; 17 API calls."
+SUMMARY = "Plan: 7 to create, 0 to change, 0 to delete; 21 API calls."
 
 
 def test_plan_of_the_example_creates_both_orgs(run):
@@ -27,13 +27,21 @@ def test_detailed_exitcode_is_2_with_changes_and_0_without(run):
 
 def test_json_format_has_stable_keys_and_counts(run):
     document = json.loads(run("plan", "--format", "json").stdout)
-    assert document["summary"] == {"create": 4, "update": 0, "delete": 0, "api_calls": 17}
+    assert document["summary"] == {"create": 7, "update": 0, "delete": 0, "api_calls": 21}
     assert document["tenant"] == "example"
     assert document["target"] == "embedded sandbox"
     assert document["operations"][0] == {
         "method": "POST",
-        "path": "/roles",
-        "body": {"name": "admin", "description": "Workspace administrator"},
+        "path": "/clients",
+        "body": {
+            "name": "ProjectManager",
+            "app_type": "regular_web",
+            "grant_types": ["authorization_code", "refresh_token"],
+            "callbacks": ["https://localhost:3000/callback"],
+            "allowed_logout_urls": ["https://localhost:3000"],
+            "organization_usage": "require",
+            "organization_require_behavior": "pre_login_prompt",
+        },
         "org": None,
     }
 

@@ -8,6 +8,7 @@ import pytest
 from tests.cli.conftest import edit, embedded_sandbox
 
 ACME = "tenants/example/organizations/acme-corp.yaml"
+BETA = "tenants/example/organizations/beta-llc.yaml"
 ROLES = "tenants/example/roles.yaml"
 TENANT = "tenants/example/tenant.yaml"
 API = "https://api.projectmanager.example"
@@ -50,7 +51,7 @@ CASES = {
         f"{ACME}:24:14: no Auth0 user has the id 'google-oauth2|9999'",
     ),
     "invitation application that does not exist": (
-        [(TENANT, "client_id: projectmanager-spa", "client_id: no-such-app")],
+        [(TENANT, "client_id: ProjectManager ", "client_id: no-such-app ")],
         f"{TENANT}:18:14: no application has the client_id 'no-such-app': invitations need one",
     ),
     "invitation connection that does not exist": (
@@ -74,6 +75,26 @@ CASES = {
         ],
         f"{ACME}:27:13: invitations use the connection 'beta-okta', which is not enabled for this "
         "organization: add it to `connections`",
+    ),
+    "API access scope that the API does not define": (
+        [(ACME, "scopes: [projects:read]", "scopes: [projects:raed]")],
+        f"{ACME}:32:14: unknown scope 'projects:raed': {API} defines billing:manage, "
+        "members:manage, projects:read, projects:write",
+    ),
+    "API access to an unknown API": (
+        [(ACME, f"api: {API}", "api: https://api.typo.example")],
+        f"{ACME}:31:10: unknown API 'https://api.typo.example': "
+        "no API (resource server) has this identifier",
+    ),
+    "API access of an unknown application": (
+        [(ACME, "application: Reporting Service", "application: Reporting Servic")],
+        f"{ACME}:30:18: unknown application 'Reporting Servic': no application of that name "
+        "in applications.yaml or in Auth0",
+    ),
+    "an organization's application that does not exist": (
+        [(BETA, "members:", "applications: [ProjectManager, Billing]\nmembers:")],
+        f"{BETA}:12:32: unknown application 'Billing': no application of that name "
+        "in applications.yaml or in Auth0",
     ),
 }
 

@@ -83,7 +83,7 @@ async def test_example_tenant_converges_and_reapplies_nothing():
     desired = load_tenant(Path("tenants/example"))
     sandbox = Sandbox.from_world_file(Path("tenants/example/sandbox.yaml"))
     plan, result = await plan_and_apply(sandbox, desired)
-    assert plan.summary.api_calls == 17
+    assert plan.summary.api_calls == 21
     assert result.report.ok and result.converged
     again, _ = await plan_and_apply(sandbox, desired)
     assert again.operations == ()

@@ -7,8 +7,8 @@ from reconciler.core.service import Reconciler
 from reconciler.core.shards import Shard
 from reconciler.core.targets import connect
 from reconciler.engine.planfile import read_plan_file, write_plan_file
-from reconciler.model import Member, Organization
-from tests.integration.tenants import formula, generate
+from reconciler.model import ApiAccess, Member, Organization
+from tests.integration.tenants import API, formula, generate
 
 
 def paths(sandbox):
@@ -131,3 +131,26 @@ async def test_shards_plan_disjoint_organizations_and_each_lists_once():
             assert [c.path for c in calls].count("/api/v2/organizations") == 1
             assert len(calls) == formula(len(orgs), 2, 2, 4)  # one listing page, its orgs
     assert sorted(seen) == sorted([*tenant.desired.organizations, "stray"])
+
+
+async def test_api_access_reads_the_applications_one_grant_listing_and_each_org_s_grants():
+    tenant = generate(orgs=3, members=2)
+    store = tenant.sandbox.store
+    backend = store.create_client("Backend", "non_interactive")
+    grant = store.create_client_grant(
+        backend["client_id"], API, ["read"], organization_usage="allow"
+    )
+    entry = ApiAccess(application="Backend", api=API, scopes=["read"])
+    for name in ("org-0000", "org-0001"):
+        store.associate_client_grant(store.organization_by_name(name).id, grant["id"])
+        org = tenant.desired.organizations[name]
+        tenant.desired.organizations[name] = org.model_copy(update={"api_access": [entry]})
+    tenant.sandbox.reset_calls()
+    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+        result = await Reconciler(session, tenant.desired).plan()
+    assert result.plan.operations == ()
+    assert len(tenant.sandbox.api_calls()) == formula(3, 2, 2, 4) + 1 + 1 + 2
+    assert paths(tenant.sandbox)["/api/v2/clients"] == 1
+    assert paths(tenant.sandbox)["/api/v2/client-grants"] == 1
+    org_grants = [c for c in tenant.sandbox.api_calls() if c.path.endswith("/client-grants")]
+    assert len(org_grants) == 1 + 2
