@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from reconciler.engine.diff_action import managed_action
 from reconciler.model.desired import Desired
 from reconciler.model.organization import Organization
 
@@ -47,17 +48,22 @@ class Scope:
     APIs of pairs a role lacks are read to check them before they are added."""
     invitation_client: str | None = None
     """The application invitations are sent for (checked when an invitation would be sent)."""
+    action: str | None = None
+    """The post-login Action the files manage, by name: it and the post-login trigger's
+    bindings are read (None: nothing about Actions is read)."""
 
 
 def scope_of(
     desired: Desired, only: frozenset[str] | None = None, *, list_all: bool | None = None
 ) -> Scope:
-    """The read scope of a desired state, limited to `only` organizations when given.
+    """The read scope of a desired state, limited to `only` organizations when given (the
+    post-login Action routes to every organization, so it is read either way).
 
     `list_all` lists every organization (default: when no subset is given) instead of
     looking the selected ones up by name.
     """
     invites = desired.tenant.invitations is not None
+    action = managed_action(desired)
     orgs = {
         name: _org_scope(org, invites)
         for name, org in desired.organizations.items()
@@ -103,6 +109,7 @@ def scope_of(
         invitation_client=desired.tenant.invitations.client_id
         if invites and desired.tenant.invitations
         else None,
+        action=action.name if action is not None else None,
     )
 
 

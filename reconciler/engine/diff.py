@@ -2,6 +2,7 @@
 
 from reconciler.engine.builder import PlanBuilder
 from reconciler.engine.context import OrgContext
+from reconciler.engine.diff_action import diff_action
 from reconciler.engine.diff_members import diff_members
 from reconciler.engine.diff_orgs import (
     create_key,
@@ -30,8 +31,9 @@ def diff(
 ) -> Plan:
     """Plan the calls that make `live` match `desired`.
 
-    `only` limits the plan to those organizations (tenant roles are always planned); an
-    organization no file describes is pruned or reported only when `only` allows its name.
+    `only` limits the plan to those organizations (tenant roles and the post-login Action,
+    which routes to every organization, are always planned); an organization no file
+    describes is pruned or reported only when `only` allows its name.
     Raises PlanErrors naming every file and place that cannot be planned.
     """
     builder = PlanBuilder()
@@ -55,6 +57,7 @@ def diff(
             created_by=None if current else create_key(name),
         )
         _diff_organization(ctx, builder, member_batch)
+    diff_action(builder, desired, live.post_login)
     policy = desired.tenant.policy
     for name, other_id in sorted(live.other_organizations.items()):
         if only is not None and name not in only:

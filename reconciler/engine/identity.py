@@ -1,4 +1,5 @@
-"""Typed identities: which object a plan touches, which id it refers to, which call it makes.
+"""Typed identities: which object a plan touches, which id it refers to, which call it makes,
+and which environment variable holds a secret a request carries.
 
 Each is a value object built and parsed here only, so a name holding `/`, `:` or any other
 character Auth0 allows round-trips through plan files unchanged.
@@ -14,11 +15,15 @@ class ObjectKind(StrEnum):
 
     ORGANIZATION = "organization"
     ROLE = "role"
+    ACTION = "action"
+    TRIGGER = "trigger"
+    """A trigger's list of bound actions (`post-login`)."""
 
 
 @dataclass(frozen=True, order=True)
 class ObjectKey:
-    """One organization (`org` None) or one role (`org` is the owner for org-owned roles)."""
+    """One organization (`org` None), one role (`org` is the owner for org-owned roles), the
+    Action, or a trigger's bindings."""
 
     kind: ObjectKind
     name: str
@@ -33,6 +38,16 @@ class ObjectKey:
     def role(cls, name: str, org: str | None = None) -> "ObjectKey":
         """The key of a tenant role, or of a role owned by `org`."""
         return cls(ObjectKind.ROLE, name, org)
+
+    @classmethod
+    def action(cls, name: str) -> "ObjectKey":
+        """The key of an Action (by name)."""
+        return cls(ObjectKind.ACTION, name)
+
+    @classmethod
+    def trigger(cls, trigger_id: str) -> "ObjectKey":
+        """The key of a trigger's bindings."""
+        return cls(ObjectKind.TRIGGER, trigger_id)
 
     @property
     def owner(self) -> str | None:
@@ -70,7 +85,7 @@ class Ref:
     target: ObjectKey
 
     def __str__(self) -> str:
-        kind = "org" if self.target.kind is ObjectKind.ORGANIZATION else "role"
+        kind = "org" if self.target.kind is ObjectKind.ORGANIZATION else self.target.kind.value
         return "{" + f"{kind}:{self.target.label}" + "}"
 
     def to_json(self) -> dict[str, Any]:
@@ -86,6 +101,32 @@ class Ref:
 def is_ref_json(data: Any) -> bool:
     """True for the stored form of a Ref."""
     return isinstance(data, dict) and set(data) == {"$ref"}
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """A secret in a request body, carried by the name of the environment variable that holds
+    its value: the value is read only when the request is sent, so plans, plan files and
+    output never hold it."""
+
+    env: str
+
+    def __str__(self) -> str:
+        return f"(secret from {self.env})"
+
+    def to_json(self) -> dict[str, Any]:
+        """The secret as plan files store it: the variable's name, never the value."""
+        return {"$secret": self.env}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "SecretRef":
+        """Parse a stored secret reference."""
+        return cls(_text(data["$secret"]))
+
+
+def is_secret_json(data: Any) -> bool:
+    """True for the stored form of a SecretRef."""
+    return isinstance(data, dict) and set(data) == {"$secret"}
 
 
 @dataclass(frozen=True)

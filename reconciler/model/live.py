@@ -96,6 +96,47 @@ class LiveOrganization:
     invitations: dict[str, LiveInvitation] | None = None
 
 
+@dataclass(frozen=True)
+class ActionVersion:
+    """What an Action runs: its code, runtime, npm dependencies and the names of its secrets
+    (Auth0 never returns their values)."""
+
+    code: str
+    runtime: str | None
+    dependencies: frozenset[tuple[str, str]]
+    """(package, version) pairs."""
+    secret_names: frozenset[str]
+
+
+@dataclass(frozen=True)
+class LiveAction:
+    """An Action: its draft (what an update changes) and the version deployed, if any."""
+
+    id: str
+    name: str
+    draft: ActionVersion
+    deployed: ActionVersion | None
+
+
+@dataclass(frozen=True)
+class LiveBinding:
+    """One action bound to a trigger; `action_id` or `action_name` may be unknown."""
+
+    id: str
+    action_id: str | None
+    action_name: str | None
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class LivePostLogin:
+    """The managed post-login Action (None: no action of its name) and the trigger's
+    bindings in execution order."""
+
+    action: LiveAction | None
+    bindings: tuple[LiveBinding, ...]
+
+
 @dataclass
 class Snapshot:
     """What the reader saw: managed organizations, roles, connections and looked-up users."""
@@ -116,4 +157,6 @@ class Snapshot:
     """API identifier -> its permissions (scopes), for the APIs managed permissions name."""
     clients: dict[str, bool] = field(default_factory=dict)
     """client_id -> whether the application exists (checked before inviting)."""
+    post_login: LivePostLogin | None = None
+    """The post-login Action and bindings, when the files manage the Action (else not read)."""
     read_calls: int = 0
