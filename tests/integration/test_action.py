@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from reconciler.clock import VirtualClock
 from reconciler.core.service import Reconciler
 from reconciler.core.targets import connect
 from reconciler.model import ActionSettings, Claims, Organization
@@ -210,3 +211,19 @@ async def test_an_absent_routed_member_is_removed_after_the_action_blocks_them()
     assert blocked == {"userIds": [], "emails": [email.lower()]}
     fields = [f.field for r in planned.plan.rows if r.kind == "action" for f in r.fields]
     assert fields == ["routes.org-0000.blocked.emails"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+async def test_lost_responses_and_5xx_still_leave_one_action_bound_once(seed):
+    clock = VirtualClock()
+    tenant = generate(orgs=1, members=1, seed=seed, clock=clock.now)
+    desired = with_action(tenant.desired)
+    tenant.sandbox.update_settings(lost_response_rate=0.4, fail_rate=0.2, seed=seed)
+    async with connect(desired, Path("."), sandbox=tenant.sandbox, clock=clock) as session:
+        planned = await Reconciler(session, desired).plan()
+        result = await Reconciler(session, desired).apply(planned)
+    assert result.report.ok, [r.line() for r in result.report.failed]
+    assert result.converged
+    actions = tenant.sandbox.store.state.actions.values()
+    assert [a["name"] for a in actions] == ["org-routing"]
+    assert [name for _, name in bound(tenant.sandbox)] == ["org-routing"]
