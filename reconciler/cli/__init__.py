@@ -11,6 +11,7 @@ from reconciler.auth0.target import TargetError
 from reconciler.cli.apply_command import apply
 from reconciler.cli.file_commands import schema, validate
 from reconciler.cli.plan_command import plan
+from reconciler.cli.route_command import route
 from reconciler.config.errors import ConfigErrors
 from reconciler.core.journal import ApplyLocked
 from reconciler.core.service import PlanRefused, UnsafePlan
@@ -59,4 +60,5 @@ main.add_command(validate)
 main.add_command(schema)
 main.add_command(plan)
 main.add_command(apply)
+main.add_command(route)
 main.add_command(sandbox_cli, "sandbox")
