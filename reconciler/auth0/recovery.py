@@ -60,7 +60,7 @@ async def find_created(api: Reader, settle: Settle, path: str, body: JSON) -> Fo
         found = _first(
             actions,
             lambda action: (
-                action.get("name") == body["name"] and action.get("code") == body["code"]
+                action.get("name") == body["name"] and action.get("code") == body.get("code")
             ),
         )
     elif settle is Settle.FIND_INVITATION:
