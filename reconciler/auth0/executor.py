@@ -3,10 +3,12 @@
 Every call goes through the one retry policy: 429 waits for the bucket; an unknown outcome
 (5xx, no response) or a 409 on a create is settled as the operation says (`Settle`): by
 reading the object it creates, or by sending an idempotent call again; a 404 on a delete
-means done. Only the plan's own requests are written.
+means done. Only the plan's own requests are written. A secret in a body is read from its
+environment variable just before the request is sent, and never kept or reported.
 """
 
 import asyncio
+import os
 from collections.abc import Mapping
 from itertools import groupby
 from typing import Any, Protocol
@@ -18,7 +20,7 @@ from reconciler.auth0.errors import describe, describe_response
 from reconciler.auth0.recovery import find_created
 from reconciler.auth0.report import ApplyReport, CallResult, Outcome
 from reconciler.auth0.retry import Attempts, Verdict, classify
-from reconciler.engine.identity import ObjectKey, ObjectKind, OpKey, Ref
+from reconciler.engine.identity import ObjectKey, ObjectKind, OpKey, Ref, SecretRef
 from reconciler.engine.plan import JSON, Operation, Settle
 from reconciler.progress import Progress, ProgressEvent
 
@@ -43,10 +45,21 @@ class _Unresolved(Exception):
     """A reference whose creating operation did not succeed."""
 
 
+class _MissingSecret(Exception):
+    """A secret whose environment variable is not set."""
+
+
 async def execute(
-    api: Api, operations: tuple[Operation, ...], progress: Progress | None = None
+    api: Api,
+    operations: tuple[Operation, ...],
+    progress: Progress | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> ApplyReport:
-    """Run the operations phase by phase; a failure skips only what depends on it."""
+    """Run the operations phase by phase; a failure skips only what depends on it.
+
+    Secrets in bodies are read from `environ` (default: the process environment).
+    """
+    env = os.environ if environ is None else environ
     report = ApplyReport()
     refs: dict[ObjectKey, str] = {}
     finished: dict[OpKey, Outcome] = {}
@@ -60,7 +73,7 @@ async def execute(
             waits = ", ".join(str(d) for d in blocked)
             result = CallResult(op, Outcome.SKIPPED, f"waits for {waits}")
         else:
-            result = await _send(api, op, refs)
+            result = await _send(api, op, refs, env)
         finished[op.key] = result.outcome
         report.results.append(result)
         if progress is not None:
@@ -77,12 +90,18 @@ async def execute(
     return report
 
 
-async def _send(api: Api, op: Operation, refs: dict[ObjectKey, str]) -> CallResult:
+async def _send(
+    api: Api, op: Operation, refs: dict[ObjectKey, str], env: Mapping[str, str]
+) -> CallResult:
     try:
         path = resolve_path(op, refs)
-        body = _resolve_body(op.body, refs)
+        body = _resolve_body(op.body, refs, env)
     except _Unresolved as error:
         return CallResult(op, Outcome.SKIPPED, f"no id for {error}")
+    except _MissingSecret as error:
+        return CallResult(
+            op, Outcome.FAILED, f"the environment variable {error} (a secret's value) is not set"
+        )
     if op.settle is Settle.FIND_INVITATION:
         # Auth0 sends a second email for a second POST: look for a pending one first, so
         # that two applies (or a re-run after a crash) never invite anyone twice.
@@ -180,13 +199,18 @@ def _resolve_ref(part: str | Ref, refs: Mapping[ObjectKey, str]) -> str:
     return refs[part.target]
 
 
-def _resolve_body(body: JSON, refs: Mapping[ObjectKey, str]) -> JSON:
+def _resolve_body(body: JSON, refs: Mapping[ObjectKey, str], env: Mapping[str, str]) -> JSON:
     if isinstance(body, Ref):
         return _resolve_ref(body, refs)
+    if isinstance(body, SecretRef):
+        value = env.get(body.env)
+        if not value:
+            raise _MissingSecret(body.env)
+        return value
     if isinstance(body, list):
-        return [_resolve_body(item, refs) for item in body]
+        return [_resolve_body(item, refs, env) for item in body]
     if isinstance(body, dict):
-        return {key: _resolve_body(value, refs) for key, value in body.items()}
+        return {key: _resolve_body(value, refs, env) for key, value in body.items()}
     return body
 
 

@@ -3,7 +3,9 @@
 Per docs/performance.md: organization pages of 100; per managed organization its members (roles
 inline) in pages of 100, its enabled connections and its discovery domains; role pages and
 the permissions of managed roles; connection pages. Invitations, user look-ups, applications
-and client grants only where the files need them. Pages stop on a short page or a missing `next`.
+and client grants only where the files need them; the post-login Action (by name) and the
+post-login bindings only when the files manage the Action. Pages stop on a short page or a
+missing `next`.
 """
 
 import asyncio
@@ -18,7 +20,10 @@ from reconciler.auth0.scope import OrgScope, Scope
 from reconciler.auth0.session import Session
 from reconciler.model.applications import MANAGED_FIELDS
 from reconciler.model.live import (
+    ActionVersion,
+    LiveAction,
     LiveApplication,
+    LiveBinding,
     LiveClientGrant,
     LiveConnection,
     LiveDomain,
@@ -26,12 +31,14 @@ from reconciler.model.live import (
     LiveInvitation,
     LiveMember,
     LiveOrganization,
+    LivePostLogin,
     LiveRole,
     Snapshot,
 )
 from reconciler.progress import Progress, ProgressEvent
 
 PAGE = 100
+POST_LOGIN = "post-login"
 IDENTIFIERS_PER_CALL = 10
 """GET /resource-servers filters by at most ten identifiers a request."""
 MEMBER_FIELDS = "user_id,email,name,roles"
@@ -51,13 +58,15 @@ async def read_live(session: Session, scope: Scope, progress: Progress | None = 
     """Read what `scope` covers into a Snapshot; `progress` hears of each organization read."""
     before = session.counter.reads
     snapshot = Snapshot()
-    orgs, roles, connections, applications = await asyncio.gather(
+    orgs, roles, connections, applications, post_login = await asyncio.gather(
         _organizations(session, scope),
         _roles(session) if scope.needs_roles else _none(),
         _connections(session) if scope.needs_connections else _none(),
         _applications(session) if scope.applications else _none(),
+        _post_login(session, scope.action) if scope.action is not None else _none(),
     )
     snapshot.applications = applications
+    snapshot.post_login = post_login
     by_id = {org_id: name for name, (org_id, _) in orgs.items()}
     if scope.list_all:
         snapshot.organizations_listed = len(orgs)
@@ -546,6 +555,77 @@ async def _apis(session: Session, scope: Scope, snapshot: Snapshot) -> None:
                 snapshot.apis[server.identifier] = frozenset(
                     item.value for item in server.scopes or [] if item.value
                 )
+
+
+async def _post_login(session: Session, name: str) -> LivePostLogin:
+    """The Action of this name (one request) and the post-login bindings (one page of 100)."""
+    actions, bindings = await asyncio.gather(
+        _offset(
+            session,
+            lambda page: session.client.actions.list(action_name=name, page=page, per_page=PAGE),
+            "GET /actions/actions",
+        ),
+        _offset(
+            session,
+            lambda page: session.client.actions.triggers.bindings.list(
+                POST_LOGIN, page=page, per_page=PAGE
+            ),
+            f"GET /actions/triggers/{POST_LOGIN}/bindings",
+        ),
+    )
+    found = (live_action(item) for item in actions if getattr(item, "name", None) == name)
+    return LivePostLogin(
+        action=next((action for action in found if action is not None), None),
+        bindings=tuple(b for b in map(live_binding, bindings) if b is not None),
+    )
+
+
+def live_action(item: Any) -> LiveAction | None:
+    """An Action with its draft and deployed version, or None without an id."""
+    action_id = getattr(item, "id", None)
+    if not action_id:
+        return None
+    deployed = getattr(item, "deployed_version", None)
+    return LiveAction(
+        id=str(action_id),
+        name=str(getattr(item, "name", None) or ""),
+        draft=action_version(item),
+        deployed=action_version(deployed) if deployed is not None else None,
+    )
+
+
+def action_version(item: Any) -> ActionVersion:
+    """What an Action (or one of its versions) runs; missing parts read as empty."""
+    runtime = getattr(item, "runtime", None)
+    return ActionVersion(
+        code=str(getattr(item, "code", None) or ""),
+        runtime=str(runtime) if runtime else None,
+        dependencies=frozenset(
+            (str(d.name), str(d.version))
+            for d in getattr(item, "dependencies", None) or []
+            if getattr(d, "name", None) and getattr(d, "version", None)
+        ),
+        secret_names=frozenset(
+            str(s.name) for s in getattr(item, "secrets", None) or [] if getattr(s, "name", None)
+        ),
+    )
+
+
+def live_binding(item: Any) -> LiveBinding | None:
+    """A trigger binding, or None without an id."""
+    binding_id = getattr(item, "id", None)
+    if not binding_id:
+        return None
+    action = getattr(item, "action", None)
+    action_id = getattr(action, "id", None)
+    action_name = getattr(action, "name", None)
+    display_name = getattr(item, "display_name", None)
+    return LiveBinding(
+        id=str(binding_id),
+        action_id=str(action_id) if action_id else None,
+        action_name=str(action_name) if action_name else None,
+        display_name=str(display_name) if display_name else None,
+    )
 
 
 def live_invitation(item: Any) -> LiveInvitation | None:

@@ -69,6 +69,17 @@ async def find_created(api: Reader, settle: Settle, path: str, body: JSON) -> Fo
         found = _first(grants, lambda grant: grant.get("id") == body["grant_id"])
     elif settle is Settle.FIND_ORGANIZATION_APPLICATIONS:
         found = await _find_org_applications(api, path, body)
+    elif settle is Settle.FIND_ACTION:
+        page = await _get(api, f"/actions/actions?actionName={_q(body['name'])}&per_page=100")
+        actions = page.get("actions") if isinstance(page, dict) else None
+        # Only the action this create would have made: one of the same name that runs other
+        # code is someone else's, and its draft must not be deployed in place of ours.
+        found = _first(
+            actions,
+            lambda action: (
+                action.get("name") == body["name"] and action.get("code") == body.get("code")
+            ),
+        )
     elif settle is Settle.FIND_INVITATION:
         email = str(body["invitee"]["email"]).lower()
         page = await _get(api, f"{path}?per_page=100&page=0")

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from reconciler.engine.diff_action import managed_action
 from reconciler.model.desired import Desired
 from reconciler.model.organization import Organization
 
@@ -57,12 +58,16 @@ class Scope:
     grants: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     """(application name, API) -> scopes of every organization's API access; the grants of
     these applications are read, and the API of a grant that lacks a scope is checked."""
+    action: str | None = None
+    """The post-login Action the files manage, by name: it and the post-login trigger's
+    bindings are read (None: nothing about Actions is read)."""
 
 
 def scope_of(
     desired: Desired, only: frozenset[str] | None = None, *, list_all: bool | None = None
 ) -> Scope:
-    """The read scope of a desired state, limited to `only` organizations when given.
+    """The read scope of a desired state, limited to `only` organizations when given (the
+    post-login Action routes to every organization, so it is read either way).
 
     `list_all` lists every organization (default: when no subset is given) instead of
     looking the selected ones up by name.
@@ -73,6 +78,7 @@ def scope_of(
         for org in desired.organizations.values()
         for entry in org.api_access or []
     }
+    action = managed_action(desired)
     orgs = {
         name: _org_scope(org, invites)
         for name, org in desired.organizations.items()
@@ -123,6 +129,7 @@ def scope_of(
         applications=bool(desired.applications or grants)
         or any(s.applications or s.client_grants for s in orgs.values()),
         grants=grants,
+        action=action.name if action is not None else None,
     )
 
 

@@ -13,6 +13,7 @@ from reconciler.cli.drift_command import drift
 from reconciler.cli.file_commands import schema, validate
 from reconciler.cli.import_command import import_
 from reconciler.cli.plan_command import plan, show
+from reconciler.cli.route_command import route
 from reconciler.cli.sandbox_commands import sandbox_cli
 from reconciler.config.errors import ConfigErrors
 from reconciler.config.writer import WriteRefused
@@ -72,4 +73,5 @@ main.add_command(apply)
 main.add_command(show)
 main.add_command(drift)
 main.add_command(import_)
+main.add_command(route)
 main.add_command(sandbox_cli, "sandbox")

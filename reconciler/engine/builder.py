@@ -112,7 +112,16 @@ def _family(key: OpKey) -> tuple[str | None, str, str]:
     return (key.org, key.kind, key.name if key.kind in PER_NAME else "")
 
 
-_KINDS = ("organization", "role", "connection", "discovery domain", "member", "invitation")
+_KINDS = (
+    "organization",
+    "role",
+    "action",
+    "post-login binding",
+    "connection",
+    "discovery domain",
+    "member",
+    "invitation",
+)
 
 
 def _kind_order(kind: str) -> int:

@@ -2,6 +2,7 @@
 
 from reconciler.engine.builder import PlanBuilder
 from reconciler.engine.context import OrgContext
+from reconciler.engine.diff_action import diff_action
 from reconciler.engine.diff_apps import diff_api_access, diff_org_applications, plan_applications
 from reconciler.engine.diff_members import diff_members
 from reconciler.engine.diff_orgs import (
@@ -31,9 +32,10 @@ def diff(
 ) -> Plan:
     """Plan the calls that make `live` match `desired`.
 
-    `only` limits the plan to those organizations (tenant roles, applications and the client
-    grants of every organization's API access are always planned); an
-    organization no file describes is pruned or reported only when `only` allows its name.
+    `only` limits the plan to those organizations (tenant roles, applications, the client
+    grants of every organization's API access and the post-login Action, which routes to every
+    organization, are always planned); an organization no file describes is pruned or reported
+    only when `only` allows its name.
     Raises PlanErrors naming every file and place that cannot be planned.
     """
     builder = PlanBuilder()
@@ -59,6 +61,7 @@ def diff(
             applications=apps,
         )
         _diff_organization(ctx, builder, member_batch)
+    diff_action(builder, desired, live.post_login)
     policy = desired.tenant.policy
     for name, other_id in sorted(live.other_organizations.items()):
         if only is not None and name not in only:

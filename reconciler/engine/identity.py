@@ -1,4 +1,5 @@
-"""Typed identities: which object a plan touches, which id it refers to, which call it makes.
+"""Typed identities: which object a plan touches, which id it refers to, which call it makes,
+and which environment variable holds a secret a request carries.
 
 Each is a value object built and parsed here only, so a name holding `/`, `:` or any other
 character Auth0 allows round-trips through plan files unchanged.
@@ -16,12 +17,16 @@ class ObjectKind(StrEnum):
     ROLE = "role"
     APPLICATION = "application"
     CLIENT_GRANT = "client grant"
+    ACTION = "action"
+    TRIGGER = "trigger"
+    """A trigger's list of bound actions (`post-login`)."""
 
 
 @dataclass(frozen=True, order=True)
 class ObjectKey:
     """One organization (`org` None), one role (`org` is the owner for org-owned roles), one
-    application (by name) or one client grant (application name and `audience`, its API)."""
+    application (by name), one client grant (application name and `audience`, its API), the
+    Action, or a trigger's bindings."""
 
     kind: ObjectKind
     name: str
@@ -47,6 +52,16 @@ class ObjectKey:
     def client_grant(cls, application: str, audience: str) -> "ObjectKey":
         """The key of the client grant of an application (by name) for an API."""
         return cls(ObjectKind.CLIENT_GRANT, application, audience=audience)
+
+    @classmethod
+    def action(cls, name: str) -> "ObjectKey":
+        """The key of an Action (by name)."""
+        return cls(ObjectKind.ACTION, name)
+
+    @classmethod
+    def trigger(cls, trigger_id: str) -> "ObjectKey":
+        """The key of a trigger's bindings."""
+        return cls(ObjectKind.TRIGGER, trigger_id)
 
     @property
     def owner(self) -> str | None:
@@ -111,12 +126,40 @@ _REF_NAMES = {
     ObjectKind.ROLE: "role",
     ObjectKind.APPLICATION: "app",
     ObjectKind.CLIENT_GRANT: "grant",
+    ObjectKind.ACTION: "action",
+    ObjectKind.TRIGGER: "trigger",
 }
 
 
 def is_ref_json(data: Any) -> bool:
     """True for the stored form of a Ref."""
     return isinstance(data, dict) and set(data) == {"$ref"}
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """A secret in a request body, carried by the name of the environment variable that holds
+    its value: the value is read only when the request is sent, so plans, plan files and
+    output never hold it."""
+
+    env: str
+
+    def __str__(self) -> str:
+        return f"(secret from {self.env})"
+
+    def to_json(self) -> dict[str, Any]:
+        """The secret as plan files store it: the variable's name, never the value."""
+        return {"$secret": self.env}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "SecretRef":
+        """Parse a stored secret reference."""
+        return cls(_text(data["$secret"]))
+
+
+def is_secret_json(data: Any) -> bool:
+    """True for the stored form of a SecretRef."""
+    return isinstance(data, dict) and set(data) == {"$secret"}
 
 
 @dataclass(frozen=True)

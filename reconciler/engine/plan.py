@@ -5,10 +5,10 @@ from enum import IntEnum, StrEnum
 from typing import Any
 from urllib.parse import quote
 
-from reconciler.engine.identity import ObjectKey, OpKey, Ref
+from reconciler.engine.identity import ObjectKey, OpKey, Ref, SecretRef
 
 JSON = Any
-"""A JSON-serialisable value (request bodies); bodies may also hold `Ref`s."""
+"""A JSON-serialisable value (request bodies); bodies may also hold `Ref`s and `SecretRef`s."""
 PathPart = str | Ref
 
 
@@ -27,7 +27,11 @@ class Action(StrEnum):
 
 
 class Phase(IntEnum):
-    """Apply order: a phase starts when the one before it is done."""
+    """Apply order: a phase starts when the one before it is done.
+
+    The post-login Action is deployed once the organizations and roles it routes to exist,
+    and before any removal, so that it stops admitting whom the files remove.
+    """
 
     APPLICATIONS = -1
     """Applications and client grants, before anything that names them."""
@@ -38,10 +42,11 @@ class Phase(IntEnum):
     MEMBERS_ADD = 4
     MEMBER_ROLES = 5
     INVITATIONS = 6
-    MEMBERS_REMOVE = 7
-    CONNECTION_REMOVALS = 8
-    ORG_DELETES = 9
-    ROLE_DELETES = 10
+    ACTIONS = 7
+    MEMBERS_REMOVE = 8
+    CONNECTION_REMOVALS = 9
+    ORG_DELETES = 10
+    ROLE_DELETES = 11
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,7 @@ class Settle(StrEnum):
     FIND_CLIENT_GRANT = "find client grant"
     FIND_ORGANIZATION_GRANT = "find organization client grant"
     FIND_ORGANIZATION_APPLICATIONS = "find organization applications"
+    FIND_ACTION = "find action"
 
 
 @dataclass(frozen=True)
@@ -126,8 +132,9 @@ def path_text(parts: tuple[PathPart, ...]) -> str:
 
 
 def display_body(body: JSON) -> JSON:
-    """A body with each Ref shown as its placeholder text (for renderers)."""
-    if isinstance(body, Ref):
+    """A body with each Ref shown as its placeholder text and each secret as the variable it
+    comes from, `(secret from NAME)` (for renderers)."""
+    if isinstance(body, Ref | SecretRef):
         return str(body)
     if isinstance(body, list):
         return [display_body(item) for item in body]

@@ -7,13 +7,30 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from reconciler.engine.identity import ObjectKey, ObjectKind, OpKey, Ref, is_ref_json
+from reconciler.engine.identity import (
+    ObjectKey,
+    ObjectKind,
+    OpKey,
+    Ref,
+    SecretRef,
+    is_ref_json,
+    is_secret_json,
+)
 from reconciler.engine.plan import JSON, Action, FieldChange, Operation, Phase, Plan, Row, Settle
-from reconciler.model.live import LiveOrganization, LiveRole, Snapshot
+from reconciler.model.live import (
+    ActionVersion,
+    LiveOrganization,
+    LivePostLogin,
+    LiveRole,
+    Snapshot,
+)
 
-FORMAT = "auth0-org-reconciler/plan@3"
+FORMAT = "auth0-org-reconciler/plan@4"
 ABSENT = "absent"
 _LITERAL = "$literal"
+_MARKERS = ({"$ref"}, {"$secret"}, {_LITERAL})
+"""Objects of these keys alone are references or escapes: a body's own such object is
+stored escaped."""
 
 
 class PlanFileError(Exception):
@@ -45,6 +62,10 @@ def digest(key: ObjectKey, live: Snapshot) -> str:
         return digest_org(live.organizations.get(key.name))
     if key.kind in (ObjectKind.APPLICATION, ObjectKind.CLIENT_GRANT):
         return digest_application(key, live)
+    if key.kind is ObjectKind.ACTION:
+        return digest_action(live.post_login, key.name)
+    if key.kind is ObjectKind.TRIGGER:
+        return digest_bindings(live.post_login)
     if key.org is None:
         return digest_role(live.roles.get(key.name))
     return digest_role(live.org_roles.get((key.org, key.name)))
@@ -80,6 +101,33 @@ def digest_application(key: ObjectKey, live: Snapshot) -> str:
     if not any(grants):
         return ABSENT
     return _digest([asdict(grant) if grant else None for grant in grants])
+
+
+def digest_action(post_login: LivePostLogin | None, name: str) -> str:
+    """A digest of the Action as read (its draft and deployed version)."""
+    action = post_login.action if post_login is not None else None
+    if action is None or action.name != name:
+        return ABSENT
+    versions = (action.draft, action.deployed)
+    return _digest({"id": action.id, "versions": [_version(v) for v in versions]})
+
+
+def _version(version: ActionVersion | None) -> object:
+    if version is None:
+        return None
+    return {
+        "code": version.code,
+        "runtime": version.runtime,
+        "dependencies": sorted(version.dependencies),
+        "secrets": sorted(version.secret_names),
+    }
+
+
+def digest_bindings(post_login: LivePostLogin | None) -> str:
+    """A digest of the post-login trigger's bindings, in order."""
+    if post_login is None:
+        return ABSENT
+    return _digest([asdict(binding) for binding in post_login.bindings])
 
 
 def stale_objects(saved: SavedPlan, live: Snapshot) -> list[str]:
@@ -224,14 +272,15 @@ def _operation(data: dict[str, Any]) -> Operation:
 
 
 def encode(value: JSON) -> JSON:
-    """A path segment or body as JSON: Refs as `{"$ref": ...}`, look-alike objects escaped."""
-    if isinstance(value, Ref):
+    """A path segment or body as JSON: Refs as `{"$ref": ...}`, secrets as
+    `{"$secret": "ENV_NAME"}` (never a value), look-alike objects escaped."""
+    if isinstance(value, Ref | SecretRef):
         return value.to_json()
     if isinstance(value, list):
         return [encode(item) for item in value]
     if isinstance(value, dict):
         encoded = {key: encode(item) for key, item in value.items()}
-        return {_LITERAL: encoded} if set(value) in ({"$ref"}, {_LITERAL}) else encoded
+        return {_LITERAL: encoded} if set(value) in _MARKERS else encoded
     return value
 
 
@@ -239,6 +288,8 @@ def decode(value: JSON) -> JSON:
     """The inverse of `encode`."""
     if is_ref_json(value):
         return Ref.from_json(value)
+    if is_secret_json(value):
+        return SecretRef.from_json(value)
     if isinstance(value, list):
         return [decode(item) for item in value]
     if isinstance(value, dict):

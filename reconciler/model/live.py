@@ -128,6 +128,47 @@ class LiveOrganization:
     """Client id -> whether members may use it (`use_for_member_access`)."""
 
 
+@dataclass(frozen=True)
+class ActionVersion:
+    """What an Action runs: its code, runtime, npm dependencies and the names of its secrets
+    (Auth0 never returns their values)."""
+
+    code: str
+    runtime: str | None
+    dependencies: frozenset[tuple[str, str]]
+    """(package, version) pairs."""
+    secret_names: frozenset[str]
+
+
+@dataclass(frozen=True)
+class LiveAction:
+    """An Action: its draft (what an update changes) and the version deployed, if any."""
+
+    id: str
+    name: str
+    draft: ActionVersion
+    deployed: ActionVersion | None
+
+
+@dataclass(frozen=True)
+class LiveBinding:
+    """One action bound to a trigger; `action_id` or `action_name` may be unknown."""
+
+    id: str
+    action_id: str | None
+    action_name: str | None
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class LivePostLogin:
+    """The managed post-login Action (None: no action of its name) and the trigger's
+    bindings in execution order."""
+
+    action: LiveAction | None
+    bindings: tuple[LiveBinding, ...]
+
+
 @dataclass
 class Snapshot:
     """What the reader saw: managed organizations, roles, connections and looked-up users."""
@@ -157,4 +198,6 @@ class Snapshot:
         """The applications of this name (Auth0 does not keep names unique)."""
         return [app for app in (self.applications or {}).values() if app.name == name]
 
+    post_login: LivePostLogin | None = None
+    """The post-login Action and bindings, when the files manage the Action (else not read)."""
     read_calls: int = 0

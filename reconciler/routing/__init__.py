@@ -3,7 +3,7 @@ applies them."""
 
 from reconciler.routing.action import ActionDefinition, action_definition
 from reconciler.routing.evaluate import Decision, Outcome, evaluate, route
-from reconciler.routing.explain import explain_route
+from reconciler.routing.explain import explain_route, listed_memberships
 from reconciler.routing.login import Login
 from reconciler.routing.table import RoutingTable, routing_table
 
@@ -16,6 +16,7 @@ __all__ = [
     "action_definition",
     "evaluate",
     "explain_route",
+    "listed_memberships",
     "route",
     "routing_table",
 ]

@@ -8,6 +8,7 @@ from the files can end the literal or become code.
 import json
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from reconciler.model.desired import Desired
 from reconciler.model.tenant import ActionSettings
@@ -15,6 +16,8 @@ from reconciler.routing.table import RoutingTable, routing_table
 
 TEMPLATE = "post_login.js"
 PLACEHOLDER = "__ROUTES__"
+ROUTES_LINE = "const ROUTES = "
+"""What precedes the placeholder in the template."""
 TRIGGER = {"id": "post-login", "version": "v3"}
 AUTH0_PACKAGE = "auth0"
 
@@ -83,6 +86,22 @@ def action_code(table: RoutingTable, settings: ActionSettings) -> str:
     if not placeholder or PLACEHOLDER in after:
         raise RuntimeError(f"the Action template must hold {PLACEHOLDER} exactly once")
     return before + script_json(routes_data(table, settings)) + after
+
+
+def split_code(code: str) -> tuple[str, dict[str, Any]] | None:
+    """An Action's code as its template (the table replaced by the placeholder) and its
+    `ROUTES` table, or None when the code holds no such table."""
+    start = code.find(ROUTES_LINE)
+    if start < 0:
+        return None
+    at = start + len(ROUTES_LINE)
+    try:
+        data, end = json.JSONDecoder().raw_decode(code, at)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return code[:at] + PLACEHOLDER + code[end:], data
 
 
 def action_definition(desired: Desired) -> ActionDefinition | None:

@@ -8,6 +8,23 @@ from reconciler.routing.login import Login
 from reconciler.routing.table import routing_table
 
 
+def listed_memberships(
+    desired: Desired, email: str | None, user_id: str | None = None
+) -> dict[str, tuple[str, ...]]:
+    """The organizations whose files list this user as a member (not `absent: true`), with
+    the roles the files give them there: who they are once the files are applied."""
+    email = email.lower() if email else None
+    found: dict[str, tuple[str, ...]] = {}
+    for name, org in sorted(desired.organizations.items()):
+        for member in org.members or []:
+            listed = (user_id is not None and member.user_id == user_id) or (
+                email is not None and member.email is not None and member.email.lower() == email
+            )
+            if listed and not member.absent:
+                found[name] = tuple(member.roles or ())
+    return found
+
+
 def explain_route(desired: Desired, login: Login) -> list[str]:
     """Lines saying where `login` lands and why, or why it lands nowhere."""
     table = routing_table(desired)
@@ -39,13 +56,15 @@ def explain_route(desired: Desired, login: Login) -> list[str]:
 
 
 def _who(login: Login) -> str:
-    parts = [f"user {login.user_id}"]
+    parts = [f"user {login.user_id}"] if login.user_id else []
     if login.email:
         verified = "verified" if login.email_verified else "not verified"
         parts.append(f"email {login.email} ({verified})")
     if login.connection:
         parts.append(f"connection {login.connection}")
-    return "login: " + ", ".join(parts)
+    for org, roles in sorted(login.memberships.items()):
+        parts.append(f"member of {org} ({', '.join(roles) or 'no roles'})")
+    return "login: " + (", ".join(parts) or "anonymous")
 
 
 def _claims(claims: dict[str, object], desired: Desired) -> list[str]:

@@ -31,6 +31,8 @@ TRIGGER_FIELDS = (
     "binding_policy",
 )
 REF_TYPES = ("binding_id", "action_id", "action_name")
+DEPENDENCY_FIELDS = ("name", "version", "registry_url")
+MODULE_FIELDS = ("module_id", "module_name", "module_version_id", "module_version_number")
 
 
 def _action_fields(body: Body) -> dict[str, Any]:
@@ -45,9 +47,30 @@ def _action_fields(body: Body) -> dict[str, Any]:
             for trigger in triggers:
                 trigger.enum("id", TRIGGERS)
             fields[key] = [t.data for t in triggers]
+        elif key == "secrets":
+            fields[key] = [_secret(item) for item in body.objects(key, None, ("name",)) or []]
+        elif key == "dependencies":
+            fields[key] = [_strings(item) for item in body.objects(key, DEPENDENCY_FIELDS) or []]
         else:
-            fields[key] = body.array(key)
+            fields[key] = [_module(item) for item in body.objects(key, MODULE_FIELDS) or []]
     return fields
+
+
+def _secret(item: Body) -> JsonObject:
+    """A secret's name; its value is checked and dropped (never stored or returned)."""
+    item.string("value")
+    return {"name": item.string("name", min_len=1)}
+
+
+def _strings(item: Body) -> JsonObject:
+    return {key: item.string(key) for key in item.data}
+
+
+def _module(item: Body) -> JsonObject:
+    return {
+        key: item.integer(key) if key == "module_version_number" else item.string(key)
+        for key in item.data
+    }
 
 
 def _page(ctx: Context) -> tuple[int, int]:
@@ -82,6 +105,7 @@ def create_action(ctx: Context) -> Reply:
         runtime=fields.get("runtime") or DEFAULT_RUNTIME,
         dependencies=fields.get("dependencies") or [],
         secrets=fields.get("secrets") or [],
+        modules=fields.get("modules") or [],
         deploy=bool(body.boolean("deploy")),
     )
     return Reply(201, action)

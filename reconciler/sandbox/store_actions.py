@@ -19,7 +19,7 @@ TRIGGERS: dict[str, str] = {
 }
 RUNTIMES = ["node18", "node22"]
 DEFAULT_RUNTIME = "node22"
-_VERSION_FIELDS = ("code", "runtime", "dependencies", "secrets", "supported_triggers")
+_VERSION_FIELDS = ("code", "runtime", "dependencies", "secrets", "supported_triggers", "modules")
 
 
 def check_trigger(trigger_id: str) -> str:
@@ -41,11 +41,12 @@ class ActionOps(StoreBase):
         runtime: str = DEFAULT_RUNTIME,
         dependencies: Sequence[JsonObject] = (),
         secrets: Sequence[JsonObject] = (),
+        modules: Sequence[JsonObject] = (),
         deploy: bool = False,
     ) -> JsonObject:
-        """Create an action (built at once); ``deploy=True`` also deploys it."""
-        if any(a["name"] == name for a in self.state.actions.values()):
-            raise conflict("An action with this name already exists.")
+        """Create an action (built at once); ``deploy=True`` also deploys it. Secrets are
+        kept by name only: their values are never stored or returned."""
+        self._unique_name(name)
         now = self.timestamp()
         action: JsonObject = {
             "id": self.ids.uuid(),
@@ -55,6 +56,7 @@ class ActionOps(StoreBase):
             "runtime": runtime,
             "dependencies": [dict(d) for d in dependencies],
             "secrets": [{"name": s.get("name"), "updated_at": now} for s in secrets],
+            "modules": [dict(m) for m in modules],
             "status": "built",
             "all_changes_deployed": False,
             "created_at": now,
@@ -67,8 +69,11 @@ class ActionOps(StoreBase):
         return action
 
     def update_action(self, action_id: str, changes: Mapping[str, Any]) -> JsonObject:
-        """Change an action's draft; it then has undeployed changes."""
+        """Change an action's draft; it then has undeployed changes. Secrets sent replace
+        the action's secrets (kept by name only)."""
         action = self.action(action_id)
+        if "name" in changes and changes["name"] != action["name"]:
+            self._unique_name(changes["name"])
         now = self.timestamp()
         for key, value in changes.items():
             if key == "secrets":
@@ -78,6 +83,10 @@ class ActionOps(StoreBase):
         action["all_changes_deployed"] = False
         action["updated_at"] = now
         return action
+
+    def _unique_name(self, name: str) -> None:
+        if any(a["name"] == name for a in self.state.actions.values()):
+            raise conflict("An action with this name already exists.")
 
     def delete_action(self, action_id: str, force: bool = False) -> None:
         """Delete an action; a bound one only with ``force`` (its bindings go too)."""
@@ -104,7 +113,7 @@ class ActionOps(StoreBase):
             "updated_at": now,
             "built_at": now,
         }
-        version.update({k: action[k] for k in _VERSION_FIELDS})
+        version.update({k: action[k] for k in _VERSION_FIELDS if k in action})
         action["deployed_version"] = version
         action["all_changes_deployed"] = True
         return version

@@ -199,13 +199,14 @@ class Body:
     def objects(
         self,
         key: str,
-        allowed: Collection[str],
+        allowed: Collection[str] | None,
         required: Iterable[str] = (),
         *,
         min_items: int = 0,
         max_items: int | None = None,
     ) -> list[Body] | None:
-        """An array of objects, each read as a :class:`Body`."""
+        """An array of objects, each read as a :class:`Body` (any keys when ``allowed`` is
+        None)."""
         items = self.array(key, min_items=min_items, max_items=max_items)
         if items is None:
             return None

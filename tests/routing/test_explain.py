@@ -1,6 +1,6 @@
 """`explain_route`: where a login lands and why, as `reconciler route` prints it."""
 
-from reconciler.routing import Login, explain_route
+from reconciler.routing import Login, explain_route, listed_memberships
 from tests.routing.fixtures import tenant
 from tests.unit.states import desired
 
@@ -83,3 +83,20 @@ def test_without_an_action_the_claims_are_what_it_would_set() -> None:
         '  https://app.example/organization: "acme-corp"',
         "  https://app.example/roles: []",
     ]
+
+
+def test_listed_memberships_are_the_members_the_files_list_with_their_roles() -> None:
+    files = desired(
+        {"name": "acme", "members": [{"email": "Erin@acme.com", "roles": ["admin"]}]},
+        {"name": "beta", "members": [{"user_id": "auth0|erin"}]},
+        {"name": "gamma", "members": [{"email": "erin@acme.com", "absent": True}]},
+    )
+    assert listed_memberships(files, "erin@ACME.com", "auth0|erin") == {
+        "acme": ("admin",),
+        "beta": (),
+    }
+    assert listed_memberships(files, "erin@acme.com") == {"acme": ("admin",)}
+    lines = explain_route(
+        files, Login("auth0|erin", memberships=listed_memberships(files, None, "auth0|erin"))
+    )
+    assert lines[0] == "login: user auth0|erin, member of beta (no roles)"

@@ -6,7 +6,7 @@ import httpx
 
 from reconciler.auth0.executor import execute
 from reconciler.auth0.report import Outcome
-from reconciler.engine.identity import ObjectKey, OpKey, Ref
+from reconciler.engine.identity import ObjectKey, OpKey, Ref, SecretRef
 from reconciler.engine.plan import Operation, Phase, Settle
 from tests.unit.fake_api import FakeApi, answers, reply
 
@@ -188,3 +188,56 @@ def test_an_invitation_not_pending_is_sent_after_one_look():
     report = run(api, INVITE)
     assert report.ok
     assert [m for m, _, _ in api.sent] == ["GET", "POST"]
+
+
+ACTION = ObjectKey.action("org-routing")
+CREATE_ACTION = Operation(
+    OpKey(None, "action", "org-routing", "create"),
+    Phase.ACTIONS,
+    "POST",
+    ("actions", "actions"),
+    {"name": "org-routing", "code": "ours", "secrets": [{"name": "S", "value": SecretRef("S")}]},
+    creates=ACTION,
+    settle=Settle.FIND_ACTION,
+)
+DEPLOY_ACTION = Operation(
+    OpKey(None, "action", "org-routing", "deploy"),
+    Phase.ACTIONS,
+    "POST",
+    ("actions", "actions", Ref(ACTION), "deploy"),
+    depends_on=(CREATE_ACTION.key,),
+)
+
+
+def test_a_secret_is_read_from_the_environment_only_when_sent():
+    api = FakeApi(answers(reply(201, {"id": "act_1"}), reply(202, {"id": "ver_1"})))
+    report = asyncio.run(execute(api, (CREATE_ACTION, DEPLOY_ACTION), environ={"S": "value"}))
+    assert report.ok
+    assert api.sent[0][2]["secrets"] == [{"name": "S", "value": "value"}]
+    assert api.writes[1] == ("POST", "/actions/actions/act_1/deploy")
+    assert CREATE_ACTION.body["secrets"][0]["value"] == SecretRef("S")
+
+
+def test_a_missing_secret_fails_its_call_naming_the_variable_and_sends_nothing():
+    api = FakeApi(answers())
+    report = asyncio.run(execute(api, (CREATE_ACTION, DEPLOY_ACTION), environ={"S": ""}))
+    assert outcomes(report) == [("create", Outcome.FAILED), ("deploy", Outcome.SKIPPED)]
+    assert report.results[0].detail == "the environment variable S (a secret's value) is not set"
+    assert api.sent == []
+
+
+def test_a_lost_action_create_is_settled_by_finding_the_action_with_our_code():
+    found = {"actions": [{"id": "act_1", "name": "org-routing", "code": "ours"}], "total": 1}
+    api = FakeApi(answers(httpx.ReadError("lost"), reply(200, found), reply(202, {})))
+    report = asyncio.run(execute(api, (CREATE_ACTION, DEPLOY_ACTION), environ={"S": "v"}))
+    assert outcomes(report) == [("create", Outcome.DONE), ("deploy", Outcome.DONE)]
+    assert api.sent[1][:2] == ("GET", "/actions/actions?actionName=org-routing&per_page=100")
+    assert api.writes == [("POST", "/actions/actions"), ("POST", "/actions/actions/act_1/deploy")]
+
+
+def test_an_action_of_the_same_name_with_other_code_is_never_adopted_or_deployed():
+    theirs = {"actions": [{"id": "act_9", "name": "org-routing", "code": "theirs"}]}
+    api = FakeApi(answers(reply(409, {"message": "exists"}), reply(200, theirs)))
+    report = asyncio.run(execute(api, (CREATE_ACTION, DEPLOY_ACTION), environ={"S": "v"}))
+    assert outcomes(report) == [("create", Outcome.FAILED), ("deploy", Outcome.SKIPPED)]
+    assert api.writes == [("POST", "/actions/actions")]

@@ -6,7 +6,14 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.auth0.reader import enabled_connection, live_domain, live_member, live_organization
+from reconciler.auth0.reader import (
+    enabled_connection,
+    live_action,
+    live_binding,
+    live_domain,
+    live_member,
+    live_organization,
+)
 from reconciler.engine import PlanErrors, diff
 from tests.unit.states import desired, snapshot
 
@@ -100,3 +107,32 @@ def test_a_member_holding_two_roles_of_one_name_keeps_both():
     member = live_member(item)
     assert member.role_ids == {"rol_t": "admin", "rol_o": "admin"}
     assert member.email == "not an email"
+
+
+def test_an_action_and_its_bindings_parse_with_any_part_missing():
+    bare = SimpleNamespace(id="act_1")
+    action = live_action(bare)
+    assert action is not None
+    assert (action.name, action.deployed) == ("", None)
+    assert action.draft.code == "" and action.draft.secret_names == frozenset()
+    odd = SimpleNamespace(
+        id="act_2",
+        name="org-routing",
+        code="x",
+        runtime=None,
+        dependencies=[
+            SimpleNamespace(name="auth0", version=None),
+            SimpleNamespace(name="a", version="1"),
+        ],
+        secrets=[SimpleNamespace(name=None), SimpleNamespace(name="S")],
+        deployed_version=SimpleNamespace(code="y"),
+    )
+    parsed = live_action(odd)
+    assert parsed is not None
+    assert parsed.draft.dependencies == frozenset({("a", "1")})
+    assert parsed.draft.secret_names == frozenset({"S"})
+    assert parsed.deployed is not None and parsed.deployed.code == "y"
+    assert live_action(SimpleNamespace(name="no id")) is None
+    assert live_binding(SimpleNamespace(id=None)) is None
+    binding = live_binding(SimpleNamespace(id="b", action=None))
+    assert binding is not None and (binding.action_id, binding.action_name) == (None, None)
