@@ -12,8 +12,10 @@ from reconciler.model.desired import Location
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """A tenant file's size limit, checked before it is read (the largest real organization file,
 100,000 members, is about 4 MB)."""
-MAX_MEMBERS = 100_000
-"""Members all organization files may list together (Auth0's default per organization)."""
+MAX_MEMBERS = 1_000_000
+"""Members all organization files may list together: ten times the members Auth0 allows one
+organization by default, enough for 10,000 organizations of 100 (refused beyond, to bound
+memory)."""
 SUFFIXES = (".yaml", ".yml")
 
 
