@@ -248,7 +248,7 @@ def write_results(args: argparse.Namespace, results: list[Result], offline: dict
         f"`{command.strip()}` on {machine}, {document['date']}. The reconciler runs as its own",
         f"process against a sandbox served over HTTP in another, limited to {args.rate:g}",
         f"requests/s with {args.latency_ms:g} ms latency per request; every call is counted",
-        f"from the sandbox's log. Times are medians of {args.runs} runs and mean something",
+        f"from the sandbox's log. Times are {_runs(args.runs)} and mean something",
         "only as ratios on this small shared machine.",
         "",
         "| scenario | calls | lower bound | calls / bound | writes | minimal writes | wall s "
@@ -273,6 +273,10 @@ def write_results(args: argparse.Namespace, results: list[Result], offline: dict
     ]
     (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {HERE / 'RESULTS.md'} and {HERE / 'results.json'}", file=sys.stderr)
+
+
+def _runs(runs: int) -> str:
+    return "from one run" if runs == 1 else f"medians of {runs} runs"
 
 
 def main() -> None:
