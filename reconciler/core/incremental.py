@@ -248,7 +248,7 @@ async def _incremental(
     await _place_users(reconciler, changes)
     permission_roles, body_names = await _place_roles(reconciler, checkpoint, changes)
     fetched = await _fetch_organizations(reconciler, changes, org_map)
-    current = dict(org_map)
+    current = _after_own_writes(org_map, [w for w in log.writes if w not in theirs])
     for org_id, got in fetched.items():
         if got is None:
             current.pop(org_id, None)
@@ -353,6 +353,23 @@ def _changes(writes: list[Write]) -> _Changes:
     return changes
 
 
+def _after_own_writes(org_map: dict[str, str], own: list[Write]) -> dict[str, str]:
+    """The id -> name map with the organizations the reconciler's own writes deleted or
+    renamed (nothing is read for them; one it created is looked up by name if it is read)."""
+    current = dict(org_map)
+    for write in own:
+        if write.method is None or write.path is None:
+            continue
+        for touched in touched_by(write.method, write.path, write.body):
+            if touched.kind is not Kind.ORGANIZATION or touched.id is None:
+                continue
+            if write.method == "DELETE":
+                current.pop(touched.id, None)
+            elif touched.name is not None:
+                current[touched.id] = touched.name
+    return current
+
+
 async def _place_users(reconciler: Reconciler, changes: _Changes) -> None:
     """A user whose email or name changed: the organizations it is a member of."""
     users = sorted(changes.users)
@@ -445,8 +462,9 @@ async def _fetch_organizations(
 
 @dataclass(frozen=True)
 class _Selected:
-    """A managed organization to read again: its live ids and which parts."""
+    """A managed organization to read again: its names, live ids and which parts."""
 
+    names: frozenset[str]
     ids: frozenset[str]
     fields: bool
     parts: bool
@@ -466,7 +484,7 @@ def _selected(
     (created, deleted, renamed)."""
     selected: dict[str, _Selected] = {}
     for name, org in desired.organizations.items():
-        claimed = {name, *(org.previous_names or ())}
+        claimed = frozenset({name, *(org.previous_names or ())})
         old = frozenset(i for i, n in before.items() if n in claimed)
         new = frozenset(i for i, n in after.items() if n in claimed)
         whole = (
@@ -478,7 +496,7 @@ def _selected(
         fields = bool(new & changes.fields)
         parts = bool(new & changes.parts) or name in body_names
         if whole or fields or parts:
-            selected[name] = _Selected(new, whole or fields, whole or parts)
+            selected[name] = _Selected(claimed, new, whole or fields, whole or parts)
     return selected
 
 
@@ -489,19 +507,35 @@ async def _found(
     fetched: dict[str, tuple[str, dict[str, Any]] | None],
 ) -> Found:
     """The live organizations to read, by id: with their fields where those are compared
-    (read now when no write fetched them already), else by name only."""
+    (read now when no write fetched them already), else by name only. An organization whose
+    id is not known (made by the reconciler's own apply) is looked up by its names. What the
+    reads show is noted in `current` (id -> name)."""
+    session = reconciler.session
     wanted = sorted(i for s in selected.values() if s.fields for i in s.ids if not fetched.get(i))
-    got = await asyncio.gather(*(organization_by_id(reconciler.session, i) for i in wanted))
+    unknown = sorted({n for s in selected.values() if not s.ids for n in s.names})
+    by_id, by_name = await asyncio.gather(
+        asyncio.gather(*(organization_by_id(session, i) for i in wanted)),
+        asyncio.gather(*(organization_by_name(session, n) for n in unknown)),
+    )
     fields = {org_id: entry for org_id, entry in fetched.items() if entry is not None}
-    fields.update({org_id: entry for org_id, entry in zip(wanted, got, strict=True) if entry})
+    for org_id, entry in zip(wanted, by_id, strict=True):
+        if entry is None:
+            current.pop(org_id, None)
+        else:
+            fields[org_id] = entry
     found: Found = {}
+    for entry in by_name:
+        if entry is not None:
+            current[entry[0]] = entry[1]["name"]
+            found[entry[1]["name"]] = entry
     for choice in selected.values():
         for org_id in choice.ids:
-            name = current[org_id]
             if not choice.fields:
-                found[name] = (org_id, {"name": name})
+                found[current[org_id]] = (org_id, {"name": current[org_id]})
             elif org_id in fields:
-                found[name] = fields[org_id]
+                entry = fields[org_id]
+                current[org_id] = entry[1]["name"]
+                found[entry[1]["name"]] = entry
     return found
 
 
