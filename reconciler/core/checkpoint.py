@@ -91,8 +91,11 @@ def write_checkpoint(path: Path, checkpoint: Checkpoint) -> None:
     """Write the checkpoint atomically (a temporary file, then a rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps(_document(checkpoint), indent=1) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        temporary.write_text(json.dumps(_document(checkpoint), indent=1) + "\n", encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _document(checkpoint: Checkpoint) -> dict[str, Any]:

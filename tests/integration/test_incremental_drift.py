@@ -362,3 +362,15 @@ async def test_more_log_than_a_full_read_costs_means_a_full_read(tmp_path: Path)
         "the tenant log holds more than 300 events since the last check: "
         "reading everything costs fewer requests"
     )
+
+
+async def test_a_checkpoint_that_cannot_be_written_is_said_and_the_drift_still_reported(
+    tmp_path: Path,
+):
+    t = logged_tenant(tmp_path)
+    t.checkpoint.mkdir()
+    checked = await t.check()
+    assert checked.scan.unwritten is not None
+    assert checked.scan.unwritten.startswith(f"{t.checkpoint} cannot be written (")
+    assert checked.scan.sentence().endswith(f"No checkpoint was written: {checked.scan.unwritten}.")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint.json"]
