@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from reconciler.core.service import Reconciler
 from reconciler.core.targets import connect
+from reconciler.model import Organization
 from tests.integration.incremental import LoggedTenant, logged_tenant, rows
 from tests.integration.tenants import API
 
@@ -45,6 +46,9 @@ change = st.one_of(
     st.tuples(st.just("org role permission"), st.booleans()),
     st.tuples(st.just("user email"), user),
     st.tuples(st.just("edit file"), org),
+    st.tuples(st.just("add file")),
+    st.tuples(st.just("drop file"), org),
+    st.tuples(st.just("rename in git"), org),
     st.tuples(st.just("apply")),
 )
 NOT_OF_AN_ORGANIZATION = frozenset(
@@ -56,6 +60,7 @@ NOT_OF_AN_ORGANIZATION = frozenset(
         "delete role",
         "org role permission",
         "user email",
+        "add file",
         "apply",
     }
 )
@@ -161,12 +166,29 @@ async def make(t: LoggedTenant, hand: httpx.AsyncClient, change: tuple[Any, ...]
             )
     elif kind == "user email":
         await hand.patch(f"/users/{users[args[0]]}", json={"email": f"moved{args[0]}@gen.example"})
-    elif kind == "edit file":
-        orgs = t.tenant.desired.organizations
-        name = f"org-{args[0]:04d}"
-        orgs[name] = orgs[name].model_copy(update={"display_name": "Edited in Git"})
+    elif kind in ("edit file", "add file", "drop file", "rename in git"):
+        edit(t.tenant.desired.organizations, kind, name)
     else:
         await apply(t)
+
+
+def edit(orgs: dict[str, Organization], kind: str, name: str | None) -> None:
+    """A change of the files: a display name, a new file, a file removed, a rename."""
+    if kind == "add file":
+        orgs["org-new"] = Organization.model_validate(
+            {"name": "org-new", "display_name": "New", "connections": [{"name": "corp-ad"}]}
+        )
+    elif name not in orgs:
+        return
+    elif kind == "edit file":
+        orgs[name] = orgs[name].model_copy(update={"display_name": "Edited in Git"})
+    elif kind == "drop file":
+        del orgs[name]
+    else:
+        renamed = f"{name}-r"
+        orgs[renamed] = orgs.pop(name).model_copy(
+            update={"name": renamed, "previous_names": [name]}
+        )
 
 
 async def apply(t: LoggedTenant) -> None:
