@@ -10,6 +10,7 @@ here. Events are taken leniently: what a field lacks is None.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from auth0.management.core.api_error import ApiError
 
@@ -49,19 +50,18 @@ class LogRead:
 async def newest_log_id(session: Session) -> str | None:
     """The id of the newest event in the log (None: the log is empty). A checkpoint taken
     before a full read of the tenant makes the next check look at every change made since."""
-    page = await session.read(
-        lambda: session.client.logs.list(page=0, per_page=1, sort="date:-1", include_totals=True),
-        what="GET /logs",
-    )
-    items = list(page.items or [])
-    return str(items[0].log_id) if items and items[0].log_id else None
+    page = await _get(session, "/logs", {"page": 0, "per_page": 1, "sort": "date:-1"})
+    events = page.get("logs") if isinstance(page, Mapping) else page
+    newest = events[0] if isinstance(events, list) and events else None
+    log_id = newest.get("log_id") if isinstance(newest, Mapping) else None
+    return log_id if isinstance(log_id, str) and log_id else None
 
 
 async def log_event_exists(session: Session, log_id: str) -> bool:
     """Whether the log still holds this event: once retention has dropped it, the events
     after it may be gone too."""
     try:
-        await session.read(lambda: session.client.logs.get(log_id), what=f"GET /logs/{log_id}")
+        await _get(session, f"/logs/{quote(log_id, safe='')}")
     except ApiCallError as error:
         if error.status == 404:
             return False
@@ -74,7 +74,8 @@ async def writes_after(session: Session, log_id: str, max_pages: int) -> LogRead
     writes: list[Write] = []
     last, events, pages = log_id, 0, 0
     while pages < max_pages:
-        batch = await _page(session, last)
+        page = await _get(session, "/logs", {"from": last, "take": PAGE})
+        batch = [e for e in page if isinstance(e, Mapping)] if isinstance(page, list) else []
         pages += 1
         events += len(batch)
         for event in batch:
@@ -89,11 +90,13 @@ async def writes_after(session: Session, log_id: str, max_pages: int) -> LogRead
     return LogRead(tuple(writes), last, events, pages, complete=False)
 
 
-async def _page(session: Session, after: str) -> list[Mapping[str, Any]]:
+async def _get(session: Session, path: str, params: dict[str, Any] | None = None) -> Any:
+    """One read of the log as plain JSON (taken leniently), under the session's retry policy."""
+
     async def fetch() -> Any:
         response = await session.http.get(
-            f"{session.target.api_url}/logs",
-            params={"from": after, "take": PAGE},
+            f"{session.target.api_url}{path}",
+            params=params,
             headers={"Authorization": f"Bearer {session.token}"},
         )
         try:
@@ -106,8 +109,7 @@ async def _page(session: Session, after: str) -> list[Mapping[str, Any]]:
             )
         return body
 
-    body = await session.read(fetch, what="GET /logs")
-    return [e for e in body if isinstance(e, Mapping)] if isinstance(body, list) else []
+    return await session.read(fetch, what=f"GET {path}")
 
 
 def _write(event: Mapping[str, Any]) -> Write | None:

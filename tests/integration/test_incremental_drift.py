@@ -374,3 +374,23 @@ async def test_a_checkpoint_that_cannot_be_written_is_said_and_the_drift_still_r
     assert checked.scan.unwritten.startswith(f"{t.checkpoint} cannot be written (")
     assert checked.scan.sentence().endswith(f"No checkpoint was written: {checked.scan.unwritten}.")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint.json"]
+
+
+async def test_a_write_the_log_does_not_describe_means_a_full_read(tmp_path: Path):
+    t = logged_tenant(tmp_path)
+    await t.check()
+    event = t.sandbox.store.add_log({"type": "sapi", "client_id": "script", "details": {}})
+    checked = await t.check()
+    assert checked.scan.reason == (
+        f"the log event {event['log_id']} does not say which request it was"
+    )
+
+
+async def test_events_other_than_writes_are_read_and_passed_over(tmp_path: Path):
+    t = logged_tenant(tmp_path)
+    await t.check()
+    for kind in ("s", "f", "seacft", "slo"):
+        t.sandbox.store.add_log({"type": kind, "client_id": "app", "details": {"x": 1}})
+    checked = await t.check()
+    assert checked.scan.incremental and checked.scan.writes == 0
+    assert t.calls() == BASE
