@@ -151,9 +151,13 @@ class Sandbox:
         self.calls.clear()
 
     def reset_state(self) -> None:
-        """Go back to the seeded world (and save it when there is a state file)."""
+        """Go back to the seeded world (and save it when there is a state file). The log
+        starts empty, its ids going on from the old ones: a reader's checkpoint in the old log
+        is then not found, as after Auth0's retention, rather than taken for a new event."""
         with self.lock:
+            log_seq = self.store.state.log_seq
             self.store = self._seeded_store()
+            self.store.state.log_seq = log_seq
             self.save()
 
     def update_settings(self, **changes: Any) -> SandboxSettings:
