@@ -279,10 +279,11 @@ def _selected(
     it differed at the last check, or when the organizations carrying its names changed
     (created, deleted, renamed)."""
     selected: dict[str, _Selected] = {}
+    was, now = _ids_by_name(before), _ids_by_name(after)
     for name, org in desired.organizations.items():
         claimed = frozenset({name, *(org.previous_names or ())})
-        old = frozenset(i for i, n in before.items() if n in claimed)
-        new = frozenset(i for i, n in after.items() if n in claimed)
+        old = frozenset(i for n in claimed for i in was.get(n, ()))
+        new = frozenset(i for n in claimed for i in now.get(n, ()))
         whole = (
             digests.organizations[name] != checkpoint.digests.organizations.get(name)
             or name in checkpoint.drifted_organizations
@@ -294,6 +295,13 @@ def _selected(
         if whole or fields or parts:
             selected[name] = _Selected(claimed, new, whole or fields, whole or parts)
     return selected
+
+
+def _ids_by_name(organizations: dict[str, str]) -> dict[str, list[str]]:
+    by_name: dict[str, list[str]] = {}
+    for org_id, name in organizations.items():
+        by_name.setdefault(name, []).append(org_id)
+    return by_name
 
 
 async def _found(
