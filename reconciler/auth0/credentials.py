@@ -1,5 +1,8 @@
 """Access tokens: from AUTH0_TOKEN, or by client credentials named in tenant.yaml."""
 
+import base64
+import binascii
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -75,3 +78,25 @@ def login_from_environment(
             f"or {TOKEN_ENV} to reach {target_label}"
         )
     return ClientCredentials(env[credentials.client_id_env], env[credentials.client_secret_env])
+
+
+def token_client(token: str) -> str | None:
+    """The client id an access token (a JWT) was issued to: its `azp` claim, or `sub` of a
+    client-credentials token (`<client_id>@clients`); None for any other token. Read, not
+    verified: it only tells the session's own writes apart in the tenant log."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        padded = parts[1] + "=" * (-len(parts[1]) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(padded))
+    except (ValueError, binascii.Error):
+        return None
+    if not isinstance(claims, dict):
+        return None
+    azp, sub = claims.get("azp"), claims.get("sub")
+    if isinstance(azp, str) and azp:
+        return azp
+    if isinstance(sub, str) and sub.endswith("@clients"):
+        return sub.removesuffix("@clients") or None
+    return None

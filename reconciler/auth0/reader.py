@@ -54,12 +54,22 @@ CLIENT_FIELDS = ",".join(("client_id", "name", *MANAGED_FIELDS))
 """The fields of an application that are read: never its secret."""
 
 
-async def read_live(session: Session, scope: Scope, progress: Progress | None = None) -> Snapshot:
-    """Read what `scope` covers into a Snapshot; `progress` hears of each organization read."""
+Found = dict[str, tuple[str, dict[str, Any]]]
+"""Organization name -> (id, fields as Auth0 returned them, at least `name`)."""
+
+
+async def read_live(
+    session: Session, scope: Scope, progress: Progress | None = None, found: Found | None = None
+) -> Snapshot:
+    """Read what `scope` covers into a Snapshot; `progress` hears of each organization read.
+
+    `found` gives the organizations when they are known already (by id, with the fields that
+    were read), instead of listing them or looking them up by name.
+    """
     before = session.counter.reads
     snapshot = Snapshot()
     orgs, roles, connections, applications, post_login = await asyncio.gather(
-        _organizations(session, scope),
+        _known(found) if found is not None else _organizations(session, scope),
         _roles(session) if scope.needs_roles else _none(),
         _connections(session) if scope.needs_connections else _none(),
         _applications(session) if scope.applications else _none(),
@@ -109,7 +119,11 @@ async def _none() -> None:
     return None
 
 
-async def _organizations(session: Session, scope: Scope) -> dict[str, tuple[str, dict[str, Any]]]:
+async def _known(found: Found) -> Found:
+    return found
+
+
+async def _organizations(session: Session, scope: Scope) -> Found:
     """name -> (id, fields) of every organization, or only of the selected ones."""
     client = session.client.organizations
     if scope.list_all:
@@ -117,23 +131,42 @@ async def _organizations(session: Session, scope: Scope) -> dict[str, tuple[str,
             session, lambda: client.list(take=PAGE, include_totals=False), "GET /organizations"
         )
         return {o.name: (o.id, _fields(o)) for o in items if o.name and o.id}
-    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    found: Found = {}
 
     async def by_name(name: str) -> None:
-        try:
-            org = await session.read(
-                lambda: client.get_by_name(name), what=f"GET /organizations/name/{name}", org=name
-            )
-        except ApiCallError as error:
-            if error.status == 404:
-                return
-            raise
-        if org.id and org.name:
-            found[org.name] = (org.id, _fields(org))
+        org = await organization_by_name(session, name)
+        if org is not None:
+            found[org[1]["name"]] = org
 
     names = [n for s in scope.organizations.values() for n in s.names]
     await asyncio.gather(*(by_name(n) for n in names))
     return found
+
+
+async def organization_by_name(session: Session, name: str) -> tuple[str, dict[str, Any]] | None:
+    """(id, fields) of the organization of this name, or None when there is none."""
+    client = session.client.organizations
+    try:
+        org = await session.read(
+            lambda: client.get_by_name(name), what=f"GET /organizations/name/{name}", org=name
+        )
+    except ApiCallError as error:
+        if error.status == 404:
+            return None
+        raise
+    return (org.id, _fields(org)) if org.id and org.name else None
+
+
+async def organization_by_id(session: Session, org_id: str) -> tuple[str, dict[str, Any]] | None:
+    """(id, fields) of the organization of this id, or None when there is none (deleted)."""
+    client = session.client.organizations
+    try:
+        org = await session.read(lambda: client.get(org_id), what=f"GET /organizations/{org_id}")
+    except ApiCallError as error:
+        if error.status == 404:
+            return None
+        raise
+    return (org.id, _fields(org)) if org.id and org.name else None
 
 
 async def _organization(

@@ -11,7 +11,7 @@ from auth0.management import AsyncAuth0
 from auth0.management.core.api_error import ApiError
 
 from reconciler.auth0.calls import CallCounter
-from reconciler.auth0.credentials import Login, fetch_token
+from reconciler.auth0.credentials import ClientCredentials, Login, fetch_token, token_client
 from reconciler.auth0.errors import ApiCallError, describe
 from reconciler.auth0.ratelimit import RateLimiter
 from reconciler.auth0.retry import Attempts, RetryPolicy, Verdict, classify
@@ -37,6 +37,9 @@ class Session:
     slots: asyncio.Semaphore
     token: str = field(repr=False)
     policy: RetryPolicy = field(default_factory=RetryPolicy)
+    client_id: str | None = None
+    """The application the session authenticates as (None: a given token that does not say);
+    the tenant log names it on every write this session makes."""
 
     @property
     def clock(self) -> Clock:
@@ -118,4 +121,7 @@ async def open_session(
             limiter=limiter,
             slots=asyncio.Semaphore(tenant.rate_limit.max_concurrency),
             token=token,
+            client_id=login.client_id
+            if isinstance(login, ClientCredentials)
+            else token_client(token),
         )

@@ -13,16 +13,21 @@ from reconciler.cli.options import (
     tenant_option,
 )
 from reconciler.cli.terminal import TerminalProgress, load_files
-from reconciler.core.drift import DriftResult, detect_drift
+from reconciler.core.drift import detect_drift
+from reconciler.core.incremental import incremental_drift
+from reconciler.core.journal import file_stem
 from reconciler.core.service import Reconciler
 from reconciler.render import (
     DriftView,
+    ScanNote,
     render_drift_json,
     render_drift_markdown,
     render_drift_text,
 )
 
 EXIT_DRIFT = 2
+CHECKPOINT_DIR = Path(".reconciler")
+"""Where `--incremental` keeps its checkpoint unless `--checkpoint` names a file."""
 
 
 @click.command()
@@ -30,34 +35,60 @@ EXIT_DRIFT = 2
 @target_options
 @format_option
 @max_chars_option
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="Read only what the tenant log says changed since the last check (the checkpoint); "
+    "everything, saying why, when it cannot tell.",
+)
+@click.option(
+    "--checkpoint",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The checkpoint file of --incremental "
+    "(default: .reconciler/<tenant>@<target>.drift.json).",
+)
 def drift(
     tenant: Path,
     target: TargetChoice,
     output_format: str,
     max_chars: int,
+    incremental: bool,
+    checkpoint: Path | None,
 ) -> None:
     """Report what changed in Auth0 against the files, including organizations made outside
     Git (policy.unmanaged_organizations); exit 2 on drift, 0 without, 1 on error."""
+    if checkpoint is not None and not incremental:
+        raise click.UsageError("--checkpoint goes with --incremental")
+    if incremental and target.shard is not None:
+        raise click.UsageError("--incremental reads the whole tenant's log: drop --shard")
     desired = load_files(tenant)
     progress = TerminalProgress()
 
-    async def run() -> tuple[DriftResult, str]:
+    async def run() -> DriftView:
         async with target.connect(desired, tenant) as session:
+            reconciler = Reconciler(session, desired, progress=progress)
+            label = session.target.label
             try:
-                found = await detect_drift(
-                    Reconciler(session, desired, progress=progress), shard=target.shard
-                )
+                if incremental:
+                    path = checkpoint or CHECKPOINT_DIR / (
+                        file_stem(desired.tenant_name, label) + ".drift.json"
+                    )
+                    checked = await incremental_drift(reconciler, path)
+                    note = ScanNote(checked.scan.sentence(), checked.scan.document())
+                    return DriftView(
+                        desired.tenant_name, label, checked.drift, checked.read_calls, note
+                    )
+                found = await detect_drift(reconciler, shard=target.shard)
             finally:
                 progress.clear()
-            return found, session.target.label
+            return DriftView(desired.tenant_name, label, found.drift, found.result.live.read_calls)
 
-    found, label = asyncio.run(run())
-    view = DriftView(desired.tenant_name, label, found.drift, found.result.live.read_calls)
+    view = asyncio.run(run())
     if output_format == "json":
         click.echo(render_drift_json(view), nl=False)
     elif output_format == "markdown":
         click.echo(render_drift_markdown(view, limit=max_chars or None), nl=False)
     else:
         click.echo(render_drift_text(view), nl=False)
-    if found.drift.found:
+    if view.drift.found:
         raise click.exceptions.Exit(EXIT_DRIFT)

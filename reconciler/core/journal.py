@@ -14,6 +14,12 @@ class ApplyLocked(Exception):
     """Another apply of the same tenant and target is running."""
 
 
+def file_stem(tenant: str, target: str) -> str:
+    """`tenant@target` with the target made safe as part of a file name."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in target)
+    return f"{tenant}@{safe}"
+
+
 @dataclass(frozen=True)
 class Journal:
     """Lock and journal files of one tenant and target under `folder` (e.g. `.reconciler`)."""
@@ -24,8 +30,7 @@ class Journal:
 
     @property
     def _stem(self) -> str:
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.target)
-        return f"{self.tenant}@{safe}"
+        return file_stem(self.tenant, self.target)
 
     @contextmanager
     def lock(self) -> Iterator[None]:

@@ -38,6 +38,17 @@ class RateLimit(Strict):
     max_concurrency: int = Field(default=8, ge=1, le=64)
 
 
+class DriftSettings(Strict):
+    """How `drift --incremental` relies on the tenant log."""
+
+    log_retention_days: int = Field(default=30, ge=1, le=365)
+    """How many days the tenant keeps its log (it depends on the plan): a checkpoint older
+    than that is not trusted, and the check reads everything instead."""
+    full_scan_days: int = Field(default=7, ge=1, le=365)
+    """An incremental check reads everything instead when the last full read is older than
+    this: a change the log does not show (a member who joined at login) is found within it."""
+
+
 class Claims(Strict):
     """Settings of the generated post-login Action's custom claims."""
 
@@ -106,6 +117,7 @@ class Tenant(Strict):
     claims: Claims | None = None
     invitations: Invitations | None = None
     action: ActionSettings | None = None
+    drift: DriftSettings = Field(default_factory=DriftSettings)
 
     @model_validator(mode="after")
     def _action_has_claims(self) -> Self:

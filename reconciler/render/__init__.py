@@ -2,6 +2,7 @@
 
 from reconciler.render.drift import (
     DriftView,
+    ScanNote,
     render_drift_json,
     render_drift_markdown,
     render_drift_text,
@@ -15,6 +16,7 @@ __all__ = [
     "COMMENT_LIMIT",
     "DriftView",
     "PlanView",
+    "ScanNote",
     "plan_document",
     "render_drift_json",
     "render_drift_markdown",

@@ -6,7 +6,7 @@ from itertools import groupby
 
 from reconciler.engine.drift import Change, Drift, DriftRow
 from reconciler.engine.plan import JSON
-from reconciler.render.markdown import COMMENT_LIMIT, Block, code, compose, details
+from reconciler.render.markdown import COMMENT_LIMIT, Block, code, compose, details, text
 from reconciler.render.view import inert, value
 
 _NOTES = {
@@ -17,6 +17,15 @@ _NOTES = {
 
 
 @dataclass(frozen=True)
+class ScanNote:
+    """How an incremental drift check read the tenant: a sentence for people, facts for
+    machines."""
+
+    sentence: str
+    facts: dict[str, JSON]
+
+
+@dataclass(frozen=True)
 class DriftView:
     """A drift with the facts around it that renderers show."""
 
@@ -24,6 +33,7 @@ class DriftView:
     target: str
     drift: Drift
     read_calls: int
+    scan: ScanNote | None = None
 
 
 def summary(drift: Drift) -> str:
@@ -74,6 +84,7 @@ def render_drift_text(view: DriftView) -> str:
     drift = view.drift
     lines = [
         f"Tenant {view.tenant} ({view.target}): live state read in {view.read_calls} API calls.",
+        *([inert(view.scan.sentence)] if view.scan else []),
         "",
     ]
     for org, rows in _sections(drift):
@@ -100,6 +111,7 @@ def render_drift_markdown(view: DriftView, *, limit: int | None = COMMENT_LIMIT)
         f"**{summary(drift)}** (target {code(view.target)}, "
         f"live state read in {view.read_calls} API calls)",
         "",
+        *([text(view.scan.sentence), ""] if view.scan else []),
     ]
     blocks = []
     for org, rows in _sections(drift):
@@ -148,6 +160,7 @@ def drift_document(view: DriftView) -> dict[str, JSON]:
             "api_calls_to_repair": drift.plan.summary.api_calls,
         },
         "read_calls": view.read_calls,
+        **({"scan": view.scan.facts} if view.scan else {}),
         "organizations": [
             {
                 "name": org,

@@ -159,7 +159,7 @@ class SandboxApp:
                 reply = route.handler(ctx)
                 status, payload = reply.status, reply.body
                 if route.mutating:
-                    sandbox.record_write(route, method, path, status, grant.client_id)
+                    sandbox.record_write(route, method, path, status, grant.client_id, body, query)
             except ApiError as error:
                 status, payload = error.status, error.body()
             encoded = b"" if payload is None else dump(payload)
@@ -204,6 +204,14 @@ class SandboxApp:
             if query.string("state") in ("1", "true"):
                 sandbox.reset_state()
             return json_response(204, None)
+        if path == "/_sandbox/token" and method == "POST":
+            try:
+                client_id = json.loads(body or b"{}").get("client_id")
+            except (ValueError, AttributeError):
+                client_id = None
+            if not isinstance(client_id, str) or not client_id:
+                return json_response(400, ApiError(400, "client_id is required").body())
+            return json_response(200, {"access_token": sandbox.issue_token(client_id=client_id)})
         if path == "/_sandbox/settings" and method == "GET":
             return json_response(200, sandbox.settings.model_dump())
         if path == "/_sandbox/settings" and method == "PATCH":

@@ -6,7 +6,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import bad_request, invalid_body
+from .errors import bad_request, invalid_body, invalid_query
 from .pagination import any_page, offset_page, read_offset, read_paging
 from .records import JsonObject
 from .router import Context, Reply, RouteTable
@@ -147,6 +147,7 @@ RESOURCE_SERVER_FIELDS = (
     "token_lifetime",
 )
 LOG_SORTS = ("date:1", "date:-1")
+LOG_SEARCH_FIELDS = ("type", "client_id", "user_id")
 
 
 def _ranked(records: list[JsonObject]) -> list[tuple[int, JsonObject]]:
@@ -573,15 +574,20 @@ def delete_resource_server(ctx: Context) -> Reply:
 
 @routes.get("/logs", "read:logs read:logs_users", "Search log events")
 def list_logs(ctx: Context) -> Reply:
-    names, include = ctx.query.fields()
+    """Checkpoint mode (`from`, `take`) answers a bare array of the events after `from` and,
+    as Auth0 documents, ignores every other parameter, the search included. Search mode pages
+    by offset and filters with `q` (the SDK sends it as `search`): `field:value` clauses of
+    `type`, `client_id` or `user_id`, joined by spaces or `AND`, values exact (quotes
+    optional)."""
     logs = ctx.store.state.logs
     after = ctx.query.string("from")
     if after is not None:
         take = ctx.query.integer("take", 1, 100) or 50
-        newer = [e for e in logs if e["log_id"] > after][:take]
-        return Reply(200, [select_fields(e, names, include) for e in newer])
+        return Reply(200, [e for e in logs if e["log_id"] > after][:take])
+    names, include = ctx.query.fields()
     paging = read_offset(ctx.query)
-    ordered = list(logs)
+    clauses = _log_query(ctx.query.string("q") or ctx.query.string("search") or "")
+    ordered = [e for e in logs if all(e.get(f) == v for f, v in clauses.items())]
     if ctx.query.enum("sort", LOG_SORTS) != "date:1":
         ordered.reverse()
     return Reply(
@@ -590,6 +596,20 @@ def list_logs(ctx: Context) -> Reply:
             ordered, paging, "logs", lambda e: select_fields(e, names, include), with_length=True
         ),
     )
+
+
+def _log_query(search: str) -> dict[str, str]:
+    """`type:sapi AND client_id:"abc"` -> {"type": "sapi", "client_id": "abc"}; 400 for
+    anything else."""
+    clauses: dict[str, str] = {}
+    for term in search.split():
+        if term == "AND":
+            continue
+        field, _, wanted = term.partition(":")
+        if field not in LOG_SEARCH_FIELDS or not wanted.strip('"'):
+            raise invalid_query(f"Unsupported search clause: {term}", "q")
+        clauses[field] = wanted.strip('"')
+    return clauses
 
 
 @routes.get("/logs/{id}", "read:logs read:logs_users", "Get a log event")

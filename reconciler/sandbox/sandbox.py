@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 
@@ -27,6 +29,9 @@ from .store_base import Clock, system_clock
 from .transport import AsyncSandboxTransport, SyncSandboxTransport
 from .world import ManagementClientSpec, World, load_world
 
+SECRET_WORDS = ("secret", "password", "private", "credential")
+"""A body key holding one of these is left out of the log (``client_secret``, an Action's
+``secrets``, a user's ``password``...), at any depth."""
 SAVE_SHARE = 20
 """Writes between saves are at most 1/SAVE_SHARE of the objects the state holds."""
 ROUTER = Router(
@@ -126,8 +131,12 @@ class Sandbox:
         """The base URL in-process clients use by default."""
         return f"https://{self.tenant_domain}"
 
-    def issue_token(self, scopes: list[str] | None = None) -> str:
-        """A bearer token for the management client, with ``scopes`` (default: all it has)."""
+    def issue_token(self, scopes: list[str] | None = None, client_id: str | None = None) -> str:
+        """A bearer token for the management client, with ``scopes`` (default: all it has);
+        with ``client_id``, a token of every scope for that application instead (someone
+        else changing the tenant: a script, another tool)."""
+        if client_id is not None:
+            return self.tokens.issue(client_id, sorted(self.all_scopes))
         granted = self.management_client.scopes
         if scopes is None:
             scopes = sorted(self.all_scopes) if granted == "all" else list(granted)
@@ -142,9 +151,13 @@ class Sandbox:
         self.calls.clear()
 
     def reset_state(self) -> None:
-        """Go back to the seeded world (and save it when there is a state file)."""
+        """Go back to the seeded world (and save it when there is a state file). The log
+        starts empty, its ids going on from the old ones: a reader's checkpoint in the old log
+        is then not found, as after Auth0's retention, rather than taken for a new event."""
         with self.lock:
+            log_seq = self.store.state.log_seq
             self.store = self._seeded_store()
+            self.store.state.log_seq = log_seq
             self.save()
 
     def update_settings(self, **changes: Any) -> SandboxSettings:
@@ -165,11 +178,29 @@ class Sandbox:
             self.save()
 
     def record_write(
-        self, route: Route, method: str, path: str, status: int, client_id: str
+        self,
+        route: Route,
+        method: str,
+        path: str,
+        status: int,
+        client_id: str,
+        body: bytes = b"",
+        query: str = "",
     ) -> None:
-        """After a successful write: log it for ``/logs`` and save the state (see `flush`)."""
+        """After a successful write: log it for ``/logs`` as Auth0 does (a ``sapi`` event
+        with the request's method, path, query and JSON body, secrets left out) and save the
+        state (see `flush`)."""
         if status >= 300:
             return
+        request: dict[str, Any] = {
+            "method": method.lower(),
+            "path": path,
+            "query": {k: v[0] for k, v in parse_qs(query).items()},
+            "channel": "api",
+        }
+        payload = _json_or_none(body)
+        if payload is not None:
+            request["body"] = without_secrets(payload)
         self.store.add_log(
             {
                 "type": "sapi",
@@ -178,7 +209,7 @@ class Sandbox:
                 "client_name": self.store.state.clients.get(client_id, {}).get("name", ""),
                 "ip": "127.0.0.1",
                 "hostname": self.tenant_domain,
-                "details": {"request": {"method": method.lower(), "path": path}},
+                "details": {"request": request, "response": {"statusCode": status}},
             }
         )
         # Saving rewrites the whole state: save after every write while the state is small,
@@ -199,3 +230,23 @@ class Sandbox:
         return httpx.Client(
             transport=SyncSandboxTransport(self.app), base_url=base_url or self.base_url, **kwargs
         )
+
+
+def _json_or_none(body: bytes) -> Any:
+    try:
+        return json.loads(body) if body else None
+    except ValueError:
+        return None
+
+
+def without_secrets(value: Any) -> Any:
+    """A JSON value with every key that names a secret left out, at any depth."""
+    if isinstance(value, dict):
+        return {
+            k: without_secrets(v)
+            for k, v in value.items()
+            if not any(word in str(k).lower() for word in SECRET_WORDS)
+        }
+    if isinstance(value, list):
+        return [without_secrets(item) for item in value]
+    return value

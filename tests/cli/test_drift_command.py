@@ -79,3 +79,62 @@ def test_an_error_exits_1(run, project):
     result = run("drift")
     assert result.exit_code == 1
     assert result.stderr.startswith("tenants/example/tenant.yaml:")
+
+
+def changed_by_hand(project, path: str, body: dict) -> None:
+    """A PATCH to the embedded sandbox's API by another application (a script)."""
+    sandbox = embedded_sandbox(project)
+    token = sandbox.issue_token(client_id="dashboard-script")
+    with sandbox.sync_client(headers={"authorization": f"Bearer {token}"}) as http:
+        assert http.patch(f"/api/v2{path}", json=body).is_success
+    sandbox.save()
+
+
+def test_incremental_drift_reads_only_what_the_log_says_changed(run, project):
+    sandbox = applied(run, project)
+    first = run("drift", "--incremental")
+    assert first.exit_code == 0
+    assert first.stdout.splitlines()[1] == (
+        "Full read: no checkpoint in .reconciler/example@embedded_sandbox.drift.json yet."
+    )
+    acme = sandbox.store.organization_by_name("acme-corp").id
+    changed_by_hand(project, f"/organizations/{acme}", {"display_name": "ACME"})
+    found = run("drift", "--incremental", "--format", "json")
+    assert found.exit_code == 2
+    document = json.loads(found.stdout)
+    assert document["scan"] == {
+        "incremental": True,
+        "reason": None,
+        "writes": 1,
+        "own_writes": 0,
+        "organizations_read": 1,
+        "checkpoint_written": True,
+    }
+    # the log, the changed organization by name and its parts, and the example's applications,
+    # client grants and API access (read whenever the files manage them)
+    assert document["read_calls"] == 7
+    assert document["organizations"][0]["rows"][0]["fields"] == [
+        {"field": "display_name", "git": "Acme Corp", "auth0": "ACME"}
+    ]
+    again = run("drift", "--incremental", "--format", "markdown")
+    assert again.exit_code == 2
+    assert (
+        "Incremental: 0 writes by others in the tenant log since the last check; "
+        "1 organization read again." in again.stdout
+    )
+
+
+def test_incremental_drift_keeps_its_checkpoint_where_it_is_told(run, project):
+    applied(run, project)
+    assert run("drift", "--incremental", "--checkpoint", "state/drift.json").exit_code == 0
+    second = run("drift", "--incremental", "--checkpoint", "state/drift.json")
+    assert second.stdout.splitlines()[1].startswith("Incremental: 0 writes by others")
+    assert not (project / ".reconciler" / "example@embedded_sandbox.drift.json").exists()
+
+
+def test_a_checkpoint_without_incremental_or_with_shards_is_a_usage_error(run, project):
+    alone = run("drift", "--checkpoint", "x.json")
+    assert (alone.exit_code, alone.stderr) == (1, "error: --checkpoint goes with --incremental\n")
+    sharded = run("drift", "--incremental", "--shard", "1/2")
+    assert sharded.exit_code == 1
+    assert sharded.stderr == "error: --incremental reads the whole tenant's log: drop --shard\n"

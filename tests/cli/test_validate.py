@@ -76,7 +76,7 @@ def test_errors_go_to_stderr_one_per_line_with_exit_1(
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         'tenants/bad/tenant.yaml:2:1: unknown key "extra" (allowed: domain, credentials, policy, '
-        "rate_limit, claims, invitations, action)",
+        "rate_limit, claims, invitations, action, drift)",
         "tenants/bad/organizations/acme-corp.yaml:1:7: name: must be 1..50 lowercase letters, "
         'digits, "-" or "_" (got "Acme Corp")',
     ]

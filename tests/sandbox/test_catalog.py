@@ -110,6 +110,74 @@ def test_logs_record_writes(api: Auth0, sandbox: Sandbox) -> None:
     assert [e["log_id"] for e in after] == [logs[0].log_id]
 
 
+def test_a_write_is_logged_with_its_request_and_without_secrets(
+    api: Auth0, sandbox: Sandbox
+) -> None:
+    org = api.organizations.create(name="acme", metadata={"tier": "gold"})
+    api.users.create(
+        connection="Username-Password-Authentication", email="x@acme.com", password="s3cret-value"
+    )
+    created, user = sorted(api.logs.list(), key=lambda e: e.log_id)
+    assert created.details == {
+        "request": {
+            "method": "post",
+            "path": "/api/v2/organizations",
+            "query": {},
+            "channel": "api",
+            "body": {"name": "acme", "metadata": {"tier": "gold"}},
+        },
+        "response": {"statusCode": 201},
+    }
+    assert created.client_name == "Sandbox Management Client" and org.id
+    assert user.details["request"]["body"] == {
+        "connection": "Username-Password-Authentication",
+        "email": "x@acme.com",
+    }
+    assert "s3cret-value" not in str(sandbox.store.state.logs)
+
+
+def test_checkpoint_reads_ignore_the_search_as_auth0_documents(sandbox: Sandbox) -> None:
+    http = sandbox.sync_client(headers={"authorization": f"Bearer {sandbox.issue_token()}"})
+    first = sandbox.store.add_log({"type": "s", "description": "Success Login"})
+    sandbox.store.add_log({"type": "sapi", "client_id": "script"})
+    sandbox.store.add_log({"type": "f", "description": "Failed Login"})
+    page = http.get("/api/v2/logs", params={"from": first["log_id"], "q": "type:sapi"}).json()
+    assert [e["type"] for e in page] == ["sapi", "f"]
+    assert http.get("/api/v2/logs", params={"from": page[-1]["log_id"], "take": 5}).json() == []
+
+
+def test_searching_the_log_by_type_and_client(sandbox: Sandbox) -> None:
+    http = sandbox.sync_client(headers={"authorization": f"Bearer {sandbox.issue_token()}"})
+    sandbox.store.add_log({"type": "s", "client_id": "app"})
+    sandbox.store.add_log({"type": "sapi", "client_id": "script"})
+    sandbox.store.add_log({"type": "sapi", "client_id": "other"})
+
+    def search(**params: str) -> list[tuple[str, str]]:
+        answer = http.get("/api/v2/logs", params={"sort": "date:1", **params}).json()
+        return [(e["type"], e["client_id"]) for e in answer]
+
+    assert search(q="type:sapi") == [("sapi", "script"), ("sapi", "other")]
+    assert search(q='type:"sapi" AND client_id:other') == [("sapi", "other")]
+    assert search(search="client_id:app") == [("s", "app")]
+    refused = http.get("/api/v2/logs", params={"q": "description:Success"})
+    assert refused.status_code == 400
+    assert refused.json()["errorCode"] == "invalid_query_string"
+
+
+def test_a_token_for_another_application_is_logged_as_that_application(
+    sandbox: Sandbox,
+) -> None:
+    own = sandbox.sync_client(headers={"authorization": f"Bearer {sandbox.issue_token()}"})
+    answer = own.post("/_sandbox/token", json={"client_id": "dashboard-script"})
+    assert answer.status_code == 200
+    other = sandbox.sync_client(
+        headers={"authorization": f"Bearer {answer.json()['access_token']}"}
+    )
+    assert other.post("/api/v2/organizations", json={"name": "by-hand"}).status_code == 201
+    assert [e["client_id"] for e in sandbox.store.state.logs] == ["dashboard-script"]
+    assert own.post("/_sandbox/token", json={}).status_code == 400
+
+
 def test_actions_deploy_and_bind(api: Auth0) -> None:
     trigger = {"id": "post-login", "version": "v3"}
     action = api.actions.create(name="add-org-claims", supported_triggers=[trigger], code="x")

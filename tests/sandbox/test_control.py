@@ -86,3 +86,14 @@ def test_settings_over_http(sandbox: Sandbox, control: httpx.Client) -> None:
     assert refused.status_code == 400 and refused.json()["errorCode"] == "invalid_body"
     assert http.patch("/_sandbox/settings", json={"nope": 1}).status_code == 400
     assert sandbox.settings.drop_rate == 0
+
+
+def test_a_reset_empties_the_log_and_its_ids_go_on(sandbox: Sandbox, control: httpx.Client) -> None:
+    assert control.post("/api/v2/organizations", json={"name": "acme"}).status_code == 201
+    (before,) = sandbox.store.state.logs
+    assert control.post("/_sandbox/reset", params={"state": "1"}).status_code == 204
+    assert sandbox.store.state.logs == []
+    assert control.get(f"/api/v2/logs/{before['log_id']}").status_code == 404
+    assert control.post("/api/v2/organizations", json={"name": "beta"}).status_code == 201
+    (after,) = sandbox.store.state.logs
+    assert after["log_id"] > before["log_id"]

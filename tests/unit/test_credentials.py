@@ -1,5 +1,8 @@
 """Credentials come from the environment variables tenant.yaml names; values never leak."""
 
+import base64
+import json
+
 import pytest
 
 from reconciler.auth0.credentials import (
@@ -7,6 +10,7 @@ from reconciler.auth0.credentials import (
     CredentialsError,
     Token,
     login_from_environment,
+    token_client,
 )
 from reconciler.model import Credentials
 
@@ -34,3 +38,16 @@ def test_a_token_in_the_environment_wins():
 def test_secrets_are_not_in_the_repr():
     assert "s3cret" not in repr(ClientCredentials("i", "s3cret"))
     assert "s3cret" not in repr(Token("s3cret"))
+
+
+def jwt(claims: dict[str, object]) -> str:
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return f"eyJhbGciOiJSUzI1NiJ9.{payload}.signature"
+
+
+def test_the_client_of_a_token_is_its_azp_or_the_subject_of_a_client_credentials_grant():
+    assert token_client(jwt({"azp": "abc", "sub": "xyz@clients"})) == "abc"
+    assert token_client(jwt({"sub": "xyz@clients"})) == "xyz"
+    assert token_client(jwt({"sub": "auth0|123"})) is None
+    assert token_client("opaque-token") is None
+    assert token_client("a.%%%.c") is None

@@ -1,0 +1,280 @@
+"""Incremental drift: read the tenant log since the last check and read again only what the
+writes it holds can have changed; read everything when the log cannot be trusted.
+
+Between two checks, an object can only have drifted if a write changed it (the log has a
+`sapi` event for every successful write), if its file changed, or if it already differed at
+the last check. So a check reads the writes since the checkpoint, leaves out those of the
+reconciler's own client (its applies), reads again what the others can have changed
+(`core.rereads`) and diffs only that; everything else is as the last check left it.
+
+It reads everything instead, and says why, when there is no usable checkpoint, when it is
+older than the log's retention or the last full read is older than `drift.full_scan_days`,
+when tenant.yaml changed, when the log cannot be read, has lost the checkpoint's event or is
+longer than reading everything costs, or when a write can change objects it does not name.
+"""
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from reconciler.auth0.errors import ApiCallError
+from reconciler.auth0.reader import read_live
+from reconciler.auth0.scope import scope_of
+from reconciler.auth0.tenant_log import LogRead, log_event_exists, newest_log_id, writes_after
+from reconciler.core.checkpoint import (
+    Checkpoint,
+    CheckpointUnusable,
+    Digests,
+    digests_of,
+    read_checkpoint,
+    write_checkpoint,
+)
+from reconciler.core.drift import detect_drift
+from reconciler.core.rereads import FullScan, rereads
+from reconciler.core.service import Reconciler
+from reconciler.engine import diff
+from reconciler.engine.drift import Drift, drift_of
+from reconciler.model.live import Snapshot
+
+DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class Scan:
+    """How a drift check read the tenant."""
+
+    incremental: bool
+    reason: str | None = None
+    """Why everything was read (None when the log was used)."""
+    writes: int = 0
+    """Writes by others since the checkpoint."""
+    own_writes: int = 0
+    """Writes of the reconciler's own client since the checkpoint, left out."""
+    organizations: int = 0
+    """Organizations read again (incremental) or read (full)."""
+    unwritten: str | None = None
+    """Why no checkpoint was written (None: it was)."""
+
+    def sentence(self) -> str:
+        """One line for people."""
+        if self.incremental:
+            writes = _count(self.writes, "write") + " by others"
+            own = f" ({_count(self.own_writes, 'own write')} left out)" if self.own_writes else ""
+            text = (
+                f"Incremental: {writes} in the tenant log since the last check{own}; "
+                f"{_count(self.organizations, 'organization')} read again."
+            )
+        else:
+            text = f"Full read: {self.reason}." if self.reason else "Full read."
+        if self.unwritten is not None:
+            text += f" No checkpoint was written: {self.unwritten}."
+        return text
+
+    def document(self) -> dict[str, Any]:
+        """The facts for machines."""
+        return {
+            "incremental": self.incremental,
+            "reason": self.reason,
+            "writes": self.writes,
+            "own_writes": self.own_writes,
+            "organizations_read": self.organizations,
+            "checkpoint_written": self.unwritten is None,
+        }
+
+
+@dataclass(frozen=True)
+class CheckedDrift:
+    """The drift, how it was read, and every read it took (the log's included)."""
+
+    drift: Drift
+    scan: Scan
+    read_calls: int
+
+
+async def incremental_drift(reconciler: Reconciler, path: Path) -> CheckedDrift:
+    """Drift since the checkpoint in `path` (everything when it cannot be used); the new
+    checkpoint is written only when the check succeeds."""
+    session = reconciler.session
+    before = session.counter.reads
+    now = session.clock.now()
+    digests = digests_of(reconciler.desired)
+    written: Checkpoint | None
+    try:
+        checkpoint = read_checkpoint(path)
+        _check_usable(checkpoint, reconciler, digests, now)
+        drift, scan, written = await _incremental(reconciler, checkpoint, digests, now)
+    except (CheckpointUnusable, FullScan) as why:
+        drift, scan, written = await _full(reconciler, digests, now, str(why))
+    if written is not None:
+        try:
+            write_checkpoint(path, written)
+        except OSError as error:
+            scan = replace(scan, unwritten=f"{path} cannot be written ({error.strerror or error})")
+    return CheckedDrift(drift, scan, session.counter.reads - before)
+
+
+def _check_usable(
+    checkpoint: Checkpoint, reconciler: Reconciler, digests: Digests, now: float
+) -> None:
+    desired, label = reconciler.desired, reconciler.session.target.label
+    settings = desired.tenant.drift
+    if (checkpoint.tenant, checkpoint.target) != (desired.tenant_name, label):
+        raise CheckpointUnusable(
+            f"the checkpoint is of tenant {checkpoint.tenant} on {checkpoint.target}"
+        )
+    if checkpoint.log_id is None:
+        raise CheckpointUnusable("the tenant log was empty at the last check")
+    age = (now - checkpoint.read_at) / DAY
+    if age > settings.log_retention_days:
+        raise CheckpointUnusable(
+            f"the checkpoint is {age:.0f} days old, older than the log's retention "
+            f"(drift.log_retention_days: {settings.log_retention_days})"
+        )
+    full = (now - checkpoint.full_scan_at) / DAY
+    if full > settings.full_scan_days:
+        raise CheckpointUnusable(
+            f"the last full read is {full:.0f} days old "
+            f"(drift.full_scan_days: {settings.full_scan_days})"
+        )
+    if checkpoint.digests.tenant != digests.tenant:
+        raise CheckpointUnusable("tenant.yaml changed since the last check")
+
+
+async def _full(
+    reconciler: Reconciler, digests: Digests, now: float, reason: str
+) -> tuple[Drift, Scan, Checkpoint | None]:
+    """Read everything; the checkpoint starts at the newest log event from before the read, so
+    that the next check sees every write made during it."""
+    session = reconciler.session
+    unreadable = None
+    try:
+        newest = await newest_log_id(session)
+    except ApiCallError as error:
+        newest, unreadable = None, f"the tenant log cannot be read ({error})"
+    found = await detect_drift(reconciler)
+    live = found.result.live
+    organizations = {org.id: org.name for org in live.organizations.values()}
+    organizations.update({org_id: name for name, org_id in live.other_organizations.items()})
+    checkpoint = Checkpoint(
+        tenant=reconciler.desired.tenant_name,
+        target=session.target.label,
+        log_id=newest,
+        read_at=now,
+        full_scan_at=now,
+        organizations=organizations,
+        roles=_role_map({}, live, set(organizations.values()), set(organizations.values())),
+        digests=digests,
+        drifted_organizations=_drifted_organizations(found.drift),
+        drifted_roles=_drifted_roles(found.drift),
+    )
+    scan = Scan(
+        incremental=False,
+        reason=reason,
+        organizations=len(organizations),
+        unwritten=unreadable,
+    )
+    return found.drift, scan, checkpoint if unreadable is None else None
+
+
+async def _incremental(
+    reconciler: Reconciler, checkpoint: Checkpoint, digests: Digests, now: float
+) -> tuple[Drift, Scan, Checkpoint]:
+    session, desired = reconciler.session, reconciler.desired
+    log = await _read_log(reconciler, checkpoint)
+    own = session.client_id
+    mine = [w for w in log.writes if own is not None and w.client_id == own]
+    theirs = [w for w in log.writes if own is None or w.client_id != own]
+    again = await rereads(reconciler, checkpoint, digests, theirs, mine)
+    current = again.organizations
+    scope = scope_of(again.view, again.only, list_all=False)
+    live = await read_live(session, scope, reconciler.progress, found=again.found)
+    live.other_organizations = {
+        name: org_id for org_id, name in current.items() if name not in scope.known
+    }
+    plan = diff(
+        again.view,
+        live,
+        only=again.only | set(live.other_organizations),
+        member_batch=reconciler.member_batch,
+    )
+    drift = drift_of(plan, desired.tenant.policy)
+    written = Checkpoint(
+        tenant=desired.tenant_name,
+        target=session.target.label,
+        log_id=log.last_id,
+        read_at=now,
+        full_scan_at=checkpoint.full_scan_at,
+        organizations=current,
+        roles=_role_map(
+            checkpoint.roles,
+            live,
+            set(current.values()),
+            set(again.found) if scope.needs_roles else set(),
+            listed=scope.needs_roles,
+        ),
+        digests=digests,
+        drifted_organizations=_drifted_organizations(drift),
+        drifted_roles=_drifted_roles(drift),
+    )
+    scan = Scan(
+        incremental=True,
+        writes=len(theirs),
+        own_writes=len(mine),
+        organizations=len(again.only),
+    )
+    return drift, scan, written
+
+
+async def _read_log(reconciler: Reconciler, checkpoint: Checkpoint) -> LogRead:
+    """The writes since the checkpoint; FullScan when the log cannot give them all, or when
+    reading it would cost more than reading everything (about three requests an
+    organization)."""
+    session = reconciler.session
+    assert checkpoint.log_id is not None
+    budget = max(1, 3 * len(checkpoint.organizations))
+    try:
+        if not await log_event_exists(session, checkpoint.log_id):
+            raise FullScan("the tenant log no longer holds the checkpoint's event (retention)")
+        log = await writes_after(session, checkpoint.log_id, max_pages=budget)
+    except ApiCallError as error:
+        raise FullScan(f"the tenant log cannot be read ({error})") from None
+    if not log.complete:
+        raise FullScan(
+            f"the tenant log holds more than {log.events} events since the last check: "
+            "reading everything costs fewer requests"
+        )
+    return log
+
+
+def _role_map(
+    before: dict[str, tuple[str, str | None]],
+    live: Snapshot,
+    organizations: set[str],
+    read: set[str],
+    *,
+    listed: bool = True,
+) -> dict[str, tuple[str, str | None]]:
+    """Role id -> (name, owner): the last map, updated with the roles just listed (every
+    tenant role, and the org-owned roles of the organizations `read`); roles of organizations
+    that are gone are dropped."""
+    kept = {
+        i: (name, owner)
+        for i, (name, owner) in before.items()
+        if (owner is None and not listed) or (owner in organizations and owner not in read)
+    }
+    if listed:
+        kept.update({role.id: (role.name, None) for role in live.roles.values()})
+        kept.update({role.id: (role.name, role.owner) for role in live.org_roles.values()})
+    return kept
+
+
+def _drifted_organizations(drift: Drift) -> frozenset[str]:
+    return frozenset(row.org for row in drift.rows if row.org is not None)
+
+
+def _drifted_roles(drift: Drift) -> frozenset[str]:
+    return frozenset(row.name for row in drift.rows if row.org is None and row.kind == "role")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

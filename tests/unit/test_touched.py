@@ -1,0 +1,242 @@
+"""The objects a logged write can have changed: every write the engine makes, and the writes
+of others (the dashboard, scripts) that change organizations, roles or members."""
+
+from typing import Any
+
+import pytest
+
+from reconciler.engine import Operation, diff
+from reconciler.engine.identity import ObjectKind, Ref
+from reconciler.engine.plan import path_text
+from reconciler.engine.touched import ORGANIZATION_PARTS, Kind, Touched, segments, touched_by
+from reconciler.model.live import LiveDomain
+from tests.unit.states import desired, live_org, role, snapshot
+
+API = "https://api.example"
+ORG_ID = "org_live"
+NEW_ORG = "org_new"
+NEW_ROLE = "rol_new"
+
+
+def ids(value: Any) -> Any:
+    """Refs to objects a plan creates replaced by the ids Auth0 would have given them."""
+    if isinstance(value, Ref):
+        return NEW_ORG if value.target.kind is ObjectKind.ORGANIZATION else NEW_ROLE
+    if isinstance(value, dict):
+        return {k: ids(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [ids(v) for v in value]
+    return value
+
+
+def logged(op: Operation) -> tuple[Touched, ...]:
+    """What the log event of this operation maps to, as Auth0 would log it."""
+    return touched_by(op.method, "/api/v2" + path_text(tuple(ids(list(op.path)))), ids(op.body))
+
+
+def cold_plan() -> tuple[Operation, ...]:
+    """Everything created: tenant and org-owned roles with permissions, an organization with
+    its connections, discovery domain, members with roles and an invitation."""
+    want = desired(
+        {
+            "name": "acme",
+            "display_name": "Acme",
+            "connections": [{"name": "acme-azure-ad"}],
+            "routing": {"email_domains": ["acme.com"]},
+            "roles": {"owner": {"permissions": {API: ["write"]}}},
+            "members": [
+                {"user_id": "auth0|1", "roles": ["admin", "owner"]},
+                {"email": "new@acme.com", "invite": True, "roles": ["admin"]},
+            ],
+        },
+        roles={"admin": {"description": "Admin", "permissions": {API: ["read"]}}},
+    )
+    have = snapshot(users={"new@acme.com": None})
+    have.users_by_id["auth0|1"] = True
+    return diff(want, have).operations
+
+
+def update_plan() -> tuple[Operation, ...]:
+    """Everything changed or removed on an existing organization and role, and an
+    unmanaged organization pruned."""
+    want = desired(
+        {
+            "name": "acme",
+            "display_name": "Acme",
+            "connections": [
+                {"name": "acme-azure-ad", "show_as_button": True},
+                {"name": "google-oauth2"},
+            ],
+            "routing": {"email_domains": ["acme.com"]},
+            "roles": {},
+            "members": [
+                {"user_id": "auth0|1", "roles": ["admin"]},
+                {"user_id": "auth0|2", "roles": []},
+                {"email": "inv@acme.com", "invite": True, "roles": ["admin"]},
+            ],
+        },
+        roles={"admin": {"description": "New", "permissions": {API: ["read"]}}},
+        tenant={
+            "domain": "sandbox",
+            "policy": {"prune_organizations": True},
+            "invitations": {"client_id": "app", "inviter_name": "Team"},
+        },
+    )
+    live = live_org(
+        {
+            "name": "acme",
+            "display_name": "Old",
+            "connections": [
+                {"name": "acme-azure-ad"},
+                {"name": "Username-Password-Authentication"},
+            ],
+            "members": [{"user_id": "auth0|1"}, {"user_id": "auth0|2"}, {"user_id": "auth0|3"}],
+        },
+        ORG_ID,
+        role_ids={"auth0|2": {"rol_admin": "admin"}},
+        domains=[
+            LiveDomain("dom_1", "acme.com", "verified", False),
+            LiveDomain("dom_2", "old.com", "verified", True),
+        ],
+        invitations=["inv@acme.com"],
+    )
+    have = snapshot(
+        live,
+        roles={"admin": role("rol_admin", "admin", (API, "write"))},
+        org_roles={("acme", "old"): role("rol_old", "old", owner="acme")},
+        others={"stray": "org_stray"},
+    )
+    return diff(want, have).operations
+
+
+EXPECTED = {
+    ("organization", "create"): Kind.ORGANIZATION,
+    ("organization", "update"): Kind.ORGANIZATION,
+    ("organization", "delete"): Kind.ORGANIZATION,
+    ("connection", "add"): Kind.CONNECTIONS,
+    ("connection", "update"): Kind.CONNECTIONS,
+    ("connection", "remove"): Kind.CONNECTIONS,
+    ("discovery domain", "add"): Kind.DISCOVERY_DOMAINS,
+    ("discovery domain", "update"): Kind.DISCOVERY_DOMAINS,
+    ("discovery domain", "remove"): Kind.DISCOVERY_DOMAINS,
+    ("members", "add"): Kind.MEMBERS,
+    ("members", "remove"): Kind.MEMBERS,
+    ("member roles", "add"): Kind.MEMBER_ROLES,
+    ("member roles", "remove"): Kind.MEMBER_ROLES,
+    ("invitation", "send"): Kind.INVITATIONS,
+    ("invitation", "replace"): Kind.INVITATIONS,
+    ("invitation", "revoke"): Kind.INVITATIONS,
+    ("role", "create"): Kind.ROLE,
+    ("role", "update"): Kind.ROLE_DESCRIPTION,
+    ("role", "add permissions"): Kind.PERMISSIONS,
+    ("role", "remove permissions"): Kind.PERMISSIONS,
+    ("role", "delete"): Kind.ROLE,
+}
+"""Each kind of operation the engine plans and the object kind its log event must name."""
+
+
+def test_the_plans_below_make_every_kind_of_operation_the_engine_knows():
+    made = {(op.key.kind, op.key.verb) for op in cold_plan() + update_plan()}
+    assert made == set(EXPECTED)
+
+
+@pytest.mark.parametrize("op", cold_plan() + update_plan(), ids=lambda op: str(op.key))
+def test_every_write_the_engine_makes_maps_to_the_objects_it_changes(op: Operation):
+    found = logged(op)
+    kind = EXPECTED[(op.key.kind, op.key.verb)]
+    matching = [t for t in found if t.kind is kind]
+    assert matching, f"{op.method} {op.path_text}: {found}"
+    assert Kind.TENANT not in {t.kind for t in found}
+    touched = matching[0]
+    if op.key.kind == "role":
+        if op.key.verb == "create":
+            assert touched.name == op.key.name
+            assert touched.owner == (NEW_ORG if op.key.org else None)
+        else:
+            assert touched.id == ids(op.path[1])
+    elif op.key.kind == "organization" and op.key.verb == "create":
+        assert touched == Touched(Kind.ORGANIZATION, name="acme")
+    else:
+        assert touched.id == ids(op.path[1])
+
+
+def test_deleting_an_organization_touches_all_of_it():
+    assert touched_by("DELETE", "/api/v2/organizations/org_1") == tuple(
+        Touched(kind, "org_1") for kind in ORGANIZATION_PARTS
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"),
+    [
+        ("PATCH", "/api/v2/organizations/org_1", {"name": "new"}, [("organization", "org_1")]),
+        ("POST", "/api/v2/organizations", None, [("organization", None)]),
+        ("POST", "/api/v2/organizations/org_1/connections", {}, [("connections", "org_1")]),
+        (
+            "DELETE",
+            "/api/v2/organizations/org_1/connections/con_1",
+            None,
+            [("connections", "org_1")],
+        ),
+        ("POST", "/api/v2/organizations/org_1/client-grants", {}, []),
+        (
+            "POST",
+            "/api/v2/organizations/org_1/something-new",
+            {},
+            [(k, "org_1") for k in ORGANIZATION_PARTS],
+        ),
+        ("PATCH", "/api/v2/roles/rol_1", {"name": "boss"}, [("role", "rol_1")]),
+        ("PATCH", "/api/v2/roles/rol_1", {"description": "x"}, [("role description", "rol_1")]),
+        ("PATCH", "/api/v2/roles/rol_1", None, [("role", "rol_1"), ("role description", "rol_1")]),
+        ("DELETE", "/api/v2/roles/rol_1", None, [("role", "rol_1"), ("permissions", "rol_1")]),
+        ("POST", "/api/v2/roles/rol_1/users", {"users": ["auth0|1"]}, []),
+        ("PATCH", "/api/v2/users/auth0%7C1", {"email": "a@b.c"}, [("user", "auth0|1")]),
+        ("PATCH", "/api/v2/users/auth0%7C1", {"name": "Ann"}, [("user", "auth0|1")]),
+        ("PATCH", "/api/v2/users/auth0%7C1", {"app_metadata": {}}, []),
+        ("PATCH", "/api/v2/users/auth0%7C1", None, [("user", "auth0|1")]),
+        ("DELETE", "/api/v2/users/auth0%7C1", None, [("user", "auth0|1")]),
+        ("POST", "/api/v2/users", {"email": "a@b.c"}, []),
+        ("POST", "/api/v2/users/auth0%7C1/roles", {"roles": ["rol_1"]}, []),
+        ("POST", "/api/v2/users/auth0%7C1/identities", {"user_id": "2"}, [("tenant", None)]),
+        ("DELETE", "/api/v2/users/auth0%7C1/identities/google-oauth2/2", None, [("tenant", None)]),
+        ("PATCH", "/api/v2/resource-servers/rs_1", {"scopes": []}, [("permissions", None)]),
+        ("DELETE", "/api/v2/resource-servers/rs_1", None, [("permissions", None)]),
+        ("POST", "/api/v2/resource-servers", {"identifier": "x"}, []),
+        ("DELETE", "/api/v2/connections/con_1", None, [("tenant", None)]),
+        ("PATCH", "/api/v2/connections/con_1", {"options": {}}, []),
+        ("POST", "/api/v2/connections", {"name": "x"}, []),
+        ("POST", "/api/v2/jobs/users-imports", None, [("tenant", None)]),
+        ("POST", "/api/v2/jobs/verification-email", {}, []),
+        ("PATCH", "/api/v2/actions/actions/act_1", {}, [("action", None)]),
+        ("POST", "/api/v2/actions/actions/act_1/deploy", None, [("action", None)]),
+        ("PATCH", "/api/v2/actions/triggers/post-login/bindings", {}, [("action", None)]),
+        ("PATCH", "/api/v2/clients/abc", {}, [("application", "abc")]),
+        ("PATCH", "/api/v2/tenants/settings", {}, []),
+        ("POST", "/api/v2/tickets/password-change", {}, []),
+        ("POST", "/api/v2/some-new-api", {}, [("tenant", None)]),
+    ],
+)
+def test_writes_of_others_map_to_what_they_can_change(method, path, body, expected):
+    assert [(t.kind.value, t.id) for t in touched_by(method, path, body)] == expected
+
+
+def test_a_created_organization_or_role_is_named_from_the_request_body():
+    assert touched_by("POST", "/api/v2/organizations", {"name": "acme"}) == (
+        Touched(Kind.ORGANIZATION, name="acme"),
+    )
+    assert touched_by("POST", "/api/v2/roles", {"name": "r", "owner_id": "org_1"}) == (
+        Touched(Kind.ROLE, name="r", owner="org_1"),
+    )
+
+
+def test_paths_are_read_without_prefix_query_or_percent_encoding():
+    assert segments("/api/v2/organizations/org_1/members/auth0%7C1/roles?x=1") == [
+        "organizations",
+        "org_1",
+        "members",
+        "auth0|1",
+        "roles",
+    ]
+    assert touched_by("POST", "/organizations/org_1/members/auth0%7C1/roles") == (
+        Touched(Kind.MEMBER_ROLES, "org_1"),
+    )
