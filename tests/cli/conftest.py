@@ -1,6 +1,9 @@
 """A copy of the example tenant in a temporary directory, and a way to run commands on it."""
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,3 +50,16 @@ def edit(project: Path, relative: str, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new))
+
+
+def start(project: Path, *args: str) -> subprocess.Popen[str]:
+    """`reconciler ARGS...` in its own process, in `project`, without AUTH0_TOKEN."""
+    env = {k: v for k, v in os.environ.items() if k != "AUTH0_TOKEN"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "reconciler", *args],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

@@ -1,26 +1,11 @@
 """Two processes on one tenant: the embedded sandbox's state is held by one at a time, so no
 process loses another's writes; a second apply on the same target is refused, not doubled."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.cli.conftest import edit, embedded_sandbox
+from tests.cli.conftest import edit, embedded_sandbox, start
 
 ORGS = Path("tenants/example/organizations")
-
-
-def start(project: Path, *args: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k != "AUTH0_TOKEN"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "reconciler", *args],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def test_two_applies_of_different_orgs_at_once_keep_both(run, project):

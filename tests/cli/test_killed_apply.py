@@ -2,15 +2,14 @@
 finished by the next plain `apply --yes`, every time: never refused as a large change, never
 left unconverged."""
 
-import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.cli.conftest import start
 
 pytestmark = pytest.mark.slow
 
@@ -39,30 +38,18 @@ def write_tenant(root: Path) -> Path:
     return tenant
 
 
-def reconciler(root: Path, *args: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k != "AUTH0_TOKEN"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "reconciler", *args],
-        cwd=root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def test_every_killed_apply_is_finished_by_the_next_one(tmp_path):
     write_tenant(tmp_path)
     chance = random.Random(2026)
     interrupted = 0
     for kill in range(KILLS):
-        reset = reconciler(tmp_path, "sandbox", "reset")  # each kill interrupts a cold apply
+        reset = start(tmp_path, "sandbox", "reset")  # each kill interrupts a cold apply
         assert reset.wait(timeout=60) == 0
-        victim = reconciler(tmp_path, "apply", "--yes")
+        victim = start(tmp_path, "apply", "--yes")
         time.sleep(chance.uniform(0.45, 1.2))
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=60)
-        again = reconciler(tmp_path, "apply", "--yes")
+        again = start(tmp_path, "apply", "--yes")
         out, err = again.communicate(timeout=120)
         assert again.returncode == 0, f"kill {kill}: {err}"
         assert out.splitlines()[-1] in ("Verified: Auth0 matches the files.", "No changes.")
