@@ -37,7 +37,12 @@ def layer(name: str) -> str:
 
 ALLOWED = {
     "reconciler.model": {"reconciler.model"},
-    "reconciler.engine": {"reconciler.engine", "reconciler.model", "reconciler.routing"},
+    "reconciler.engine": {
+        "reconciler.engine",
+        "reconciler.model",
+        "reconciler.routing",
+        "reconciler.collection",
+    },
     "reconciler.routing": {"reconciler.routing", "reconciler.model"},
     "reconciler.sandbox": {"reconciler.sandbox"},
     "reconciler.render": {"reconciler.render", "reconciler.engine", "reconciler.model"},

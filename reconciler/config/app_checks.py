@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from reconciler.config.errors import ConfigError, quoted
 from reconciler.config.validation import Validated
 from reconciler.model.applications import Application, ApplicationsFile
-from reconciler.model.desired import KeyPath, Location
+from reconciler.model.desired import KeyPath
 from reconciler.model.organization import Organization
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
@@ -92,25 +92,26 @@ def check_api_access(
     API) pair is listed once per organization and with the same scopes everywhere; API access
     is for machine-to-machine applications."""
     errors: list[ConfigError] = []
-    first: dict[tuple[str, str], tuple[list[str], Location, str]] = {}
+    first: dict[tuple[str, str], tuple[list[str], Validated[Organization], KeyPath]] = {}
     for org in orgs:
-        seen: dict[tuple[str, str], Location] = {}
+        seen: dict[tuple[str, str], KeyPath] = {}
         for index, entry in enumerate(org.model.api_access or []):
             path: KeyPath = ("api_access", index)
             pair = (entry.application, entry.api)
-            where = org.document.value_at(path)
             if pair in seen:
+                line = org.source.value_at(seen[pair]).line
                 message = f"{quoted(entry.application)} and {entry.api} are already listed at "
-                errors.append(org.error(path, message + f"line {seen[pair].line}"))
+                errors.append(org.error(path, message + f"line {line}"))
                 continue
-            seen[pair] = where
-            earlier = first.setdefault(pair, (entry.scopes, where, org.model.name))
-            if set(earlier[0]) != set(entry.scopes):
+            seen[pair] = path
+            scopes, other, at = first.setdefault(pair, (entry.scopes, org, path))
+            if set(scopes) != set(entry.scopes):
                 errors.append(
                     org.error(
                         (*path, "scopes"),
-                        f"one client grant serves every organization, and {quoted(earlier[2])} "
-                        f"lists other scopes for it at {earlier[1]}: list the same scopes",
+                        f"one client grant serves every organization, and "
+                        f"{quoted(other.model.name)} lists other scopes for it at "
+                        f"{other.source.value_at(at)}: list the same scopes",
                     )
                 )
             app = apps.applications.get(entry.application) if apps else None

@@ -36,41 +36,41 @@ def check_tenant(
 
 def _file_names(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
     for org in orgs:
-        file = PurePath(org.document.path)
+        file = PurePath(org.source.path)
         if org.model.name != file.stem:
             message = f"must match the file name {file.name} (got {quoted(org.model.name)})"
             yield org.error(("name",), message)
 
 
 def _unique_names(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
-    names: dict[str, Location] = {}
+    names: dict[str, OrgFile] = {}
     for org in orgs:
         name = org.model.name
         if name in names:
-            yield org.error(
-                ("name",), f"organization {quoted(name)} is also defined at {names[name]}"
-            )
+            where = names[name].source.value_at(("name",))
+            yield org.error(("name",), f"organization {quoted(name)} is also defined at {where}")
         else:
-            names[name] = org.document.value_at(("name",))
-    previous: dict[str, Location] = {}
+            names[name] = org
+    previous: dict[str, tuple[OrgFile, KeyPath]] = {}
     for org in orgs:
         for index, old in enumerate(org.model.previous_names or []):
             path = ("previous_names", index)
             if old == org.model.name:
                 yield org.error(path, f"{quoted(old)} is this organization's current name")
             elif old in names:
-                yield org.error(
-                    path, f"{quoted(old)} is the name of the organization at {names[old]}"
-                )
+                where = names[old].source.value_at(("name",))
+                yield org.error(path, f"{quoted(old)} is the name of the organization at {where}")
             elif old in previous:
-                yield org.error(path, f"{quoted(old)} is also a previous name at {previous[old]}")
+                other, at = previous[old]
+                where = other.source.value_at(at)
+                yield org.error(path, f"{quoted(old)} is also a previous name at {where}")
             else:
-                previous[old] = org.document.value_at(path)
+                previous[old] = (org, path)
 
 
 def _unique_members(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
     for org in orgs:
-        seen: dict[tuple[str, str], Location] = {}
+        seen: dict[tuple[str, str], int] = {}
         for index, member in enumerate(org.model.members or []):
             keys = [("user_id", member.user_id), ("email", member.email)]
             for field, value in keys:
@@ -78,19 +78,30 @@ def _unique_members(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
                     continue
                 key = (field, value.lower() if field == "email" else value)
                 if key in seen:
-                    message = f"member {quoted(value)} is already listed at line {seen[key].line}"
+                    first = org.source.value_at(("members", seen[key], field))
+                    message = f"member {quoted(value)} is already listed at line {first.line}"
                     yield org.error(("members", index, field), message)
                     break
-                seen[key] = org.document.value_at(("members", index, field))
+                seen[key] = index
 
 
 @dataclass(frozen=True)
 class _Routed:
     """An entry of `routing.email_domains` and where it is written."""
 
-    org: str
+    file: OrgFile
+    path: KeyPath
     entry: str
-    where: Location
+
+    @property
+    def org(self) -> str:
+        """The organization that routes the entry."""
+        return self.file.model.name
+
+    @property
+    def where(self) -> Location:
+        """Where the entry is written (read from the file only for a message)."""
+        return self.file.source.value_at(self.path)
 
 
 def _suffixes(domain: str) -> list[str]:
@@ -126,7 +137,7 @@ def _email_domain_overlaps(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
             other = next((r for p in places for r in p if r.org != org.model.name), None)
             if other is not None:
                 yield org.error(path, _overlap_message(entry, other, priority))
-            routed = _Routed(org.model.name, entry, org.document.value_at(path))
+            routed = _Routed(org, path, entry)
             (wildcards if wildcard else exact)[priority, domain].append(routed)
             for suffix in _suffixes(domain):
                 below[priority, suffix].append(routed)

@@ -2,6 +2,8 @@
 with nothing after it loads as null, which means "unmanaged", not "none". Such keys are
 refused with a hint, so removing the last list item can never turn management off."""
 
+from collections.abc import Iterator
+
 from reconciler.config.errors import ConfigError
 from reconciler.config.validation import format_path
 from reconciler.config.yaml_source import YamlDocument
@@ -32,37 +34,29 @@ APPLICATIONS_KEYS: Keys = tuple(
 
 def refused_nulls(document: YamlDocument, keys: Keys) -> list[ConfigError]:
     """An error for every key of `keys` that the document writes with no value."""
-    errors = []
-    for path in sorted(document.marks, key=lambda p: document.marks[p].value.line):
-        empty = next((value for pattern, value in keys if _matches(pattern, path)), None)
-        if empty is None or _value(document, path) is not None:
-            continue
-        errors.append(
-            ConfigError(
-                document.key_at(path),
-                f"{format_path(path)}: no value: write {empty} to remove all, or delete the key "
-                "to leave them unmanaged",
-            )
+    return [
+        ConfigError(
+            document.source.key_at(path),
+            f"{format_path(path)}: no value: write {empty} to remove all, or delete the key "
+            "to leave them unmanaged",
         )
-    return errors
+        for pattern, empty in keys
+        for path in _nulls(document.data, pattern, ())
+    ]
 
 
-def _matches(pattern: KeyPath, path: KeyPath) -> bool:
-    if len(pattern) != len(path):
-        return False
-    return all(
-        (p == ANY_KEY and isinstance(k, str)) or (p == ANY_INDEX and isinstance(k, int)) or p == k
-        for p, k in zip(pattern, path, strict=True)
-    )
-
-
-def _value(document: YamlDocument, path: KeyPath) -> object:
-    value: object = document.data
-    for part in path:
-        if isinstance(value, dict):
-            value = value.get(part, ...)
-        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
-            value = value[part]
-        else:
-            return ...
-    return value
+def _nulls(value: object, pattern: KeyPath, path: KeyPath) -> Iterator[KeyPath]:
+    """The paths matching `pattern` under `value` (at `path`) whose value is null."""
+    if not pattern:
+        if value is None:
+            yield path
+        return
+    head, rest = pattern[0], pattern[1:]
+    if isinstance(value, dict) and head != ANY_INDEX:
+        keys = [k for k in value if isinstance(k, str)] if head == ANY_KEY else [head]
+        for key in keys:
+            if key in value:
+                yield from _nulls(value[key], rest, (*path, key))
+    elif isinstance(value, list) and head == ANY_INDEX:
+        for index, item in enumerate(value):
+            yield from _nulls(item, rest, (*path, index))

@@ -1,10 +1,11 @@
 """Loading a tenant directory into a `Desired`, reporting every problem of every file at once."""
 
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TypeVar
 
 from pydantic import BaseModel
 
+from reconciler.collection import paused_collection
 from reconciler.config.app_checks import check_api_access, check_applications
 from reconciler.config.checks import check_tenant
 from reconciler.config.empty_keys import (
@@ -15,12 +16,13 @@ from reconciler.config.empty_keys import (
     refused_nulls,
 )
 from reconciler.config.errors import ConfigError, ConfigErrors
+from reconciler.config.sources import FileSources
 from reconciler.config.tenant_files import MAX_MEMBERS, check_file, organization_files
 from reconciler.config.tenants import tenant_name
 from reconciler.config.validation import Validated, validate
-from reconciler.config.yaml_source import YamlDocument, display_path, read_yaml
+from reconciler.config.yaml_source import YamlSource, display_path, read_yaml
 from reconciler.model.applications import ApplicationsFile
-from reconciler.model.desired import Desired, KeyPath, Location
+from reconciler.model.desired import Desired, Location
 from reconciler.model.organization import Organization
 from reconciler.model.roles import RolesFile
 from reconciler.model.tenant import Tenant
@@ -47,94 +49,100 @@ def load_tenant(directory: Path | str) -> Desired:
     Raise `ConfigErrors` with every problem in every file, ordered by file and position.
     """
     directory = Path(directory)
-    errors: list[ConfigError] = []
-    tenant_path = directory / TENANT_FILE
-    roles_path = directory / ROLES_FILE
-    apps_path = directory / APPLICATIONS_FILE
-    org_paths, warnings = organization_files(directory / ORGANIZATIONS_DIR)
+    with paused_collection():
+        return _Reader(directory).tenant()
 
-    if tenant_path.exists():
-        tenant = _load(Tenant, tenant_path, errors, directory)
-    else:
-        tenant = None
-        missing = Location(display_path(tenant_path), 1, 1)
-        errors.append(ConfigError(missing, "file not found: every tenant needs one"))
-    roles = (
-        _load(RolesFile, roles_path, errors, directory)
-        if roles_path.exists()
-        else Validated(YamlDocument(display_path(roles_path), {}, {}), RolesFile())
-    )
-    apps = _load(ApplicationsFile, apps_path, errors, directory) if apps_path.exists() else None
-    orgs = [
-        org for org in (_load(Organization, path, errors, directory) for path in org_paths) if org
-    ]
-    members = 0
-    for org in orgs:
-        members += len(org.model.members or [])
-        if members > MAX_MEMBERS:
-            errors.append(
-                org.error(
-                    ("members",),
-                    f"the tenant's files list more than {MAX_MEMBERS:,} members in all: refused",
-                )
-            )
-            break
-    world_path = directory / WORLD_FILE
-    world = _load(World, world_path, errors, directory) if world_path.exists() else None
-    if world is not None:
-        errors += [world.error(path, problem) for path, problem in world_problems(world.model)]
-    errors += check_tenant(orgs, tenant.model if tenant else None, roles.model if roles else None)
-    if apps is not None:
-        errors += check_applications(apps)
-    errors += check_api_access(orgs, apps.model if apps else None)
 
-    if errors or tenant is None or roles is None:
-        paths = (tenant_path, roles_path, apps_path, *org_paths, world_path)
-        order = [display_path(path) for path in paths]
-        rank = {path: index for index, path in enumerate(order)}
-        errors.sort(
-            key=lambda e: (rank.get(e.location.path, -1), e.location.line, e.location.column)
+class _Reader:
+    """Reads one tenant directory's files, collecting every problem of every file."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.root = directory.resolve()
+        self.shown = PurePath(display_path(directory))
+        self.errors: list[ConfigError] = []
+
+    def tenant(self) -> Desired:
+        directory, errors = self.directory, self.errors
+        tenant_path = directory / TENANT_FILE
+        roles_path = directory / ROLES_FILE
+        apps_path = directory / APPLICATIONS_FILE
+        world_path = directory / WORLD_FILE
+        org_dir = directory / ORGANIZATIONS_DIR
+        org_paths, warnings = organization_files(org_dir)
+
+        if tenant_path.exists():
+            tenant = self.load(Tenant, tenant_path)
+        else:
+            tenant = None
+            missing = Location(self.name(tenant_path), 1, 1)
+            errors.append(ConfigError(missing, "file not found: every tenant needs one"))
+        roles = (
+            self.load(RolesFile, roles_path)
+            if roles_path.exists()
+            else Validated(YamlSource(self.name(roles_path)), RolesFile())
         )
-        raise ConfigErrors(errors)
+        apps = self.load(ApplicationsFile, apps_path) if apps_path.exists() else None
+        inside = not org_paths or org_dir.resolve().is_relative_to(self.root)
+        orgs = [org for org in (self.load(Organization, p, inside) for p in org_paths) if org]
+        self.limit_members(orgs)
+        world = self.load(World, world_path) if world_path.exists() else None
+        if world is not None:
+            errors += [world.error(path, problem) for path, problem in world_problems(world.model)]
+        known_roles = roles.model if roles else None
+        errors += check_tenant(orgs, tenant.model if tenant else None, known_roles)
+        if apps is not None:
+            errors += check_applications(apps)
+        errors += check_api_access(orgs, apps.model if apps else None)
 
-    sources: dict[KeyPath, Location] = {}
-    _add_sources(sources, ("tenant",), tenant.document)
-    _add_sources(sources, (), roles.document)
-    if apps is not None:
-        _add_sources(sources, (), apps.document)
-    for org in orgs:
-        _add_sources(sources, ("organizations", org.model.name), org.document)
-    return Desired(
-        tenant_name=tenant_name(directory),
-        tenant=tenant.model,
-        roles=dict(roles.model.roles),
-        organizations={org.model.name: org.model for org in orgs},
-        sources=sources,
-        warnings=tuple(warnings),
-        applications=dict(apps.model.applications) if apps else {},
-    )
+        if errors or tenant is None or roles is None:
+            paths = (tenant_path, roles_path, apps_path, *org_paths, world_path)
+            rank = {self.name(path): index for index, path in enumerate(paths)}
+            errors.sort(
+                key=lambda e: (rank.get(e.location.path, -1), e.location.line, e.location.column)
+            )
+            raise ConfigErrors(errors)
 
+        top = (roles.source,) if apps is None else (roles.source, apps.source)
+        sources = FileSources(tenant.source, top, {org.model.name: org.source for org in orgs})
+        return Desired(
+            tenant_name=tenant_name(directory),
+            tenant=tenant.model,
+            roles=dict(roles.model.roles),
+            organizations={org.model.name: org.model for org in orgs},
+            sources=sources,
+            warnings=tuple(warnings),
+            applications=dict(apps.model.applications) if apps else {},
+        )
 
-def _load(
-    model: type[M], path: Path, errors: list[ConfigError], tenant_dir: Path
-) -> Validated[M] | None:
-    try:
-        check_file(path, tenant_dir)
-        document = read_yaml(path)
-    except ConfigErrors as problems:
-        errors += problems.errors
-        return None
-    refused = refused_nulls(document, EMPTY_KEYS.get(model, ()))
-    errors += refused
-    try:
-        validated = validate(model, document)
-    except ConfigErrors as problems:
-        errors += problems.errors
-        return None
-    return None if refused else validated
+    def name(self, path: Path) -> str:
+        """How messages name a file of the tenant."""
+        return str(self.shown / path.relative_to(self.directory))
 
+    def load(self, model: type[M], path: Path, folder_inside: bool = True) -> Validated[M] | None:
+        """One file as a `model`, or None when it has problems (added to `errors`)."""
+        shown = self.name(path)
+        try:
+            check_file(path, shown, self.root, folder_inside)
+            document = read_yaml(path, shown)
+        except ConfigErrors as problems:
+            self.errors += problems.errors
+            return None
+        refused = refused_nulls(document, EMPTY_KEYS.get(model, ()))
+        self.errors += refused
+        try:
+            validated = validate(model, document)
+        except ConfigErrors as problems:
+            self.errors += problems.errors
+            return None
+        return None if refused else validated
 
-def _add_sources(sources: dict[KeyPath, Location], prefix: KeyPath, document: YamlDocument) -> None:
-    for path, marks in document.marks.items():
-        if prefix + path:
-            sources[prefix + path] = marks.source
+    def limit_members(self, orgs: list[Validated[Organization]]) -> None:
+        """An error at the file in which the members of all files pass `MAX_MEMBERS`."""
+        members = 0
+        for org in orgs:
+            members += len(org.model.members or [])
+            if members > MAX_MEMBERS:
+                message = f"the tenant's files list more than {MAX_MEMBERS:,} members in all"
+                self.errors.append(org.error(("members",), message + ": refused"))
+                return

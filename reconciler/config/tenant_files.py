@@ -41,15 +41,17 @@ def organization_files(folder: Path) -> tuple[list[Path], list[str]]:
     return files, warnings
 
 
-def check_file(path: Path, tenant_dir: Path) -> None:
+def check_file(path: Path, shown: str, tenant_root: Path, folder_inside: bool = True) -> None:
     """Refuse, before reading it, a file that leaves the tenant, is not a regular file or is
-    too large; the message never quotes the file's content."""
-    shown = display_path(path)
-    resolved = path.resolve()
-    if not resolved.is_relative_to(tenant_dir.resolve()):
-        raise _refused(shown, "is a link to a file outside the tenant directory: refused")
+    too large; the message never quotes the file's content. `tenant_root` is the tenant
+    directory resolved; `folder_inside` says whether the file's folder resolves inside it (only
+    links, and files of a folder that does not, are resolved one by one)."""
     try:
-        info = os.stat(resolved)
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode) or not folder_inside:
+            if not path.resolve().is_relative_to(tenant_root):
+                raise _refused(shown, "is a link to a file outside the tenant directory: refused")
+            info = os.stat(path)
     except OSError as error:
         raise _refused(shown, f"cannot read the file: {error.strerror}") from None
     if not stat.S_ISREG(info.st_mode):

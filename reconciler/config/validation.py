@@ -11,7 +11,7 @@ from pydantic import BaseModel, StringConstraints, ValidationError
 from pydantic_core import ErrorDetails
 
 from reconciler.config.errors import ConfigError, ConfigErrors, quoted
-from reconciler.config.yaml_source import YamlDocument
+from reconciler.config.yaml_source import YamlDocument, YamlSource
 from reconciler.model.applications import ApplicationName
 from reconciler.model.common import DomainName, EmailAddress, OrgName
 from reconciler.model.desired import KeyPath
@@ -43,20 +43,20 @@ _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 @dataclass(frozen=True)
 class Validated(Generic[M]):
-    """A file's document, kept for locations, and the model it validated into."""
+    """A file's model, and where its values are written."""
 
-    document: YamlDocument
+    source: YamlSource
     model: M
 
     def error(self, path: KeyPath, message: str) -> ConfigError:
         """An error at the value at `path`, its message prefixed with that path."""
-        return ConfigError(self.document.value_at(path), f"{format_path(path)}: {message}")
+        return ConfigError(self.source.value_at(path), f"{format_path(path)}: {message}")
 
 
 def validate(model: type[M], document: YamlDocument) -> Validated[M]:
     """`document` as a `model`; raise `ConfigErrors` pointing into the file for each problem."""
     try:
-        return Validated(document, model.model_validate(document.data, strict=True))
+        return Validated(document.source, model.model_validate(document.data, strict=True))
     except ValidationError as error:
         details = error.errors(include_url=False)
         raise ConfigErrors(_config_error(model, document, detail) for detail in details) from None
@@ -100,10 +100,10 @@ def _config_error(
     if kind == "extra_forbidden":
         allowed = ", ".join(_fields_at(model, loc[:-1]))
         message = f"unknown key {quoted(str(loc[-1]))} (allowed: {allowed})"
-        return ConfigError(document.key_at(loc), _prefixed(loc[:-1], message))
+        return ConfigError(document.source.key_at(loc), _prefixed(loc[:-1], message))
     if kind == "missing":
         message = f"missing required key {quoted(str(loc[-1]))}"
-        return ConfigError(document.value_at(loc[:-1]), _prefixed(loc[:-1], message))
+        return ConfigError(document.source.value_at(loc[:-1]), _prefixed(loc[:-1], message))
     if kind == "invalid_key" or (loc and loc[-1] == "[key]"):
         key = detail["input"]
         parent = loc[:-2] if loc[-1] == "[key]" else loc[:-1]
@@ -112,8 +112,8 @@ def _config_error(
         else:
             problem = _problem(detail, loc)
         message = f"key {describe(key)} {problem}"
-        return ConfigError(document.key_at((*parent, key)), _prefixed(parent, message))
-    return ConfigError(document.value_at(loc), _prefixed(loc, _problem(detail, loc)))
+        return ConfigError(document.source.key_at((*parent, key)), _prefixed(parent, message))
+    return ConfigError(document.source.value_at(loc), _prefixed(loc, _problem(detail, loc)))
 
 
 def _prefixed(path: KeyPath, message: str) -> str:

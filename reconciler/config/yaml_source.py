@@ -1,58 +1,46 @@
-"""Safe reading of one YAML file into plain values, remembering where each key and value is.
+"""Safe reading of one YAML file into plain values, and where each key and value is written.
 
 Only plain YAML is accepted: mappings, lists and scalars (strings, numbers, booleans, null,
 timestamps). Duplicate keys, custom tags and merge keys (`<<`, a YAML 1.1 feature) are errors.
 Anchors and aliases are allowed, but the values they repeat count against a budget of
 `MAX_ALIAS_NODES` per file, so a file cannot expand into billions of values ("alias bomb").
+Where things are written is worked out from the file's text when first asked for.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
-from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from reconciler.config.errors import ConfigError, ConfigErrors, quoted
+from reconciler.config.errors import ConfigError, ConfigErrors
+from reconciler.config.yaml_tree import TAG, MarkedBuilder, Marks, location, plain_mapping
 from reconciler.model.desired import KeyPath, Location
 
-MAX_ALIAS_NODES = 10_000
-"""How many values anchors and aliases may repeat in one file."""
-
-_TAG = "tag:yaml.org,2002:"
-_STR_TAG = _TAG + "str"
-_MAP_TAG = _TAG + "map"
-_SEQ_TAG = _TAG + "seq"
-_SCALAR_TAGS = frozenset(_TAG + name for name in ("null", "bool", "int", "float", "timestamp"))
-_MERGE_TAG = _TAG + "merge"
 _FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+_ANCHOR = "&"
+"""Without this character a file has no anchors, so no aliases: the fast path may read it."""
 
 
 @dataclass(frozen=True)
-class Marks:
-    """Where an entry is written: its key (mapping entries only) and the start of its value."""
-
-    key: Location | None
-    value: Location
-    collection: bool
-    """Whether the value is a mapping or a list."""
-
-    @property
-    def source(self) -> Location:
-        """Where the entry "is": the key of a mapping or list value, else the value itself."""
-        if self.collection and self.key is not None:
-            return self.key
-        return self.value
-
-
-@dataclass(frozen=True)
-class YamlDocument:
-    """A YAML file whose top level is a mapping, with the marks of every key path in it."""
+class YamlSource:
+    """Where the values of a YAML file are written: its text, from which the marks of every key
+    path are worked out the first time one is needed (for a message), not for every file read."""
 
     path: str
-    data: dict[Any, Any]
-    marks: dict[KeyPath, Marks]
+    text: str = field(default="", repr=False)
+
+    @cached_property
+    def marks(self) -> dict[KeyPath, Marks]:
+        """The marks of every key path (the root is `()`); empty for a file without text."""
+        node = _compose(self.text, self.path) if self.text else None
+        if not isinstance(node, MappingNode):
+            return {}
+        builder = MarkedBuilder(self.path)
+        builder.build(node)
+        return builder.marks
 
     def value_at(self, path: KeyPath) -> Location:
         """The start of the value at `path`, or of its nearest ancestor that exists."""
@@ -70,6 +58,14 @@ class YamlDocument:
         return self.value_at(path)
 
 
+@dataclass(frozen=True)
+class YamlDocument:
+    """A YAML file whose top level is a mapping: its values and where they are written."""
+
+    source: YamlSource
+    data: dict[Any, Any]
+
+
 def display_path(path: Path) -> str:
     """`path` relative to the current directory when it lies under it, else as given."""
     if not path.is_absolute():
@@ -81,9 +77,10 @@ def display_path(path: Path) -> str:
     return str(path)
 
 
-def read_yaml(path: Path) -> YamlDocument:
-    """Read the YAML mapping in `path`; raise `ConfigErrors` for anything else."""
-    shown = display_path(path)
+def read_yaml(path: Path, shown: str | None = None) -> YamlDocument:
+    """Read the YAML mapping in `path`, named `shown` in messages (by default as
+    `display_path` shows it); raise `ConfigErrors` for anything else."""
+    shown = display_path(path) if shown is None else shown
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -91,26 +88,24 @@ def read_yaml(path: Path) -> YamlDocument:
     text = _decode(raw, shown)
     node = _compose(text, shown)
     if node is None or (
-        isinstance(node, ScalarNode) and node.tag == _TAG + "null" and not node.value
+        isinstance(node, ScalarNode) and node.tag == TAG + "null" and not node.value
     ):
         raise _failure(shown, 1, 1, "file is empty")
     if not isinstance(node, MappingNode):
         kind = "a list" if isinstance(node, SequenceNode) else "a single value"
-        where = _location(shown, node.start_mark)
+        where = location(shown, node.start_mark)
         raise _failure(shown, where.line, where.column, f"expected a mapping of keys, found {kind}")
-    builder = _Builder(shown)
-    data = builder.build(node)
-    if builder.errors:
-        raise ConfigErrors(dict.fromkeys(builder.errors))
-    return YamlDocument(shown, data, builder.marks)
+    data = plain_mapping(node) if _ANCHOR not in text else None
+    if data is None:
+        builder = MarkedBuilder(shown)
+        data = builder.build(node)
+        if builder.errors:
+            raise ConfigErrors(dict.fromkeys(builder.errors))
+    return YamlDocument(YamlSource(shown, text), data)
 
 
 def _failure(path: str, line: int, column: int, message: str) -> ConfigErrors:
     return ConfigErrors([ConfigError(Location(path, line, column), message)])
-
-
-def _location(path: str, mark: yaml.Mark) -> Location:
-    return Location(path, mark.line + 1, mark.column + 1)
 
 
 def _decode(raw: bytes, shown: str) -> str:
@@ -160,134 +155,10 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str, shown: str) -> ConfigE
     if text[mark.index : mark.index + 1] == "\t":
         indentation = not text[mark.index - mark.column : mark.index].strip()
         message = "in indentation: indent" if indentation else "not allowed here: separate"
-        return ConfigError(_location(shown, mark), f"tab character {message} with spaces")
+        return ConfigError(location(shown, mark), f"tab character {message} with spaces")
     if error.context == "expected a single document in the stream":
-        return ConfigError(_location(shown, mark), "a file holds one YAML document, found a second")
+        return ConfigError(location(shown, mark), "a file holds one YAML document, found a second")
     message = f"YAML syntax error: {error.problem}"
     if error.context and error.context_mark is not None:
         message += f" ({error.context} at line {error.context_mark.line + 1})"
-    return ConfigError(_location(shown, mark), message)
-
-
-def _short(tag: str) -> str:
-    """`!!int` for `tag:yaml.org,2002:int`; other tags as written."""
-    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
-
-
-class _AliasBudgetSpent(Exception):
-    """Raised inside the builder when aliases expand past `MAX_ALIAS_NODES`."""
-
-
-class _Builder:
-    """Turns composed nodes into values, recording marks and collecting errors."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.marks: dict[KeyPath, Marks] = {}
-        self.errors: list[ConfigError] = []
-        self._constructor = SafeConstructor()
-        self._seen: set[int] = set()
-        self._open: set[int] = set()
-        self._repeated = 0
-        self._repeat_depth = 0
-        self._expansion_start: Location | None = None
-
-    def build(self, root: MappingNode) -> dict[Any, Any]:
-        self.marks[()] = Marks(None, self._at(root), collection=True)
-        try:
-            return self._mapping(root, ())
-        except _AliasBudgetSpent:
-            where = self._expansion_start or self._at(root)
-            message = f"anchors and aliases expand to more than {MAX_ALIAS_NODES} values"
-            self.errors.append(ConfigError(where, message))
-        except RecursionError:
-            self.errors.append(ConfigError(self._at(root), "values are nested too deeply"))
-        return {}
-
-    def _at(self, node: Node) -> Location:
-        return _location(self.path, node.start_mark)
-
-    def _value(self, node: Node, path: KeyPath) -> Any:
-        if isinstance(node, ScalarNode):
-            return self._scalar(node)
-        if id(node) in self._open:
-            self.errors.append(
-                ConfigError(self._at(node), "an alias refers to a value containing it")
-            )
-            return None
-        repeated = id(node) in self._seen
-        if repeated:
-            self._repeated += 1 + len(node.value)
-            if self._repeated > MAX_ALIAS_NODES:
-                raise _AliasBudgetSpent
-            if self._repeat_depth == 0:
-                self._expansion_start = self._where_used(path)
-        self._seen.add(id(node))
-        self._open.add(id(node))
-        self._repeat_depth += repeated
-        try:
-            if isinstance(node, MappingNode) and node.tag == _MAP_TAG:
-                return self._mapping(node, path)
-            if isinstance(node, SequenceNode) and node.tag == _SEQ_TAG:
-                return self._sequence(node, path)
-            return self._unsupported(node)
-        finally:
-            self._open.discard(id(node))
-            self._repeat_depth -= repeated
-
-    def _where_used(self, path: KeyPath) -> Location:
-        marks = self.marks.get(path)
-        if marks is not None and marks.key is not None:
-            return marks.key
-        parent = self.marks.get(path[:-1])
-        return parent.value if parent is not None else Location(self.path, 1, 1)
-
-    def _scalar(self, node: ScalarNode) -> Any:
-        if node.tag == _STR_TAG:
-            return node.value
-        if node.tag not in _SCALAR_TAGS:
-            return self._unsupported(node)
-        try:
-            return self._constructor.construct_object(node)
-        except (ValueError, KeyError, AttributeError, TypeError, yaml.YAMLError):
-            message = f"{quoted(node.value)} is not a valid {_short(node.tag)}"
-            self.errors.append(ConfigError(self._at(node), message))
-            return None
-
-    def _unsupported(self, node: Node) -> None:
-        message = f"unsupported YAML tag {quoted(_short(node.tag))}"
-        self.errors.append(ConfigError(self._at(node), message))
-
-    def _mapping(self, node: MappingNode, path: KeyPath) -> dict[Any, Any]:
-        result: dict[Any, Any] = {}
-        first: dict[Any, Location] = {}
-        for key_node, value_node in node.value:
-            where = self._at(key_node)
-            if key_node.tag == _MERGE_TAG:
-                message = "merge keys (<<) are not supported: write the keys out"
-                self.errors.append(ConfigError(where, message))
-                continue
-            if not isinstance(key_node, ScalarNode):
-                self.errors.append(ConfigError(where, "a key must be a single value"))
-                continue
-            key = self._value(key_node, path)
-            if key in first:
-                message = (
-                    f"duplicate key {quoted(key_node.value)} (first at line {first[key].line})"
-                )
-                self.errors.append(ConfigError(where, message))
-                continue
-            first[key] = where
-            child = (*path, key)
-            collection = isinstance(value_node, CollectionNode)
-            self.marks[child] = Marks(where, self._at(value_node), collection)
-            result[key] = self._value(value_node, child)
-        return result
-
-    def _sequence(self, node: SequenceNode, path: KeyPath) -> list[Any]:
-        result: list[Any] = []
-        for index, item in enumerate(node.value):
-            child = (*path, index)
-            self.marks[child] = Marks(None, self._at(item), isinstance(item, CollectionNode))
-            result.append(self._value(item, child))
-        return result
+    return ConfigError(location(shown, mark), message)

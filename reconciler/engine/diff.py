@@ -1,5 +1,6 @@
 """diff(desired, live) -> Plan: the smallest set of API calls that makes Auth0 match the files."""
 
+from reconciler.collection import paused_collection
 from reconciler.engine.builder import PlanBuilder
 from reconciler.engine.context import OrgContext
 from reconciler.engine.diff_action import diff_action
@@ -38,6 +39,11 @@ def diff(
     only when `only` allows its name.
     Raises PlanErrors naming every file and place that cannot be planned.
     """
+    with paused_collection():
+        return _diff(desired, live, only, member_batch)
+
+
+def _diff(desired: Desired, live: Snapshot, only: frozenset[str] | None, member_batch: int) -> Plan:
     builder = PlanBuilder()
     check_references(
         desired,

@@ -1,6 +1,7 @@
 """The desired state of one tenant, as loaded from its files, with where each value came from."""
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from reconciler.model.applications import Application
 from reconciler.model.organization import Organization
@@ -22,6 +23,14 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
+class Sources(Protocol):
+    """Where key paths are written (a plain `dict` is one)."""
+
+    def get(self, path: KeyPath, /) -> Location | None:
+        """The place `path` is written, or None."""
+        ...
+
+
 @dataclass(frozen=True)
 class Desired:
     """Everything a tenant's files say, keyed by name.
@@ -35,7 +44,7 @@ class Desired:
     tenant: Tenant
     roles: dict[str, Role]
     organizations: dict[str, Organization]
-    sources: dict[KeyPath, Location] = field(default_factory=dict)
+    sources: Sources = field(default_factory=dict[KeyPath, Location])
     warnings: tuple[str, ...] = ()
     """Things about the files worth a warning that do not stop them loading."""
     applications: dict[str, Application] = field(default_factory=dict)

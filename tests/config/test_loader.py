@@ -3,9 +3,11 @@
 from pathlib import Path
 
 import pytest
+from yaml.nodes import MappingNode
 
 from reconciler.config.errors import ConfigErrors
 from reconciler.config.loader import load_tenant
+from reconciler.config.yaml_tree import MarkedBuilder
 from reconciler.model.desired import Location
 from tests.config.tenant_files import write_tenant
 
@@ -34,14 +36,14 @@ def test_sources_locate_values_keys_of_blocks_and_file_roots(
     monkeypatch.chdir(EXAMPLE.parents[1])
     desired = load_tenant(EXAMPLE)
     acme = "tenants/example/organizations/acme-corp.yaml"
-    assert desired.sources[("organizations", "acme-corp")] == Location(acme, 2, 1)
-    assert desired.sources[("organizations", "acme-corp", "name")] == Location(acme, 2, 7)
-    assert desired.sources[("organizations", "acme-corp", "members")] == Location(acme, 20, 1)
-    assert desired.sources[("organizations", "acme-corp", "members", 2, "roles", 0)] == Location(
-        acme, 25, 13
-    )
-    assert desired.sources[("roles", "admin")] == Location("tenants/example/roles.yaml", 3, 3)
-    assert desired.sources[("tenant", "policy", "max_change_percent")] == Location(
+    assert desired.sources.get(("organizations", "acme-corp")) == Location(acme, 2, 1)
+    assert desired.sources.get(("organizations", "acme-corp", "name")) == Location(acme, 2, 7)
+    assert desired.sources.get(("organizations", "acme-corp", "members")) == Location(acme, 20, 1)
+    assert desired.sources.get(
+        ("organizations", "acme-corp", "members", 2, "roles", 0)
+    ) == Location(acme, 25, 13)
+    assert desired.sources.get(("roles", "admin")) == Location("tenants/example/roles.yaml", 3, 3)
+    assert desired.sources.get(("tenant", "policy", "max_change_percent")) == Location(
         "tenants/example/tenant.yaml", 10, 23
     )
     assert desired.where("organizations", "beta-llc", "members", 1, "email") == (
@@ -147,3 +149,24 @@ def test_a_missing_directory_reports_the_missing_tenant_file(tmp_path: Path) -> 
     assert _messages(tmp_path / "nowhere") == [
         f"{tmp_path}/nowhere/tenant.yaml:1:1: file not found: every tenant needs one"
     ]
+
+
+def test_where_values_are_written_is_read_only_for_the_files_asked_about(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    marked: list[str] = []
+    build = MarkedBuilder.build
+
+    def counting(builder: MarkedBuilder, root: MappingNode) -> dict[object, object]:
+        marked.append(builder.path)
+        return build(builder, root)
+
+    monkeypatch.setattr(MarkedBuilder, "build", counting)
+    monkeypatch.chdir(EXAMPLE.parents[1])
+    desired = load_tenant(EXAMPLE)
+    assert marked == []
+    assert desired.where("organizations", "beta-llc", "members", 1, "email") == (
+        "tenants/example/organizations/beta-llc.yaml:15:12: "
+    )
+    desired.where("organizations", "beta-llc", "name")
+    assert marked == ["tenants/example/organizations/beta-llc.yaml"]

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from reconciler.config.errors import ConfigErrors
-from reconciler.config.yaml_source import MAX_ALIAS_NODES, read_yaml
+from reconciler.config.yaml_source import read_yaml
+from reconciler.config.yaml_tree import MAX_ALIAS_NODES
 from reconciler.model.desired import Location
 
 
@@ -28,17 +29,17 @@ def test_marks_hold_the_key_and_the_value_of_each_entry(tmp_path: Path) -> None:
     document = read_yaml(_write(tmp_path, "# c\nname: acme\nlist:\n  - a\n  - {b: 1}\n"))
     path = str(tmp_path / "file.yaml")
     assert document.data == {"name": "acme", "list": ["a", {"b": 1}]}
-    assert document.marks[("name",)].key == Location(path, 2, 1)
-    assert document.marks[("name",)].value == Location(path, 2, 7)
-    assert document.marks[("list", 1, "b")].value == Location(path, 5, 9)
-    assert document.marks[("list",)].source == Location(path, 3, 1)
-    assert document.marks[("name",)].source == Location(path, 2, 7)
+    assert document.source.marks[("name",)].key == Location(path, 2, 1)
+    assert document.source.marks[("name",)].value == Location(path, 2, 7)
+    assert document.source.marks[("list", 1, "b")].value == Location(path, 5, 9)
+    assert document.source.marks[("list",)].source == Location(path, 3, 1)
+    assert document.source.marks[("name",)].source == Location(path, 2, 7)
 
 
 def test_value_at_falls_back_to_the_nearest_written_ancestor(tmp_path: Path) -> None:
     document = read_yaml(_write(tmp_path, "outer:\n  inner: 1\n"))
-    assert document.value_at(("outer", "missing", 3)).line == 2
-    assert document.key_at(("outer", "inner")).column == 3
+    assert document.source.value_at(("outer", "missing", 3)).line == 2
+    assert document.source.key_at(("outer", "inner")).column == 3
 
 
 def test_duplicate_keys_are_all_reported_at_the_repeated_key(tmp_path: Path) -> None:
