@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.offline import offline_scale
+from bench.offline import offline_scale, offline_summary
 from bench.run import Measured, reconciler
 from bench.served import Served, serving
 from bench.tenant import ROLES, Shape, org_name, write_org, write_tenant
@@ -262,14 +262,7 @@ def write_results(args: argparse.Namespace, results: list[Result], offline: dict
         "  keeps part of the bucket free for logins, so ratios somewhat above 1 are expected.",
         "- *drift*: `reconciler drift` (a full scan) after 10 display names were changed by hand.",
         "",
-        "## Offline scale",
-        "",
-        f"Loading {offline['orgs']:,} organization files of {offline['members']} members and",
-        "diffing them against a matching live snapshot in memory, no API:",
-        f"{offline['cpu']:.1f} CPU seconds ({offline['load_cpu']:.1f} loading, "
-        f"{offline['diff_cpu']:.1f} diffing), peak RSS {offline['rss_mb']:.0f} MB "
-        f"(YAML parser: {offline['parser']}).",
-        "",
+        *offline_summary(offline),
     ]
     (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {HERE / 'RESULTS.md'} and {HERE / 'results.json'}", file=sys.stderr)
@@ -295,7 +288,7 @@ def main() -> None:
     shape = Shape(args.orgs, args.members, users=max(args.members, min(1000, args.orgs * 5)))
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
         results = scenarios(Path(workdir), shape, args.rate, args.latency_ms, args.runs)
-        offline = offline_scale(Path(workdir), args.offline_orgs, 50)
+        offline = offline_scale(Path(workdir), args.offline_orgs, 50, args.runs)
     write_results(args, results, offline)
 
 
