@@ -78,15 +78,12 @@ def _plain_mapping(node: MappingNode) -> dict[Any, Any]:
 
 
 def _plain(node: Node) -> Any:
-    tag = node.tag
-    if tag == _STR_TAG:
-        return node.value
-    if tag == _MAP_TAG and isinstance(node, MappingNode):
-        return _plain_mapping(node)
-    if tag == _SEQ_TAG and isinstance(node, SequenceNode):
-        return [_plain(item) for item in node.value]
     if isinstance(node, ScalarNode):
         return _plain_scalar(node)
+    if isinstance(node, MappingNode) and node.tag == _MAP_TAG:
+        return _plain_mapping(node)
+    if isinstance(node, SequenceNode) and node.tag == _SEQ_TAG:
+        return [_plain(item) for item in node.value]
     raise _NotPlain
 
 

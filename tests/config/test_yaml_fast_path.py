@@ -36,6 +36,8 @@ PLAIN_WORDS = st.sampled_from(
         "*.acme.com",
     ]
 )
+TAGS = st.sampled_from(["", "", "", "!!str ", "!!map ", "!!seq ", "!!set ", "!custom "])
+"""Tags a collection may be written with: none, mostly."""
 KEYS = st.one_of(PLAIN_WORDS, st.text(string.ascii_lowercase, min_size=1, max_size=3))
 
 
@@ -47,9 +49,11 @@ def _document(depth: int = 0) -> st.SearchStrategy[str]:
     inner = _document(depth + 1)
     return st.one_of(
         scalar,
-        st.lists(inner, max_size=3).map(lambda items: "[" + ", ".join(items) + "]"),
-        st.lists(st.tuples(KEYS, inner), max_size=3).map(
-            lambda pairs: "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
+        st.tuples(TAGS, st.lists(inner, max_size=3)).map(
+            lambda tagged: tagged[0] + "[" + ", ".join(tagged[1]) + "]"
+        ),
+        st.tuples(TAGS, st.lists(st.tuples(KEYS, inner), max_size=3)).map(
+            lambda tagged: tagged[0] + "{" + ", ".join(f"{k}: {v}" for k, v in tagged[1]) + "}"
         ),
     )
 
@@ -80,7 +84,8 @@ def test_the_fast_path_builds_what_the_marked_builder_builds_or_steps_aside(
 
 
 def test_duplicate_keys_a_merge_key_and_a_custom_tag_are_left_to_the_marked_builder() -> None:
-    for text in ("a: 1\na: 2\n", "<<: {a: 1}\n", "a: !custom x\n", "a: !!int x\n"):
+    texts = ("a: 1\na: 2\n", "<<: {a: 1}\n", "a: !custom x\n", "a: !!int x\n", "a: !!str {b: 1}\n")
+    for text in texts:
         root = _root(text)
         assert root is not None
         assert plain_mapping(root) is None, text
