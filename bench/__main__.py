@@ -4,11 +4,13 @@ bounds, wall time against calls / rate. Figures are medians; calls come from the
 
     python -m bench [--orgs 1000] [--members 25] [--rate 50] [--latency-ms 30] [--runs 3]
     python -m bench --quick
+    python -m bench --scenarios incremental --out DIR
 """
 
 import argparse
 import json
 import math
+import os
 import platform
 import statistics
 import sys
@@ -22,7 +24,15 @@ from typing import Any
 from bench.offline import offline_scale, offline_summary
 from bench.run import Measured, reconciler
 from bench.served import Served, serving
-from bench.tenant import ROLES, Shape, org_name, write_org, write_tenant
+from bench.tenant import (
+    CONNECTIONS,
+    ROLES,
+    Shape,
+    org_name,
+    user_id,
+    write_org,
+    write_tenant,
+)
 
 HERE = Path(__file__).parent
 
@@ -68,6 +78,16 @@ def plan_bound(shape: Shape) -> int:
     members, enabled connections and discovery domains, role pages and the roles'
     permissions, connection pages."""
     return pages(shape.orgs) + shape.orgs * (pages(shape.members) + 2) + 1 + ROLES + 1
+
+
+def incremental_bound(shape: Shape, events: int, fields: int, parts: int, lookups: int) -> int:
+    """Reads of an incremental drift check (docs/performance.md): the checkpoint's event, the
+    log's `events` since in pages of 100 (a short page ends it), the role list; one read per
+    organization whose own fields changed; the connection list and, per organization below
+    which something changed, its members, enabled connections and discovery domains; `lookups`
+    of users the files list who are not members."""
+    below = pages(CONNECTIONS) + parts * (pages(shape.members) + 2) if parts else 0
+    return 1 + (events // 100 + 1) + pages(ROLES) + fields + below + lookups
 
 
 def distinct_users(shape: Shape) -> int:
@@ -138,110 +158,207 @@ def measure(
     return result
 
 
-def scenarios(workdir: Path, shape: Shape, rate: float, latency: float, runs: int) -> list[Result]:
-    """Cold apply, no-op plan, a 1% change planned and applied, drift after changes by hand."""
+SCENARIOS = ("all", "incremental", "offline")
+"""What `--scenarios` selects: every scenario, the `drift --incremental` ones alone (on the
+world a cold apply sets up, unmeasured), or the offline scale run alone."""
+
+
+def scenarios(
+    workdir: Path, shape: Shape, rate: float, latency: float, runs: int, which: str = "all"
+) -> list[Result]:
+    """The scenarios `which` selects, on a sandbox served for them."""
     tenant = write_tenant(workdir / "bench", shape)
-    changed = max(1, shape.orgs // 100)
-    results = []
     with serving(tenant, rate, latency) as served:
-        base = served.base
-
-        def cold() -> None:
+        if which == "all":
+            results = scan_scenarios(tenant, served, shape, rate, runs)
+        else:
             served.reset_state()
-
-        def nothing() -> None:
-            return None
-
-        def edit() -> None:
-            for n in range(changed):
-                write_org(tenant / "organizations", n, shape, f"Org {n} renamed")
-
-        def unedit_and_change() -> None:
-            for n in range(changed):
-                write_org(tenant / "organizations", n, shape, f"Org {n}")
-            reconciler(tenant, base, "apply", "--yes")
-            for n in range(10):
-                org = served.request("GET", f"/api/v2/organizations/name/{org_name(n)}")
-                served.request("PATCH", f"/api/v2/organizations/{org['id']}", {"display_name": "x"})
-
-        results.append(
-            measure(
-                f"cold apply, {shape.orgs} orgs x {shape.members} members",
-                served,
-                runs,
-                cold,
-                lambda: reconciler(tenant, base, "apply", "--yes"),
-                cold_reads(shape) + cold_writes(shape),
-                cold_writes(shape),
-                rate,
-            )
-        )
-        results.append(
-            measure(
-                "no-op plan",
-                served,
-                runs,
-                nothing,
-                lambda: reconciler(tenant, base, "plan"),
-                plan_bound(shape),
-                0,
-                rate,
-            )
-        )
-        results.append(
-            measure(
-                f"plan of a 1% change ({changed} orgs)",
-                served,
-                runs,
-                edit,
-                lambda: reconciler(tenant, base, "plan"),
-                plan_bound(shape),
-                0,
-                rate,
-            )
-        )
-        verify = pages(shape.orgs) + changed * 3 + 1 + ROLES + 1
-        results.append(
-            measure(
-                f"apply of a 1% change ({changed} orgs)",
-                served,
-                1,
-                edit,
-                lambda: reconciler(tenant, base, "apply", "--yes"),
-                plan_bound(shape) + changed + verify,
-                changed,
-                rate,
-            )
-        )
-        results.append(
-            measure(
-                "drift after hand changes to 10 orgs",
-                served,
-                runs,
-                unedit_and_change,
-                lambda: reconciler(tenant, base, "drift"),
-                plan_bound(shape),
-                0,
-                rate,
-            )
-        )
+            succeeded("cold apply", reconciler(tenant, served.base, "apply", "--yes"), 0)
+            results = []
+        results.extend(incremental_scenarios(workdir, tenant, served, shape, rate, runs))
     return results
 
 
-def write_results(args: argparse.Namespace, results: list[Result], offline: dict[str, Any]) -> None:
-    """bench/RESULTS.md and bench/results.json."""
+def scan_scenarios(
+    tenant: Path, served: Served, shape: Shape, rate: float, runs: int
+) -> list[Result]:
+    """Cold apply, no-op plan, a 1% change planned and applied, drift after changes by hand."""
+    changed = max(1, shape.orgs // 100)
+    results = []
+    base = served.base
+
+    def cold() -> None:
+        served.reset_state()
+
+    def nothing() -> None:
+        return None
+
+    def edit() -> None:
+        for n in range(changed):
+            write_org(tenant / "organizations", n, shape, f"Org {n} renamed")
+
+    def unedit_and_change() -> None:
+        for n in range(changed):
+            write_org(tenant / "organizations", n, shape, f"Org {n}")
+        reconciler(tenant, base, "apply", "--yes")
+        for n in range(10):
+            org = served.request("GET", f"/api/v2/organizations/name/{org_name(n)}")
+            served.request("PATCH", f"/api/v2/organizations/{org['id']}", {"display_name": "x"})
+
+    results.append(
+        measure(
+            f"cold apply, {shape.orgs} orgs x {shape.members} members",
+            served,
+            runs,
+            cold,
+            lambda: reconciler(tenant, base, "apply", "--yes"),
+            cold_reads(shape) + cold_writes(shape),
+            cold_writes(shape),
+            rate,
+        )
+    )
+    results.append(
+        measure(
+            "no-op plan",
+            served,
+            runs,
+            nothing,
+            lambda: reconciler(tenant, base, "plan"),
+            plan_bound(shape),
+            0,
+            rate,
+        )
+    )
+    results.append(
+        measure(
+            f"plan of a 1% change ({changed} orgs)",
+            served,
+            runs,
+            edit,
+            lambda: reconciler(tenant, base, "plan"),
+            plan_bound(shape),
+            0,
+            rate,
+        )
+    )
+    verify = pages(shape.orgs) + changed * 3 + 1 + ROLES + 1
+    results.append(
+        measure(
+            f"apply of a 1% change ({changed} orgs)",
+            served,
+            1,
+            edit,
+            lambda: reconciler(tenant, base, "apply", "--yes"),
+            plan_bound(shape) + changed + verify,
+            changed,
+            rate,
+        )
+    )
+    results.append(
+        measure(
+            "drift after hand changes to 10 orgs",
+            served,
+            runs,
+            unedit_and_change,
+            lambda: reconciler(tenant, base, "drift"),
+            plan_bound(shape),
+            0,
+            rate,
+        )
+    )
+    return results
+
+
+def incremental_scenarios(
+    workdir: Path, tenant: Path, served: Served, shape: Shape, rate: float, runs: int
+) -> list[Result]:
+    """`drift --incremental` on a quiet day and after 3 changes by someone else (a display
+    name, a member removed, a connection disabled, in three organizations), and a full drift
+    after the same changes. Each run starts from an apply (repairing the last run's changes)
+    and a check that leaves the checkpoint right after it."""
+    base = served.base
+    checkpoint = str(workdir / "drift-checkpoint.json")
+    hand = served.as_client("bench-dashboard")
+    changed = [org_name(n) for n in range(3)]
+    removed = user_id(7 % shape.users)  # the second organization's first member (write_org)
+
+    def incremental() -> Measured:
+        return reconciler(tenant, base, "drift", "--incremental", "--checkpoint", checkpoint)
+
+    def repaired_and_checked() -> None:
+        succeeded("apply", reconciler(tenant, base, "apply", "--yes"), 0)
+        succeeded("drift --incremental", incremental(), 0)
+
+    def three_changes() -> None:
+        repaired_and_checked()
+        first, second, third = (
+            hand.request("GET", f"/api/v2/organizations/name/{name}")["id"] for name in changed
+        )
+        hand.request("PATCH", f"/api/v2/organizations/{first}", {"display_name": "By hand"})
+        hand.request("DELETE", f"/api/v2/organizations/{second}/members", {"members": [removed]})
+        connection = hand.request("GET", "/api/v2/connections?name=conn-0")[0]["id"]
+        hand.request("DELETE", f"/api/v2/organizations/{third}/enabled_connections/{connection}")
+
+    return [
+        measure(
+            f"incremental drift, quiet day ({shape.orgs} orgs)",
+            served,
+            runs,
+            repaired_and_checked,
+            incremental,
+            incremental_bound(shape, events=0, fields=0, parts=0, lookups=0),
+            0,
+            rate,
+        ),
+        measure(
+            f"incremental drift after 3 changes by hand ({len(changed)} orgs)",
+            served,
+            runs,
+            three_changes,
+            incremental,
+            # 3 writes in the log; the display name: 1 organization's fields; the member and
+            # the connection: 2 organizations' parts; the removed member is looked up.
+            incremental_bound(shape, events=3, fields=1, parts=2, lookups=1),
+            0,
+            rate,
+        ),
+        measure(
+            "full drift after the same 3 changes",
+            served,
+            1,
+            three_changes,
+            lambda: reconciler(tenant, base, "drift"),
+            plan_bound(shape) + 1,
+            0,
+            rate,
+        ),
+    ]
+
+
+def succeeded(name: str, measured: Measured, *codes: int) -> None:
+    """A command run to set a scenario up; RuntimeError unless it exited with one of `codes`."""
+    if measured.code not in codes:
+        raise RuntimeError(f"{name}: exit {measured.code}\n{measured.stdout[-2000:]}")
+
+
+def write_results(
+    args: argparse.Namespace, results: list[Result], offline: dict[str, Any] | None
+) -> None:
+    """RESULTS.md and results.json in `args.out` (the offline section when it ran)."""
     machine = f"{platform.system()} {platform.machine()}, {platform.python_version()}, "
-    machine += f"{len(__import__('os').sched_getaffinity(0))} CPUs"
+    machine += f"{len(os.sched_getaffinity(0))} CPUs"
     command = "python -m bench " + " ".join(sys.argv[1:])
     document = {
         "command": command.strip(),
         "machine": machine,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "settings": vars(args),
+        "settings": {**vars(args), "out": str(args.out)},
         "scenarios": [asdict(r) for r in results],
         "offline": offline,
     }
-    (HERE / "results.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     lines = [
         "# Benchmark results",
         "",
@@ -261,11 +378,16 @@ def write_results(args: argparse.Namespace, results: list[Result], offline: dict
         "- *calls / rate*: the time the calls need at the sandbox's rate limit; the reconciler",
         "  keeps part of the bucket free for logins, so ratios somewhat above 1 are expected.",
         "- *drift*: `reconciler drift` (a full scan) after 10 display names were changed by hand.",
+        "- *incremental drift*: `reconciler drift --incremental` from a checkpoint taken right",
+        "  after an apply: with nothing changed since, and after someone else changed a display",
+        "  name, removed a member and disabled a connection in three organizations; the full",
+        "  drift after the same changes (one run) is what the check costs without the log.",
         "",
-        *offline_summary(offline),
     ]
-    (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
-    print(f"wrote {HERE / 'RESULTS.md'} and {HERE / 'results.json'}", file=sys.stderr)
+    if offline is not None:
+        lines += offline_summary(offline)
+    (out / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {out / 'RESULTS.md'} and {out / 'results.json'}", file=sys.stderr)
 
 
 def _runs(runs: int) -> str:
@@ -274,7 +396,11 @@ def _runs(runs: int) -> str:
 
 def main() -> None:
     """Parse the flags, run the scenarios and the offline scale test, write the results."""
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--orgs", type=int, default=1000)
     parser.add_argument("--members", type=int, default=25)
     parser.add_argument("--rate", type=float, default=50.0)
@@ -282,13 +408,42 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--offline-orgs", type=int, default=10_000)
     parser.add_argument("--quick", action="store_true", help="a small tenant, one run")
+    parser.add_argument(
+        "--scenarios",
+        choices=SCENARIOS,
+        default="all",
+        help="all (default); incremental: only the drift --incremental scenarios, on the "
+        "world an unmeasured cold apply sets up, without the offline scale run; offline: only "
+        "the offline scale run",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        default=HERE,
+        help="the directory RESULTS.md and results.json are written to (default: bench/; "
+        "a run of some scenarios only must write elsewhere)",
+    )
     args = parser.parse_args()
+    if args.scenarios != "all" and args.out.resolve() == HERE.resolve():
+        parser.error(f"--scenarios {args.scenarios} needs --out DIR: bench/ holds full runs")
     if args.quick:
         args.orgs, args.members, args.runs, args.offline_orgs = 50, 10, 1, 1000
     shape = Shape(args.orgs, args.members, users=max(args.members, min(1000, args.orgs * 5)))
+    # The processes the bench starts run elsewhere: they import this checkout's code first,
+    # whichever copy of the package the environment has installed.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(HERE.parent.resolve()), os.environ.get("PYTHONPATH")) if p
+    )
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
-        results = scenarios(Path(workdir), shape, args.rate, args.latency_ms, args.runs)
-        offline = offline_scale(Path(workdir), args.offline_orgs, 50, args.runs)
+        results = []
+        if args.scenarios != "offline":
+            results = scenarios(
+                Path(workdir), shape, args.rate, args.latency_ms, args.runs, args.scenarios
+            )
+        offline = None
+        if args.scenarios != "incremental":
+            offline = offline_scale(Path(workdir), args.offline_orgs, 50, args.runs)
     write_results(args, results, offline)
 
 

@@ -47,6 +47,11 @@ class Served:
         )
         self.token = answer["access_token"]
 
+    def as_client(self, client_id: str) -> "Served":
+        """The same sandbox, called as another application (someone changing it by hand)."""
+        answer = self.request("POST", "/_sandbox/token", {"client_id": client_id})
+        return Served(self.base, answer["access_token"])
+
     def calls(self) -> list[dict[str, Any]]:
         """The API calls logged since the last reset, then forget them."""
         calls: list[dict[str, Any]] = self.request("GET", "/_sandbox/calls?api=true")["calls"]

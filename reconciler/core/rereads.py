@@ -6,13 +6,14 @@ A write by others names objects by id (`engine.touched`); organizations are name
 checkpoint's id -> name map, roles from its role map (or looked up), a user's organizations
 are looked up. An organization is read whole when its file changed, when it differed at the
 last check, or when the organizations carrying its names changed; otherwise its own fields
-only when a write changed them, and its members, connections, discovery domains and
-invitations together when a write changed one of them. The reconciler's own writes are not
-read again, but the organizations they deleted or renamed are placed.
+only when a write changed them, and its members, connections, discovery domains,
+invitations, API access and applications together when a write changed one of them. The
+reconciler's own writes are not read again, but the organizations they deleted or renamed are
+placed.
 """
 
 import asyncio
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reconciler.auth0.lookups import role_by_id, user_organizations
@@ -42,10 +43,15 @@ PARTS = frozenset(
         Kind.CONNECTIONS,
         Kind.DISCOVERY_DOMAINS,
         Kind.INVITATIONS,
+        Kind.API_ACCESS,
+        Kind.ORGANIZATION_APPLICATIONS,
     }
 )
-NOT_PLANNED = frozenset({Kind.ACTION, Kind.APPLICATION})
-"""Objects drift does not compare with Git (yet): writes to them need no reads."""
+"""What the reads below an organization cover, with its API access and applications (read
+with them when its file manages those)."""
+READ_ON_EVERY_CHECK = frozenset({Kind.ACTION, Kind.APPLICATION, Kind.CLIENT_GRANT})
+"""Tenant-wide objects every check reads when the files manage them (applications, client
+grants, the post-login Action): writes to them need no placing."""
 
 
 class FullScan(Exception):
@@ -78,7 +84,8 @@ async def rereads(
     changes = _changes(theirs)
     org_map = checkpoint.organizations
     await _place_users(reconciler, changes)
-    permission_roles, body_names = await _place_roles(reconciler, checkpoint, changes)
+    permission_roles, named = await _place_roles(reconciler, checkpoint, changes)
+    named |= _managing(reconciler.desired, changes.every_part)
     fetched = await _fetch_organizations(reconciler, changes, org_map)
     current = _after_own_writes(org_map, mine)
     for org_id, got in fetched.items():
@@ -87,7 +94,7 @@ async def rereads(
         else:
             current[org_id] = got[1]["name"]
     desired = reconciler.desired
-    selected = _selected(desired, checkpoint, digests, changes, org_map, current, body_names)
+    selected = _selected(desired, checkpoint, digests, changes, org_map, current, named)
     found = await _found(reconciler, selected, current, fetched)
     view = _view(desired, checkpoint, digests, selected, permission_roles)
     return Rereads(view, frozenset(selected), found, current)
@@ -109,6 +116,8 @@ class _Changes:
     """(name, owner organization id) of roles created."""
     users: set[str]
     every_permission: bool = False
+    every_part: set[Kind] = field(default_factory=set)
+    """Parts changed in every organization that manages them (API access, applications)."""
 
 
 def _changes(writes: list[Write]) -> _Changes:
@@ -121,7 +130,7 @@ def _changes(writes: list[Write]) -> _Changes:
             kind = touched.kind
             if kind is Kind.TENANT:
                 raise FullScan(f"{write.method} {write.path} can change any organization")
-            if kind in NOT_PLANNED:
+            if kind in READ_ON_EVERY_CHECK:
                 continue
             if kind is Kind.ORGANIZATION:
                 if touched.id is not None:
@@ -131,8 +140,10 @@ def _changes(writes: list[Write]) -> _Changes:
                 else:
                     changes.created.add(touched.name)
             elif kind in PARTS:
-                assert touched.id is not None
-                changes.parts.add(touched.id)
+                if touched.id is None:
+                    changes.every_part.add(kind)
+                else:
+                    changes.parts.add(touched.id)
             elif kind is Kind.USER:
                 assert touched.id is not None
                 changes.users.add(touched.id)
@@ -228,6 +239,17 @@ async def _place_roles(
     return permissions, organizations
 
 
+def _managing(desired: Desired, parts: set[Kind]) -> set[str]:
+    """Organizations whose files manage API access (or applications) when every
+    organization's changed."""
+    return {
+        org.name
+        for org in desired.organizations.values()
+        if (Kind.API_ACCESS in parts and org.api_access is not None)
+        or (Kind.ORGANIZATION_APPLICATIONS in parts and org.applications is not None)
+    }
+
+
 def _holding(desired: Desired, roles: set[str]) -> set[str]:
     """Organizations whose files give some member one of these roles."""
     return {
@@ -273,11 +295,11 @@ def _selected(
     changes: _Changes,
     before: dict[str, str],
     after: dict[str, str],
-    body_names: set[str],
+    named: set[str],
 ) -> dict[str, _Selected]:
     """The managed organizations to read again. One is read whole when its file changed, when
     it differed at the last check, or when the organizations carrying its names changed
-    (created, deleted, renamed)."""
+    (created, deleted, renamed); its parts when a write changed them or it is `named`."""
     selected: dict[str, _Selected] = {}
     was, now = _ids_by_name(before), _ids_by_name(after)
     for name, org in desired.organizations.items():
@@ -291,7 +313,7 @@ def _selected(
             or not new
         )
         fields = bool(new & changes.fields)
-        parts = bool(new & changes.parts) or name in body_names
+        parts = bool(new & changes.parts) or name in named
         if whole or fields or parts:
             selected[name] = _Selected(claimed, new, whole or fields, whole or parts)
     return selected

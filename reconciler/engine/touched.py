@@ -29,6 +29,12 @@ class Kind(StrEnum):
     """The connections enabled for an organization, and their flags."""
     DISCOVERY_DOMAINS = "discovery domains"
     INVITATIONS = "invitations"
+    API_ACCESS = "api access"
+    """The client grants an organization is associated with; without an id, those of every
+    organization (a client grant deleted, or the application or API it is for)."""
+    ORGANIZATION_APPLICATIONS = "organization applications"
+    """The applications an organization's members may use; without an id, those of every
+    organization (an application deleted)."""
     ROLE = "role"
     """A role created, renamed or deleted: members show their roles by name."""
     ROLE_DESCRIPTION = "role description"
@@ -38,6 +44,8 @@ class Kind(StrEnum):
     """A user's email or name, which member lists show, or the user deleted."""
     ACTION = "action"
     APPLICATION = "application"
+    CLIENT_GRANT = "client grant"
+    """An application's access to an API, its scopes and whether organizations may use it."""
     TENANT = "tenant"
     """Anything: the write can change objects it does not name."""
 
@@ -49,6 +57,8 @@ ORGANIZATION_PARTS = (
     Kind.CONNECTIONS,
     Kind.DISCOVERY_DOMAINS,
     Kind.INVITATIONS,
+    Kind.API_ACCESS,
+    Kind.ORGANIZATION_APPLICATIONS,
 )
 """Everything of one organization (its org-owned roles go with it when it is deleted)."""
 
@@ -75,6 +85,8 @@ _ORG_LINKS = {
     "connections": Kind.CONNECTIONS,
     "discovery-domains": Kind.DISCOVERY_DOMAINS,
     "invitations": Kind.INVITATIONS,
+    "client-grants": Kind.API_ACCESS,
+    "clients": Kind.ORGANIZATION_APPLICATIONS,
 }
 _USER_FIELDS = frozenset({"email", "name"})
 """The fields of a user that member lists show."""
@@ -84,7 +96,6 @@ _UNRELATED = frozenset(
         "attack-protection",
         "blacklists",
         "branding",
-        "client-grants",
         "custom-domains",
         "device-credentials",
         "email-templates",
@@ -150,7 +161,16 @@ def touched_by(method: str, path: str, body: Any = None) -> tuple[Touched, ...]:
     if head == "users":
         return _user(verb, rest, fields)
     if head == "resource-servers":
+        # Deleting an API deletes its client grants, and with them their organizations'.
+        if verb == "DELETE" and len(rest) == 1:
+            return (Touched(Kind.PERMISSIONS), Touched(Kind.API_ACCESS))
         return (Touched(Kind.PERMISSIONS),) if rest else NOTHING
+    if head == "client-grants":
+        grant = Touched(Kind.CLIENT_GRANT, rest[0] if rest else None)
+        if verb == "DELETE" and len(rest) == 1:
+            # Organizations name their API access by grant id: it goes with the grant.
+            return (grant, Touched(Kind.API_ACCESS))
+        return (grant,)
     if head == "connections":
         # Deleting a connection disables it in every organization, which can also change
         # who is admitted by `assign_membership_on_login`.
@@ -161,7 +181,15 @@ def touched_by(method: str, path: str, body: Any = None) -> tuple[Touched, ...]:
     if head == "actions":
         return (Touched(Kind.ACTION),)
     if head == "clients":
-        return (Touched(Kind.APPLICATION, rest[0] if rest else None),)
+        application = Touched(Kind.APPLICATION, rest[0] if rest else None)
+        if verb == "DELETE" and len(rest) == 1:
+            # Its client grants and its organizations' links to it go with it.
+            return (
+                application,
+                Touched(Kind.API_ACCESS),
+                Touched(Kind.ORGANIZATION_APPLICATIONS),
+            )
+        return (application,)
     if head in _UNRELATED:
         return NOTHING
     return (Touched(Kind.TENANT),)
@@ -184,8 +212,6 @@ def _organization(
         return (Touched(Kind.MEMBER_ROLES, org),)
     if link in _ORG_LINKS:
         return (Touched(_ORG_LINKS[link], org),)
-    if link == "client-grants":
-        return NOTHING
     return tuple(Touched(kind, org) for kind in ORGANIZATION_PARTS)
 
 

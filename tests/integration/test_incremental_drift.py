@@ -394,3 +394,24 @@ async def test_events_other_than_writes_are_read_and_passed_over(tmp_path: Path)
     checked = await t.check()
     assert checked.scan.incremental and checked.scan.writes == 0
     assert t.calls() == BASE
+
+
+async def test_the_log_is_read_in_pages_of_100_each_from_the_last_event_of_the_one_before(
+    tmp_path: Path,
+):
+    t = logged_tenant(tmp_path)
+    await t.check()
+    start = read_checkpoint(t.checkpoint).log_id
+    logins = [t.sandbox.store.add_log({"type": "s"}) for _ in range(150)]
+    async with t.by_hand() as hand:
+        await display_name(t, hand)
+    logins += [t.sandbox.store.add_log({"type": "s"}) for _ in range(99)]
+    checked = await t.check()
+    assert (checked.scan.incremental, checked.scan.writes) == (True, 1)
+    assert [c.query for c in t.sandbox.api_calls() if c.path == "/api/v2/logs"] == [
+        f"from={start}&take=100",
+        f"from={logins[99]['log_id']}&take=100",
+        f"from={logins[198]['log_id']}&take=100",
+    ]
+    assert read_checkpoint(t.checkpoint).log_id == logins[-1]["log_id"]
+    assert checked.read_calls == 1 + (250 // 100 + 1) + 1 + 1  # event, pages, roles, org

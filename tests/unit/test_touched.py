@@ -1,10 +1,14 @@
-"""The objects a logged write can have changed: every write the engine makes, and the writes
-of others (the dashboard, scripts) that change organizations, roles or members."""
+"""The objects a logged write can have changed: every write the engine can plan (found in its
+source, so that a new one fails here until it is mapped), the writes of real plans with the
+ids and names they carry, and the writes of others (the dashboard, scripts)."""
 
+import ast
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import reconciler.engine
 from reconciler.engine import Operation, diff
 from reconciler.engine.identity import ObjectKind, Ref
 from reconciler.engine.plan import path_text
@@ -132,16 +136,17 @@ EXPECTED = {
     ("role", "remove permissions"): Kind.PERMISSIONS,
     ("role", "delete"): Kind.ROLE,
 }
-"""Each kind of operation the engine plans and the object kind its log event must name."""
+"""Each kind of organization and role operation and the object kind its log event must name
+(every write path the engine can plan is in WRITES below)."""
 
 
-def test_the_plans_below_make_every_kind_of_operation_the_engine_knows():
+def test_the_plans_below_make_every_kind_of_organization_and_role_operation():
     made = {(op.key.kind, op.key.verb) for op in cold_plan() + update_plan()}
     assert made == set(EXPECTED)
 
 
 @pytest.mark.parametrize("op", cold_plan() + update_plan(), ids=lambda op: str(op.key))
-def test_every_write_the_engine_makes_maps_to_the_objects_it_changes(op: Operation):
+def test_the_writes_of_real_plans_map_to_the_ids_and_names_they_carry(op: Operation):
     found = logged(op)
     kind = EXPECTED[(op.key.kind, op.key.verb)]
     matching = [t for t in found if t.kind is kind]
@@ -158,6 +163,143 @@ def test_every_write_the_engine_makes_maps_to_the_objects_it_changes(op: Operati
         assert touched == Touched(Kind.ORGANIZATION, name="acme")
     else:
         assert touched.id == ids(op.path[1])
+
+
+ENGINE = Path(reconciler.engine.__file__).parent
+ID = "{id}"
+HTTP_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+
+
+def path_template(node: ast.expr, assigned: dict[str, ast.expr], where: str) -> str:
+    """The path a `builder.call` sends, from its source: `("roles", live.id)` and
+    `ctx.path("members", user_id, "roles")` (below the organization) with `{id}` for every
+    segment that is not a literal; a name is followed to its assignment in the function."""
+    if isinstance(node, ast.Name) and node.id in assigned:
+        return path_template(assigned[node.id], assigned, where)
+    if isinstance(node, ast.Tuple):
+        segments = node.elts
+        prefix: list[str] = []
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "path"
+    ):
+        segments, prefix = node.args, ["organizations", ID]
+    else:
+        raise AssertionError(f"{where}: cannot read the path {ast.unparse(node)!r}")
+    parts = prefix + [
+        s.value if isinstance(s, ast.Constant) and isinstance(s.value, str) else ID
+        for s in segments
+    ]
+    return "/" + "/".join(parts)
+
+
+def engine_writes() -> set[tuple[str, str]]:
+    """(method, path) of every request the engine can plan, read from every
+    `builder.call(key, phase, METHOD, PATH, ...)` in its source."""
+    found: set[tuple[str, str]] = set()
+    for source in sorted(ENGINE.glob("*.py")):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            assigned = {
+                node.targets[0].id: node.value
+                for node in ast.walk(function)
+                if isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+            }
+            for node in ast.walk(function):
+                if not (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "call"
+                    and len(node.args) >= 4
+                ):
+                    continue
+                where = f"{source.name}:{node.lineno}"
+                method = node.args[2]
+                assert isinstance(method, ast.Constant) and method.value in HTTP_METHODS, where
+                found.add((method.value, path_template(node.args[3], assigned, where)))
+    return found
+
+
+WRITES: dict[tuple[str, str], tuple[Any, list[tuple[Kind, str | None]]]] = {
+    ("POST", "/organizations"): ({"name": "acme"}, [(Kind.ORGANIZATION, None)]),
+    ("PATCH", "/organizations/{id}"): ({"display_name": "Acme"}, [(Kind.ORGANIZATION, "id1")]),
+    ("DELETE", "/organizations/{id}"): (None, [(kind, "id1") for kind in ORGANIZATION_PARTS]),
+    ("POST", "/organizations/{id}/enabled_connections"): ({}, [(Kind.CONNECTIONS, "id1")]),
+    ("PATCH", "/organizations/{id}/enabled_connections/{id}"): ({}, [(Kind.CONNECTIONS, "id1")]),
+    ("DELETE", "/organizations/{id}/enabled_connections/{id}"): (
+        None,
+        [(Kind.CONNECTIONS, "id1")],
+    ),
+    ("POST", "/organizations/{id}/discovery-domains"): ({}, [(Kind.DISCOVERY_DOMAINS, "id1")]),
+    ("PATCH", "/organizations/{id}/discovery-domains/{id}"): (
+        {},
+        [(Kind.DISCOVERY_DOMAINS, "id1")],
+    ),
+    ("DELETE", "/organizations/{id}/discovery-domains/{id}"): (
+        None,
+        [(Kind.DISCOVERY_DOMAINS, "id1")],
+    ),
+    ("POST", "/organizations/{id}/members"): ({}, [(Kind.MEMBERS, "id1")]),
+    ("DELETE", "/organizations/{id}/members"): ({}, [(Kind.MEMBERS, "id1")]),
+    ("POST", "/organizations/{id}/members/{id}/roles"): ({}, [(Kind.MEMBER_ROLES, "id1")]),
+    ("DELETE", "/organizations/{id}/members/{id}/roles"): ({}, [(Kind.MEMBER_ROLES, "id1")]),
+    ("POST", "/organizations/{id}/invitations"): ({}, [(Kind.INVITATIONS, "id1")]),
+    ("DELETE", "/organizations/{id}/invitations/{id}"): (None, [(Kind.INVITATIONS, "id1")]),
+    ("POST", "/organizations/{id}/client-grants"): ({}, [(Kind.API_ACCESS, "id1")]),
+    ("DELETE", "/organizations/{id}/client-grants/{id}"): (None, [(Kind.API_ACCESS, "id1")]),
+    ("POST", "/organizations/{id}/clients"): ({}, [(Kind.ORGANIZATION_APPLICATIONS, "id1")]),
+    ("PATCH", "/organizations/{id}/clients/{id}"): (
+        {},
+        [(Kind.ORGANIZATION_APPLICATIONS, "id1")],
+    ),
+    ("DELETE", "/organizations/{id}/clients"): ({}, [(Kind.ORGANIZATION_APPLICATIONS, "id1")]),
+    ("POST", "/roles"): ({"name": "admin"}, [(Kind.ROLE, None)]),
+    ("PATCH", "/roles/{id}"): ({"description": "Admin"}, [(Kind.ROLE_DESCRIPTION, "id1")]),
+    ("DELETE", "/roles/{id}"): (None, [(Kind.ROLE, "id1"), (Kind.PERMISSIONS, "id1")]),
+    ("POST", "/roles/{id}/permissions"): ({}, [(Kind.PERMISSIONS, "id1")]),
+    ("DELETE", "/roles/{id}/permissions"): ({}, [(Kind.PERMISSIONS, "id1")]),
+    ("POST", "/clients"): ({"name": "App"}, [(Kind.APPLICATION, None)]),
+    ("PATCH", "/clients/{id}"): ({}, [(Kind.APPLICATION, "id1")]),
+    ("POST", "/client-grants"): ({}, [(Kind.CLIENT_GRANT, None)]),
+    ("PATCH", "/client-grants/{id}"): ({}, [(Kind.CLIENT_GRANT, "id1")]),
+    ("POST", "/actions/actions"): ({}, [(Kind.ACTION, None)]),
+    ("PATCH", "/actions/actions/{id}"): ({}, [(Kind.ACTION, None)]),
+    ("POST", "/actions/actions/{id}/deploy"): (None, [(Kind.ACTION, None)]),
+    ("PATCH", "/actions/triggers/{id}/bindings"): ({}, [(Kind.ACTION, None)]),
+}
+"""Every write the engine can plan, the body it sends where that matters, and the objects
+its log event maps to (`id1`: the first id in the path)."""
+
+
+def test_every_write_the_engine_can_plan_has_a_mapping_in_the_table():
+    assert engine_writes() == set(WRITES)
+
+
+def test_only_the_plan_builder_makes_operations_so_the_scan_sees_every_write():
+    making = {
+        source.name
+        for source in ENGINE.glob("*.py")
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "Operation"
+    }
+    assert making == {"builder.py", "planfile.py"}  # planfile: plans read back from files
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(WRITES), ids=" ".join)
+def test_each_write_the_engine_can_plan_maps_to_the_objects_it_changes(method: str, path: str):
+    numbered = iter(range(1, path.count(ID) + 1))
+    concrete = "/api/v2" + "/".join(
+        f"id{next(numbered)}" if part == ID else part for part in path.split("/")
+    )
+    body, expected = WRITES[method, path]
+    assert [(t.kind, t.id) for t in touched_by(method, concrete, body)] == expected
 
 
 def test_deleting_an_organization_touches_all_of_it():
@@ -178,7 +320,13 @@ def test_deleting_an_organization_touches_all_of_it():
             None,
             [("connections", "org_1")],
         ),
-        ("POST", "/api/v2/organizations/org_1/client-grants", {}, []),
+        ("POST", "/api/v2/organizations/org_1/client-grants", {}, [("api access", "org_1")]),
+        (
+            "DELETE",
+            "/api/v2/organizations/org_1/clients",
+            {"clients": ["abc"]},
+            [("organization applications", "org_1")],
+        ),
         (
             "POST",
             "/api/v2/organizations/org_1/something-new",
@@ -200,7 +348,12 @@ def test_deleting_an_organization_touches_all_of_it():
         ("POST", "/api/v2/users/auth0%7C1/identities", {"user_id": "2"}, [("tenant", None)]),
         ("DELETE", "/api/v2/users/auth0%7C1/identities/google-oauth2/2", None, [("tenant", None)]),
         ("PATCH", "/api/v2/resource-servers/rs_1", {"scopes": []}, [("permissions", None)]),
-        ("DELETE", "/api/v2/resource-servers/rs_1", None, [("permissions", None)]),
+        (
+            "DELETE",
+            "/api/v2/resource-servers/rs_1",
+            None,
+            [("permissions", None), ("api access", None)],
+        ),
         ("POST", "/api/v2/resource-servers", {"identifier": "x"}, []),
         ("DELETE", "/api/v2/connections/con_1", None, [("tenant", None)]),
         ("PATCH", "/api/v2/connections/con_1", {"options": {}}, []),
@@ -211,6 +364,20 @@ def test_deleting_an_organization_touches_all_of_it():
         ("POST", "/api/v2/actions/actions/act_1/deploy", None, [("action", None)]),
         ("PATCH", "/api/v2/actions/triggers/post-login/bindings", {}, [("action", None)]),
         ("PATCH", "/api/v2/clients/abc", {}, [("application", "abc")]),
+        (
+            "DELETE",
+            "/api/v2/clients/abc",
+            None,
+            [("application", "abc"), ("api access", None), ("organization applications", None)],
+        ),
+        ("POST", "/api/v2/client-grants", {"client_id": "abc"}, [("client grant", None)]),
+        ("PATCH", "/api/v2/client-grants/cgr_1", {"scope": []}, [("client grant", "cgr_1")]),
+        (
+            "DELETE",
+            "/api/v2/client-grants/cgr_1",
+            None,
+            [("client grant", "cgr_1"), ("api access", None)],
+        ),
         ("PATCH", "/api/v2/tenants/settings", {}, []),
         ("POST", "/api/v2/tickets/password-change", {}, []),
         ("POST", "/api/v2/some-new-api", {}, [("tenant", None)]),
