@@ -382,6 +382,8 @@ def write_results(
         "  after an apply: with nothing changed since, and after someone else changed a display",
         "  name, removed a member and disabled a connection in three organizations; the full",
         "  drift after the same changes (one run) is what the check costs without the log.",
+        "  With a handful of calls, its wall time is the process starting and loading the",
+        "  1,000 files: the ratio to calls / rate says nothing there.",
         "",
     ]
     if offline is not None:
