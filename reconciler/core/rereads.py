@@ -21,7 +21,7 @@ from reconciler.auth0.reader import Found, organization_by_id, organization_by_n
 from reconciler.auth0.tenant_log import Write
 from reconciler.core.checkpoint import Checkpoint, Digests
 from reconciler.core.service import Reconciler
-from reconciler.engine.touched import Kind, touched_by
+from reconciler.engine.touched import BELOW_ORGANIZATION, Kind, touched_by
 from reconciler.model import Organization
 from reconciler.model.desired import Desired
 
@@ -36,17 +36,7 @@ ORGANIZATION_FIELDS = (
 """What `GET /organizations/{id}` reads of an organization."""
 ORGANIZATION_PARTS = ("members", "connections", "routing", "roles")
 """What the reads below an organization cover (routing: its discovery domains)."""
-PARTS = frozenset(
-    {
-        Kind.MEMBERS,
-        Kind.MEMBER_ROLES,
-        Kind.CONNECTIONS,
-        Kind.DISCOVERY_DOMAINS,
-        Kind.INVITATIONS,
-        Kind.API_ACCESS,
-        Kind.ORGANIZATION_APPLICATIONS,
-    }
-)
+PARTS = frozenset(BELOW_ORGANIZATION)
 """What the reads below an organization cover, with its API access and applications (read
 with them when its file manages those)."""
 READ_ON_EVERY_CHECK = frozenset({Kind.ACTION, Kind.APPLICATION, Kind.CLIENT_GRANT})

@@ -50,8 +50,7 @@ class Kind(StrEnum):
     """Anything: the write can change objects it does not name."""
 
 
-ORGANIZATION_PARTS = (
-    Kind.ORGANIZATION,
+BELOW_ORGANIZATION = (
     Kind.MEMBERS,
     Kind.MEMBER_ROLES,
     Kind.CONNECTIONS,
@@ -60,6 +59,8 @@ ORGANIZATION_PARTS = (
     Kind.API_ACCESS,
     Kind.ORGANIZATION_APPLICATIONS,
 )
+"""What hangs below an organization, read apart from its own fields."""
+ORGANIZATION_PARTS = (Kind.ORGANIZATION, *BELOW_ORGANIZATION)
 """Everything of one organization (its org-owned roles go with it when it is deleted)."""
 
 
