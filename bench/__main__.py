@@ -422,11 +422,14 @@ def main() -> None:
         "--out",
         type=Path,
         metavar="DIR",
-        default=HERE,
-        help="the directory RESULTS.md and results.json are written to (default: bench/; "
-        "a run of some scenarios only must write elsewhere)",
+        default=None,
+        help="the directory RESULTS.md and results.json are written to (default: bench/ for "
+        "a full run, .cache/bench-quick/ with --quick; a run of some scenarios only must "
+        "write elsewhere than bench/)",
     )
     args = parser.parse_args()
+    if args.out is None:
+        args.out = HERE.parent / ".cache" / "bench-quick" if args.quick else HERE
     if args.scenarios != "all" and args.out.resolve() == HERE.resolve():
         parser.error(f"--scenarios {args.scenarios} needs --out DIR: bench/ holds full runs")
     if args.quick:
