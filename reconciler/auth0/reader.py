@@ -50,6 +50,7 @@ ORG_FIELDS = (
     "third_party_client_access",
     "is_app_entitlement_active",
 )
+"""What is read of an organization's own fields."""
 CLIENT_FIELDS = ",".join(("client_id", "name", *MANAGED_FIELDS))
 """The fields of an application that are read: never its secret."""
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reconciler.auth0.lookups import role_by_id, user_organizations
-from reconciler.auth0.reader import Found, organization_by_id, organization_by_name
+from reconciler.auth0.reader import ORG_FIELDS, Found, organization_by_id, organization_by_name
 from reconciler.auth0.tenant_log import Write
 from reconciler.core.checkpoint import Checkpoint, Digests
 from reconciler.core.service import Reconciler
@@ -25,15 +25,6 @@ from reconciler.engine.touched import BELOW_ORGANIZATION, Kind, touched_by
 from reconciler.model import Organization
 from reconciler.model.desired import Desired
 
-ORGANIZATION_FIELDS = (
-    "display_name",
-    "branding",
-    "metadata",
-    "token_quota",
-    "third_party_client_access",
-    "is_app_entitlement_active",
-)
-"""What `GET /organizations/{id}` reads of an organization."""
 ORGANIZATION_PARTS = ("members", "connections", "routing", "roles")
 """What the reads below an organization cover (routing: its discovery domains)."""
 PARTS = frozenset(BELOW_ORGANIZATION)
@@ -370,7 +361,7 @@ def _view(
         choice = selected.get(name)
         update: dict[str, Any] = {}
         if choice is not None and not choice.fields:
-            update.update(dict.fromkeys(ORGANIZATION_FIELDS))
+            update.update(dict.fromkeys(ORG_FIELDS))
         if choice is not None and not choice.parts:
             update.update(dict.fromkeys(ORGANIZATION_PARTS))
         organizations[name] = org.model_copy(update=update) if update else org
