@@ -29,6 +29,12 @@ OWN_OPTIONS = {"user_id": "--user-id", "email_verified": "--verified/--unverifie
     "--user-id", metavar="ID", help="The user's id (for user_id rules and absent entries)."
 )
 @click.option(
+    "--organization",
+    metavar="NAME",
+    help="A login through this organization (picked at Auth0's prompt or given by the "
+    "application): its claims, never another's.",
+)
+@click.option(
     "--attr",
     "attrs",
     multiple=True,
@@ -42,6 +48,7 @@ def route(
     connection: str | None,
     verified: bool,
     user_id: str | None,
+    organization: str | None,
     attrs: tuple[str, ...],
 ) -> None:
     """Show the organization EMAIL lands in at login, the rule that matched, the roles and the
@@ -57,6 +64,7 @@ def route(
         user_metadata=profile.get("user_metadata", {}),
         app_metadata=profile.get("app_metadata", {}),
         memberships=listed_memberships(desired, email, user_id),
+        organization=organization,
     )
     for line in explain_route(desired, login):
         click.echo(inert(line))

@@ -27,7 +27,7 @@ def managed_action(desired: Desired) -> ActionDefinition | None:
     organization has routing rules. None otherwise: then nothing about Actions is read."""
     if desired.tenant.action is None or desired.tenant.claims is None:
         return None
-    if not routing_table(desired).organizations:
+    if not routing_table(desired).has_rules:
         return None
     return action_definition(desired)
 

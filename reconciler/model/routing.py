@@ -39,6 +39,10 @@ PROFILE_FIELDS = (
 """Root profile fields an attribute rule may read on their own. Email addresses are routed by
 `email_domains`, which trusts verified addresses only, so `email` is not among them."""
 
+ACTION_RECORD_KEY = "org_routing"
+"""The `app_metadata` key the post-login Action writes (its record of default roles given):
+no attribute rule may read it."""
+
 WILDCARD = "*."
 _LABELS = r"([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}"
 _EMAIL_DOMAIN = re.compile(rf"(\*\.)?{_LABELS}")
@@ -70,6 +74,11 @@ def _attribute_path(value: str) -> str:
     parts = value.split(".")
     root, rest = parts[0], parts[1:]
     if root in METADATA_ROOTS:
+        if root == "app_metadata" and rest[:1] == [ACTION_RECORD_KEY]:
+            raise ValueError(
+                f"app_metadata.{ACTION_RECORD_KEY} is written by the post-login Action (its record "
+                f"of default roles given) and cannot route users (got {json.dumps(value)})"
+            )
         if not rest or len(rest) > MAX_PATH_DEPTH:
             raise ValueError(
                 f"{root} needs 1 to {MAX_PATH_DEPTH} keys after it, such as {root}.team "

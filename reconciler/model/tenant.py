@@ -4,7 +4,7 @@ import json
 import re
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from reconciler.model.common import OrgName, Strict
 
@@ -68,6 +68,10 @@ class Invitations(Strict):
 
 AUTH0_PACKAGE_MAJOR = 7
 """The major version of the `auth0` npm package the generated Action is written for."""
+AUTH0_PACKAGE_MIN_NODE = "20.19"
+"""The oldest Node.js that package declares (`engines.node` of auth0 7.x)."""
+OLD_RUNTIMES = ("node12", "node16", "node18")
+"""Auth0's Action runtimes older than that."""
 _VERSION = re.compile(rf"{AUTH0_PACKAGE_MAJOR}\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 
 
@@ -88,12 +92,24 @@ class ActionSettings(Strict):
     """
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)] = "org-routing"
-    runtime: Literal["node22", "node18"] = "node22"
+    runtime: Literal["node22"] = "node22"
+    """Auth0's Node.js runtime; node18 cannot run the pinned `auth0` package (7.x needs Node.js
+    20.19 or newer)."""
     domain_env: EnvName = "ORG_ROUTING_DOMAIN"
     client_id_env: EnvName = "ORG_ROUTING_CLIENT_ID"
     client_secret_env: EnvName = "ORG_ROUTING_CLIENT_SECRET"
     auth0_version: Annotated[str, AfterValidator(_pinned_auth0_version)] = "7.1.0"
     """The exact version of the `auth0` npm package the Action depends on."""
+
+    @field_validator("runtime", mode="before")
+    @classmethod
+    def _runtime_runs_the_package(cls, value: object) -> object:
+        if value in OLD_RUNTIMES:
+            raise ValueError(
+                f"{value} cannot run the auth0 npm package {AUTH0_PACKAGE_MAJOR}.x the Action "
+                f"depends on, which needs Node.js {AUTH0_PACKAGE_MIN_NODE} or newer: use node22"
+            )
+        return value
 
     @model_validator(mode="after")
     def _distinct_secrets(self) -> Self:

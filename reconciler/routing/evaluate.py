@@ -1,9 +1,12 @@
 """The routing decision for one login: which organization, by which rule, with which roles.
 
 The generated post-login Action makes the same decision in JavaScript (see the shared test
-vectors). Every organization whose rules admit the user is a candidate, unless it lists the
-user with `absent: true`. The highest `routing.priority` wins; among equal priorities an
-organization the user already belongs to wins, then the first name in alphabetical order.
+vectors). A login through an organization stays in it: the claims are that organization's,
+with the roles Auth0 gives for the membership, and a user it lists with `absent: true` is
+refused. For other logins every organization whose rules admit the user is a candidate,
+unless it lists the user with `absent: true`. The highest `routing.priority` wins; among equal
+priorities an organization the user already belongs to wins, then the first name in
+alphabetical order.
 """
 
 from collections.abc import Sequence
@@ -12,7 +15,7 @@ from enum import StrEnum
 
 from reconciler.model.desired import Desired
 from reconciler.routing.login import Login
-from reconciler.routing.rules import Blocked, OrgRules, Rule
+from reconciler.routing.rules import ORGANIZATION_LOGIN, Blocked, OrgRules, Rule
 from reconciler.routing.table import RoutingTable, routing_table
 
 NO_RULE = "no rule matches"
@@ -26,7 +29,8 @@ class Outcome(StrEnum):
     MEMBER = "member"
     """A rule admits the user, who already is a member."""
     BLOCKED = "blocked"
-    """Rules match, but each such organization lists the user with `absent: true`."""
+    """Rules match, but each such organization lists the user with `absent: true`; or the
+    login went through an organization that lists them so (the Action denies that login)."""
     UNVERIFIED = "unverified"
     """Only an email domain would match, and the email address is not verified."""
     NO_MATCH = "no_match"
@@ -85,6 +89,8 @@ class Decision:
 
 def evaluate(table: RoutingTable, login: Login) -> Decision:
     """The routing decision for `login` under the rules of `table`."""
+    if login.organization is not None:
+        return _organization_login(table, login.organization, login)
     matches: list[Candidate] = []
     blocked: list[tuple[OrgRules, Blocked]] = []
     unverified: list[Candidate] = []
@@ -120,6 +126,37 @@ def evaluate(table: RoutingTable, login: Login) -> Decision:
 def route(desired: Desired, login: Login) -> Decision:
     """The routing decision for `login` under the rules of a tenant's files."""
     return evaluate(routing_table(desired), login)
+
+
+def _organization_login(table: RoutingTable, name: str, login: Login) -> Decision:
+    """A login through the organization `name`: never another organization's claims."""
+    org = table.find(name)
+    entry = org.blocking(login) if org is not None else None
+    if entry is not None:
+        return Decision(
+            Outcome.BLOCKED,
+            reason=f"blocked in {name}, the organization of the login",
+            blocked_by=((name, entry),),
+        )
+    if org is not None and org.is_newcomer(login):
+        connection = org.auto_join(login)
+        assert connection is not None
+        grant = tuple(role.name for role in org.default_roles)
+        return Decision(
+            Outcome.JOIN,
+            organization=name,
+            rule=connection.rule,
+            priority=org.priority,
+            grant=grant,
+            roles=tuple(sorted(grant)),
+        )
+    return Decision(
+        Outcome.MEMBER,
+        organization=name,
+        rule=Rule(ORGANIZATION_LOGIN, ()),
+        priority=org.priority if org is not None else None,
+        roles=tuple(sorted(login.memberships.get(name, ()))),
+    )
 
 
 def _rank(org: OrgRules, member: bool = False) -> tuple[int, bool, str]:

@@ -5,6 +5,7 @@ import json
 from reconciler.model.desired import Desired, KeyPath
 from reconciler.routing.evaluate import Outcome, evaluate
 from reconciler.routing.login import Login
+from reconciler.routing.rules import ORGANIZATION_LOGIN
 from reconciler.routing.table import routing_table
 
 
@@ -34,16 +35,25 @@ def explain_route(desired: Desired, login: Login) -> list[str]:
         lines.append(f"no organization: {decision.reason}")
         for org, entry in decision.blocked_by:
             lines.append(f"  absent: true at {_at(desired, org, entry.at)}")
-        lines.append("the Action adds no membership and sets no claims")
+        if login.organization is not None:
+            lines.append("the Action denies the login (api.access.deny) and sets no claims")
+        else:
+            lines.append("the Action adds no membership and sets no claims")
         return lines
     assert decision.rule is not None
     joins = decision.outcome is Outcome.JOIN
-    state = "joins at this login" if joins else "already a member"
-    lines += [
-        f"organization: {decision.organization} ({state})",
-        f"rule: {decision.rule.label}, priority {decision.priority} "
-        f"({_at(desired, decision.organization, decision.rule.at)})",
-    ]
+    if decision.rule.label == ORGANIZATION_LOGIN:
+        lines += _organization_member(desired, login, decision.organization)
+    else:
+        if login.organization is not None:
+            state = "added by Auth0 at this login; the Action gives the default roles"
+        else:
+            state = "joins at this login" if joins else "already a member"
+        lines += [
+            f"organization: {decision.organization} ({state})",
+            f"rule: {decision.rule.label}, priority {decision.priority} "
+            f"({_at(desired, decision.organization, decision.rule.at)})",
+        ]
     if joins:
         granted = ", ".join(decision.grant) or "none"
         lines.append(f"roles granted on joining: {granted}")
@@ -55,6 +65,21 @@ def explain_route(desired: Desired, login: Login) -> list[str]:
     return lines
 
 
+def _organization_member(desired: Desired, login: Login, name: str) -> list[str]:
+    lines = [
+        f"organization: {name} (the organization of the login; rules are not consulted)",
+        "roles: those of the membership, as Auth0 gives them (no Management API call)",
+    ]
+    if name not in login.memberships:
+        lines.append(
+            f"note: the files do not list this user in {name}: Auth0 lets them log in through "
+            "it only as a member, an invitee, or through a connection that assigns membership"
+        )
+    if name not in desired.organizations:
+        lines.append(f"note: no file describes {name}; the Action still sets its claims")
+    return lines
+
+
 def _who(login: Login) -> str:
     parts = [f"user {login.user_id}"] if login.user_id else []
     if login.email:
@@ -62,6 +87,8 @@ def _who(login: Login) -> str:
         parts.append(f"email {login.email} ({verified})")
     if login.connection:
         parts.append(f"connection {login.connection}")
+    if login.organization:
+        parts.append(f"through organization {login.organization}")
     for org, roles in sorted(login.memberships.items()):
         parts.append(f"member of {org} ({', '.join(roles) or 'no roles'})")
     return "login: " + (", ".join(parts) or "anonymous")

@@ -12,6 +12,8 @@ class Login:
 
     `profile` holds the user's other root profile fields (`name`, `username`, ...);
     `memberships` maps each organization the user is a member of to their role names there.
+    `organization` is the organization the login went through (`event.organization` in the
+    Action), if any; its roles there are those Auth0 gives the Action in `event.authorization`.
     """
 
     user_id: str
@@ -22,6 +24,7 @@ class Login:
     user_metadata: Mapping[str, object] = field(default_factory=dict)
     app_metadata: Mapping[str, object] = field(default_factory=dict)
     memberships: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    organization: str | None = None
 
     @classmethod
     def from_user(
@@ -29,6 +32,7 @@ class Login:
         user: Mapping[str, object],
         connection: str | None = None,
         memberships: Mapping[str, Sequence[str]] | None = None,
+        organization: str | None = None,
     ) -> "Login":
         """A login from a user profile shaped like Auth0's (`event.user` in an Action)."""
         user_id = user.get("user_id")
@@ -44,6 +48,7 @@ class Login:
             user_metadata=_mapping(user.get("user_metadata")),
             app_metadata=_mapping(user.get("app_metadata")),
             memberships=dict(memberships or {}),
+            organization=organization,
         )
 
     def value(self, path: Sequence[str]) -> object:

@@ -14,11 +14,18 @@ from dataclasses import dataclass
 from reconciler.model import AttributeRule, Organization
 from reconciler.model.desired import KeyPath
 from reconciler.model.patterns import compile_pattern
-from reconciler.model.routing import WILDCARD
+from reconciler.model.routing import ACTION_RECORD_KEY, WILDCARD
 from reconciler.routing.login import Login
 
 MAX_SAFE_INTEGER = 2**53 - 1
 """Whole numbers beyond this are not exact in JavaScript, so they never match."""
+
+GRANTED_KEY = ACTION_RECORD_KEY
+"""The `app_metadata` key where the Action records the organizations whose default roles it
+has given the user (`{"defaults_granted": [names]}`), so that it gives them once."""
+GRANTED_LIST = "defaults_granted"
+ORGANIZATION_LOGIN = "organization login"
+"""The reason shown for a login through an organization: Auth0 chose it, not a rule."""
 
 
 def email_domain(email: str | None) -> str | None:
@@ -143,6 +150,30 @@ class Blocked:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """The members whose roles the file manages (`roles:` given): at an organization login the
+    Action never gives them the default roles, the files decide."""
+
+    user_ids: frozenset[str] = frozenset()
+    emails: frozenset[str] = frozenset()
+
+    def includes(self, login: Login) -> bool:
+        """Whether the file lists this login's user with managed roles."""
+        email = login.email.lower() if login.email else None
+        return login.user_id in self.user_ids or (email is not None and email in self.emails)
+
+
+def defaults_granted(login: Login) -> frozenset[str]:
+    """The organizations whose default roles the Action has already given this user, from the
+    record it keeps in `app_metadata`; malformed records count as none."""
+    record = login.app_metadata.get(GRANTED_KEY)
+    names = record.get(GRANTED_LIST) if isinstance(record, dict) else None
+    if not isinstance(names, list):
+        return frozenset()
+    return frozenset(name for name in names if isinstance(name, str))
+
+
+@dataclass(frozen=True)
 class DefaultRole:
     """A role given on joining; `owned` when the organization defines a role of that name."""
 
@@ -161,11 +192,34 @@ class OrgRules:
     attributes: tuple[AttributeTest, ...]
     default_roles: tuple[DefaultRole, ...]
     blocked: tuple[Blocked, ...]
+    listed: Listed = Listed()
 
     @property
     def has_rules(self) -> bool:
         """Whether any rule can admit a user at all."""
         return bool(self.email_domains or self.connections or self.attributes)
+
+    @property
+    def in_table(self) -> bool:
+        """Whether the Action needs this organization: it has rules, or `absent` entries that
+        an organization login must refuse."""
+        return self.has_rules or bool(self.blocked)
+
+    def auto_join(self, login: Login) -> ConnectionRule | None:
+        """The connection rule when the login came through one that assigns membership."""
+        return next((c for c in self.connections if c.name == login.connection), None)
+
+    def is_newcomer(self, login: Login) -> bool:
+        """Whether an organization login is a user Auth0 has just added through one of this
+        organization's auto-membership connections: no roles in the organization, not a
+        member whose roles the file manages, and no record of a grant of the default roles."""
+        roles = login.memberships.get(self.name, ())
+        return (
+            not roles
+            and self.auto_join(login) is not None
+            and not self.listed.includes(login)
+            and self.name not in defaults_granted(login)
+        )
 
     def match(self, login: Login) -> Rule | None:
         """The first rule that admits this login, or None."""
@@ -218,6 +272,10 @@ class OrgRules:
                 "userIds": sorted({b.user_id for b in self.blocked if b.user_id is not None}),
                 "emails": sorted({b.email for b in self.blocked if b.email is not None}),
             },
+            "listed": {
+                "userIds": sorted(self.listed.user_ids),
+                "emails": sorted(self.listed.emails),
+            },
         }
 
 
@@ -238,6 +296,10 @@ def org_rules(org: Organization, auto_join: Sequence[str] | None = None) -> OrgR
         c.name: ("connections", i) for i, c in enumerate(org.connections or [])
     }
     own_roles = set(org.roles or {})
+    default_roles = tuple(
+        DefaultRole(name, name in own_roles)
+        for name in ((routing.default_roles or []) if routing else [])
+    )
     return OrgRules(
         name=org.name,
         priority=routing.priority if routing else 0,
@@ -253,13 +315,19 @@ def org_rules(org: Organization, auto_join: Sequence[str] | None = None) -> OrgR
             AttributeTest.of(spec, ("routing", "attributes", i))
             for i, spec in enumerate((routing.attributes or []) if routing else [])
         ),
-        default_roles=tuple(
-            DefaultRole(name, name in own_roles)
-            for name in ((routing.default_roles or []) if routing else [])
-        ),
+        default_roles=default_roles,
         blocked=tuple(
             Blocked(m.user_id, m.email.lower() if m.email else None, ("members", i))
             for i, m in enumerate(org.members or [])
             if m.absent
         ),
+        listed=_listed(org) if auto_join and default_roles else Listed(),
+    )
+
+
+def _listed(org: Organization) -> Listed:
+    managed = [m for m in org.members or [] if not m.absent and m.roles is not None]
+    return Listed(
+        user_ids=frozenset(m.user_id for m in managed if m.user_id is not None),
+        emails=frozenset(m.email.lower() for m in managed if m.email is not None),
     )

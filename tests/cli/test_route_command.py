@@ -105,3 +105,47 @@ def test_a_malformed_attribute_is_one_error_line(run: Run) -> None:
         assert result.stdout == ""
         assert result.stderr.startswith("error: Invalid value for --attr: ")
         assert says in result.stderr
+
+
+def test_a_login_through_another_organization_gets_that_organizations_claims(run: Run) -> None:
+    result = run("route", "alice@acme.com", "--organization", "beta-llc")
+    assert result.stdout.splitlines() == [
+        "login: email alice@acme.com (verified), through organization beta-llc, "
+        "member of acme-corp (admin)",
+        "organization: beta-llc (the organization of the login; rules are not consulted)",
+        "roles: those of the membership, as Auth0 gives them (no Management API call)",
+        "note: the files do not list this user in beta-llc: Auth0 lets them log in through it "
+        "only as a member, an invitee, or through a connection that assigns membership",
+        "claims (once tenant.yaml has an action section):",
+        f'  {CLAIMS}/organization: "beta-llc"',
+        f"  {CLAIMS}/roles: []",
+    ]
+
+
+def test_an_auto_membership_newcomer_in_an_organization_login_gets_the_default_roles(
+    run: Run,
+) -> None:
+    args = ("route", "x@contoso.example", "--connection", "acme-azure-ad")
+    result = run(*args, "--organization", "acme-corp")
+    assert result.stdout.splitlines()[1:4] == [
+        "organization: acme-corp (added by Auth0 at this login; the Action gives the default "
+        "roles)",
+        "rule: connection acme-azure-ad, priority 0 "
+        "(tenants/example/organizations/acme-corp.yaml:9:5)",
+        "roles granted on joining: member",
+    ]
+
+
+def test_an_absent_user_in_an_organization_login_is_denied(run: Run, project: Path) -> None:
+    edit(
+        project,
+        "tenants/example/organizations/beta-llc.yaml",
+        "members:",
+        "members:\n  - email: mallory@beta.io\n    absent: true",
+    )
+    result = run("route", "mallory@beta.io", "--organization", "beta-llc")
+    assert result.stdout.splitlines()[1:] == [
+        "no organization: blocked in beta-llc, the organization of the login",
+        "  absent: true at tenants/example/organizations/beta-llc.yaml:13:5",
+        "the Action denies the login (api.access.deny) and sets no claims",
+    ]

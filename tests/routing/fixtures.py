@@ -30,4 +30,6 @@ def tenant() -> Desired:
 def login_of(case: dict[str, Any]) -> Login:
     """A vector's login."""
     login = case["login"]
-    return Login.from_user(login["user"], login.get("connection"), login.get("memberships"))
+    return Login.from_user(
+        login["user"], login.get("connection"), login.get("memberships"), login.get("organization")
+    )

@@ -7,7 +7,7 @@ from reconciler.model import ActionSettings, Member, Organization, Routing
 from reconciler.model.patterns import PatternError, check_pattern
 from reconciler.routing import Login
 from reconciler.routing.admission import admission_reason, is_blocked
-from reconciler.routing.rules import email_domain, value_texts
+from reconciler.routing.rules import email_domain, org_rules, value_texts
 
 
 def test_wildcards_are_not_discovery_domains() -> None:
@@ -19,6 +19,16 @@ def test_wildcards_are_not_discovery_domains() -> None:
 def test_the_action_secrets_must_have_distinct_names() -> None:
     with pytest.raises(ValidationError, match="must differ"):
         ActionSettings.model_validate({"domain_env": "X", "client_id_env": "X"})
+
+
+def test_node18_is_refused_because_the_pinned_auth0_package_needs_node_20_19() -> None:
+    with pytest.raises(ValidationError, match=r"node18 cannot run .* needs Node.js 20.19 or newer"):
+        ActionSettings.model_validate({"runtime": "node18"})
+
+
+def test_an_unknown_runtime_names_the_one_supported() -> None:
+    with pytest.raises(ValidationError, match="node22"):
+        ActionSettings.model_validate({"runtime": "python3"})
 
 
 def test_the_action_defaults() -> None:
@@ -97,3 +107,37 @@ def test_admission_never_keeps_a_member_listed_absent() -> None:
     assert admission_reason(Member(user_id="auth0|e", email="erin@acme.com"), ACME, {}) == (
         "email domain acme.com"
     )
+
+
+def test_the_actions_own_record_cannot_route_users() -> None:
+    spec = {"path": "app_metadata.org_routing.defaults_granted", "equals": "acme"}
+    with pytest.raises(ValidationError, match="written by the post-login Action"):
+        Routing.model_validate({"attributes": [spec]})
+
+
+def test_an_organization_with_absent_entries_only_is_in_the_table_for_organization_logins() -> None:
+    org = Organization.model_validate(
+        {"name": "quiet", "members": [{"email": "mallory@acme.com", "absent": True}]}
+    )
+    rules = org_rules(org)
+    assert (rules.has_rules, rules.in_table) == (False, True)
+    assert rules.data()["listed"] == {"userIds": [], "emails": []}
+
+
+def test_members_with_managed_roles_are_listed_only_where_newcomers_get_default_roles() -> None:
+    members = [
+        {"email": "Lee@acme.com", "roles": []},
+        {"user_id": "waad|kim", "roles": ["admin"]},
+        {"email": "unmanaged@acme.com"},
+        {"email": "gone@acme.com", "absent": True},
+    ]
+    auto = [{"name": "acme-azure-ad", "assign_membership_on_login": True}]
+    routing = {"default_roles": ["member"]}
+    org = Organization.model_validate(
+        {"name": "acme", "connections": auto, "routing": routing, "members": members}
+    )
+    assert org_rules(org).data()["listed"] == {"userIds": ["waad|kim"], "emails": ["lee@acme.com"]}
+    without_auto_join = Organization.model_validate(
+        {"name": "acme", "routing": routing, "members": members}
+    )
+    assert org_rules(without_auto_join).data()["listed"] == {"userIds": [], "emails": []}

@@ -81,6 +81,12 @@ def test_without_routing_rules_the_action_is_not_managed():
     assert scope_of(want).action is None
 
 
+def test_absent_entries_alone_do_not_make_the_action_managed():
+    want = files({"name": "acme", "members": [{"email": "mallory@acme.com", "absent": True}]})
+    assert managed_action(want) is None
+    assert scope_of(want).action is None
+
+
 def test_an_organization_with_rules_makes_the_action_read_by_name():
     assert scope_of(files()).action == "org-routing"
     assert scope_of(files(), frozenset({"acme"})).action == "org-routing"

@@ -12,10 +12,23 @@
  * equal priorities an organization the user already belongs to, then the first name in
  * alphabetical order.
  *
- * A user who is admitted but not yet a member is added, with the organization's default roles.
- * The ID and access tokens then carry `<namespace>/organization` (the organization's name) and
- * `<namespace>/roles` (the user's role names there). Nothing happens for users no rule admits.
- * A failing Management API call is logged and never fails the login.
+ * A login through an organization (`event.organization`: picked at Auth0's prompt, given by
+ * the application, or found by email domain) stays in that organization: its claims are that
+ * organization's, with the roles Auth0 gives for the membership (`event.authorization.roles`),
+ * and no Management API call is made. A user that organization lists as `absent` is denied.
+ * A user Auth0 has just added through one of its auto-membership connections, with no roles
+ * yet, gets its default roles once (recorded in `app_metadata.org_routing`).
+ *
+ * Other logins follow the rules: a user who is admitted but not yet a member is added, with the
+ * organization's default roles. The ID and access tokens then carry `<namespace>/organization`
+ * (the organization's name) and `<namespace>/roles` (the user's role names there). Nothing
+ * happens for users no rule admits.
+ *
+ * One Management API token is kept per process and in `api.cache`, so a warm login never asks
+ * for one. Every request has a timeout, is retried at most once and never waits long for a
+ * rate limit; the Management API work of one login ends within LIMITS.budgetMs, well inside
+ * the 20 s Auth0 gives an execution. What fails or is skipped is logged and never fails the
+ * login: the login goes on with what is known.
  */
 "use strict";
 
@@ -24,6 +37,20 @@ const ROUTES = __ROUTES__;
 const LOG_PREFIX = "[org-routing]";
 const WILDCARD = "*.";
 const PAGE_SIZE = 100;
+
+/** The time one execution may spend on Auth0's APIs (milliseconds). */
+const LIMITS = Object.freeze({
+  budgetMs: 8000, // all requests of one login; Auth0 ends an execution at 20 s
+  requestTimeoutMs: 3000, // one request, the token request included
+  retries: 1, // a request that failed with a 5xx, or a 429 whose reset is near, is tried once more
+  maxWaitMs: 1000, // the longest wait for a rate limit's reset before that retry
+  minRequestMs: 200, // with less time left a request is skipped
+});
+const TOKEN_CACHE_KEY = "org-routing:management-token:";
+const TOKEN_LEEWAY_MS = 60 * 1000; // a token this close to expiry is renewed
+const CACHE_TTL_MAX_MS = 24 * 60 * 60 * 1000; // api.cache keeps a value at most 24 h
+const CACHE_VALUE_MAX = 4096; // and at most 4 KB of it
+const RECORD_KEY = "org_routing"; // app_metadata.org_routing.defaults_granted: organization names
 
 const hasOwn = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
 
@@ -195,12 +222,70 @@ function choose(found, memberOf) {
   return none("no_match", "no rule matches");
 }
 
+/** Whether the file lists the user as a member whose roles it manages. */
+function listsWithRoles(org, user) {
+  const listed = org.listed;
+  if (typeof user.user_id === "string" && listed.userIds.includes(user.user_id)) return true;
+  return typeof user.email === "string" && listed.emails.includes(user.email.toLowerCase());
+}
+
+/** The organizations whose default roles this Action has given the user (its own record). */
+function defaultsGranted(user) {
+  const metadata = user.app_metadata;
+  const record = metadata !== null && typeof metadata === "object" ? metadata[RECORD_KEY] : null;
+  const names = record !== null && typeof record === "object" ? record.defaults_granted : null;
+  return Array.isArray(names) ? names.filter((name) => typeof name === "string") : [];
+}
+
+/**
+ * Whether Auth0 has just added the user at this organization login through one of the
+ * organization's auto-membership connections: no roles there yet, not a member whose roles the
+ * file manages, and no record that the default roles were given before.
+ */
+function isNewcomer(org, user, connection, roles) {
+  return (
+    roles.length === 0 &&
+    typeof connection === "string" &&
+    org.connections.includes(connection) &&
+    !listsWithRoles(org, user) &&
+    !defaultsGranted(user).includes(org.name)
+  );
+}
+
+/** The decision for a login through the organization `name`: never another's claims. */
+function chooseInOrganization(routes, name, user, connection, roles) {
+  const org = routes.organizations.find((candidate) => candidate.name === name);
+  const decision = { outcome: "member", organization: name, rule: "organization login" };
+  Object.assign(decision, { grant: [], roles: [...roles].sort(compareNames), reason: null });
+  if (org === undefined) return decision;
+  if (blocks(org, user)) {
+    return Object.assign(decision, {
+      outcome: "blocked",
+      organization: null,
+      rule: null,
+      roles: [],
+      reason: `blocked in ${name}, the organization of the login`,
+    });
+  }
+  if (isNewcomer(org, user, connection, roles)) {
+    const grant = org.defaultRoles.map((role) => role.name);
+    const rule = "connection " + connection;
+    return Object.assign(decision, { outcome: "join", rule, grant, roles: [...grant].sort(compareNames) });
+  }
+  return decision;
+}
+
 /**
  * The routing decision for a login without calling Auth0: `login` is
- * `{user, connection, memberships}`, memberships mapping organization names to role names.
+ * `{user, connection, memberships, organization}`, memberships mapping organization names to
+ * role names, organization naming the organization the login went through (if any).
  */
 function route(routes, login) {
   const memberships = login.memberships || {};
+  if (typeof login.organization === "string") {
+    const roles = memberships[login.organization] || [];
+    return chooseInOrganization(routes, login.organization, login.user || {}, login.connection, roles);
+  }
   const found = findOrganizations(routes, login.user || {}, login.connection);
   const decision = choose(found, new Set(Object.keys(memberships)));
   if (decision.outcome === "member") {
@@ -209,89 +294,289 @@ function route(routes, login) {
   return decision;
 }
 
-// ---- The Management API -----------------------------------------------------------------
+// ---- Time: a deadline per login ---------------------------------------------------------
 
-/** Builds the Management API client; tests replace it with setManagementClientFactory. */
-let managementClientFactory = (credentials) => {
-  const { ManagementClient } = require("auth0");
-  return new ManagementClient(credentials);
+/** What the Action uses from its environment; tests replace parts with setDependencies. */
+const dependencies = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  timeoutSignal: (ms) => AbortSignal.timeout(ms),
+  fetch: (url, init) => fetch(url, init),
+  ManagementClient: () => require("auth0").ManagementClient,
 };
 
+/** A request given up because the login's budget is spent. */
+class BudgetSpent extends Error {}
+
+function log(message) {
+  console.log(`${LOG_PREFIX} ${message}`);
+}
+
+/** One execution: the event, the api, the deadline and the secret values to keep out of logs. */
+function startExecution(event, api) {
+  return { event, api, deadline: dependencies.now() + LIMITS.budgetMs, secrets: [] };
+}
+
+function remaining(run) {
+  return run.deadline - dependencies.now();
+}
+
+function statusOf(error) {
+  if (error === null || typeof error !== "object") return undefined;
+  const status = error.statusCode !== undefined ? error.statusCode : error.status;
+  return Number.isInteger(status) ? status : undefined;
+}
+
+/** When a 429's rate limit resets (ms since the epoch), from `x-ratelimit-reset`; or null. */
+function resetOf(error) {
+  const headers = (error.rawResponse && error.rawResponse.headers) || error.headers;
+  if (!headers) return null;
+  const raw = typeof headers.get === "function" ? headers.get("x-ratelimit-reset") : headers["x-ratelimit-reset"];
+  const seconds = Number.parseInt(raw, 10);
+  return Number.isFinite(seconds) ? seconds * 1000 : null;
+}
+
+/** How long to wait before the one retry of a failed request, or null for no retry. */
+function retryWait(run, error) {
+  const status = statusOf(error);
+  let wait;
+  if (status === 429) {
+    const reset = resetOf(error);
+    wait = reset === null ? LIMITS.maxWaitMs : Math.max(0, reset - dependencies.now());
+    if (wait > LIMITS.maxWaitMs) return null;
+  } else if (status !== undefined && status >= 500) {
+    wait = 0;
+  } else {
+    return null; // other answers, timeouts and lost connections: not tried again
+  }
+  return wait + LIMITS.minRequestMs <= remaining(run) ? wait : null;
+}
+
+/**
+ * Send one request within the login's budget: `send(options)` gets the SDK's request options
+ * (a timeout no longer than what is left, no retries of its own). Retried at most once.
+ */
+async function call(run, what, send) {
+  for (let attempt = 0; ; attempt += 1) {
+    const left = remaining(run);
+    if (left < LIMITS.minRequestMs) {
+      throw new BudgetSpent(`skipped ${what}: the login's ${LIMITS.budgetMs} ms budget is spent`);
+    }
+    const timeoutMs = Math.min(LIMITS.requestTimeoutMs, left);
+    try {
+      return await send({ timeoutInSeconds: timeoutMs / 1000, maxRetries: 0 }, timeoutMs);
+    } catch (error) {
+      const wait = attempt < LIMITS.retries ? retryWait(run, error) : null;
+      if (wait === null) throw error;
+      if (wait > 0) await dependencies.sleep(wait);
+    }
+  }
+}
+
+/** An error as one log line: its status, never a response body (which may echo a request). */
+function describe(run, error) {
+  let text;
+  if (error instanceof BudgetSpent) text = error.message;
+  else if (statusOf(error) !== undefined) text = `HTTP ${statusOf(error)}`;
+  else if (error && (error.name === "TimeoutError" || /time(d)? ?out/i.test(String(error.message)))) {
+    text = "timed out";
+  } else text = error && error.message ? String(error.message) : String(error);
+  for (const secret of run.secrets) {
+    if (secret) text = text.split(secret).join("[redacted]");
+  }
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ");
+}
+
+// ---- The Management API: one client and one token per process -------------------------------
+
+const shared = { key: null, token: null, expiresAt: 0, client: null };
+
 /** The client credentials from the Action's secrets, or null (logged) when one is missing. */
-function credentialsFrom(event) {
-  const secrets = event.secrets || {};
+function credentialsFrom(run) {
+  const secrets = run.event.secrets || {};
   const credentials = {};
   for (const [option, name] of Object.entries(ROUTES.secrets)) {
     const value = secrets[name];
     if (typeof value !== "string" || value === "") {
-      console.log(`${LOG_PREFIX} the secret ${name} is not set: no organization is assigned`);
+      log(`the secret ${name} is not set: no organization is assigned`);
       return null;
     }
     credentials[option] = value;
   }
+  run.secrets.push(credentials.clientSecret, credentials.clientId);
   return credentials;
 }
 
-function describe(error) {
-  return error && error.message ? error.message : String(error);
+function readCachedToken(api, key) {
+  if (!api.cache || typeof api.cache.get !== "function") return null;
+  const record = api.cache.get(key);
+  if (!record || typeof record.value !== "string" || typeof record.expires_at !== "number") return null;
+  return { token: record.value, expiresAt: record.expires_at };
+}
+
+function cacheToken(api, key, fresh) {
+  if (!api.cache || typeof api.cache.set !== "function") return;
+  if (fresh.token.length > CACHE_VALUE_MAX) {
+    log(`the token is longer than api.cache keeps (${CACHE_VALUE_MAX} bytes): kept in this process only`);
+    return;
+  }
+  const ttl = Math.min(fresh.expiresAt - dependencies.now() - TOKEN_LEEWAY_MS, CACHE_TTL_MAX_MS);
+  if (ttl <= 0) return;
+  const result = api.cache.set(key, fresh.token, { ttl });
+  if (result && result.type === "error") log(`could not cache the token: ${result.code}`);
+}
+
+async function requestToken(run, credentials) {
+  const { domain, clientId, clientSecret } = credentials;
+  return call(run, "the token request", async (options, timeoutMs) => {
+    const response = await dependencies.fetch(`https://${domain}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: clientId,
+        client_secret: clientSecret,
+        audience: `https://${domain}/api/v2/`,
+      }).toString(),
+      signal: dependencies.timeoutSignal(timeoutMs),
+    });
+    if (!response.ok) {
+      const error = new Error(`the token request answered ${response.status}`);
+      Object.assign(error, { status: response.status, headers: response.headers });
+      throw error;
+    }
+    const body = await response.json();
+    if (!body || typeof body.access_token !== "string") throw new Error("the token response has no access_token");
+    const lifetime = Number.isFinite(body.expires_in) ? body.expires_in : 3600;
+    return { token: body.access_token, expiresAt: dependencies.now() + lifetime * 1000 };
+  });
+}
+
+/** A fresh token in `shared`: from this process, else api.cache, else one token request. */
+async function ensureToken(run, credentials) {
+  const key = `${credentials.domain} ${credentials.clientId}`;
+  if (shared.key !== key) Object.assign(shared, { key, token: null, expiresAt: 0, client: null });
+  const fresh = (entry) => entry !== null && entry.expiresAt - dependencies.now() > TOKEN_LEEWAY_MS;
+  if (fresh(shared.token === null ? null : shared)) return;
+  const cacheKey = TOKEN_CACHE_KEY + credentials.clientId;
+  let found = readCachedToken(run.api, cacheKey);
+  if (!fresh(found)) {
+    found = await requestToken(run, credentials);
+    cacheToken(run.api, cacheKey, found);
+  }
+  Object.assign(shared, { token: found.token, expiresAt: found.expiresAt });
+}
+
+/** The Management API client, or null (logged) without credentials or a token. */
+async function connect(run) {
+  const credentials = credentialsFrom(run);
+  if (credentials === null) return null;
+  try {
+    await ensureToken(run, credentials);
+    if (shared.client === null) {
+      const ManagementClient = dependencies.ManagementClient();
+      shared.client = new ManagementClient({
+        domain: credentials.domain,
+        token: () => shared.token,
+        timeoutInSeconds: LIMITS.requestTimeoutMs / 1000,
+        maxRetries: 0,
+      });
+    }
+    run.secrets.push(shared.token);
+    return shared.client;
+  } catch (error) {
+    log(`could not get a Management API token: ${describe(run, error)}`);
+    return null;
+  }
+}
+
+/** Every item of a paged read; a next page is read only while a whole request fits. */
+async function allItems(run, what, first) {
+  let page = await call(run, what, first);
+  const items = [...page.data];
+  while (page.hasNextPage()) {
+    if (remaining(run) < LIMITS.requestTimeoutMs) {
+      throw new BudgetSpent(`skipped the rest of ${what}: the login's ${LIMITS.budgetMs} ms budget is spent`);
+    }
+    const current = page;
+    page = await call(run, what, () => current.getNextPage());
+    items.push(...page.data);
+  }
+  return items;
 }
 
 /** Organization name -> id of the user's memberships. */
-async function organizationsOf(management, userId) {
-  const found = new Map();
-  const page = await management.users.organizations.list(userId, { per_page: PAGE_SIZE });
-  for await (const org of page) found.set(org.name, org.id);
-  return found;
+async function organizationsOf(run, management, userId) {
+  const orgs = await allItems(run, "the user's organizations", (options) =>
+    management.users.organizations.list(userId, { per_page: PAGE_SIZE }, options),
+  );
+  return new Map(orgs.map((org) => [org.name, org.id]));
 }
 
-async function memberRoleNames(management, orgId, userId) {
-  const names = [];
-  const page = await management.organizations.members.roles.list(orgId, userId, {
-    per_page: PAGE_SIZE,
-  });
-  for await (const role of page) names.push(role.name);
-  return names.sort(compareNames);
+async function memberRoleNames(run, management, orgId, userId) {
+  const roles = await allItems(run, "the member's roles", (options) =>
+    management.organizations.members.roles.list(orgId, userId, { per_page: PAGE_SIZE }, options),
+  );
+  return roles.map((role) => role.name).sort(compareNames);
 }
 
 /** The id of a default role: the organization's own role, or the tenant role of that name. */
-async function roleId(management, role, orgId) {
+async function roleId(run, management, role, orgId) {
   const owned = role.owner === "organization";
   const query = { name_filter: role.name, per_page: PAGE_SIZE };
   if (owned) Object.assign(query, { type: "organization", owner_id: orgId });
-  const page = await management.roles.list(query);
-  for await (const found of page) {
+  const roles = await allItems(run, `the role ${role.name}`, (options) => management.roles.list(query, options));
+  for (const found of roles) {
     const owner = found.owner_id || null;
     if (found.name === role.name && owner === (owned ? orgId : null)) return found.id;
   }
   return null;
 }
 
-/** Add the user to the organization with its default roles; the role names granted. */
-async function join(management, org, userId) {
-  const { id: orgId } = await management.organizations.getByName(org.name);
-  await management.organizations.members.create(orgId, { members: [userId] });
+/** Give a member the organization's default roles; the role names given, sorted. */
+async function grantDefaultRoles(run, management, org, orgId, userId) {
   const ids = [];
   const names = [];
   for (const role of org.defaultRoles) {
     try {
-      const id = await roleId(management, role, orgId);
-      if (id === null) console.log(`${LOG_PREFIX} role ${role.name} of ${org.name} not found`);
+      const id = await roleId(run, management, role, orgId);
+      if (id === null) log(`role ${role.name} of ${org.name} not found`);
       else {
         ids.push(id);
         names.push(role.name);
       }
     } catch (error) {
-      console.log(`${LOG_PREFIX} could not look up role ${role.name}: ${describe(error)}`);
+      log(`could not look up role ${role.name}: ${describe(run, error)}`);
     }
   }
   if (ids.length === 0) return [];
   try {
-    await management.organizations.members.roles.assign(orgId, userId, { roles: ids });
+    await call(run, `the roles in ${org.name}`, (options) =>
+      management.organizations.members.roles.assign(orgId, userId, { roles: ids }, options),
+    );
   } catch (error) {
-    console.log(`${LOG_PREFIX} could not assign roles in ${org.name}: ${describe(error)}`);
+    log(`could not assign roles in ${org.name}: ${describe(run, error)}`);
     return [];
   }
   return names.sort(compareNames);
+}
+
+/** Record that the user has had the organization's default roles, so they are given once. */
+function remember(run, user, orgName) {
+  const granted = defaultsGranted(user);
+  if (granted.includes(orgName) || !run.api.user || typeof run.api.user.setAppMetadata !== "function") return;
+  run.api.user.setAppMetadata(RECORD_KEY, { defaults_granted: [...granted, orgName].sort(compareNames) });
+}
+
+/** Add the user to the organization with its default roles; the role names granted. */
+async function join(run, management, org, userId) {
+  const { id: orgId } = await call(run, `the organization ${org.name}`, (options) =>
+    management.organizations.getByName(org.name, options),
+  );
+  await call(run, `the membership in ${org.name}`, (options) =>
+    management.organizations.members.create(orgId, { members: [userId] }, options),
+  );
+  return { orgId, roles: await grantDefaultRoles(run, management, org, orgId, userId) };
 }
 
 function setClaims(api, organization, roles) {
@@ -302,37 +587,77 @@ function setClaims(api, organization, roles) {
   }
 }
 
-exports.onExecutePostLogin = async (event, api) => {
-  const user = event.user || {};
-  const connection = event.connection ? event.connection.name : undefined;
+// ---- The two kinds of login ---------------------------------------------------------------
+
+/** A login through an organization: its claims, no Management API call for a member. */
+async function organizationLogin(run, organization, user, connection) {
+  const authorization = run.event.authorization || {};
+  const roles = Array.isArray(authorization.roles) ? authorization.roles.filter((r) => typeof r === "string") : [];
+  const decision = chooseInOrganization(ROUTES, organization.name, user, connection, roles);
+  if (decision.outcome === "blocked") {
+    log(`${user.user_id} is absent from ${organization.name}: login denied`);
+    run.api.access.deny(`access to ${organization.name} is not allowed`);
+    return;
+  }
+  let granted = decision.roles;
+  if (decision.outcome === "join" && decision.grant.length > 0) {
+    const org = ROUTES.organizations.find((candidate) => candidate.name === organization.name);
+    const management = await connect(run);
+    granted = management === null ? [] : await grantDefaultRoles(run, management, org, organization.id, user.user_id);
+    if (granted.length > 0) {
+      remember(run, user, org.name);
+      log(`${user.user_id} got the default roles of ${org.name} (${decision.rule})`);
+    }
+  }
+  setClaims(run.api, organization.name, granted);
+}
+
+/** A login without an organization: the rules choose one. */
+async function ruleLogin(run, user, connection) {
   const found = findOrganizations(ROUTES, user, connection);
   if (found.matches.length === 0) return;
-  const credentials = credentialsFrom(event);
-  if (credentials === null) return;
+  const management = await connect(run);
+  if (management === null) return;
   try {
-    const management = managementClientFactory(credentials);
-    const memberOf = await organizationsOf(management, user.user_id);
+    const memberOf = await organizationsOf(run, management, user.user_id);
     const decision = choose(found, new Set(memberOf.keys()));
     const org = found.matches.find((match) => match.org.name === decision.organization).org;
     let roles = null;
     if (decision.outcome === "member") {
       try {
-        roles = await memberRoleNames(management, memberOf.get(org.name), user.user_id);
+        roles = await memberRoleNames(run, management, memberOf.get(org.name), user.user_id);
       } catch (error) {
-        console.log(`${LOG_PREFIX} could not read roles in ${org.name}: ${describe(error)}`);
+        log(`could not read roles in ${org.name}: ${describe(run, error)}`);
       }
     } else {
-      roles = await join(management, org, user.user_id);
-      console.log(`${LOG_PREFIX} ${user.user_id} joined ${org.name} (${decision.rule})`);
+      const joined = await join(run, management, org, user.user_id);
+      roles = joined.roles;
+      if (roles.length > 0 && roles.length === org.defaultRoles.length) remember(run, user, org.name);
+      log(`${user.user_id} joined ${org.name} (${decision.rule})`);
     }
-    setClaims(api, org.name, roles);
+    setClaims(run.api, org.name, roles);
   } catch (error) {
-    console.log(`${LOG_PREFIX} could not route ${user.user_id}: ${describe(error)}`);
+    log(`could not route ${user.user_id}: ${describe(run, error)}`);
+  }
+}
+
+exports.onExecutePostLogin = async (event, api) => {
+  const run = startExecution(event, api);
+  const user = event.user || {};
+  const connection = event.connection ? event.connection.name : undefined;
+  const organization = event.organization;
+  if (organization && typeof organization.name === "string" && organization.name !== "") {
+    await organizationLogin(run, organization, user, connection);
+  } else {
+    await ruleLogin(run, user, connection);
   }
 };
 
 exports.route = route;
 exports.routes = ROUTES;
-exports.setManagementClientFactory = (factory) => {
-  managementClientFactory = factory;
+exports.limits = LIMITS;
+/** Replace parts of the Action's environment (the clock, fetch, the SDK's client) in tests. */
+exports.setDependencies = (replacements) => {
+  Object.assign(dependencies, replacements);
+  Object.assign(shared, { key: null, token: null, expiresAt: 0, client: null });
 };
