@@ -10,6 +10,10 @@ ACTIONLINT_DIR := .cache/actionlint
 PEER_VERSION := 8.44.0
 PEER_DIR := .cache/bench-peers
 PEER_ARGS ?=
+# The auth0 npm package the generated Action depends on (ActionSettings.auth0_version), for the
+# Action's test with the real package.
+ACTION_SDK_VERSION := 7.1.0
+ACTION_SDK_DIR := .cache/action-sdk
 
 .PHONY: venv test lint actionlint typecheck pytest test-action validate schemas schema-check \
 	plan plan-all drift apply bench bench-quick bench-peers clean
@@ -44,14 +48,21 @@ typecheck: venv
 pytest: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# The generated post-login Action against the shared routing vectors, with Node's test runner.
-test-action: venv
-	@command -v node >/dev/null 2>&1 || { \
-		echo "test-action: node is not installed; the post-login Action's tests need Node.js 18 or newer" >&2; \
-		exit 1; }
+# The generated post-login Action against the shared routing vectors (a fake client on a
+# virtual clock), then with the real auth0 package against the sandbox served over TLS.
+test-action: venv $(ACTION_SDK_DIR)/.installed-$(ACTION_SDK_VERSION)
 	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
 		$(BIN)/python -m tests.routing.generate_action "$$dir" >/dev/null && \
 		ROUTING_ACTION_DIR="$$dir" node --test tests/routing/post_login.test.js
+	$(BIN)/python -m tests.routing.action_sdk $(ACTION_SDK_DIR)/node_modules
+
+$(ACTION_SDK_DIR)/.installed-$(ACTION_SDK_VERSION):
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+		echo "test-action: the post-login Action's tests need Node.js 20.19 or newer and npm" >&2; \
+		exit 1; }
+	npm install --silent --no-audit --no-fund --save-exact --prefix $(ACTION_SDK_DIR) \
+		auth0@$(ACTION_SDK_VERSION)
+	touch $@
 
 validate: venv
 	$(BIN)/reconciler validate --tenant $(TENANT)

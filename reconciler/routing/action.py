@@ -19,6 +19,16 @@ PLACEHOLDER = "__ROUTES__"
 ROUTES_LINE = "const ROUTES = "
 """What precedes the placeholder in the template."""
 TRIGGER = {"id": "post-login", "version": "v3"}
+ACTION_SCOPES = (
+    "read:organizations",
+    "create:organization_members",
+    "read:organization_member_roles",
+    "create:organization_member_roles",
+    "read:roles",
+)
+"""Every scope the Action's application needs: the user's organizations and an organization
+by name (`read:organizations`), adding a member, reading and assigning member roles, and
+looking up default roles by name."""
 AUTH0_PACKAGE = "auth0"
 
 _SCRIPT_ESCAPES = {

@@ -2,12 +2,13 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from reconciler.model import ActionSettings
 from reconciler.routing import action_definition, routing_table
-from reconciler.routing.action import PLACEHOLDER, action_code, script_json, template
+from reconciler.routing.action import ACTION_SCOPES, PLACEHOLDER, action_code, script_json, template
 from tests.routing.fixtures import tenant
 from tests.unit.states import desired
 
@@ -110,3 +111,30 @@ def test_action_code_uses_the_settings_secret_names() -> None:
     assert '"domain": "D"' in code
     assert '"clientId": "I"' in code
     assert '"clientSecret": "ORG_ROUTING_CLIENT_SECRET"' in code
+
+
+def test_the_real_package_test_installs_the_version_the_action_pins() -> None:
+    makefile = (Path(__file__).parents[2] / "Makefile").read_text(encoding="utf-8")
+    pinned = re.search(r"^ACTION_SDK_VERSION := (\S+)$", makefile, re.MULTILINE)
+    assert pinned is not None
+    assert pinned.group(1) == ActionSettings().auth0_version
+
+
+def test_the_action_needs_exactly_the_scopes_of_its_calls() -> None:
+    code = template()
+    calls = set(re.findall(r"management\.([a-z.]+)\(", code, re.IGNORECASE))
+    assert calls == {
+        "users.organizations.list",
+        "organizations.members.roles.list",
+        "roles.list",
+        "organizations.members.roles.assign",
+        "organizations.getByName",
+        "organizations.members.create",
+    }
+    assert ACTION_SCOPES == (
+        "read:organizations",
+        "create:organization_members",
+        "read:organization_member_roles",
+        "create:organization_member_roles",
+        "read:roles",
+    )
