@@ -1,9 +1,11 @@
-"""The regular expressions a routing rule may use: a subset that means the same in Python and
-in JavaScript, so the reconciler and the post-login Action agree on every match.
+"""The regular expressions a routing rule may use: a subset whose meaning is plain, so the
+reconciler and the post-login Action agree on every match.
 
-A pattern always matches the whole value. Python compiles it with `re.ASCII | re.DOTALL` and
-calls `fullmatch`; the Action compiles `^(?:pattern)$` with the flags `su`. Within the subset
-both engines read every character the same way:
+A pattern always matches the whole value. Neither side runs it with a regex engine: both parse
+it into a small NFA and simulate that over the value's code points (`pattern_matcher` here, the
+same code in the Action), which takes time linear in the value's length whatever the pattern.
+The meaning is that of Python's `re.fullmatch` with `re.ASCII | re.DOTALL` (and of JavaScript's
+`^(?:pattern)$` with the flags `su`); within the subset every character reads the same way:
 
 - literal characters, except `\\ ^ $ . | ? * + ( ) [ ] { }`, which need a backslash;
 - `.` (any character), `\\d \\D \\w \\W` (ASCII digits and word characters, and their opposites);
@@ -11,22 +13,27 @@ both engines read every character the same way:
 - classes `[...]` and `[^...]` of characters, ranges such as `a-z` and the escapes above
   (`\\-` and `\\]` inside a class); `-` is literal first or last; never empty;
 - groups `(...)` and `(?:...)`, alternation `|`;
-- quantifiers `* + ? {n} {n,} {n,m}`, each optionally lazy (`*?`), after something to repeat,
-  never on a group that already contains a quantifier (nested repetition can take exponential
-  time on a login path).
+- quantifiers `* + ? {n} {n,} {n,m}`, each optionally lazy (`*?`, the same for a whole-value
+  match), after something to repeat, never on a group that already contains a quantifier
+  (nested repetition takes backtracking engines exponential time, so it stays out).
 
 Anchors (`^ $`), `\\s`, `\\b`, back-references, look-arounds, named groups and inline flags are
-left out: they differ between the two engines or are not needed for a whole-value match.
+left out: they differ between engines or are not needed for a whole-value match. A pattern
+whose NFA would have more than `MAX_STATES` states is refused (counts such as `{n,m}` copy what
+they repeat), and values longer than `MAX_VALUE_LENGTH` code points never match (both are in
+`pattern_matcher`).
 """
 
 import re
 import warnings
 from dataclasses import dataclass
 
+from reconciler.model.pattern_matcher import Matcher, TooManyStates
+
 MAX_PATTERN_LENGTH = 200
 MAX_REPEAT = 1000
 PYTHON_FLAGS = re.ASCII | re.DOTALL
-"""How Python compiles a checked pattern; the Action uses the JavaScript flags `su`."""
+"""The flags under which Python's `re` reads a checked pattern as the matcher does."""
 
 _SPECIAL = frozenset("\\^$.|?*+()[]{}")
 _ESCAPABLE = _SPECIAL | {"/"}
@@ -216,7 +223,14 @@ class _Parser:
 
 
 def check_pattern(pattern: str) -> str:
-    """`pattern` if it is in the common subset and compiles; else raise `PatternError`."""
+    """`pattern` if it is in the common subset and its NFA fits; else raise `PatternError`."""
+    compile_pattern(pattern)
+    return pattern
+
+
+def compile_pattern(pattern: str) -> Matcher:
+    """A checked pattern compiled into its whole-value matcher; `PatternError` when it is
+    outside the subset or its NFA would be too large (`pattern_matcher.MAX_STATES`)."""
     if not pattern:
         raise PatternError("a pattern cannot be empty")
     if len(pattern) > MAX_PATTERN_LENGTH:
@@ -228,9 +242,7 @@ def check_pattern(pattern: str) -> str:
             re.compile(pattern, PYTHON_FLAGS)
     except (re.error, FutureWarning, DeprecationWarning) as error:
         raise PatternError(str(error)) from None
-    return pattern
-
-
-def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """A checked pattern compiled as the reconciler matches it (with `fullmatch`)."""
-    return re.compile(check_pattern(pattern), PYTHON_FLAGS)
+    try:
+        return Matcher.compile(pattern)
+    except TooManyStates as error:
+        raise PatternError(f"at character {error.position + 1}: {error}") from None

@@ -7,12 +7,12 @@ attribute rules as listed.
 """
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reconciler.model import AttributeRule, Organization
 from reconciler.model.desired import KeyPath
+from reconciler.model.pattern_matcher import Matcher
 from reconciler.model.patterns import compile_pattern
 from reconciler.model.routing import ACTION_RECORD_KEY, WILDCARD
 from reconciler.routing.login import Login
@@ -99,7 +99,7 @@ class AttributeTest:
     path: tuple[str, ...]
     equals: str | None = None
     one_of: tuple[str, ...] | None = None
-    pattern: re.Pattern[str] | None = None
+    pattern: Matcher | None = None
 
     @classmethod
     def of(cls, spec: AttributeRule, at: KeyPath) -> "AttributeTest":

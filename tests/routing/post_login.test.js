@@ -323,19 +323,48 @@ for (const vector of vectors.cases) {
   });
 }
 
-for (const spec of vectors.patterns) {
-  test(`pattern ${spec.pattern} compiles and matches as in Python`, () => {
-    const regex = new RegExp(`^(?:${spec.pattern})$`, "su");
-    assert.deepEqual(
-      spec.matches.map((text) => regex.test(text)),
-      spec.matches.map(() => true),
-    );
-    assert.deepEqual(
-      spec.misses.map((text) => regex.test(text)),
-      spec.misses.map(() => false),
-    );
+/** Whether the Action's matcher matches each text, within states × (length + 1) steps. */
+function matchesWithinBound(matcher, texts) {
+  return texts.map((text) => {
+    const { matched, steps } = matcher.match(text);
+    const bound = matcher.states * (Array.from(text).length + 1);
+    assert.ok(steps <= bound, `${JSON.stringify(text)}: ${steps} steps, more than ${bound}`);
+    return matched;
   });
 }
+
+for (const spec of vectors.patterns) {
+  test(`pattern ${spec.pattern} matches as in Python, in linear steps`, () => {
+    const matcher = action.compilePattern(spec.pattern);
+    assert.ok(matcher.states <= action.patternLimits.maxStates);
+    assert.deepEqual(matchesWithinBound(matcher, spec.matches), spec.matches.map(() => true));
+    assert.deepEqual(matchesWithinBound(matcher, spec.misses), spec.misses.map(() => false));
+  });
+}
+
+test("the Action refuses a pattern whose NFA is over the cap, at the count that passes it", () => {
+  assert.throws(
+    () => action.compilePattern("a{1000}b{1000}"),
+    /^Error: at character 9: the pattern needs more than 2000 states to match$/,
+  );
+});
+
+test("values over the Action's length cap never match, counted in code points", () => {
+  const anything = action.compilePattern(".*");
+  const cap = action.patternLimits.maxValueLength;
+  assert.equal(anything.match("\u{1f600}".repeat(cap)).matched, true);
+  assert.deepEqual(anything.match("\u{1f600}".repeat(cap + 1)), { matched: false, steps: 0 });
+  assert.deepEqual(anything.match("a".repeat(cap + 1)), { matched: false, steps: 0 });
+});
+
+test("an adversarial value costs the Action states × (length + 1) steps at most", () => {
+  const matcher = action.compilePattern("(?:a|a)*(?:b|b|b)*\\w*\\w*\\w*\\w*\\w*\\w*!");
+  const value = "a".repeat(500) + "b".repeat(499) + "?";
+  const { matched, steps } = matcher.match(value);
+  assert.equal(matched, false);
+  assert.ok(steps > value.length, `only ${steps} steps`);
+  assert.ok(steps <= matcher.states * (value.length + 1));
+});
 
 test("the routing table is data: no markup or line separators reach the source", () => {
   const source = fs.readFileSync(actionFile, "utf8");

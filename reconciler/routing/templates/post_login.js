@@ -103,14 +103,295 @@ function valueTexts(value) {
   return items.map(scalarText).filter((text) => text !== null);
 }
 
+// ---- Patterns: the reconciler's matcher (reconciler/model/pattern_matcher.py), line by line --
+//
+// A rule's pattern is never run by RegExp, which backtracks: it is parsed into a small NFA
+// (Thompson's construction: character tests, splits and jumps) and the whole value is matched
+// by simulating it over the value's code points, one step per character with the set of states
+// the NFA can be in. Each state is visited at most once per position, so a value of n code
+// points costs at most states * (n + 1) steps, whatever the pattern.
+
+/** The most states a pattern's NFA may have, and the longest value (code points) that can match. */
+const PATTERN_LIMITS = Object.freeze({ maxStates: 2000, maxValueLength: 1000 });
+const [TEST, SPLIT, JUMP, MATCH] = [0, 1, 2, 3];
+const LAST_CODE_POINT = 0x10ffff;
+
+/** The code points outside sorted, apart ranges (both ends included). */
+function complement(ranges) {
+  const result = [];
+  let low = 0;
+  for (const [start, end] of ranges) {
+    if (start > low) result.push([low, start - 1]);
+    low = end + 1;
+  }
+  if (low <= LAST_CODE_POINT) result.push([low, LAST_CODE_POINT]);
+  return result;
+}
+
+function union(ranges) {
+  const merged = [];
+  for (const [start, end] of [...ranges].sort((a, b) => a[0] - b[0] || a[1] - b[1])) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && start <= last[1] + 1) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  return merged;
+}
+
+const ANY = [[0, LAST_CODE_POINT]];
+const DIGITS = [[0x30, 0x39]];
+const WORD = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
+const CLASS_ESCAPES = { d: DIGITS, D: complement(DIGITS), w: WORD, W: complement(WORD) };
+const QUANTIFIERS = { "*": [0, null], "+": [1, null], "?": [0, 1] };
+
+/** Reads a checked pattern (an array of code points as strings) into nodes. */
+class PatternParser {
+  constructor(source) {
+    this.text = Array.from(source);
+    this.pos = 0;
+  }
+
+  startsWith(prefix) {
+    return this.text.slice(this.pos, this.pos + prefix.length).join("") === prefix;
+  }
+
+  parse() {
+    const node = this.alternation();
+    if (this.pos < this.text.length) throw new Error(`unexpected ")" at ${this.pos + 1}`);
+    return node;
+  }
+
+  alternation() {
+    const branches = [this.sequence()];
+    while (this.text[this.pos] === "|") {
+      this.pos += 1;
+      branches.push(this.sequence());
+    }
+    return branches.length === 1 ? branches[0] : { kind: "alternation", branches };
+  }
+
+  sequence() {
+    const items = [];
+    while (this.pos < this.text.length && !"|)".includes(this.text[this.pos])) {
+      items.push(this.quantified(this.atom()));
+    }
+    return items.length === 1 ? items[0] : { kind: "sequence", items };
+  }
+
+  atom() {
+    const at = this.pos;
+    const char = this.text[at];
+    if (char === "(") {
+      this.pos += this.startsWith("(?:") ? 3 : 1;
+      const inner = this.alternation();
+      if (this.text[this.pos] !== ")") throw new Error(`a group at ${at + 1} is not closed`);
+      this.pos += 1;
+      return inner;
+    }
+    if (char === "[") return this.characterClass();
+    if ("*+?{".includes(char)) throw new Error(`nothing to repeat at ${at + 1}`);
+    if (char === ".") {
+      this.pos += 1;
+      return { kind: "test", ranges: ANY, at };
+    }
+    return { kind: "test", ranges: this.single(), at };
+  }
+
+  /** A literal character or an escape, as the code point ranges it stands for. */
+  single() {
+    let char = this.text[this.pos];
+    if (char === "\\") {
+      if (this.pos + 1 >= this.text.length) throw new Error("a pattern cannot end with a backslash");
+      char = this.text[this.pos + 1];
+      this.pos += 2;
+      if (hasOwn(CLASS_ESCAPES, char)) return CLASS_ESCAPES[char];
+    } else {
+      this.pos += 1;
+    }
+    const code = char.codePointAt(0);
+    return [[code, code]];
+  }
+
+  characterClass() {
+    const at = this.pos;
+    this.pos += 1;
+    const negated = this.text[this.pos] === "^";
+    if (negated) this.pos += 1;
+    const members = [];
+    while (this.text[this.pos] !== "]") {
+      if (this.pos >= this.text.length) throw new Error(`a class at ${at + 1} is not closed`);
+      const low = this.single();
+      if (this.text[this.pos] === "-" && this.text[this.pos + 1] !== "]") {
+        this.pos += 1;
+        const high = this.single();
+        members.push([low[0][0], high[0][1]]);
+      } else {
+        members.push(...low);
+      }
+    }
+    this.pos += 1;
+    const ranges = union(members);
+    return { kind: "test", ranges: negated ? complement(ranges) : ranges, at };
+  }
+
+  quantified(node) {
+    const at = this.pos;
+    const char = this.text[at];
+    let low;
+    let high;
+    if (char !== undefined && hasOwn(QUANTIFIERS, char)) {
+      this.pos += 1;
+      [low, high] = QUANTIFIERS[char];
+    } else if (char === "{") {
+      const close = this.text.indexOf("}", at);
+      const [lowText, highText] = this.text.slice(at + 1, close).join("").split(",");
+      low = Number.parseInt(lowText, 10);
+      high = highText === undefined ? low : highText === "" ? null : Number.parseInt(highText, 10);
+      this.pos = close + 1;
+    } else {
+      return node;
+    }
+    if (this.text[this.pos] === "?") this.pos += 1;
+    return { kind: "repeat", node, low, high, at };
+  }
+}
+
+/** Emits the NFA of a node as a program: state i tests a character and goes on to i + 1, or
+ * splits to two states, or jumps to one, or (the last) accepts. */
+class PatternCompiler {
+  constructor() {
+    this.ops = [];
+    this.targets = [];
+    this.tests = [];
+    this.at = 0; // where an overflow is reported: the quantifier being expanded, if any
+  }
+
+  add(op, first = 0, second = 0, ranges = null) {
+    if (this.ops.length + 1 >= PATTERN_LIMITS.maxStates) {
+      throw new Error(
+        `at character ${this.at + 1}: the pattern needs more than ${PATTERN_LIMITS.maxStates} states to match`,
+      );
+    }
+    this.ops.push(op);
+    this.targets.push([first, second]);
+    this.tests.push(ranges);
+    return this.ops.length - 1;
+  }
+
+  patch(state, first, second) {
+    this.targets[state] = [first, second];
+  }
+
+  emit(node, repeated = false) {
+    if (node.kind === "test") {
+      if (!repeated) this.at = node.at;
+      this.add(TEST, 0, 0, node.ranges);
+    } else if (node.kind === "sequence") {
+      for (const item of node.items) this.emit(item, repeated);
+    } else if (node.kind === "alternation") {
+      this.alternation(node, repeated);
+    } else {
+      this.repeat(node);
+    }
+  }
+
+  alternation(node, repeated) {
+    const exits = [];
+    for (const branch of node.branches.slice(0, -1)) {
+      const split = this.add(SPLIT);
+      this.emit(branch, repeated);
+      exits.push(this.add(JUMP));
+      this.patch(split, split + 1, this.ops.length);
+    }
+    this.emit(node.branches[node.branches.length - 1], repeated);
+    for (const jump of exits) this.patch(jump, this.ops.length, 0);
+  }
+
+  repeat(node) {
+    this.at = node.at;
+    let start = this.ops.length;
+    for (let i = 0; i < node.low; i += 1) {
+      start = this.ops.length;
+      this.emit(node.node, true);
+    }
+    if (node.high === null && node.low > 0) {
+      this.add(SPLIT, start, this.ops.length + 1);
+    } else if (node.high === null) {
+      const split = this.add(SPLIT);
+      this.emit(node.node, true);
+      this.add(JUMP, split);
+      this.patch(split, split + 1, this.ops.length);
+    } else {
+      const splits = [];
+      for (let i = 0; i < node.high - node.low; i += 1) {
+        splits.push(this.add(SPLIT));
+        this.emit(node.node, true);
+      }
+      for (const split of splits) this.patch(split, split + 1, this.ops.length);
+    }
+  }
+}
+
+function within(ranges, code) {
+  return ranges.some(([start, end]) => start <= code && code <= end);
+}
+
+/**
+ * A checked pattern compiled into its NFA: `{source, states, match(text)}`, where `match`
+ * gives `{matched, steps}` (the states visited, at most states * (n + 1) for n code points).
+ * Values longer than PATTERN_LIMITS.maxValueLength never match. Throws for a pattern outside
+ * the subset or over PATTERN_LIMITS.maxStates.
+ */
+function compilePattern(source) {
+  const compiler = new PatternCompiler();
+  compiler.emit(new PatternParser(source).parse());
+  const { ops, targets, tests } = compiler;
+  ops.push(MATCH);
+  targets.push([0, 0]);
+  tests.push(null);
+  const states = ops.length;
+  const match = (text) => {
+    if (text.length > 2 * PATTERN_LIMITS.maxValueLength) return { matched: false, steps: 0 };
+    const chars = Array.from(text);
+    if (chars.length > PATTERN_LIMITS.maxValueLength) return { matched: false, steps: 0 };
+    const seen = new Array(states).fill(-1);
+    let steps = 0;
+    const closure = (stack, position) => {
+      const reached = [];
+      while (stack.length > 0) {
+        const state = stack.pop();
+        if (seen[state] === position) continue;
+        seen[state] = position;
+        steps += 1;
+        if (ops[state] === SPLIT) stack.push(...targets[state]);
+        else if (ops[state] === JUMP) stack.push(targets[state][0]);
+        else reached.push(state);
+      }
+      return reached;
+    };
+    let current = closure([0], 0);
+    for (let i = 0; i < chars.length; i += 1) {
+      const code = chars[i].codePointAt(0);
+      const stack = [];
+      for (const state of current) {
+        if (ops[state] === TEST && within(tests[state], code)) stack.push(state + 1);
+      }
+      current = closure(stack, i + 1);
+      if (current.length === 0) return { matched: false, steps };
+    }
+    return { matched: current.includes(states - 1), steps };
+  };
+  return { source, states, match };
+}
+
 const compiledPatterns = new Map();
 
-/** A rule's pattern as a whole-value regular expression; null if it cannot be compiled. */
+/** A rule's pattern as a whole-value matcher; null if it cannot be compiled. */
 function wholeValuePattern(source) {
   if (!compiledPatterns.has(source)) {
     let compiled = null;
     try {
-      compiled = new RegExp("^(?:" + source + ")$", "su");
+      compiled = compilePattern(source);
     } catch (error) {
       console.log(`${LOG_PREFIX} pattern ${JSON.stringify(source)} is invalid: ${error.message}`);
     }
@@ -124,7 +405,7 @@ function attributeMatches(rule, user) {
   if (hasOwn(rule, "equals")) return texts.includes(rule.equals);
   if (hasOwn(rule, "in")) return texts.some((text) => rule.in.includes(text));
   const pattern = wholeValuePattern(rule.matches);
-  return pattern !== null && texts.some((text) => pattern.test(text));
+  return pattern !== null && texts.some((text) => pattern.match(text).matched);
 }
 
 /** The first rule of an organization that admits the user (its label), or null. */
@@ -654,6 +935,8 @@ exports.onExecutePostLogin = async (event, api) => {
 };
 
 exports.route = route;
+exports.compilePattern = compilePattern;
+exports.patternLimits = PATTERN_LIMITS;
 exports.routes = ROUTES;
 exports.limits = LIMITS;
 /** Replace parts of the Action's environment (the clock, fetch, the SDK's client) in tests. */
