@@ -4,7 +4,12 @@ Checkpoint reads (`GET /logs?from=ID&take=100`) answer a bare array of the event
 in no guaranteed date order; the next read starts from the last event's `log_id`, and a short
 page means the log has been read to its end. Auth0 ignores every other parameter in this
 mode, the search included, so events of every type come back and writes (`sapi`) are picked
-here. Events are taken leniently: what a field lacks is None.
+here.
+
+A page is taken strictly, its events leniently. Anything but the documented JSON array of event
+objects, each with its `log_id` (an object, HTML, truncated or invalid JSON, JSON nested past
+the recursion limit, an array holding something else), is an ApiCallError: the log cannot be
+read, never an empty page that would end it. Of an event, what a field lacks is None.
 """
 
 from collections.abc import Mapping
@@ -12,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+import httpx
 from auth0.management.core.api_error import ApiError
 
 from reconciler.auth0.errors import ApiCallError
@@ -50,22 +56,22 @@ class LogRead:
 async def newest_log_id(session: Session) -> str | None:
     """The id of the newest event in the log (None: the log is empty). A checkpoint taken
     before a full read of the tenant makes the next check look at every change made since."""
-    page = await _get(session, "/logs", {"page": 0, "per_page": 1, "sort": "date:-1"})
-    events = page.get("logs") if isinstance(page, Mapping) else page
-    newest = events[0] if isinstance(events, list) and events else None
-    log_id = newest.get("log_id") if isinstance(newest, Mapping) else None
-    return log_id if isinstance(log_id, str) and log_id else None
+    events = _events(await _get(session, "/logs", {"page": 0, "per_page": 1, "sort": "date:-1"}))
+    return str(events[0]["log_id"]) if events else None
 
 
 async def log_event_exists(session: Session, log_id: str) -> bool:
     """Whether the log still holds this event: once retention has dropped it, the events
     after it may be gone too."""
+    path = f"/logs/{quote(log_id, safe='')}"
     try:
-        await _get(session, f"/logs/{quote(log_id, safe='')}")
+        event = await _get(session, path)
     except ApiCallError as error:
         if error.status == 404:
             return False
         raise
+    if not isinstance(event, Mapping):
+        raise ApiCallError(f"GET {path}", f"the answer is {_kind(event)}, not a log event")
     return True
 
 
@@ -74,24 +80,21 @@ async def writes_after(session: Session, log_id: str, max_pages: int) -> LogRead
     writes: list[Write] = []
     last, events, pages = log_id, 0, 0
     while pages < max_pages:
-        page = await _get(session, "/logs", {"from": last, "take": PAGE})
-        batch = [e for e in page if isinstance(e, Mapping)] if isinstance(page, list) else []
+        batch = _events(await _get(session, "/logs", {"from": last, "take": PAGE}))
         pages += 1
         events += len(batch)
-        for event in batch:
-            write = _write(event)
-            if write is not None:
-                writes.append(write)
-        ids = [e["log_id"] for e in batch if isinstance(e.get("log_id"), str)]
-        if ids:
-            last = ids[-1]
+        writes.extend(write for write in map(_write, batch) if write is not None)
+        if batch:
+            last = batch[-1]["log_id"]
         if len(batch) < PAGE:
             return LogRead(tuple(writes), last, events, pages, complete=True)
     return LogRead(tuple(writes), last, events, pages, complete=False)
 
 
 async def _get(session: Session, path: str, params: dict[str, Any] | None = None) -> Any:
-    """One read of the log as plain JSON (taken leniently), under the session's retry policy."""
+    """One read of the log under the session's retry policy: the JSON of a successful answer
+    (ApiCallError when it is not JSON); an error's body is taken leniently."""
+    call = f"GET {path}"
 
     async def fetch() -> Any:
         response = await session.http.get(
@@ -99,21 +102,58 @@ async def _get(session: Session, path: str, params: dict[str, Any] | None = None
             params=params,
             headers={"Authorization": f"Bearer {session.token}"},
         )
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
         if not response.is_success:
             raise ApiError(
-                headers=dict(response.headers), status_code=response.status_code, body=body
+                headers=dict(response.headers),
+                status_code=response.status_code,
+                body=_json_or_none(response),
             )
-        return body
+        try:
+            return response.json()
+        except RecursionError:
+            raise ApiCallError(call, "the answer is JSON nested too deeply") from None
+        except ValueError as error:
+            raise ApiCallError(call, f"the answer is not valid JSON ({error})") from None
 
-    return await session.read(fetch, what=f"GET {path}")
+    return await session.read(fetch, what=call)
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (ValueError, RecursionError):
+        return None
+
+
+def _events(page: Any) -> list[Mapping[str, Any]]:
+    """The events of a log page, which must be an array of objects each with its `log_id`."""
+    call = "GET /logs"
+    if not isinstance(page, list):
+        raise ApiCallError(call, f"the answer is {_kind(page)}, not an array of log events")
+    for number, event in enumerate(page, 1):
+        if not isinstance(event, Mapping):
+            raise ApiCallError(call, f"event {number} of the page is {_kind(event)}, not an object")
+        log_id = event.get("log_id")
+        if not isinstance(log_id, str) or not log_id:
+            raise ApiCallError(call, f"event {number} of the page has no log_id")
+    return page
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, for a message (never the value itself)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
 
 
 def _write(event: Mapping[str, Any]) -> Write | None:
-    if event.get("type") != WRITE or not isinstance(event.get("log_id"), str):
+    if event.get("type") != WRITE:
         return None
     details = event.get("details")
     request = details.get("request") if isinstance(details, Mapping) else None

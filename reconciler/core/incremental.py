@@ -7,10 +7,13 @@ the last check. So a check reads the writes since the checkpoint, leaves out tho
 reconciler's own client (its applies), reads again what the others can have changed
 (`core.rereads`) and diffs only that; everything else is as the last check left it.
 
-It reads everything instead, and says why, when there is no usable checkpoint, when it is
-older than the log's retention or the last full read is older than `drift.full_scan_days`,
-when tenant.yaml changed, when the log cannot be read, has lost the checkpoint's event or is
+It reads everything instead, and says why, when there is no usable checkpoint (none, of
+another tenant or target, not as it was written, or dated ahead of this machine's clock), when
+it is older than the log's retention or the last full read is older than
+`drift.full_scan_days`, when tenant.yaml changed, when the log cannot be read (an error, or an
+answer that is not the documented array of events), has lost the checkpoint's event or is
 longer than reading everything costs, or when a write can change objects it does not name.
+A new checkpoint's last full read is the time of a full read, or the previous one's, checked.
 """
 
 from dataclasses import dataclass, replace
@@ -37,6 +40,9 @@ from reconciler.engine.drift import Drift, drift_of
 from reconciler.model.live import Snapshot
 
 DAY = 86_400.0
+CLOCK_SKEW = 300.0
+"""How far (seconds) a checkpoint may be dated ahead of this machine's clock: another
+runner's clock may be a little ahead."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,11 @@ def _check_usable(
         raise CheckpointUnusable(
             f"the checkpoint is of tenant {checkpoint.tenant} on {checkpoint.target}"
         )
+    ahead = checkpoint.read_at - now
+    if ahead > CLOCK_SKEW:
+        raise CheckpointUnusable(
+            f"the checkpoint is dated {_duration(ahead)} ahead of this machine's clock"
+        )
     if checkpoint.log_id is None:
         raise CheckpointUnusable("the tenant log was empty at the last check")
     age = (now - checkpoint.read_at) / DAY
@@ -203,7 +214,7 @@ async def _incremental(
         target=session.target.label,
         log_id=log.last_id,
         read_at=now,
-        full_scan_at=checkpoint.full_scan_at,
+        full_scan_at=min(checkpoint.full_scan_at, now),
         organizations=current,
         roles=_role_map(
             checkpoint.roles,
@@ -278,3 +289,11 @@ def _drifted_roles(drift: Drift) -> frozenset[str]:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _duration(seconds: float) -> str:
+    """`3 days`, `5 hours` or `12 minutes`, rounded down."""
+    for unit, noun in ((DAY, "day"), (3_600.0, "hour")):
+        if seconds >= unit:
+            return _count(int(seconds // unit), noun)
+    return _count(int(seconds // 60), "minute")

@@ -2,8 +2,11 @@
 
 import json
 
+from reconciler.core import targets
 from reconciler.sandbox import Sandbox
+from reconciler.sandbox.transport import AsyncSandboxTransport
 from tests.cli.conftest import edit, embedded_sandbox
+from tests.integration.incremental import ReplacedLogAnswers, checkpoint_pages
 
 TENANT = "tenants/example/tenant.yaml"
 
@@ -138,3 +141,49 @@ def test_a_checkpoint_without_incremental_or_with_shards_is_a_usage_error(run, p
     sharded = run("drift", "--incremental", "--shard", "1/2")
     assert sharded.exit_code == 1
     assert sharded.stderr == "error: --incremental reads the whole tenant's log: drop --shard\n"
+
+
+def test_incremental_drift_with_a_log_page_it_cannot_read_exits_as_a_full_drift(
+    run, project, monkeypatch
+):
+    sandbox = applied(run, project)
+    assert run("drift", "--incremental").exit_code == 0
+    acme = sandbox.store.organization_by_name("acme-corp").id
+    changed_by_hand(project, f"/organizations/{acme}", {"display_name": "ACME"})
+    full = run("drift", "--format", "json")
+    assert full.exit_code == 2
+    monkeypatch.setattr(
+        targets,
+        "AsyncSandboxTransport",
+        lambda app: AsyncSandboxTransport(ReplacedLogAnswers(app, b"<html>", checkpoint_pages)),
+    )
+    found = run("drift", "--incremental", "--format", "json")
+    assert found.exit_code == 2
+    document = json.loads(found.stdout)
+    assert document["scan"]["reason"] == (
+        "the tenant log cannot be read (GET /logs: the answer is not valid JSON "
+        "(Expecting value: line 1 column 1 (char 0)))"
+    )
+    # the checkpoint's event, the page, the newest event, then what a full drift reads
+    assert document["read_calls"] == json.loads(full.stdout)["read_calls"] + 3
+    assert document["organizations"] == json.loads(full.stdout)["organizations"]
+    text = run("drift", "--incremental")
+    assert text.exit_code == 2
+    assert text.stdout.splitlines()[1].startswith("Full read: the tenant log cannot be read (")
+
+
+def test_incremental_drift_with_an_edited_checkpoint_exits_as_a_full_drift(run, project):
+    sandbox = applied(run, project)
+    assert run("drift", "--incremental").exit_code == 0
+    acme = sandbox.store.organization_by_name("acme-corp").id
+    changed_by_hand(project, f"/organizations/{acme}", {"display_name": "ACME"})
+    path = project / ".reconciler" / "example@embedded_sandbox.drift.json"
+    document = json.loads(path.read_text())
+    document["log"]["id"] = embedded_sandbox(project).store.state.logs[-1]["log_id"]
+    path.write_text(json.dumps(document))
+    found = run("drift", "--incremental")
+    assert found.exit_code == 2
+    assert found.stdout.splitlines()[1] == (
+        "Full read: .reconciler/example@embedded_sandbox.drift.json is not as it was written "
+        "(its checksum does not match its content)."
+    )

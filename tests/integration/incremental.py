@@ -1,5 +1,7 @@
 """A generated tenant checked for drift from its log, and changed by someone else in between."""
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,9 @@ from tests.integration.tenants import API, Generated, generate
 
 SOMEONE_ELSE = "dashboard-script"
 """The application that changes the tenant by hand (the reconciler's is `gen-client`)."""
+
+Picks = Callable[[str, str], bool]
+"""Whether a request (its path and query) is one whose answer is replaced."""
 
 
 def rows(drift: Drift) -> list[tuple[Any, ...]]:
@@ -73,6 +78,18 @@ class LoggedTenant:
             headers={"authorization": f"Bearer {token}"},
         )
 
+    @contextmanager
+    def log_answering(self, body: bytes, picks: Picks | None = None) -> Iterator[None]:
+        """While inside: the log reads `picks` chooses (default: the pages read from a
+        checkpoint) are served by the sandbox, which logs the call, and reach the client with
+        `body` instead of theirs."""
+        app = self.sandbox.app
+        self.sandbox.app = ReplacedLogAnswers(app, body, picks or checkpoint_pages)
+        try:
+            yield
+        finally:
+            self.sandbox.app = app
+
     def org_id(self, name: str) -> str:
         org = self.sandbox.store.organization_by_name(name)
         return str(org.id)
@@ -102,8 +119,83 @@ class LoggedTenant:
         return sorted(shown)
 
 
+def checkpoint_pages(path: str, query: str) -> bool:
+    """The log pages read from a checkpoint (`GET /logs?from=ID&take=100`)."""
+    return path == "/api/v2/logs" and query.startswith("from=")
+
+
+def every_log_read(path: str, query: str) -> bool:
+    """Every read of the log: its pages, the newest event, one event by id."""
+    return path == "/api/v2/logs" or path.startswith("/api/v2/logs/")
+
+
+def log_event(path: str, query: str) -> bool:
+    """The read of one event by id (`GET /logs/{id}`)."""
+    return path.startswith("/api/v2/logs/")
+
+
+def checkpoint_page_number(number: int) -> Picks:
+    """The `number`th log page read from a checkpoint (1: the first)."""
+    seen = 0
+
+    def picks(path: str, query: str) -> bool:
+        nonlocal seen
+        if not checkpoint_pages(path, query):
+            return False
+        seen += 1
+        return seen == number
+
+    return picks
+
+
+class ReplacedLogAnswers:
+    """Wraps the sandbox's ASGI app: the answers to the GET requests `picks` chooses keep
+    their status and headers (JSON) and get `body` instead of theirs."""
+
+    def __init__(self, app: Any, body: bytes, picks: Picks) -> None:
+        self.app = app
+        self.body = body
+        self.picks = picks
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if not (
+            scope["type"] == "http"
+            and scope["method"] == "GET"
+            and self.picks(scope["path"], scope.get("query_string", b"").decode())
+        ):
+            await self.app(scope, receive, send)
+            return
+
+        async def replaced(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message["headers"] if h[0] != b"content-length"]
+                headers.append((b"content-length", str(len(self.body)).encode()))
+                message = {**message, "headers": headers}
+            elif message["type"] == "http.response.body":
+                message = {**message, "body": self.body}
+            await send(message)
+
+        await self.app(scope, receive, replaced)
+
+
 BASE = ["GET /logs", "GET /logs/{log}", "GET /roles"]
 """A quiet check: the checkpoint's event still in the log, the log since, the role list."""
+FULL = sorted(
+    [
+        "GET /logs",
+        "GET /organizations",
+        "GET /connections",
+        "GET /roles",
+        *(f"GET /roles/{role}/permissions" for role in ("admin", "lead", "member")),
+        *(
+            f"GET /organizations/org-000{i}/{part}"
+            for i in range(4)
+            for part in ("members", "enabled_connections", "discovery-domains", "invitations")
+        ),
+    ]
+)
+"""A full read of `logged_tenant()`: the newest log event (where the checkpoint starts), every
+organization, the connections, the roles and their permissions, each organization's parts."""
 
 
 def logged_tenant(tmp_path: Path, orgs: int = 4, members: int = 3) -> LoggedTenant:

@@ -4,15 +4,16 @@ checkpoint or log, everything is read (and the check says why)."""
 
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
 
-from reconciler.core.checkpoint import read_checkpoint
+from reconciler.core.checkpoint import read_checkpoint, write_checkpoint
 from reconciler.core.service import Reconciler
 from reconciler.core.targets import connect
-from tests.integration.incremental import BASE, LoggedTenant, logged_tenant, rows
+from tests.integration.incremental import BASE, FULL, LoggedTenant, logged_tenant, rows
 from tests.integration.tenants import API
 
 DAY = 86_400.0
@@ -240,17 +241,29 @@ async def test_without_a_usable_checkpoint_everything_is_read(tmp_path: Path):
     assert checked.scan.reason.startswith(f"{t.checkpoint} cannot be read")
     assert "GET /organizations" in t.calls()
     t.checkpoint.write_text(json.dumps({"version": 0}), encoding="utf-8")
-    assert (await t.check()).scan.reason == f"{t.checkpoint} is not a checkpoint of version 1"
+    assert (await t.check()).scan.reason == f"{t.checkpoint} is not a checkpoint of version 2"
 
 
-async def test_a_checkpoint_of_another_tenant_is_not_used(tmp_path: Path):
+@pytest.mark.parametrize(
+    ("bound", "reason"),
+    [
+        ({"tenant": "other"}, "the checkpoint is of tenant other on embedded sandbox"),
+        (
+            {"target": "https://other.eu.auth0.com"},
+            "the checkpoint is of tenant generated on https://other.eu.auth0.com",
+        ),
+    ],
+    ids=["tenant", "target"],
+)
+async def test_a_checkpoint_of_another_tenant_or_target_is_not_used(
+    tmp_path: Path, bound: dict[str, str], reason: str
+):
     t = logged_tenant(tmp_path)
     await t.check()
-    document = json.loads(t.checkpoint.read_text())
-    document["tenant"] = "other"
-    t.checkpoint.write_text(json.dumps(document), encoding="utf-8")
+    write_checkpoint(t.checkpoint, replace(read_checkpoint(t.checkpoint), **bound))
     checked = await t.check()
-    assert checked.scan.reason == "the checkpoint is of tenant other on embedded sandbox"
+    assert checked.scan.reason == reason
+    assert t.calls() == FULL
 
 
 async def test_a_checkpoint_older_than_the_log_s_retention_means_a_full_read(tmp_path: Path):

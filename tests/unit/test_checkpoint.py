@@ -1,8 +1,11 @@
-"""The drift checkpoint file: versioned JSON that round-trips, and digests that tell which
-file changed."""
+"""The drift checkpoint file: versioned JSON that round-trips, sealed with a checksum so that
+an edit by hand is told, read strictly; and digests that tell which file changed."""
 
+import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,6 +13,7 @@ from reconciler.core.checkpoint import (
     Checkpoint,
     CheckpointUnusable,
     Digests,
+    checksum,
     digests_of,
     read_checkpoint,
     write_checkpoint,
@@ -34,8 +38,76 @@ def test_a_checkpoint_round_trips_through_its_file(tmp_path: Path):
     path = tmp_path / "deep" / "drift.json"
     write_checkpoint(path, CHECKPOINT)
     assert read_checkpoint(path) == CHECKPOINT
-    assert json.loads(path.read_text())["version"] == 1
+    assert json.loads(path.read_text())["version"] == 2
     assert [p.name for p in path.parent.iterdir()] == ["drift.json"]
+
+
+def test_the_checksum_is_the_sha256_of_the_rest_as_canonical_json(tmp_path: Path):
+    path = tmp_path / "drift.json"
+    write_checkpoint(path, CHECKPOINT)
+    document = json.loads(path.read_text())
+    sealed = document.pop("checksum")
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    assert sealed == "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+    assert checksum(document) == sealed
+
+
+def test_a_checkpoint_laid_out_anew_is_still_as_it_was_written(tmp_path: Path):
+    path = tmp_path / "drift.json"
+    write_checkpoint(path, CHECKPOINT)
+    document = json.loads(path.read_text())
+    path.write_text(json.dumps(dict(reversed(document.items())), indent=4), encoding="utf-8")
+    assert read_checkpoint(path) == CHECKPOINT
+
+
+EDITS = {
+    "log id": lambda d: d["log"].update(id="90020250101000000000000000000000000000009"),
+    "drifted organizations": lambda d: d["drift"].update(organizations=[]),
+    "drifted roles": lambda d: d["drift"].update(roles=[]),
+    "last full read": lambda d: d.update(full_scan_at=1_700_000_000.0),
+    "organization map": lambda d: d["organizations"].pop("org_2"),
+    "tenant": lambda d: d.update(tenant="other"),
+    "target": lambda d: d.update(target="https://other.eu.auth0.com"),
+    "a key added": lambda d: d.update(note="hello"),
+    "no checksum": lambda d: d.pop("checksum"),
+    "checksum of another": lambda d: d.update(checksum=checksum({"version": 2})),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_checkpoint_edited_by_hand_is_not_used(tmp_path: Path, edit: str):
+    path = tmp_path / "drift.json"
+    write_checkpoint(path, CHECKPOINT)
+    document = json.loads(path.read_text())
+    EDITS[edit](document)
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(CheckpointUnusable) as caught:
+        read_checkpoint(path)
+    assert str(caught.value) == (
+        f"{path} is not as it was written (its checksum does not match its content)"
+    )
+
+
+def sealed(document: dict[str, Any]) -> str:
+    """A checkpoint document sealed with its checksum, as JSON."""
+    return json.dumps({**document, "checksum": checksum(document)})
+
+
+def written(change: Callable[[dict[str, Any]], object]) -> str:
+    """A small valid checkpoint document with `change` made, sealed again."""
+    document: dict[str, Any] = {
+        "version": 2,
+        "tenant": "acme",
+        "target": "t",
+        "log": {"id": "9002", "read_at": 2.0},
+        "full_scan_at": 1.0,
+        "organizations": {},
+        "roles": {},
+        "files": {"tenant": "t", "roles": {}, "organizations": {}},
+        "drift": {"organizations": [], "roles": []},
+    }
+    change(document)
+    return sealed(document)
 
 
 @pytest.mark.parametrize(
@@ -43,8 +115,45 @@ def test_a_checkpoint_round_trips_through_its_file(tmp_path: Path):
     [
         (None, "no checkpoint in {path} yet"),
         ("[1, 2", "{path} cannot be read (Expecting"),
-        ('{"version": 2}', "{path} is not a checkpoint of version 1"),
-        ('{"version": 1, "tenant": "acme"}', "{path} is not a valid checkpoint (no 'log')"),
+        ("[" * 100_000 + "]" * 100_000, "{path} cannot be read (JSON nested too deeply)"),
+        (
+            '{"version": 2, "log": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "{path} cannot be read (JSON nested too deeply)",
+        ),
+        ('{"version": 2, "full_scan_at": NaN}', "{path} cannot be read (NaN is not a finite"),
+        ('{"version": 2, "x": -Infinity}', "{path} cannot be read (-Infinity is not a finite"),
+        ('{"version": 2, "x": 1e999}', "{path} cannot be read (1e999 is not a finite number)"),
+        ('{"version": 1}', "{path} is not a checkpoint of version 2"),
+        ("[2]", "{path} is not a checkpoint of version 2"),
+        (sealed({"version": 2, "tenant": "acme"}), "{path} is not a valid checkpoint (no 'log')"),
+        (
+            written(lambda d: d["organizations"].update(org_1=7)),
+            "{path} is not a valid checkpoint (expected a string, got 7)",
+        ),
+        (
+            written(lambda d: d["drift"].update(organizations="acme-corp")),
+            "{path} is not a valid checkpoint (expected a list, got 'acme-corp')",
+        ),
+        (
+            written(lambda d: d["log"].update(read_at="2")),
+            "{path} is not a valid checkpoint (expected a time, got '2')",
+        ),
+        (
+            written(lambda d: d["log"].update(read_at=True)),
+            "{path} is not a valid checkpoint (expected a time, got True)",
+        ),
+        (
+            written(lambda d: d.update(full_scan_at=10**400)),
+            "{path} is not a valid checkpoint (expected a time, got 1000000000000000000000",
+        ),
+        (
+            written(lambda d: d.update(full_scan_at=3.0)),
+            "{path} is not a valid checkpoint (the last full read is dated after the log read)",
+        ),
+        (
+            written(lambda d: d.update(files=[])),
+            "{path} is not a valid checkpoint (expected an object, got [])",
+        ),
     ],
 )
 def test_an_unusable_checkpoint_says_why(tmp_path: Path, content: str | None, reason: str):
@@ -54,16 +163,7 @@ def test_an_unusable_checkpoint_says_why(tmp_path: Path, content: str | None, re
     with pytest.raises(CheckpointUnusable) as caught:
         read_checkpoint(path)
     assert str(caught.value).startswith(reason.format(path=path)), caught.value
-
-
-def test_a_value_of_the_wrong_type_makes_it_unusable(tmp_path: Path):
-    path = tmp_path / "drift.json"
-    write_checkpoint(path, CHECKPOINT)
-    document = json.loads(path.read_text())
-    document["organizations"]["org_1"] = 7
-    path.write_text(json.dumps(document), encoding="utf-8")
-    with pytest.raises(CheckpointUnusable, match="expected a string, got 7"):
-        read_checkpoint(path)
+    assert "\n" not in str(caught.value)
 
 
 def test_digests_change_with_the_file_that_changed_only():
