@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import freezegun
 import pytest
 
+from reconciler.safe_text import forget_secrets
 from reconciler.sandbox import recording_responses
 from tests.openapi_check import SPEC_PATH, OpenApiChecker
 
@@ -34,3 +35,10 @@ def _responses_match_openapi() -> Iterator[None]:
         shown = "\n".join(problems[:20])
         more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
         pytest.fail(f"responses that do not match the OpenAPI document:\n{shown}{more}", False)
+
+
+@pytest.fixture(autouse=True)
+def _secrets_of_one_test() -> Iterator[None]:
+    """Each test redacts only the secrets it holds itself, as one command does."""
+    yield
+    forget_secrets()

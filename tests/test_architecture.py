@@ -42,16 +42,23 @@ ALLOWED = {
         "reconciler.model",
         "reconciler.routing",
         "reconciler.collection",
+        "reconciler.safe_text",
     },
     "reconciler.routing": {"reconciler.routing", "reconciler.model"},
     "reconciler.sandbox": {"reconciler.sandbox"},
-    "reconciler.render": {"reconciler.render", "reconciler.engine", "reconciler.model"},
+    "reconciler.render": {
+        "reconciler.render",
+        "reconciler.engine",
+        "reconciler.model",
+        "reconciler.safe_text",
+    },
     "reconciler.auth0": {
         "reconciler.auth0",
         "reconciler.engine",
         "reconciler.model",
         "reconciler.clock",
         "reconciler.progress",
+        "reconciler.safe_text",
     },
 }
 

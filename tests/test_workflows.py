@@ -78,7 +78,7 @@ def test_the_four_workflows_exist():
 
 def test_every_reconciler_command_exists_with_the_flags_the_workflows_pass():
     used = all_commands("reconciler")
-    assert {words[0] for _, words in used} >= {"validate", "plan", "show", "apply", "drift"}
+    assert {words[0] for _, words in used} >= {"validate", "plan", "apply", "drift"}
     for workflow, words in used:
         command = main.commands.get(words[0])
         assert command is not None, f"{workflow}: reconciler {words[0]} does not exist"
@@ -132,3 +132,27 @@ def test_applies_of_one_tenant_never_run_at_once():
     job = load(ROOT / ".github" / "workflows" / "apply.yml")["jobs"]["apply"]
     assert job["concurrency"] == {"group": "${{ matrix.tenant }}", "cancel-in-progress": False}
     assert job["environment"] == "${{ matrix.tenant }}"
+
+
+def test_apply_keeps_the_record_of_an_unfinished_apply_in_the_actions_cache():
+    steps = load(ROOT / ".github" / "workflows" / "apply.yml")["jobs"]["apply"]["steps"]
+    names = [step.get("name") for step in steps]
+    restore = steps[names.index("Restore the record of an unfinished apply")]
+    applying = names.index("Apply")
+    save = steps[names.index("Save the record of an unfinished apply")]
+    assert names.index(restore["name"]) < applying < names.index(save["name"])
+    assert restore["uses"].startswith("actions/cache/restore@")
+    assert save["uses"].startswith("actions/cache/save@")
+    # Saved also when the apply fails or the run is cancelled, under a key of its own (cache
+    # entries cannot be overwritten); the newest one of the tenant is restored.
+    assert save["if"] == "always()"
+    key = "apply-journal-${{ matrix.tenant }}-${{ github.run_id }}-${{ github.run_attempt }}"
+    assert restore["with"]["key"] == save["with"]["key"] == key
+    assert restore["with"]["restore-keys"] == "apply-journal-${{ matrix.tenant }}-"
+    folder = restore["with"]["path"]
+    assert save["with"]["path"] == folder
+    (words,) = commands(steps[applying]["run"].replace("\\\n", " "), "reconciler")
+    journal = words[words.index("--journal") + 1]
+    assert journal == ".apply-journal/$TENANT.json"
+    assert journal.startswith(folder)
+    assert "mkdir -p .apply-journal" in steps[applying]["run"]

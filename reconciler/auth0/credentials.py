@@ -11,8 +11,8 @@ import httpx
 
 from reconciler.auth0.errors import describe_response
 from reconciler.model import Credentials
-
-TOKEN_ENV = "AUTH0_TOKEN"
+from reconciler.model.tenant import TOKEN_ENV
+from reconciler.safe_text import hold_secret
 
 
 class CredentialsError(Exception):
@@ -26,6 +26,9 @@ class ClientCredentials:
     client_id: str
     client_secret: str = field(repr=False)
 
+    def __post_init__(self) -> None:
+        hold_secret(self.client_secret)
+
 
 @dataclass(frozen=True)
 class Token:
@@ -33,14 +36,18 @@ class Token:
 
     value: str = field(repr=False)
 
+    def __post_init__(self) -> None:
+        hold_secret(self.value)
+
 
 Login = ClientCredentials | Token
 
 
 async def fetch_token(http: httpx.AsyncClient, origin: str, login: Login) -> str:
-    """The bearer token: given, or exchanged for client credentials."""
+    """The bearer token: given, or exchanged for client credentials (a secret from then on)."""
     if isinstance(login, Token):
         return login.value
+    call = f"POST {origin}/oauth/token"
     response = await http.post(
         f"{origin}/oauth/token",
         json={
@@ -51,13 +58,17 @@ async def fetch_token(http: httpx.AsyncClient, origin: str, login: Login) -> str
         },
     )
     if response.status_code != 200:
-        raise CredentialsError(
-            f"POST {origin}/oauth/token was refused with {describe_response(response)}"
-        )
-    token = response.json().get("access_token")
-    if not isinstance(token, str):
-        raise CredentialsError(f"POST {origin}/oauth/token returned no access_token")
-    return token
+        raise CredentialsError(f"{call} was refused with {describe_response(response)}")
+    try:
+        answer = response.json()
+    except RecursionError:
+        raise CredentialsError(f"{call}: the answer is JSON nested too deeply") from None
+    except ValueError:
+        raise CredentialsError(f"{call}: the answer is not JSON") from None
+    token = answer.get("access_token") if isinstance(answer, dict) else None
+    if not isinstance(token, str) or not token:
+        raise CredentialsError(f"{call} returned no access_token")
+    return hold_secret(token)
 
 
 def login_from_environment(

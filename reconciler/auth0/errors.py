@@ -1,27 +1,45 @@
-"""Failures of Management API calls, named by organization and call, and how they read."""
+"""Failures of Management API calls, named by organization and call, and how they read.
+
+Whatever a server says reaches a message only through `server_text`: secrets redacted, control
+and invisible characters escaped, cut to a line's length.
+"""
 
 from typing import Any
 
 import httpx
 from auth0.management.core.api_error import ApiError
 
+from reconciler.safe_text import inert, redact
+
+MAX_MESSAGE = 300
+"""The most characters of a server's message that a message shows."""
+
 
 class ApiCallError(Exception):
-    """A call failed: which org, which call, and what Auth0 said."""
+    """A call failed: which org, which call, and what Auth0 said (made inert)."""
 
     def __init__(
         self, call: str, reason: str, org: str | None = None, status: int | None = None
     ) -> None:
         where = f"{org}: " if org else ""
-        super().__init__(f"{where}{call}: {reason}")
+        super().__init__(inert(f"{where}{call}: {reason}"))
         self.call = call
-        self.reason = reason
+        self.reason = inert(reason)
         self.org = org
         self.status = status
 
 
+def server_text(text: str) -> str:
+    """Text a server sent, as a message shows it: every secret the process holds redacted,
+    control, bidi and invisible characters escaped, at most `MAX_MESSAGE` characters."""
+    text = redact(text)
+    if len(text) > MAX_MESSAGE:
+        text = text[:MAX_MESSAGE] + "..."
+    return inert(text)
+
+
 def message_of(body: Any) -> str | None:
-    """Auth0's message in an error body, if it has one."""
+    """Auth0's message in an error body, if it has one (as a server sent it)."""
     if isinstance(body, dict):
         for key in ("message", "error_description", "error"):
             if isinstance(body.get(key), str) and body[key]:
@@ -32,20 +50,20 @@ def message_of(body: Any) -> str | None:
 def describe_status(status: int | None, body: Any) -> str:
     """`404 Not found` from a status and Auth0's error body (its message when it has one)."""
     message = message_of(body)
-    return f"{status} {message}" if message else f"status {status}"
+    return f"{status} {server_text(message)}" if message else f"status {status}"
 
 
 def describe(error: Exception) -> str:
     """One line for a failed call: Auth0's message, or what went wrong on the way."""
     if isinstance(error, ApiError):
         return describe_status(error.status_code, error.body)
-    return f"{type(error).__name__}: {error}"
+    return f"{type(error).__name__}: {server_text(str(error))}"
 
 
 def describe_response(response: httpx.Response) -> str:
     """One line for an unsuccessful response."""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         body = None
-    return f"{response.status_code} {message_of(body) or response.reason_phrase}"
+    return f"{response.status_code} {server_text(message_of(body) or response.reason_phrase)}"

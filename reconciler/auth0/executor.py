@@ -4,7 +4,8 @@ Every call goes through the one retry policy: 429 waits for the bucket; an unkno
 (5xx, no response) or a 409 on a create is settled as the operation says (`Settle`): by
 reading the object it creates, or by sending an idempotent call again; a 404 on a delete
 means done. Only the plan's own requests are written. A secret in a body is read from its
-environment variable just before the request is sent, and never kept or reported.
+environment variable just before the request is sent, never kept, and redacted from every
+message from then on.
 """
 
 import asyncio
@@ -23,6 +24,7 @@ from reconciler.auth0.retry import Attempts, Verdict, classify
 from reconciler.engine.identity import ObjectKey, ObjectKind, OpKey, Ref, SecretRef
 from reconciler.engine.plan import JSON, Operation, Settle
 from reconciler.progress import Progress, ProgressEvent
+from reconciler.safe_text import hold_secret
 
 
 class Api(Protocol):
@@ -206,7 +208,7 @@ def _resolve_body(body: JSON, refs: Mapping[ObjectKey, str], env: Mapping[str, s
         value = env.get(body.env)
         if not value:
             raise _MissingSecret(body.env)
-        return value
+        return hold_secret(value)
     if isinstance(body, list):
         return [_resolve_body(item, refs, env) for item in body]
     if isinstance(body, dict):
@@ -217,5 +219,5 @@ def _resolve_body(body: JSON, refs: Mapping[ObjectKey, str], env: Mapping[str, s
 def _json(response: httpx.Response) -> Any:
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return None

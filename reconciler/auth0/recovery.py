@@ -83,9 +83,7 @@ async def find_created(api: Reader, settle: Settle, path: str, body: JSON) -> Fo
     elif settle is Settle.FIND_INVITATION:
         email = str(body["invitee"]["email"]).lower()
         page = await _get(api, f"{path}?per_page=100&page=0")
-        found = _first(
-            page, lambda item: str(item.get("invitee", {}).get("email", "")).lower() == email
-        )
+        found = _first(page, lambda item: _invitee_email(item) == email)
     return Found(found, "found by reading") if isinstance(found, dict) else None
 
 
@@ -123,6 +121,12 @@ def _first(items: Any, matches: Callable[[dict[str, Any]], bool]) -> dict[str, A
     return None
 
 
+def _invitee_email(invitation: dict[str, Any]) -> str | None:
+    invitee = invitation.get("invitee")
+    email = invitee.get("email") if isinstance(invitee, dict) else None
+    return email.lower() if isinstance(email, str) else None
+
+
 def _q(value: object) -> str:
     return quote(str(value), safe="")
 
@@ -136,5 +140,5 @@ async def _get(api: Reader, path: str) -> Any | None:
         return None
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return None

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from reconciler.engine.plan import Operation
+from reconciler.safe_text import inert
 
 
 class Outcome(StrEnum):
@@ -31,11 +32,12 @@ class CallResult:
         return self.outcome in (Outcome.DONE, Outcome.ALREADY)
 
     def line(self) -> str:
-        """`acme-corp: POST /organizations: failed: 400 ...` for reports."""
+        """`acme-corp: POST /organizations: failed: 400 ...` for reports, one line (ids and
+        what Auth0 said made inert)."""
         where = f"{self.operation.org}: " if self.operation.org else ""
         op = self.operation
         detail = f": {self.detail}" if self.detail else ""
-        return f"{where}{op.method} {op.path_text}: {self.outcome.value}{detail}"
+        return inert(f"{where}{op.method} {op.path_text}: {self.outcome.value}{detail}")
 
 
 @dataclass

@@ -4,11 +4,13 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
 import httpx
 from auth0.management import AsyncAuth0
 from auth0.management.core.api_error import ApiError
+from auth0.management.core.parse_error import ParsingError
 
 from reconciler.auth0.calls import CallCounter
 from reconciler.auth0.credentials import ClientCredentials, Login, fetch_token, token_client
@@ -16,7 +18,7 @@ from reconciler.auth0.errors import ApiCallError, describe
 from reconciler.auth0.ratelimit import RateLimiter
 from reconciler.auth0.retry import Attempts, RetryPolicy, Verdict, classify
 from reconciler.auth0.target import Target, unreachable
-from reconciler.auth0.transport import MeteredTransport
+from reconciler.auth0.transport import DEADLINE, MeteredTransport
 from reconciler.clock import Clock, SystemClock
 from reconciler.engine.plan import JSON
 from reconciler.model import Tenant
@@ -40,6 +42,8 @@ class Session:
     client_id: str | None = None
     """The application the session authenticates as (None: a given token that does not say);
     the tenant log names it on every write this session makes."""
+    ca_file: Path | None = None
+    """The CA that `--ca-file` trusts for the target's certificate (None: the system's)."""
 
     @property
     def clock(self) -> Clock:
@@ -67,13 +71,20 @@ class Session:
     async def read(
         self, call: Callable[[], Awaitable[T]], *, what: str, org: str | None = None
     ) -> T:
-        """Run one SDK read with bounded concurrency under the retry policy."""
+        """Run one SDK read with bounded concurrency under the retry policy; an answer that
+        is not the JSON the API documents is an ApiCallError naming the call."""
         attempts = self.attempts()
         while not attempts.exhausted:
             try:
                 async with self.slots:
                     return await call()
+            except ParsingError:
+                raise ApiCallError(what, "the answer is not of the documented shape", org) from None
+            except RecursionError:
+                raise ApiCallError(what, "the answer is JSON nested too deeply", org) from None
             except ApiError as error:
+                if error.status_code is not None and 200 <= error.status_code < 300:
+                    raise ApiCallError(what, "the answer is not JSON", org) from None
                 verdict = classify(error.status_code)
                 if verdict is Verdict.WAIT:
                     attempts.rate_limited(describe(error))
@@ -85,7 +96,7 @@ class Session:
             except httpx.TransportError as error:
                 if not self.counter.reached:
                     # Nothing ever answered: a wrong address, port, scheme or CA, not a blip.
-                    raise unreachable(self.target, error) from None
+                    raise unreachable(self.target, error, self.ca_file) from None
                 await attempts.back_off(describe(error))
         raise ApiCallError(what, attempts.gave_up(), org)
 
@@ -99,19 +110,22 @@ async def open_session(
     *,
     clock: Clock | None = None,
     share: float | None = None,
+    ca_file: Path | None = None,
+    deadline: float = DEADLINE,
 ) -> AsyncIterator[Session]:
     """Connect to a target through `transport` (HTTP, or an in-process app) as `login`,
-    spending at most `share` of its rate limit (default: the tenant file's)."""
+    spending at most `share` of its rate limit (default: the tenant file's); each request ends
+    within `deadline` seconds. `ca_file` is the CA the transport trusts, for messages."""
     counter = CallCounter()
     limiter = RateLimiter(share or tenant.rate_limit.share, clock or SystemClock())
     http = httpx.AsyncClient(
-        transport=MeteredTransport(transport, counter, limiter), timeout=TIMEOUT
+        transport=MeteredTransport(transport, counter, limiter, deadline), timeout=TIMEOUT
     )
     async with http:
         try:
             token = await fetch_token(http, target.origin, login)
         except httpx.TransportError as error:
-            raise unreachable(target, error) from None
+            raise unreachable(target, error, ca_file) from None
         client = AsyncAuth0(base_url=target.api_url, token=token, httpx_client=http, max_retries=0)
         yield Session(
             target=target,
@@ -124,4 +138,5 @@ async def open_session(
             client_id=login.client_id
             if isinstance(login, ClientCredentials)
             else token_client(token),
+            ca_file=ca_file,
         )

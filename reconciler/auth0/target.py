@@ -3,9 +3,14 @@
 import ipaddress
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+
+from reconciler.auth0.errors import server_text
+from reconciler.auth0.transport import DeadlineExceeded
+from reconciler.safe_text import inert
 
 SANDBOX = "sandbox"
 
@@ -26,11 +31,21 @@ class TargetUnreachable(TargetError):
     """Nothing answered at the target: one line naming it and the likely fix."""
 
 
-def unreachable(target: "Target", error: Exception) -> TargetUnreachable:
-    """What a failure to reach the target most likely means, and what to do about it."""
+def unreachable(
+    target: "Target", error: Exception, ca_file: Path | None = None
+) -> TargetUnreachable:
+    """What a failure to reach the target most likely means, and what to do about it;
+    `ca_file` is the CA that `--ca-file` gave, if any."""
     text = " ".join(f"{type(e).__name__} {e}" for e in _chain(error))
     where = target.origin
-    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+    if isinstance(error, DeadlineExceeded):
+        reason = f"{where} did not answer in time: {server_text(str(error))}"
+    elif ("CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text) and ca_file:
+        reason = (
+            f"the TLS certificate of {where} is not signed by the CA of --ca-file {ca_file}; "
+            "pass the CA that signed it (a served sandbox's is .sandbox/tls/ca.pem)"
+        )
+    elif "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
         reason = (
             f"the TLS certificate of {where} is not trusted; for a private CA (a served "
             "sandbox's is .sandbox/tls/ca.pem) pass --ca-file PEM"
@@ -48,8 +63,8 @@ def unreachable(target: "Target", error: Exception) -> TargetUnreachable:
     ):
         reason = f"{where} closed the connection; if it serves TLS, use https://"
     else:
-        reason = f"cannot reach {where}: {type(error).__name__}: {error}"
-    return TargetUnreachable(reason)
+        reason = f"cannot reach {where}: {type(error).__name__}: {server_text(str(error))}"
+    return TargetUnreachable(inert(reason))
 
 
 def _chain(error: BaseException) -> list[BaseException]:

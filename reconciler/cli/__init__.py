@@ -13,32 +13,41 @@ from reconciler.cli.drift_command import drift
 from reconciler.cli.file_commands import schema, validate
 from reconciler.cli.import_command import import_
 from reconciler.cli.plan_command import plan, show
+from reconciler.cli.repair_command import repair_applications
 from reconciler.cli.route_command import route
 from reconciler.cli.sandbox_commands import sandbox_cli
+from reconciler.cli.terminal import echo, problem
 from reconciler.config.errors import ConfigErrors
 from reconciler.config.writer import WriteRefused
+from reconciler.core.apply_lock import ApplyLocked, LockFolderUnsafe
 from reconciler.core.changes import ChangesError
 from reconciler.core.importer import ImportRefused
-from reconciler.core.journal import ApplyLocked
 from reconciler.core.service import PlanRefused, UnsafePlan
+from reconciler.engine.duplicate_apps import DuplicateApplications
 from reconciler.engine.errors import PlanErrors
 from reconciler.engine.planfile import PlanFileError
+from reconciler.safe_text import inert
 from reconciler.sandbox import StateBusy
 
 
 class _Commands(click.Group):
-    """The command group; known errors become one stderr line each and exit 1."""
+    """The command group; known errors become one stderr line each (inert, whatever names or
+    server messages they carry) and exit 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (ConfigErrors, PlanErrors) as problems:
             for error in problems.errors:
-                click.echo(str(error), err=True)
+                echo(inert(str(error)), err=True)
+            ctx.exit(1)
+        except DuplicateApplications as duplicates:
+            for line in duplicates.lines():
+                problem("error", line)
             ctx.exit(1)
         except UnsafePlan as unsafe:
             for refusal in unsafe.refusals:
-                click.echo(f"refused: {refusal}", err=True)
+                problem("refused", str(refusal))
             ctx.exit(1)
         except (
             ApiCallError,
@@ -47,16 +56,17 @@ class _Commands(click.Group):
             PlanFileError,
             PlanRefused,
             ApplyLocked,
+            LockFolderUnsafe,
             StateBusy,
             ChangesError,
             ImportRefused,
             WriteRefused,
         ) as error:
-            click.echo(f"error: {error}", err=True)
+            problem("error", str(error))
             ctx.exit(1)
         except click.ClickException as error:
             # Usage errors too: exit 2 is what --detailed-exitcode means by "changes".
-            click.echo(f"error: {error.format_message()}", err=True)
+            problem("error", error.format_message())
             ctx.exit(1)
 
 
@@ -73,5 +83,6 @@ main.add_command(apply)
 main.add_command(show)
 main.add_command(drift)
 main.add_command(import_)
+main.add_command(repair_applications)
 main.add_command(route)
 main.add_command(sandbox_cli, "sandbox")

@@ -7,16 +7,18 @@ import click
 
 from reconciler.auth0.report import Outcome
 from reconciler.cli.options import TargetChoice, org_option, target_options, tenant_option
-from reconciler.cli.terminal import TerminalProgress, colour, interactive, load_files
+from reconciler.cli.terminal import TerminalProgress, colour, echo, interactive, load_files
+from reconciler.core.apply_lock import apply_lock
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.journal import Journal
 from reconciler.core.service import ApplyResult, Reconciler, selected
 from reconciler.engine import Action
 from reconciler.engine.planfile import read_plan_file
 from reconciler.render import PlanView, render_text
+from reconciler.safe_text import inert
 
 JOURNAL_DIR = Path(".reconciler")
-"""Where applies leave their lock and the record of an unfinished apply (not committed)."""
+"""Where applies leave the record of an unfinished apply by default (not committed)."""
 
 
 @click.command()
@@ -29,6 +31,12 @@ JOURNAL_DIR = Path(".reconciler")
 @click.option("--yes", is_flag=True, help="Apply without asking.")
 @click.option("--allow-delete", is_flag=True, help="Allow deleting organizations.")
 @click.option("--force", is_flag=True, help="Apply a plan larger than policy.max_change_percent.")
+@click.option(
+    "--journal",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Keep the record of an unfinished apply in this file (default "
+    ".reconciler/<tenant>@<target>.apply.json); keep it between CI runs to resume there.",
+)
 def apply(
     tenant: Path,
     planfile: Path | None,
@@ -37,12 +45,14 @@ def apply(
     yes: bool,
     allow_delete: bool,
     force: bool,
+    journal: Path | None,
 ) -> None:
     """Make Auth0 match the files: plan, check the safety rails, confirm, apply, verify.
 
     With PLANFILE, apply that saved plan as it was reviewed (refused when it was made for
     another tenant or target, edited, or is stale); --org then applies only those
-    organizations' part of it.
+    organizations' part of it. Running the same files again after an apply that did not
+    converge (killed, failed) finishes it without --force; --journal says where its record is.
     """
     desired = load_files(tenant)
     only = selected(desired, orgs)
@@ -53,55 +63,59 @@ def apply(
 
     async def run() -> ApplyResult | None:
         async with target.connect(desired, tenant) as session:
+            name, label = desired.tenant_name, session.target.label
             core = Reconciler(
                 session,
                 desired,
                 progress=progress,
                 files=tenant_files_digest(tenant),
-                journal=Journal(JOURNAL_DIR, desired.tenant_name, session.target.label),
+                journal=Journal(journal, name, label)
+                if journal is not None
+                else Journal.in_folder(JOURNAL_DIR, name, label),
+                lock=apply_lock(name, session.target),
             )
-            try:
-                if saved is not None:
-                    return await core.apply_saved(
-                        saved, only=only, allow_delete=allow_delete, force=force
-                    )
-                result = await core.plan(only, shard=target.shard)
-                progress.clear()
-                view = PlanView(
-                    desired.tenant_name, session.target.label, result.plan, result.live.read_calls
-                )
-                click.echo(render_text(view, colour=colour()), nl=False)
-                if not result.plan.operations:
-                    return None
-                core.gate(result.plan, result.existing, allow_delete=allow_delete, force=force)
-                if not yes and not click.confirm("Apply these changes?", default=False):
-                    raise click.ClickException("not applied")
-                return await core.apply(result, allow_delete=allow_delete, force=force)
-            finally:
-                progress.clear()
+            with core.exclusive():
+                try:
+                    if saved is not None:
+                        return await core.apply_saved(
+                            saved, only=only, allow_delete=allow_delete, force=force
+                        )
+                    result = await core.plan(only, shard=target.shard)
+                    progress.clear()
+                    view = PlanView(name, label, result.plan, result.live.read_calls)
+                    echo(render_text(view, colour=colour()), nl=False)
+                    if not result.plan.operations:
+                        return None
+                    core.gate(result.plan, result.existing, allow_delete=allow_delete, force=force)
+                    if not yes and not click.confirm("Apply these changes?", default=False):
+                        raise click.ClickException("not applied")
+                    return await core.apply(result, allow_delete=allow_delete, force=force)
+                finally:
+                    progress.clear()
 
     outcome = asyncio.run(run())
     if outcome is None:
         return
-    _report(outcome)
+    report_applied(outcome, "Verified: Auth0 matches the files.")
     if not outcome.report.ok or not outcome.converged:
         raise click.exceptions.Exit(1)
 
 
-def _report(result: ApplyResult) -> None:
+def report_applied(result: ApplyResult, verified: str) -> None:
+    """What an apply did, then `verified` when it converged, or what is still planned."""
     report = result.report
     counts = {o: sum(r.outcome is o for r in report.results) for o in Outcome}
-    click.echo(
+    echo(
         f"Applied: {counts[Outcome.DONE]} done, {counts[Outcome.ALREADY]} already so, "
         f"{counts[Outcome.FAILED]} failed, {counts[Outcome.SKIPPED]} skipped."
     )
     for call in report.results:
         if call.ok and call.detail:
-            click.echo(f"  {call.line()}")
+            echo(f"  {call.line()}")
     if result.converged:
-        click.echo("Verified: Auth0 matches the files.")
+        echo(verified)
     elif report.ok:
         rows = [r for r in result.remaining.rows if r.action is not Action.KEEP]
-        click.echo(f"Not converged: {len(result.remaining.operations)} calls still planned.")
+        echo(f"Not converged: {len(result.remaining.operations)} calls still planned.")
         for row in rows:
-            click.echo(f"  {row.action.symbol} {row.org or ''} {row.kind} {row.name}".rstrip())
+            echo(inert(f"  {row.action.symbol} {row.org or ''} {row.kind} {row.name}".rstrip()))

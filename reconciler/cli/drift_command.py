@@ -12,7 +12,7 @@ from reconciler.cli.options import (
     target_options,
     tenant_option,
 )
-from reconciler.cli.terminal import TerminalProgress, load_files
+from reconciler.cli.terminal import TerminalProgress, echo, load_files
 from reconciler.core.drift import detect_drift
 from reconciler.core.incremental import incremental_drift
 from reconciler.core.journal import file_stem
@@ -85,10 +85,10 @@ def drift(
 
     view = asyncio.run(run())
     if output_format == "json":
-        click.echo(render_drift_json(view), nl=False)
+        echo(render_drift_json(view), nl=False)
     elif output_format == "markdown":
-        click.echo(render_drift_markdown(view, limit=max_chars or None), nl=False)
+        echo(render_drift_markdown(view, limit=max_chars or None), nl=False)
     else:
-        click.echo(render_drift_text(view), nl=False)
+        echo(render_drift_text(view), nl=False)
     if view.drift.found:
         raise click.exceptions.Exit(EXIT_DRIFT)

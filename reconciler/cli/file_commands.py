@@ -5,17 +5,18 @@ from pathlib import Path
 import click
 
 from reconciler.cli.options import tenant_option
-from reconciler.cli.terminal import load_files
+from reconciler.cli.terminal import echo, load_files
 from reconciler.config.schemas import stale_schemas, write_schemas
 from reconciler.config.yaml_source import display_path
 from reconciler.model.desired import Desired
+from reconciler.safe_text import inert
 
 
 @click.command()
 @tenant_option
 def validate(tenant: Path) -> None:
     """Check a tenant's files and print a summary, or every error."""
-    click.echo(summary(load_files(tenant)))
+    echo(inert(summary(load_files(tenant))))
 
 
 @click.command()
@@ -32,15 +33,15 @@ def schema(check: bool, directory: Path) -> None:
     """Write the JSON Schemas of the tenant files from the models."""
     if not check:
         for path in write_schemas(directory):
-            click.echo(f"wrote {display_path(path)}")
+            echo(f"wrote {inert(display_path(path))}")
         return
     stale = stale_schemas(directory)
     for path in stale:
         state = "out of date" if path.exists() else "missing"
-        click.echo(f"{display_path(path)}: {state}: run `reconciler schema`", err=True)
+        echo(f"{inert(display_path(path))}: {state}: run `reconciler schema`", err=True)
     if stale:
         raise click.exceptions.Exit(1)
-    click.echo(f"schemas in {display_path(directory)} are up to date")
+    echo(f"schemas in {inert(display_path(directory))} are up to date")
 
 
 def summary(desired: Desired) -> str:

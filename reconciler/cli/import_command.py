@@ -6,11 +6,13 @@ from pathlib import Path
 import click
 
 from reconciler.cli.options import ca_file_option, domain_option, tenant_option
+from reconciler.cli.terminal import echo, problem
 from reconciler.config.loader import load_tenant
 from reconciler.config.writer import import_files, write_files
 from reconciler.config.yaml_source import display_path
 from reconciler.core.importer import Imported, import_organizations, selection
 from reconciler.core.targets import connect
+from reconciler.safe_text import inert
 
 
 @click.command("import")
@@ -47,14 +49,14 @@ def import_(
     imported = asyncio.run(run())
     files = import_files(tenant, desired.roles, imported.organizations, imported.roles, force=force)
     for note in imported.notes:
-        click.echo(f"note: {note}", err=True)
+        problem("note", note)
     if not files:
-        click.echo("Nothing to import: the files describe every organization and role.")
+        echo("Nothing to import: the files describe every organization and role.")
         return
     write_files(files)
     for file in files:
-        click.echo(f"{file.change} {display_path(file.path)}")
+        echo(f"{file.change} {inert(display_path(file.path))}")
     load_tenant(tenant)
     if imported.organizations:
         names = " ".join(f"--org {name}" for name in sorted(imported.organizations))
-        click.echo(f"`reconciler plan {names}` should now show no changes.")
+        echo(f"`reconciler plan {names}` should now show no changes.")

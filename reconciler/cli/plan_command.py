@@ -1,5 +1,5 @@
 """`reconciler plan`: show what apply would change; never writes. `reconciler show`: render a
-saved plan again."""
+saved plan again, checked against the files and Auth0 first."""
 
 import asyncio
 from pathlib import Path
@@ -8,6 +8,8 @@ import click
 
 from reconciler.cli.options import (
     TargetChoice,
+    ca_file_option,
+    domain_option,
     format_option,
     max_chars_option,
     org_option,
@@ -15,12 +17,13 @@ from reconciler.cli.options import (
     tenant_option,
     verbose_option,
 )
-from reconciler.cli.terminal import TerminalProgress, colour, load_files
+from reconciler.cli.terminal import TerminalProgress, colour, echo, load_files
 from reconciler.core.changes import changed_since as files_changed_since
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.service import PlanResult, Reconciler, selected
 from reconciler.engine.planfile import read_plan_file, write_plan_file
 from reconciler.render import PlanView, render_json, render_markdown, render_text
+from reconciler.safe_text import inert, redact
 
 EXIT_CHANGES = 2
 
@@ -39,6 +42,11 @@ EXIT_CHANGES = 2
 @verbose_option
 @max_chars_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Save the plan.")
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the whole plan as Markdown, every row shown (a CI job's summary).",
+)
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
 def plan(
     tenant: Path,
@@ -49,6 +57,7 @@ def plan(
     verbose: bool,
     max_chars: int,
     out: Path | None,
+    summary: Path | None,
     detailed_exitcode: bool,
 ) -> None:
     """Show what apply would change; never writes to Auth0."""
@@ -74,22 +83,46 @@ def plan(
     result, label, refusals = asyncio.run(run())
     view = PlanView(desired.tenant_name, label, result.plan, result.live.read_calls, refusals)
     echo_plan(view, output_format, verbose=verbose, max_chars=max_chars)
+    if summary is not None:
+        summary.write_text(redact(render_markdown(view, verbose=True)), encoding="utf-8")
     if out is not None:
         files = tenant_files_digest(tenant)
         write_plan_file(out, desired.tenant_name, label, files, result.plan, result.live)
-        click.echo(f"Saved the plan to {out}.", err=True)
+        echo(f"Saved the plan to {inert(str(out))}.", err=True)
     if detailed_exitcode and result.plan.summary.changes:
         raise click.exceptions.Exit(EXIT_CHANGES)
 
 
 @click.command()
+@tenant_option
 @click.argument("planfile", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@domain_option
+@ca_file_option
 @format_option
 @verbose_option
 @max_chars_option
-def show(planfile: Path, output_format: str, verbose: bool, max_chars: int) -> None:
-    """Render a plan saved with `plan --out` again; reads nothing from Auth0."""
+def show(
+    tenant: Path,
+    planfile: Path,
+    domain: str | None,
+    ca_file: Path | None,
+    output_format: str,
+    verbose: bool,
+    max_chars: int,
+) -> None:
+    """Render a plan saved with `plan --out` again, once it is checked as apply checks it:
+    made for these files and this target, and what planning its organizations again gives
+    (operations and rows); a plan that is not is refused, never shown."""
     saved = read_plan_file(planfile)
+    desired = load_files(tenant)
+    target = TargetChoice(domain, ca_file, None)
+
+    async def run() -> None:
+        async with target.connect(desired, tenant) as session:
+            core = Reconciler(session, desired, files=tenant_files_digest(tenant))
+            await core.verify_saved(saved)
+
+    asyncio.run(run())
     view = PlanView(saved.tenant, saved.target, saved.plan, None)
     echo_plan(view, output_format, verbose=verbose, max_chars=max_chars)
 
@@ -97,8 +130,8 @@ def show(planfile: Path, output_format: str, verbose: bool, max_chars: int) -> N
 def echo_plan(view: PlanView, output_format: str, *, verbose: bool, max_chars: int) -> None:
     """Print a plan in the chosen format (`--verbose` and `--max-chars` shape Markdown)."""
     if output_format == "json":
-        click.echo(render_json(view), nl=False)
+        echo(render_json(view), nl=False)
     elif output_format == "markdown":
-        click.echo(render_markdown(view, verbose=verbose, limit=max_chars or None), nl=False)
+        echo(render_markdown(view, verbose=verbose, limit=max_chars or None), nl=False)
     else:
-        click.echo(render_text(view, colour=colour()), nl=False)
+        echo(render_text(view, colour=colour()), nl=False)

@@ -9,8 +9,8 @@ import click
 from reconciler.cli.options import tenant_option
 from reconciler.config.loader import load_tenant
 from reconciler.model.routing import METADATA_ROOTS, PROFILE_FIELDS
-from reconciler.render.view import inert
 from reconciler.routing import Login, explain_route, listed_memberships
+from reconciler.safe_text import inert
 
 OWN_OPTIONS = {"user_id": "--user-id", "email_verified": "--verified/--unverified"}
 

@@ -1,4 +1,5 @@
-"""What the commands show on the terminal: colour, questions and progress."""
+"""What the commands show on the terminal: colour, questions and progress. Everything they
+print goes through `echo`, which redacts every secret the process holds."""
 
 import os
 import sys
@@ -10,11 +11,23 @@ import click
 from reconciler.config.loader import load_tenant
 from reconciler.model.desired import Desired
 from reconciler.progress import ProgressEvent
+from reconciler.safe_text import inert, redact
 
 SHOW_AFTER = 1.0
 """Seconds of work before progress is shown on a terminal."""
 LOG_EVERY = 5.0
 """Without a terminal (CI), a progress line at most this often."""
+
+
+def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print `text` (on stderr with `err`), every secret the process holds redacted."""
+    click.echo(redact(text), nl=nl, err=err)
+
+
+def problem(prefix: str, message: str) -> None:
+    """One `prefix: message` line on stderr, the message made inert (it may carry names,
+    file names or what a server said)."""
+    echo(f"{prefix}: {inert(message)}", err=True)
 
 
 def colour() -> bool:
@@ -40,27 +53,27 @@ class TerminalProgress:
     def __call__(self, event: ProgressEvent) -> None:
         if event.problem is not None:
             self.clear()
-            click.echo(event.problem, err=True)
+            echo(inert(event.problem), err=True)
         now = time.monotonic()
         line = f"{event.stage} {event.done}/{event.total}"
         if self.tty:
             if now - self.started >= SHOW_AFTER:
                 self.shown = True
-                click.echo(f"\r{line}\x1b[K", nl=False, err=True)
+                echo(f"\r{line}\x1b[K", nl=False, err=True)
         elif now - self.last_log >= LOG_EVERY:
             self.last_log = now
-            click.echo(line, err=True)
+            echo(line, err=True)
 
     def clear(self) -> None:
         """Remove the rewriting line, if one is shown."""
         if self.shown:
-            click.echo("\r\x1b[K", nl=False, err=True)
+            echo("\r\x1b[K", nl=False, err=True)
             self.shown = False
 
 
 def warn(message: str) -> None:
     """One `warning: ...` line on stderr."""
-    click.echo(f"warning: {message}", err=True)
+    problem("warning", message)
 
 
 def load_files(tenant: Path) -> Desired:

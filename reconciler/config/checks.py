@@ -11,7 +11,7 @@ from reconciler.model.desired import KeyPath, Location
 from reconciler.model.organization import Organization
 from reconciler.model.roles import RolesFile
 from reconciler.model.routing import WILDCARD
-from reconciler.model.tenant import Tenant
+from reconciler.model.tenant import TOKEN_ENV, Tenant
 
 OrgFile = Validated[Organization]
 """A valid organization file."""
@@ -32,6 +32,30 @@ def check_tenant(
     if tenant is not None and tenant.invitations is None:
         errors += _invitations_configured(orgs)
     return errors
+
+
+def check_action_secrets(tenant: Validated[Tenant]) -> list[ConfigError]:
+    """An error at each secret of the post-login Action named like a variable of the
+    management credentials (`credentials` or AUTH0_TOKEN): deploying the Action would send
+    the management API's own secret to Auth0 as the Action's."""
+    action, credentials = tenant.model.action, tenant.model.credentials
+    if action is None:
+        return []
+    management = {
+        credentials.client_id_env: "the variable of credentials.client_id_env",
+        credentials.client_secret_env: "the variable of credentials.client_secret_env",
+        TOKEN_ENV: "the variable of a management token",
+    }
+    fields = ("domain_env", "client_id_env", "client_secret_env")
+    return [
+        tenant.error(
+            ("action", field),
+            f"{quoted(name)} is {management[name]}: an Action secret must not name a "
+            "variable of the management credentials (deploying would send its value to Auth0)",
+        )
+        for field, name in zip(fields, action.secret_names, strict=True)
+        if name in management
+    ]
 
 
 def _file_names(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:

@@ -5,17 +5,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reconciler.model.desired import Location
+from reconciler.safe_text import inert
 
 
 @dataclass(frozen=True)
 class ConfigError:
-    """One problem in a tenant's files, printed as `path:line:col: message`."""
+    """One problem in a tenant's files, printed as `path:line:col: message` (one line: the
+    file names and values in it made inert)."""
 
     location: Location
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        return inert(f"{self.location}: {self.message}")
 
 
 class ConfigErrors(Exception):

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from reconciler.collection import paused_collection
 from reconciler.config.app_checks import check_api_access, check_applications
-from reconciler.config.checks import check_tenant
+from reconciler.config.checks import check_action_secrets, check_tenant
 from reconciler.config.empty_keys import (
     APPLICATIONS_KEYS,
     ORGANIZATION_KEYS,
@@ -17,7 +17,13 @@ from reconciler.config.empty_keys import (
 )
 from reconciler.config.errors import ConfigError, ConfigErrors
 from reconciler.config.sources import FileSources
-from reconciler.config.tenant_files import MAX_MEMBERS, check_file, organization_files
+from reconciler.config.tenant_files import (
+    MAX_MEMBERS,
+    check_file,
+    organization_files,
+    present,
+    resolved,
+)
 from reconciler.config.tenants import tenant_name
 from reconciler.config.validation import Validated, validate
 from reconciler.config.yaml_source import YamlSource, display_path, read_yaml
@@ -70,8 +76,10 @@ class _Reader:
         world_path = directory / WORLD_FILE
         org_dir = directory / ORGANIZATIONS_DIR
         org_paths, warnings = organization_files(org_dir)
+        if org_dir.is_symlink() and not org_dir.is_dir():
+            errors.append(self.folder_error(org_dir))
 
-        if tenant_path.exists():
+        if present(tenant_path):
             tenant = self.load(Tenant, tenant_path)
         else:
             tenant = None
@@ -79,18 +87,20 @@ class _Reader:
             errors.append(ConfigError(missing, "file not found: every tenant needs one"))
         roles = (
             self.load(RolesFile, roles_path)
-            if roles_path.exists()
+            if present(roles_path)
             else Validated(YamlSource(self.name(roles_path)), RolesFile())
         )
-        apps = self.load(ApplicationsFile, apps_path) if apps_path.exists() else None
+        apps = self.load(ApplicationsFile, apps_path) if present(apps_path) else None
         inside = not org_paths or org_dir.resolve().is_relative_to(self.root)
         orgs = [org for org in (self.load(Organization, p, inside) for p in org_paths) if org]
         self.limit_members(orgs)
-        world = self.load(World, world_path) if world_path.exists() else None
+        world = self.load(World, world_path) if present(world_path) else None
         if world is not None:
             errors += [world.error(path, problem) for path, problem in world_problems(world.model)]
         known_roles = roles.model if roles else None
         errors += check_tenant(orgs, tenant.model if tenant else None, known_roles)
+        if tenant is not None:
+            errors += check_action_secrets(tenant)
         if apps is not None:
             errors += check_applications(apps)
         errors += check_api_access(orgs, apps.model if apps else None)
@@ -118,6 +128,15 @@ class _Reader:
     def name(self, path: Path) -> str:
         """How messages name a file of the tenant."""
         return str(self.shown / path.relative_to(self.directory))
+
+    def folder_error(self, folder: Path) -> ConfigError:
+        """The error of a folder link that loops or leads to no folder."""
+        shown = self.name(folder)
+        try:
+            resolved(folder, shown)
+        except ConfigErrors as loops:
+            return loops.errors[0]
+        return ConfigError(Location(shown, 1, 1), "is a link to no folder: refused")
 
     def load(self, model: type[M], path: Path, folder_inside: bool = True) -> Validated[M] | None:
         """One file as a `model`, or None when it has problems (added to `errors`)."""

@@ -49,7 +49,7 @@ def check_file(path: Path, shown: str, tenant_root: Path, folder_inside: bool = 
     try:
         info = os.lstat(path)
         if stat.S_ISLNK(info.st_mode) or not folder_inside:
-            if not path.resolve().is_relative_to(tenant_root):
+            if not resolved(path, shown).is_relative_to(tenant_root):
                 raise _refused(shown, "is a link to a file outside the tenant directory: refused")
             info = os.stat(path)
     except OSError as error:
@@ -61,6 +61,20 @@ def check_file(path: Path, shown: str, tenant_root: Path, folder_inside: bool = 
             shown,
             f"is {info.st_size:,} bytes, more than the {MAX_FILE_BYTES:,} a tenant file may have",
         )
+
+
+def present(path: Path) -> bool:
+    """Whether there is anything at `path`: a file, a folder, or a link, even one that leads
+    nowhere or loops (which reading then refuses, instead of taking it for no file)."""
+    return os.path.lexists(path)
+
+
+def resolved(path: Path, shown: str) -> Path:
+    """`path` with every link resolved; ConfigErrors for links that loop."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+        raise _refused(shown, "is a link that loops: refused") from None
 
 
 def _refused(shown: str, message: str) -> ConfigErrors:

@@ -1,8 +1,9 @@
 """Tenant files as a person writes them: the schema comment on top, keys in the schema's order,
 unset fields left out, short lists and maps of plain values inline, nothing overwritten
-without being asked to."""
+without being asked to, and nothing written outside the tenant directory."""
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,9 @@ from pydantic import BaseModel
 
 from reconciler.config.loader import ORGANIZATIONS_DIR, ROLES_FILE
 from reconciler.config.tenant_files import SUFFIXES
+from reconciler.config.yaml_source import display_path
 from reconciler.model import Organization, Role, RolesFile
+from reconciler.safe_text import inert
 
 SCHEMAS_DIR = Path("schemas")
 INLINE_WIDTH = 88
@@ -23,16 +26,19 @@ HEADER = "# Imported from Auth0 by `reconciler import`; edit it like any other f
 
 
 class WriteRefused(Exception):
-    """A file exists and overwriting it was not asked for."""
+    """A file that may not be written: it exists and overwriting it was not asked for, or it
+    would land outside the tenant directory or on something other than a regular file."""
 
 
 @dataclass(frozen=True)
 class FileText:
-    """A file to write and why (`created`, `overwritten` or `extended`)."""
+    """A file to write and why (`created`, `overwritten` or `extended`); `destination` is
+    where `path` leads, checked to lie inside the tenant directory."""
 
     path: Path
     text: str
     change: str
+    destination: Path
 
 
 class _Inline(list[Any]):
@@ -126,40 +132,79 @@ def import_files(
 ) -> list[FileText]:
     """The files an import writes: one per organization, and `roles` added to roles.yaml
     (`tenant_roles` are the roles it holds now). Raise WriteRefused, before anything is
-    written, for a file that exists unless `force`; roles.yaml is extended in place when
-    its roles are a block mapping, else rewritten only with `force`."""
+    written, for a file that exists unless `force` and for a path that leads outside the
+    tenant directory (through a link, of the file or of its folder) or to anything but a
+    regular file; roles.yaml is extended in place when its roles are a block mapping, else
+    rewritten only with `force`."""
+    root = tenant_dir.resolve()
     files: list[FileText] = []
     for name, org in sorted(organizations.items()):
         path = organization_path(tenant_dir, name)
-        if path.exists() and not force:
-            raise WriteRefused(f"{path} exists: pass --force to overwrite it")
+        destination = writable(path, root)
+        if destination.exists() and not force:
+            raise WriteRefused(f"{_shown(path)} exists: pass --force to overwrite it")
         text = file_text(path, "organization.schema.json", model_data(org))
-        files.append(FileText(path, text, "overwritten" if path.exists() else "created"))
+        change = "overwritten" if destination.exists() else "created"
+        files.append(FileText(path, text, change, destination))
     if roles:
-        files.append(_roles_file(tenant_dir / ROLES_FILE, tenant_roles, roles, force=force))
+        path = tenant_dir / ROLES_FILE
+        files.append(_roles_file(path, writable(path, root), tenant_roles, roles, force=force))
     return files
 
 
+def writable(path: Path, tenant_root: Path) -> Path:
+    """Where writing `path` would write, every link resolved; WriteRefused unless its folder
+    lies inside `tenant_root` (the tenant directory, resolved) and it is a regular file or
+    nothing yet."""
+    try:
+        destination = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+        raise WriteRefused(f"{_shown(path)}: is a link that loops: refused") from None
+    if not destination.parent.is_relative_to(tenant_root):
+        raise WriteRefused(
+            f"{_shown(path)}: leads outside the tenant directory (to {_shown(destination)}) "
+            "through a link: refused"
+        )
+    try:
+        info = os.stat(destination)
+    except FileNotFoundError:
+        return destination
+    except OSError as error:
+        raise WriteRefused(f"{_shown(path)}: cannot be written: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteRefused(
+            f"{_shown(path)}: is not a regular file (a FIFO, device or directory): refused"
+        )
+    return destination
+
+
+def _shown(path: Path) -> str:
+    return inert(display_path(path))
+
+
 def _roles_file(
-    path: Path, existing: dict[str, Role], roles: dict[str, Role], *, force: bool
+    path: Path,
+    destination: Path,
+    existing: dict[str, Role],
+    roles: dict[str, Role],
+    *,
+    force: bool,
 ) -> FileText:
     everything = RolesFile(roles={**existing, **roles})
-    if not path.exists():
-        return FileText(
-            path, file_text(path, "roles.schema.json", model_data(everything)), "created"
-        )
-    old = path.read_text(encoding="utf-8")
+    if not destination.exists():
+        text = file_text(path, "roles.schema.json", model_data(everything))
+        return FileText(path, text, "created", destination)
+    old = destination.read_text(encoding="utf-8")
     extended = _extend_roles(old, roles)
     if extended is not None:
-        return FileText(path, extended, "extended")
+        return FileText(path, extended, "extended", destination)
     if not force:
         raise WriteRefused(
-            f"{path}: cannot add {len(roles)} roles to its `roles` in place: "
+            f"{_shown(path)}: cannot add {len(roles)} roles to its `roles` in place: "
             "pass --force to rewrite the file"
         )
-    return FileText(
-        path, file_text(path, "roles.schema.json", model_data(everything)), "overwritten"
-    )
+    text = file_text(path, "roles.schema.json", model_data(everything))
+    return FileText(path, text, "overwritten", destination)
 
 
 def _extend_roles(text: str, roles: dict[str, Role]) -> str | None:
@@ -193,7 +238,11 @@ def _extend_roles(text: str, roles: dict[str, Role]) -> str | None:
 
 
 def write_files(files: list[FileText]) -> None:
-    """Write the files, creating folders as needed."""
+    """Write the files at their checked destinations, creating folders as needed; a link put
+    in a destination's place since it was checked is not followed."""
     for file in files:
-        file.path.parent.mkdir(parents=True, exist_ok=True)
-        file.path.write_text(file.text, encoding="utf-8", newline="\n")
+        file.destination.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_NONBLOCK
+        descriptor = os.open(file.destination, flags, 0o644)
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as out:
+            out.write(file.text)

@@ -71,7 +71,11 @@ def display_path(path: Path) -> str:
     if not path.is_absolute():
         return str(path)
     cwd = Path.cwd()
-    for candidate, base in ((path, cwd), (path.resolve(), cwd.resolve())):
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a link that loops
+        resolved = path
+    for candidate, base in ((path, cwd), (resolved, cwd.resolve())):
         if candidate.is_relative_to(base):
             return str(candidate.relative_to(base))
     return str(path)

@@ -8,6 +8,7 @@ planned, they give no operations; whatever cannot be written so that they would 
 """
 
 import asyncio
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
@@ -17,11 +18,14 @@ from reconciler.auth0.reader import read_live, role_permissions
 from reconciler.auth0.scope import scope_of
 from reconciler.auth0.session import Session
 from reconciler.model import Organization, Role, Routing
-from reconciler.model.common import EmailAddress
+from reconciler.model.common import EmailAddress, OrgName, RoleName
 from reconciler.model.desired import Desired
 from reconciler.model.live import LiveMember, LiveOrganization, LiveRole, Snapshot
+from reconciler.safe_text import inert
 
 _EMAIL: TypeAdapter[str] = TypeAdapter(EmailAddress)
+_ORG_NAME: TypeAdapter[str] = TypeAdapter(OrgName)
+_ROLE_NAME: TypeAdapter[str] = TypeAdapter(RoleName)
 M = TypeVar("M", Organization, Role)
 Permissions = dict[str, frozenset[tuple[str, str]]]
 """Role id -> the (API identifier, permission name) pairs it grants."""
@@ -46,6 +50,12 @@ def selection(desired: Desired, names: tuple[str, ...], *, every: bool, force: b
     organization that a file already describes only with `force`."""
     if every == bool(names):
         raise ImportRefused("pass --org NAME (repeatable) or --all")
+    for name in names:
+        if not _valid(_ORG_NAME, name):
+            raise ImportRefused(
+                f"--org {json.dumps(name)}: not an organization name "
+                '(1..50 lowercase letters, digits, "-" or "_")'
+            )
     previous = {
         old: org.name for org in desired.organizations.values() for old in org.previous_names or []
     }
@@ -68,6 +78,12 @@ async def import_organizations(
     if every:
         listing = scope_of(replace(desired, roles={}), frozenset(), list_all=True)
         names = tuple(sorted((await read_live(session, listing)).other_organizations))
+        for name in names:
+            if not _valid(_ORG_NAME, name):
+                raise ImportRefused(
+                    f"the organization {json.dumps(name)} in Auth0 has a name no file can hold "
+                    '(1..50 lowercase letters, digits, "-" or "_"): import the others with --org'
+                )
     imported = Imported()
     stub = replace(
         desired,
@@ -85,6 +101,12 @@ async def import_organizations(
     for builder in builders.values():
         wanted_roles |= builder.tenant_roles() - set(desired.roles)
     tenant_roles = [live.roles[name] for name in sorted(wanted_roles)]
+    for role in tenant_roles:
+        if not _valid(_ROLE_NAME, role.name):
+            raise ImportRefused(
+                f"the tenant role {json.dumps(role.name)} in Auth0 has a name no file can hold "
+                "(1..255 characters)"
+            )
     permissions = await _permissions(session, [*owned, *tenant_roles])
     for name, builder in builders.items():
         imported.organizations[name] = builder.build(permissions, imported.notes)
@@ -252,22 +274,30 @@ class _Builder:
 
 
 def _is_email(value: str) -> bool:
+    return _valid(_EMAIL, value)
+
+
+def _valid(adapter: TypeAdapter[str], value: str) -> bool:
     try:
-        _EMAIL.validate_python(value)
+        adapter.validate_python(value)
     except ValidationError:
         return False
     return True
 
 
 def _validated(model: type[M], data: dict[str, Any], notes: list[str], what: str) -> M:
-    """The model of `data`; top-level keys the model rejects are left out and noted."""
+    """The model of `data`; top-level keys the model rejects are left out and noted
+    (ImportRefused when leaving keys out cannot make it valid)."""
     while True:
         try:
             return model.model_validate(data)
         except ValidationError as error:
             bad = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
             if not bad or "name" in bad:
-                raise
+                reason = error.errors()[0]["msg"]
+                raise ImportRefused(
+                    f"{inert(what)}: what Auth0 holds cannot be written as a file ({reason})"
+                ) from None
             for key in sorted(bad):
                 notes.append(f"{what}: {key} left out: Auth0's value is not valid in a file")
                 data.pop(key, None)

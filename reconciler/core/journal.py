@@ -1,66 +1,83 @@
-"""What this machine knows about applies of a tenant: one at a time (a lock), and which files
-an interrupted apply was carrying out (so running it again is resuming, not a new change)."""
+"""The record of an apply that started and has not converged: which files it carried out and
+which objects its plan, approved by the safety rails, changes. Running those files again is
+then finishing that change, not a new one.
 
+The record is a small JSON file (`.reconciler/<tenant>@<target>.apply.json`, or where
+`apply --journal` says, e.g. a folder that CI keeps between runs). It names objects by
+digests, never by name or email.
+"""
+
+import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from reconciler.sandbox.file_lock import Busy, exclusive
+from reconciler.core.apply_lock import safe_name
+from reconciler.engine.plan import Action, Plan, Row
 
-
-class ApplyLocked(Exception):
-    """Another apply of the same tenant and target is running."""
+VERSION = 1
 
 
 def file_stem(tenant: str, target: str) -> str:
     """`tenant@target` with the target made safe as part of a file name."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in target)
-    return f"{tenant}@{safe}"
+    return f"{tenant}@{safe_name(target)}"
+
+
+def changed_objects(plan: Plan) -> frozenset[str]:
+    """A digest of each object the plan creates, changes or deletes (its organization, kind
+    and name), whatever it does to it: a member created by the first apply is changed by the
+    one that finishes it."""
+    return frozenset(_object(row) for row in plan.rows if row.action is not Action.KEEP)
+
+
+def _object(row: Row) -> str:
+    text = "\0".join((row.org or "", row.kind, row.name))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
 class Journal:
-    """Lock and journal files of one tenant and target under `folder` (e.g. `.reconciler`)."""
+    """The record file of one tenant and target."""
 
-    folder: Path
+    path: Path
     tenant: str
     target: str
 
-    @property
-    def _stem(self) -> str:
-        return file_stem(self.tenant, self.target)
+    @classmethod
+    def in_folder(cls, folder: Path, tenant: str, target: str) -> "Journal":
+        """The record `<tenant>@<target>.apply.json` in `folder`."""
+        return cls(folder / f"{file_stem(tenant, target)}.apply.json", tenant, target)
 
-    @contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the tenant's apply lock; refuse at once when another process holds it."""
-        try:
-            with exclusive(self.folder / f"{self._stem}.lock"):
-                yield
-        except Busy as busy:
-            raise ApplyLocked(
-                f"another apply of tenant {self.tenant} on {self.target} is running "
-                f"({busy.holder}); wait for it to finish"
-            ) from None
-
-    @property
-    def _record(self) -> Path:
-        return self.folder / f"{self._stem}.apply.json"
-
-    def begin(self, files: str) -> None:
-        """Note that an apply of these files started."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self._record.write_text(json.dumps({"files": files}), encoding="utf-8")
+    def begin(self, files: str, plan: Plan) -> None:
+        """Note that an apply of these files started with this (approved) plan; written
+        whole or not at all, so a kill leaves the old record or the new one."""
+        record = {
+            "version": VERSION,
+            "tenant": self.tenant,
+            "target": self.target,
+            "files": files,
+            "objects": sorted(changed_objects(plan)),
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        partial.write_text(json.dumps(record), encoding="utf-8")
+        partial.replace(self.path)
 
     def finish(self) -> None:
         """The apply converged: nothing to resume."""
-        self._record.unlink(missing_ok=True)
+        self.path.unlink(missing_ok=True)
 
-    def resuming(self, files: str) -> bool:
-        """True when an apply of exactly these files started here and did not converge."""
+    def resuming(self, files: str, plan: Plan) -> bool:
+        """True when an apply of exactly these files, on this tenant and target, started and
+        did not converge, and `plan` changes only objects that its plan changed."""
         try:
-            record = json.loads(self._record.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            record = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):
             return False
-        return isinstance(record, dict) and record.get("files") == files
+        if not isinstance(record, dict) or not isinstance(record.get("objects"), list):
+            return False
+        expected = (VERSION, self.tenant, self.target, files)
+        if tuple(record.get(k) for k in ("version", "tenant", "target", "files")) != expected:
+            return False
+        return changed_objects(plan) <= {o for o in record["objects"] if isinstance(o, str)}

@@ -1,23 +1,34 @@
 """Plan and apply, with the safety gate, saved-plan checks and verification in one place.
 
-Every way of applying a plan runs through `Reconciler.apply` or `Reconciler.apply_saved`,
-and both run `gate` first: no entry point can write without the safety rails.
+Every way of writing runs through `Reconciler.apply`, `Reconciler.apply_saved` or
+`Reconciler.repair_applications`, and each of them through `_run`: under the apply lock, `gate`
+first, so no entry point can write without the safety rails.
 """
 
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+from reconciler.auth0.app_references import read_applications, read_copies
 from reconciler.auth0.executor import execute
 from reconciler.auth0.reader import read_live
 from reconciler.auth0.report import ApplyReport
 from reconciler.auth0.scope import scope_of
 from reconciler.auth0.session import Session
+from reconciler.core.apply_lock import ApplyLock
 from reconciler.core.journal import Journal
 from reconciler.core.shards import Shard
 from reconciler.engine import Plan, diff
 from reconciler.engine.diff import DEFAULT_MEMBER_BATCH
+from reconciler.engine.duplicate_apps import (
+    DuplicateApplications,
+    DuplicateName,
+    duplicated,
+    repair_plan,
+)
 from reconciler.engine.errors import PlanError, PlanErrors
-from reconciler.engine.plan import Operation, Phase
-from reconciler.engine.planfile import SavedPlan, canonical, stale_objects
+from reconciler.engine.plan import Operation, Phase, Row
+from reconciler.engine.planfile import SavedPlan, canonical, canonical_row, stale_objects
 from reconciler.engine.safety import Refusal, check_plan, existing_objects
 from reconciler.model import Policy
 from reconciler.model.desired import Desired
@@ -47,6 +58,8 @@ class PlanResult:
 
     plan: Plan
     live: Snapshot
+    whole: bool = True
+    """The plan is of every organization (no --org, no --shard)."""
 
     @property
     def existing(self) -> int:
@@ -93,6 +106,28 @@ def first_difference(saved: tuple[Operation, ...], fresh: tuple[Operation, ...])
     return None
 
 
+def first_row_difference(saved: Plan, fresh: Plan) -> str | None:
+    """How a saved plan's rows (and the unmanaged organizations it names) differ from what
+    planning again gives, or None."""
+    now = {canonical_row(row) for row in fresh.rows}
+    for row in saved.rows:
+        if canonical_row(row) not in now:
+            return f"{_row_label(row)} is not what they give now"
+    then = {canonical_row(row) for row in saved.rows}
+    for row in fresh.rows:
+        if canonical_row(row) not in then:
+            return f"{_row_label(row)} is missing"
+    for name in saved.unmanaged_organizations:
+        if name not in fresh.unmanaged_organizations:
+            return f"the unmanaged organization {name} is not in Auth0"
+    return None
+
+
+def _row_label(row: Row) -> str:
+    where = f"{row.org}: " if row.org is not None else ""
+    return f"the row {where}{row.action.symbol} {row.kind} {row.name}"
+
+
 def selected(desired: Desired, orgs: tuple[str, ...]) -> frozenset[str] | None:
     """The organizations `--org` selects (None: all); unknown names are errors."""
     if not orgs:
@@ -118,9 +153,11 @@ class Reconciler:
         verify_delays: tuple[float, ...] = VERIFY_DELAYS,
         files: str | None = None,
         journal: Journal | None = None,
+        lock: ApplyLock | None = None,
     ) -> None:
         """`files` is the digest of the tenant's files (binds saved plans to them); `journal`
-        keeps applies of this tenant one at a time and knows an interrupted one."""
+        records an apply until it converges, so that running it again finishes it; `lock`
+        keeps applies of this tenant and target one at a time on the machine."""
         self.session = session
         self.desired = desired
         self.member_batch = member_batch
@@ -128,6 +165,22 @@ class Reconciler:
         self.verify_delays = verify_delays
         self.files = files
         self.journal = journal
+        self.lock = lock
+        self._holding = False
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the apply lock (when there is one) while the block runs: from the plan that
+        is to be applied to its verification. Held once per Reconciler, however nested."""
+        if self.lock is None or self._holding:
+            yield
+            return
+        with self.lock.held():
+            self._holding = True
+            try:
+                yield
+            finally:
+                self._holding = False
 
     async def plan(
         self,
@@ -150,8 +203,22 @@ class Reconciler:
         live = await read_live(self.session, scope, self.progress)
         if shard is not None and only is not None and chosen is None:
             only = only | {name for name in live.other_organizations if shard.holds(name)}
+        twins = await self._duplicates(live)
+        if twins:
+            raise DuplicateApplications(twins, self.desired.tenant_name)
         plan = diff(self.desired, live, only=only, member_batch=self.member_batch)
-        return PlanResult(plan, live)
+        return PlanResult(plan, live, whole=chosen is None and shard is None)
+
+    async def _duplicates(self, live: Snapshot) -> tuple[DuplicateName, ...]:
+        """The names of applications.yaml that several live applications carry, with what
+        refers to each copy (read only when there are such names)."""
+        twins = duplicated(self.desired, live)
+        if not twins:
+            return ()
+        copies = await read_copies(self.session, [cid for ids in twins.values() for cid in ids])
+        return tuple(
+            DuplicateName(name, tuple(copies[cid] for cid in ids)) for name, ids in twins.items()
+        )
 
     def refusals(self, result: PlanResult) -> list[Refusal]:
         """What the safety rails would refuse in this plan at apply without --allow-delete or
@@ -162,26 +229,32 @@ class Reconciler:
         """Raise UnsafePlan when a safety rail refuses the plan under this tenant's policy.
 
         Running the same files again after an interrupted apply finishes the change that was
-        approved then: the change-share rail does not count it again.
+        approved then: the change-share rail does not count it again (see `resuming`).
         """
-        resuming = (
+        policy = self.desired.tenant.policy
+        gate(plan, existing, policy, allow_delete=allow_delete, force=force or self.resuming(plan))
+
+    def resuming(self, plan: Plan) -> bool:
+        """Whether the plan finishes an apply of these files that started and did not
+        converge: the journal has its record, and the plan changes nothing its plan did not."""
+        return (
             self.journal is not None
             and self.files is not None
-            and self.journal.resuming(self.files)
+            and self.journal.resuming(self.files, plan)
         )
-        policy = self.desired.tenant.policy
-        gate(plan, existing, policy, allow_delete=allow_delete, force=force or resuming)
 
     async def apply(
         self, result: PlanResult, *, allow_delete: bool = False, force: bool = False
     ) -> ApplyResult:
         """Apply a plan made in this session: gate, execute, verify."""
+        organizations = result.live.organizations_listed
         return await self._run(
             result.plan,
             result.existing,
             allow_delete=allow_delete,
             force=force,
-            organizations=result.live.organizations_listed,
+            verify=lambda report: self._verify(result.plan, report, organizations),
+            whole=result.whole,
         )
 
     async def apply_saved(
@@ -195,6 +268,17 @@ class Reconciler:
         """Apply a plan file as it was reviewed, only when it is for these files and this target
         and planning again now gives exactly its operations; the safety rails are computed
         from the live state, never taken from the file."""
+        with self.exclusive():
+            return await self._apply_saved(saved, only=only, allow_delete=allow_delete, force=force)
+
+    async def _apply_saved(
+        self,
+        saved: SavedPlan,
+        *,
+        only: frozenset[str] | None,
+        allow_delete: bool,
+        force: bool,
+    ) -> ApplyResult:
         self.check_binding(saved)
         plan = saved.plan
         if only is not None:
@@ -205,11 +289,79 @@ class Reconciler:
                     f"the plan has no changes for {', '.join(missing)}; plan again with --org"
                 )
             plan = plan.only(only)
-        orgs = frozenset(op.org for op in plan.operations if op.org is not None)
-        deletes = any(op.phase is Phase.ORG_DELETES for op in plan.operations)
-        fresh = await self.plan(
-            orgs, list_all=deletes or cheaper_to_list(orgs, saved.organizations)
+        fresh = await self._replan_saved(saved, plan)
+        return await self._run(
+            plan,
+            fresh.existing,
+            allow_delete=allow_delete,
+            force=force,
+            verify=lambda report: self._verify(plan, report, saved.organizations),
+            whole=only is None,
         )
+
+    async def duplicate_applications(self) -> tuple[DuplicateName, ...]:
+        """The applications of applications.yaml that Auth0 holds more than once, with what
+        refers to each copy."""
+        live = Snapshot(applications=await read_applications(self.session))
+        return await self._duplicates(live)
+
+    async def repair_applications(
+        self,
+        keep: frozenset[str] = frozenset(),
+        *,
+        force: bool = False,
+        confirm: Callable[[tuple[DuplicateName, ...], Plan], None] | None = None,
+    ) -> ApplyResult | None:
+        """Delete the copies of duplicated applications that nothing refers to (see
+        `repair_plan`; `keep` names the copy to keep where none is referenced), through the
+        safety rails, under the apply lock; then read them again. `confirm` sees what was
+        found and the plan first (and raises to stop). The change-share rail counts the
+        tenant's applications. None when there is nothing to delete.
+        """
+        with self.exclusive():
+            applications = await read_applications(self.session)
+            found = await self._duplicates(Snapshot(applications=applications))
+            plan = repair_plan(found, keep)
+            if confirm is not None:
+                confirm(found, plan)
+            if not plan.operations:
+                return None
+
+            async def verify(report: ApplyReport) -> Plan:
+                return repair_plan(await self.duplicate_applications(), keep)
+
+            return await self._run(
+                plan,
+                len(applications),
+                allow_delete=False,
+                force=force,
+                verify=verify,
+                resumable=False,
+            )
+
+    async def verify_saved(self, saved: SavedPlan) -> None:
+        """Refuse a plan file (PlanRefused) unless it is for these files and this target and
+        planning its organizations again now gives exactly its operations and its rows: what
+        `show` renders is then what the files and Auth0 call for, whatever the file says."""
+        self.check_binding(saved)
+        fresh = await self._replan_saved(saved, saved.plan, rows=True)
+        difference = first_row_difference(saved.plan, fresh.plan)
+        if difference is not None:
+            raise PlanRefused(f"the plan does not match the files and Auth0: {difference}")
+
+    async def _replan_saved(
+        self, saved: SavedPlan, plan: Plan, *, rows: bool = False
+    ) -> PlanResult:
+        """Plan again the organizations of `plan` (a saved plan or part of it), with `rows`
+        those of its rows and the unmanaged ones it names too; PlanRefused when an object it
+        depends on changed since or the operations differ."""
+        orgs = frozenset(op.org for op in plan.operations if op.org is not None)
+        unmanaged = frozenset(plan.unmanaged_organizations if rows else ())
+        if rows:
+            orgs |= {row.org for row in plan.rows if row.org is not None} | unmanaged
+        deletes = any(op.phase is Phase.ORG_DELETES for op in plan.operations)
+        listing = deletes or bool(unmanaged) or cheaper_to_list(orgs, saved.organizations)
+        fresh = await self.plan(orgs, list_all=listing)
         fingerprints = {k: v for k, v in saved.fingerprints.items() if k in plan.touched}
         changed = stale_objects(replace(saved, fingerprints=fingerprints), fresh.live)
         if changed:
@@ -219,13 +371,7 @@ class Reconciler:
         difference = first_difference(plan.operations, fresh.plan.operations)
         if difference is not None:
             raise PlanRefused(f"the plan does not match the files and Auth0: {difference}")
-        return await self._run(
-            plan,
-            fresh.existing,
-            allow_delete=allow_delete,
-            force=force,
-            organizations=saved.organizations,
-        )
+        return fresh
 
     def check_binding(self, saved: SavedPlan) -> None:
         """Refuse a plan made for another tenant, other files or another target."""
@@ -249,24 +395,25 @@ class Reconciler:
         *,
         allow_delete: bool,
         force: bool,
-        organizations: int | None = None,
+        verify: Callable[[ApplyReport], Awaitable[Plan]],
+        whole: bool = True,
+        resumable: bool = True,
     ) -> ApplyResult:
-        journal, files = self.journal, self.files
-        if journal is None or files is None:
-            self.gate(plan, existing, allow_delete=allow_delete, force=force)
-            return await self._execute(plan, organizations)
-        with journal.lock():
-            self.gate(plan, existing, allow_delete=allow_delete, force=force)
-            journal.begin(files)
-            result = await self._execute(plan, organizations)
-            if result.report.ok and result.converged:
+        """The one way to write: under the apply lock, gate, record (a `resumable` apply of
+        the files), execute, verify; the record goes when a `whole` apply converged."""
+        with self.exclusive():
+            files = self.files
+            journal = self.journal if resumable and files is not None else None
+            resuming = journal is not None and self.resuming(plan)
+            policy = self.desired.tenant.policy
+            gate(plan, existing, policy, allow_delete=allow_delete, force=force or resuming)
+            if journal is not None and files is not None and not resuming:
+                journal.begin(files, plan)
+            report = await execute(self.session, plan.operations, self.progress)
+            result = ApplyResult(report, await verify(report))
+            if journal is not None and whole and report.ok and result.converged:
                 journal.finish()
             return result
-
-    async def _execute(self, plan: Plan, organizations: int | None) -> ApplyResult:
-        report = await execute(self.session, plan.operations, self.progress)
-        remaining = await self._verify(plan, report, organizations)
-        return ApplyResult(report, remaining)
 
     async def _verify(self, plan: Plan, report: ApplyReport, organizations: int | None) -> Plan:
         """Re-plan what the apply touched until it matches or the wait runs out.

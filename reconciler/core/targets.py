@@ -8,6 +8,7 @@ import ssl
 from collections.abc import AsyncIterator, Callable
 from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -16,6 +17,7 @@ from reconciler.auth0.session import Session, open_session
 from reconciler.auth0.target import Target, TargetError, TargetKind, resolve_target
 from reconciler.clock import Clock
 from reconciler.model.desired import Desired
+from reconciler.safe_text import declare_public
 from reconciler.sandbox import Sandbox, state_lock
 from reconciler.sandbox.transport import AsyncSandboxTransport
 
@@ -59,10 +61,11 @@ async def connect(
     target = resolve_target(domain or desired.tenant.domain)
     share = desired.tenant.rate_limit.share / shards
     if target.kind is not TargetKind.SANDBOX:
+        declare_public(urlsplit(target.origin).netloc)
         transport = httpx.AsyncHTTPTransport(verify=_tls(ca_file))
         login = login_from_environment(desired.tenant.credentials, _describe(target))
         async with open_session(
-            desired.tenant, target, transport, login, clock=clock, share=share
+            desired.tenant, target, transport, login, clock=clock, share=share, ca_file=ca_file
         ) as session:
             yield session
         return

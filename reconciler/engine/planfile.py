@@ -3,6 +3,8 @@ every live object they depend on, and a checksum that reveals edits by hand."""
 
 import hashlib
 import json
+import os
+import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -24,8 +26,12 @@ from reconciler.model.live import (
     LiveRole,
     Snapshot,
 )
+from reconciler.safe_text import inert
 
 FORMAT = "auth0-org-reconciler/plan@4"
+MAX_PLAN_BYTES = 256 * 1024 * 1024
+"""The largest plan file read (a plan that creates about 1,500 organizations of 100 members
+each); a larger one is refused before it is read."""
 ABSENT = "absent"
 _LITERAL = "$literal"
 _MARKERS = ({"$ref"}, {"$secret"}, {_LITERAL})
@@ -161,17 +167,48 @@ def write_plan_file(
 
 
 def read_plan_file(path: Path) -> SavedPlan:
-    """Load a saved plan; refuse other formats, malformed files and files edited by hand."""
+    """Load a saved plan; refuse anything but a regular file of at most `MAX_PLAN_BYTES`,
+    other formats, malformed files (JSON nested too deeply among them) and files whose checksum
+    shows an edit by hand."""
+    shown = inert(str(path))
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise PlanFileError(f"{path}: cannot read plan file: {error}") from None
+        return _saved_plan(shown, _plan_bytes(path, shown))
+    except RecursionError:
+        raise PlanFileError(f"{shown}: malformed plan file: nested too deeply") from None
+
+
+def _plan_bytes(path: Path, shown: str) -> bytes:
+    """The bytes of a plan file, refused unless it is a regular file within the size limit
+    (checked on the opened file, which a FIFO does not block)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise PlanFileError(f"{shown}: cannot read plan file: {error.strerror}") from None
+    with os.fdopen(descriptor, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise PlanFileError(
+                f"{shown}: not a regular file (a FIFO, device or directory): refused"
+            )
+        data = file.read(MAX_PLAN_BYTES + 1)
+    if len(data) > MAX_PLAN_BYTES:
+        raise PlanFileError(
+            f"{shown}: more than the {MAX_PLAN_BYTES:,} bytes a plan file may have: refused"
+        )
+    return data
+
+
+def _saved_plan(shown: str, data: bytes) -> SavedPlan:
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except ValueError as error:
+        raise PlanFileError(f"{shown}: cannot read plan file: {error}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise PlanFileError(f"{path}: not a plan file of format {FORMAT}")
+        raise PlanFileError(f"{shown}: not a plan file of format {FORMAT}")
     content = {k: v for k, v in document.items() if k not in ("format", "checksum")}
     if document.get("checksum") != _checksum(content):
         raise PlanFileError(
-            f"{path}: the plan file was changed after it was saved (checksum mismatch); "
+            f"{shown}: the plan file was changed after it was saved (checksum mismatch); "
             "make a new plan"
         )
     try:
@@ -193,13 +230,18 @@ def read_plan_file(path: Path) -> SavedPlan:
             fingerprints=prints,
             organizations=_optional_int(content["organizations"]),
         )
-    except (KeyError, TypeError, ValueError) as error:
-        raise PlanFileError(f"{path}: malformed plan file: {error}") from None
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise PlanFileError(f"{shown}: malformed plan file: {inert(str(error))}") from None
 
 
 def canonical(op: Operation) -> str:
     """A text that is equal for equal operations (to compare plans as sets)."""
     return json.dumps(operation_json(op), sort_keys=True, separators=(",", ":"))
+
+
+def canonical_row(row: Row) -> str:
+    """A text that is equal for equal rows (to compare plans' rows as sets)."""
+    return json.dumps(_row_json(row), sort_keys=True, separators=(",", ":"))
 
 
 def _optional_int(value: Any) -> int | None:

@@ -11,6 +11,8 @@ from reconciler.model.common import OrgName, Strict
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 MembersPolicy = Literal["exact", "additive"]
 UnmanagedPolicy = Literal["report", "ignore"]
+TOKEN_ENV = "AUTH0_TOKEN"
+"""The environment variable of a ready Management API token (used instead of `credentials`)."""
 
 
 class Credentials(Strict):

@@ -7,7 +7,8 @@ from itertools import groupby
 from reconciler.engine.drift import Change, Drift, DriftRow
 from reconciler.engine.plan import JSON
 from reconciler.render.markdown import COMMENT_LIMIT, Block, code, compose, details, text
-from reconciler.render.view import inert, value
+from reconciler.render.view import value
+from reconciler.safe_text import inert, redact
 
 _NOTES = {
     Change.ADDED: "in Auth0, not in Git",
@@ -63,7 +64,7 @@ def _sections(drift: Drift) -> list[tuple[str | None, list[DriftRow]]]:
 
 
 def _heading(org: str | None) -> str:
-    return "Tenant roles" if org is None else f"Organization {org}"
+    return "Tenant roles" if org is None else f"Organization {inert(org)}"
 
 
 def _repair(drift: Drift) -> str:
@@ -83,7 +84,8 @@ def render_drift_text(view: DriftView) -> str:
     """The drift as terminal text, ending with the summary line."""
     drift = view.drift
     lines = [
-        f"Tenant {view.tenant} ({view.target}): live state read in {view.read_calls} API calls.",
+        f"Tenant {inert(view.tenant)} ({inert(view.target)}): live state read in "
+        f"{view.read_calls} API calls.",
         *([inert(view.scan.sentence)] if view.scan else []),
         "",
     ]
@@ -183,5 +185,5 @@ def drift_document(view: DriftView) -> dict[str, JSON]:
 
 
 def render_drift_json(view: DriftView) -> str:
-    """The drift as indented JSON text."""
-    return json.dumps(drift_document(view), indent=2, ensure_ascii=False) + "\n"
+    """The drift as indented JSON text, every secret the process holds redacted."""
+    return redact(json.dumps(drift_document(view), indent=2, ensure_ascii=False)) + "\n"

@@ -4,6 +4,7 @@ import json
 
 from reconciler.engine.plan import JSON, display_body
 from reconciler.render.view import PlanView, sections
+from reconciler.safe_text import redact
 
 
 def plan_document(view: PlanView) -> dict[str, JSON]:
@@ -52,5 +53,5 @@ def plan_document(view: PlanView) -> dict[str, JSON]:
 
 
 def render_json(view: PlanView) -> str:
-    """The plan as indented JSON text."""
-    return json.dumps(plan_document(view), indent=2, ensure_ascii=False) + "\n"
+    """The plan as indented JSON text, every secret the process holds redacted."""
+    return redact(json.dumps(plan_document(view), indent=2, ensure_ascii=False)) + "\n"

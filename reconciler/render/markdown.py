@@ -12,11 +12,11 @@ from reconciler.render.view import (
     Section,
     counts,
     field_line,
-    inert,
     row_title,
     sections,
     summary_line,
 )
+from reconciler.safe_text import inert
 
 COMMENT_LIMIT = 65_536
 """The most characters GitHub takes in a comment or an issue body."""

@@ -1,7 +1,8 @@
 """Terminal text: `+ ~ - =` rows grouped by organization, coloured when asked."""
 
 from reconciler.engine.plan import Action
-from reconciler.render.view import PlanView, field_line, inert, row_title, sections, summary_line
+from reconciler.render.view import PlanView, field_line, row_title, sections, summary_line
+from reconciler.safe_text import inert
 
 _COLOURS = {
     Action.CREATE: "\x1b[32m",
@@ -17,7 +18,7 @@ def render_text(view: PlanView, *, colour: bool = False) -> str:
     read = (
         f": live state read in {view.read_calls} API calls" if view.read_calls is not None else ""
     )
-    lines = [f"Tenant {view.tenant} ({view.target}){read}.", ""]
+    lines = [f"Tenant {inert(view.tenant)} ({inert(view.target)}){read}.", ""]
     for section in sections(view.plan):
         lines.append(section.title)
         for row in section.rows:
@@ -32,7 +33,7 @@ def render_text(view: PlanView, *, colour: bool = False) -> str:
         lines.extend([f"Unmanaged organizations (in Auth0, in no file): {names}", ""])
     if view.refusals:
         lines.append("Warning: apply would refuse this plan:")
-        lines.extend(f"  ! {refusal}" for refusal in view.refusals)
+        lines.extend(f"  ! {inert(refusal)}" for refusal in view.refusals)
         lines.append("")
     lines.append(summary_line(view.plan))
     return "\n".join(lines) + "\n"

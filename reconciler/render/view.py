@@ -1,11 +1,11 @@
 """What every renderer shows: the plan's rows grouped into sections, and the summary line."""
 
 import json
-import re
 from dataclasses import dataclass
 from itertools import groupby
 
 from reconciler.engine.plan import JSON, Action, FieldChange, Plan, Row
+from reconciler.safe_text import inert
 
 
 @dataclass(frozen=True)
@@ -61,17 +61,6 @@ def summary_line(plan: Plan) -> str:
         f"Plan: {s.create} to create, {s.update} to change, {s.delete} to delete; "
         f"{s.api_calls} {calls}."
     )
-
-
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-"""Control characters (line breaks and terminal escapes among them) and the characters that
-reorder text on screen (bidi marks, overrides and isolates)."""
-
-
-def inert(text: str) -> str:
-    """User-controlled text made safe to print: each control or bidi character shown as an
-    escape, so a name or key cannot add lines, move the cursor or reverse what follows."""
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def value(v: JSON) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import socket
 import threading
@@ -13,7 +14,8 @@ from typing import Any
 
 import uvicorn
 
-from .app import Receive, Scope, Send
+from .app import JSON_TYPE, Receive, Scope, Send, dump
+from .errors import ApiError
 from .faults import ConnectionDropped
 from .sandbox import Sandbox
 from .tls import TlsFiles, ensure_certificates
@@ -51,6 +53,46 @@ class _AbortOnDrop:
             raise
 
 
+class _LoopbackHostOnly:
+    """Answers only requests whose `Host` names the loopback address and port it is served on
+    (or `localhost` at that port), controls included: a web page whose own domain an attacker
+    points at 127.0.0.1 (DNS rebinding) sends that domain, and is refused."""
+
+    def __init__(self, app: _AbortOnDrop) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _host_header(scope) not in _served_hosts(scope):
+            error = ApiError(403, "Host not allowed: the sandbox answers its loopback address")
+            body = dump(error.body())
+            headers = [(b"content-length", str(len(body)).encode()), JSON_TYPE]
+            await send({"type": "http.response.start", "status": 403, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)
+
+
+def _host_header(scope: Scope) -> str | None:
+    hosts = [value for key, value in scope["headers"] if key.lower() == b"host"]
+    return hosts[0].decode("latin-1").lower() if len(hosts) == 1 else None
+
+
+def _served_hosts(scope: Scope) -> frozenset[str]:
+    """The `Host` values that name where this connection was accepted: its loopback address
+    and port, and `localhost` at that port (the port left out when it is the scheme's)."""
+    address, port = scope.get("server") or ("", 0)
+    try:
+        loopback = ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        return frozenset()
+    names = {f"[{address}]" if ":" in address else address, "localhost"}
+    default = {"http": 80, "https": 443}.get(scope.get("scheme", ""))
+    hosts = {f"{name}:{port}" for name in names}
+    return frozenset(hosts | names if port == default else hosts)
+
+
 def check_port(host: str, port: int) -> None:
     """Refuse, in one line, a port another program already listens on."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -75,12 +117,14 @@ def check_host(host: str, unsafe_listen: bool = False) -> None:
 
 
 def _config(sandbox: Sandbox, host: str, port: int, tls: TlsFiles | None) -> uvicorn.Config:
+    """uvicorn's settings; served beyond loopback (`unsafe_listen`), any `Host` is answered."""
     logging.getLogger("uvicorn.error").addFilter(_HideDrops())
     options: dict[str, Any] = {}
     if tls is not None:
         options = {"ssl_certfile": str(tls.server_cert), "ssl_keyfile": str(tls.server_key)}
+    app = _AbortOnDrop(sandbox)
     return uvicorn.Config(
-        _AbortOnDrop(sandbox),
+        app if host not in LOOPBACK_HOSTS else _LoopbackHostOnly(app),
         host=host,
         port=port,
         lifespan="off",

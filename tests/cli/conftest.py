@@ -19,10 +19,12 @@ Run = Callable[..., Result]
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project directory holding tenants/example; the current directory during the test."""
+    """A project directory holding tenants/example; the current directory during the test.
+    Apply locks go to a folder of the test (as for another user session)."""
     shutil.copytree(EXAMPLE, tmp_path / "tenants" / "example")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("AUTH0_TOKEN", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
     return tmp_path
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.journal import Journal
+from reconciler.engine.planfile import read_plan_file
 from tests.cli.conftest import edit, embedded_sandbox
 
 ORGS = Path("tenants/example/organizations")
@@ -198,15 +199,45 @@ def test_saved_plan_for_another_tenant_is_refused(run, project):
     assert document["tenant"] == "example"
 
 
+def record_unfinished_apply(project: Path, run) -> Journal:
+    """The record that an apply of the files as they are now started with the plan they give
+    now and did not converge (as after a kill)."""
+    assert run("plan", "--out", "approved.json").exit_code == 0
+    approved = read_plan_file(project / "approved.json").plan
+    journal = Journal.in_folder(project / ".reconciler", "example", "embedded sandbox")
+    journal.begin(tenant_files_digest(project / "tenants" / "example"), approved)
+    return journal
+
+
 def test_running_an_interrupted_apply_again_is_not_refused_as_a_large_change(run, project):
     run("apply", "--yes")
     change(project, 6)
     refused, writes = api_writes(project, run, "--yes")
     assert refused.exit_code == 1 and writes == 0
-    # The same files' apply started here earlier and did not finish (as after a kill).
-    journal = Journal(project / ".reconciler", "example", "embedded sandbox")
-    journal.begin(tenant_files_digest(project / "tenants" / "example"))
+    journal = record_unfinished_apply(project, run)
     resumed, writes = api_writes(project, run, "--yes")
     assert resumed.exit_code == 0, resumed.stderr
     assert writes == 6
-    assert not journal.resuming(tenant_files_digest(project / "tenants" / "example"))
+    assert not journal.path.exists()
+
+
+def test_a_resume_that_changes_more_than_the_interrupted_apply_is_refused(run, project):
+    run("apply", "--yes")
+    change(project, 5)
+    record_unfinished_apply(project, run)
+    # Then Auth0 changed by hand: the files' plan now also puts this back.
+    sandbox = embedded_sandbox(project)
+    org = sandbox.store.organization_by_name("acme-corp")
+    connection = sandbox.store.connection_by_name("acme-azure-ad")
+    assert connection is not None
+    sandbox.store.update_org_connection(
+        org.id, connection["id"], {"assign_membership_on_login": False}, enabled_only=True
+    )
+    sandbox.save()
+    result, writes = api_writes(project, run, "--yes")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "refused: the plan changes or deletes 6 of 17 existing managed objects (35.3%), "
+        "more than policy.max_change_percent (30%) (pass --force to apply it anyway)\n"
+    )
+    assert writes == 0

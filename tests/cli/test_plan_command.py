@@ -1,8 +1,10 @@
 """`reconciler plan` as a user runs it: output formats and exit codes."""
 
 import json
-import shutil
 
+import pytest
+
+from reconciler.sandbox import serving
 from tests.cli.conftest import edit, embedded_sandbox
 
 BETA = "tenants/example/organizations/beta-llc.yaml"
@@ -50,6 +52,17 @@ def test_markdown_format_is_a_pr_comment(run):
     output = run("plan", "--format", "markdown").stdout
     assert output.startswith("### Auth0 plan for <code>example</code>")
     assert f"**{SUMMARY}**" in output
+
+
+def test_summary_is_the_whole_plan_in_markdown_with_the_comment(run, project):
+    summary = project / "summary.md"
+    result = run("plan", "--format", "markdown", "--max-chars", "400", "--summary", str(summary))
+    written = summary.read_text(encoding="utf-8")
+    assert written.startswith("### Auth0 plan for <code>example</code>")
+    assert f"**{SUMMARY}**" in written
+    assert "sections are not shown" in result.stdout
+    assert "sections are not shown" not in written
+    assert "organization acme-corp" in written
 
 
 def test_plan_never_writes(run, project):
@@ -143,9 +156,19 @@ def test_plan_warns_when_apply_would_refuse_it_and_keeps_its_exit_code(run, proj
     )
 
 
-def test_show_renders_a_saved_plan_without_reading_auth0(run, project):
-    run("plan", "--out", "plan.json")
-    shutil.rmtree(project / "tenants")
-    result = run("show", "plan.json", "--format", "markdown", "--max-chars", "0")
-    assert result.exit_code == 0
-    assert f"**{SUMMARY}** (target <code>embedded sandbox</code>)" in result.stdout
+@pytest.mark.http
+def test_show_checks_a_saved_plan_with_the_reads_of_a_plan_of_its_organizations(
+    run, project, monkeypatch
+):
+    sandbox = embedded_sandbox(project)
+    monkeypatch.setenv("AUTH0_CLIENT_ID", sandbox.management_client.client_id)
+    monkeypatch.setenv("AUTH0_CLIENT_SECRET", sandbox.management_client.client_secret)
+    with serving(sandbox) as base_url:
+        made = run("plan", "--domain", base_url, "--format", "json", "--out", "plan.json")
+        sandbox.reset_calls()
+        result = run("show", "plan.json", "--domain", base_url, "--format", "markdown")
+        reads = sandbox.api_calls()
+    assert result.exit_code == 0, result.stderr
+    assert f"**{SUMMARY}** (target <code>{base_url}</code>)" in result.stdout
+    assert len(reads) == json.loads(made.stdout)["read_calls"]
+    assert all(call.method == "GET" for call in reads)

@@ -116,3 +116,47 @@ def test_the_change_share_rail_is_computed_from_live_state_not_the_file(run, pro
     assert result.exit_code == 1, result.stdout + result.stderr
     assert result.stderr.startswith("refused: the plan changes or deletes 1 of ")
     assert writes(project) == before
+
+
+def edit_row(document: dict[str, Any]) -> None:
+    (row,) = [r for r in document["rows"] if r["kind"] == "organization"]
+    row["fields"][0]["after"] = "Acme Corp (nothing else changes)"
+
+
+def hide_row(document: dict[str, Any]) -> None:
+    document["rows"] = [r for r in document["rows"] if r["kind"] != "organization"]
+
+
+def add_unmanaged(document: dict[str, Any]) -> None:
+    document["unmanaged_organizations"].append("ghost-co")
+
+
+SHOW_CASES = {
+    "a row's value edited": (
+        edit_row,
+        "the row acme-corp: ~ organization acme-corp is not what they give now",
+    ),
+    "a row hidden": (hide_row, "the row acme-corp: ~ organization acme-corp is missing"),
+    "an unmanaged organization added": (
+        add_unmanaged,
+        "the unmanaged organization ghost-co is not in Auth0",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", SHOW_CASES)
+def test_show_refuses_a_resealed_plan_whose_rows_are_not_what_its_changes_do(
+    run, project, planned, case
+):
+    change, difference = SHOW_CASES[case]
+    tamper(project, change)
+    result = run("show", "plan.json", "--format", "markdown")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == f"error: the plan does not match the files and Auth0: {difference}\n"
+
+
+def test_show_renders_a_plan_it_checked_against_the_files_and_auth0(run, project, planned):
+    result = run("show", "plan.json")
+    assert result.exit_code == 0, result.stderr
+    assert '      display_name: "Acme Corp" -> "Acme Inc"' in result.stdout.splitlines()

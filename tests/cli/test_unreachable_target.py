@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.sandbox import serving
+from reconciler.sandbox.tls import ensure_certificates
 from tests.cli.conftest import embedded_sandbox
 
 pytestmark = pytest.mark.http
@@ -89,3 +90,13 @@ def test_a_ca_file_that_is_not_pem_is_one_line(run, credentials, project):
     bad.write_text("nope")
     line = one_error_line(run("plan", "--domain", "tenant.example", "--ca-file", str(bad)))
     assert line.startswith(f"error: --ca-file {bad}: not a readable PEM file")
+
+
+def test_a_certificate_the_given_ca_file_did_not_sign_names_that_file(run, credentials, tmp_path):
+    other = ensure_certificates(tmp_path / "other-ca").ca_cert
+    with serving(credentials, tls_dir=tmp_path / "tls") as base_url:
+        line = one_error_line(run("plan", "--domain", base_url, "--ca-file", str(other)))
+    assert line == (
+        f"error: the TLS certificate of {base_url} is not signed by the CA of --ca-file "
+        f"{other}; pass the CA that signed it (a served sandbox's is .sandbox/tls/ca.pem)"
+    )

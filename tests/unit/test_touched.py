@@ -265,6 +265,14 @@ WRITES: dict[tuple[str, str], tuple[Any, list[tuple[Kind, str | None]]]] = {
     ("DELETE", "/roles/{id}/permissions"): ({}, [(Kind.PERMISSIONS, "id1")]),
     ("POST", "/clients"): ({"name": "App"}, [(Kind.APPLICATION, None)]),
     ("PATCH", "/clients/{id}"): ({}, [(Kind.APPLICATION, "id1")]),
+    ("DELETE", "/clients/{id}"): (  # repair-applications
+        None,
+        [
+            (Kind.APPLICATION, "id1"),
+            (Kind.API_ACCESS, None),
+            (Kind.ORGANIZATION_APPLICATIONS, None),
+        ],
+    ),
     ("POST", "/client-grants"): ({}, [(Kind.CLIENT_GRANT, None)]),
     ("PATCH", "/client-grants/{id}"): ({}, [(Kind.CLIENT_GRANT, "id1")]),
     ("POST", "/actions/actions"): ({}, [(Kind.ACTION, None)]),
