@@ -15,7 +15,7 @@ PEER_ARGS ?=
 ACTION_SDK_VERSION := 7.1.0
 ACTION_SDK_DIR := .cache/action-sdk
 
-.PHONY: venv test lint actionlint typecheck pytest test-action validate schemas schema-check \
+.PHONY: venv test lint actionlint typecheck pytest test-action validate schemas schema-check scopes \
 	plan plan-all drift apply bench bench-quick bench-peers clean
 
 venv: $(VENV)/.installed
@@ -72,6 +72,9 @@ schemas: venv
 
 schema-check: venv
 	$(BIN)/reconciler schema --check
+
+scopes: venv
+	$(BIN)/python -m reconciler.engine.scopes_doc
 
 plan: venv
 	$(BIN)/reconciler plan --tenant $(TENANT)

@@ -60,7 +60,51 @@ ALLOWED = {
         "reconciler.progress",
         "reconciler.safe_text",
     },
+    "reconciler.config": {
+        "reconciler.config",
+        "reconciler.model",
+        "reconciler.sandbox",
+        "reconciler.collection",
+        "reconciler.safe_text",
+    },
+    "reconciler.core": {
+        "reconciler.core",
+        "reconciler.config",
+        "reconciler.auth0",
+        "reconciler.engine",
+        "reconciler.model",
+        "reconciler.sandbox",
+        "reconciler.clock",
+        "reconciler.progress",
+        "reconciler.safe_text",
+    },
+    "reconciler.cli": {
+        "reconciler",
+        "reconciler.cli",
+        "reconciler.core",
+        "reconciler.config",
+        "reconciler.render",
+        "reconciler.auth0",
+        "reconciler.engine",
+        "reconciler.routing",
+        "reconciler.model",
+        "reconciler.sandbox",
+        "reconciler.progress",
+        "reconciler.safe_text",
+    },
 }
+README = ROOT / "README.md"
+LAYERS_INTRO = "Imports point one way; each package imports only these of the reconciler:"
+
+
+def layer_lines() -> list[str]:
+    """The README's list of what each package may import, made from `ALLOWED`."""
+    lines = []
+    for package, allowed in ALLOWED.items():
+        others = sorted(name.removeprefix("reconciler.") for name in allowed - {package})
+        uses = ", ".join(f"`{name}`" for name in others) or "nothing"
+        lines.append(f"- `{package.removeprefix('reconciler.')}`: {uses}")
+    return lines
 
 
 @pytest.mark.parametrize("package", sorted(ALLOWED))
@@ -73,6 +117,18 @@ def test_package_imports_only_what_its_layer_may(package):
         if layer(name) not in ALLOWED[package]
     }
     assert sorted(wrong) == []
+
+
+def test_every_package_has_a_rule():
+    packages = {f"reconciler.{p.name}" for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    assert packages == set(ALLOWED)
+
+
+def test_the_readme_lists_exactly_these_rules():
+    text = README.read_text(encoding="utf-8")
+    assert LAYERS_INTRO in text
+    listed = text.split(LAYERS_INTRO, 1)[1].strip().split("\n\n", 1)[0].splitlines()
+    assert listed == layer_lines()
 
 
 def test_only_the_application_core_runs_operations():

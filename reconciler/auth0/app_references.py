@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from reconciler.auth0.reader import PAGE, _applications, _checkpoint, _org_applications
 from reconciler.auth0.session import Session
 from reconciler.engine.duplicate_apps import AppCopy
+from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.model.live import LiveApplication
 
 
@@ -39,7 +40,7 @@ async def _grant_count(session: Session, client_id: str) -> int:
     items = await _checkpoint(
         session,
         lambda: session.client.client_grants.list(client_id=client_id, take=PAGE),
-        "GET /client-grants",
+        ENDPOINTS.list_client_grants.call(),
     )
     return sum(getattr(item, "client_id", None) == client_id for item in items)
 
@@ -51,7 +52,7 @@ async def _connection_clients(session: Session) -> dict[str, frozenset[str]]:
         lambda: session.client.connections.list(
             take=PAGE, fields="id,name", include_fields=True, include_totals=False
         ),
-        "GET /connections",
+        ENDPOINTS.list_connections.call(),
     )
     found = [(str(c.id), str(c.name)) for c in items if c.id and c.name]
 
@@ -60,7 +61,7 @@ async def _connection_clients(session: Session) -> dict[str, frozenset[str]]:
             lambda: session.client.connections.get(
                 connection_id, fields="enabled_clients", include_fields=True
             ),
-            what=f"GET /connections/{connection_id}",
+            what=ENDPOINTS.get_connection.call(connection_id),
         )
         return frozenset(map(str, getattr(connection, "enabled_clients", None) or ()))
 
@@ -72,7 +73,9 @@ async def _organization_clients(session: Session) -> dict[str, frozenset[str]]:
     """Organization name -> the applications associated with it."""
     orgs = session.client.organizations
     items = await _checkpoint(
-        session, lambda: orgs.list(take=PAGE, include_totals=False), "GET /organizations"
+        session,
+        lambda: orgs.list(take=PAGE, include_totals=False),
+        ENDPOINTS.list_organizations.call(),
     )
     found = [(str(o.id), str(o.name)) for o in items if o.id and o.name]
     clients = await asyncio.gather(

@@ -21,7 +21,8 @@ from reconciler.auth0.errors import describe, describe_response
 from reconciler.auth0.recovery import find_created
 from reconciler.auth0.report import ApplyReport, CallResult, Outcome
 from reconciler.auth0.retry import Attempts, Verdict, classify
-from reconciler.engine.identity import ObjectKey, ObjectKind, OpKey, Ref, SecretRef
+from reconciler.engine.identity import ObjectKey, OpKey, Ref, SecretRef
+from reconciler.engine.kinds import Kind
 from reconciler.engine.plan import JSON, Operation, Settle
 from reconciler.progress import Progress, ProgressEvent
 from reconciler.safe_text import hold_secret
@@ -181,7 +182,7 @@ def _created(
 ) -> CallResult:
     if op.creates is not None:
         # An application's id is its client id; everything else has an `id`.
-        field = "client_id" if op.creates.kind is ObjectKind.APPLICATION else "id"
+        field = "client_id" if op.creates.kind is Kind.APPLICATION else "id"
         if not isinstance(data, dict) or not isinstance(data.get(field), str):
             return CallResult(op, Outcome.FAILED, "the response carries no id")
         refs[op.creates] = data[field]

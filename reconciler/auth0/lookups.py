@@ -4,6 +4,7 @@ from functools import partial
 
 from reconciler.auth0.errors import ApiCallError
 from reconciler.auth0.session import Session
+from reconciler.engine.endpoints import ENDPOINTS
 
 PAGE = 100
 
@@ -17,7 +18,7 @@ async def user_organizations(session: Session, user_id: str) -> list[str] | None
         try:
             page = await session.read(
                 partial(users.organizations.list, user_id, page=page_number, per_page=PAGE),
-                what=f"GET /users/{user_id}/organizations",
+                what=ENDPOINTS.user_organizations.call(user_id),
             )
         except ApiCallError as error:
             if error.status == 404:
@@ -36,7 +37,7 @@ async def role_by_id(session: Session, role_id: str) -> tuple[str, str | None] |
     when the role is gone."""
     try:
         role = await session.read(
-            lambda: session.client.roles.get(role_id), what=f"GET /roles/{role_id}"
+            lambda: session.client.roles.get(role_id), what=ENDPOINTS.get_role.call(role_id)
         )
     except ApiCallError as error:
         if error.status == 404:

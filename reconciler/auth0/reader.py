@@ -18,6 +18,7 @@ from auth0.management.core.pagination import AsyncPager
 from reconciler.auth0.errors import ApiCallError
 from reconciler.auth0.scope import OrgScope, Scope
 from reconciler.auth0.session import Session
+from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.model.applications import MANAGED_FIELDS
 from reconciler.model.live import (
     ActionVersion,
@@ -129,7 +130,9 @@ async def _organizations(session: Session, scope: Scope) -> Found:
     client = session.client.organizations
     if scope.list_all:
         items = await _checkpoint(
-            session, lambda: client.list(take=PAGE, include_totals=False), "GET /organizations"
+            session,
+            lambda: client.list(take=PAGE, include_totals=False),
+            ENDPOINTS.list_organizations.call(),
         )
         return {o.name: (o.id, _fields(o)) for o in items if o.name and o.id}
     found: Found = {}
@@ -149,7 +152,9 @@ async def organization_by_name(session: Session, name: str) -> tuple[str, dict[s
     client = session.client.organizations
     try:
         org = await session.read(
-            lambda: client.get_by_name(name), what=f"GET /organizations/name/{name}", org=name
+            lambda: client.get_by_name(name),
+            what=ENDPOINTS.organization_by_name.call(name),
+            org=name,
         )
     except ApiCallError as error:
         if error.status == 404:
@@ -162,7 +167,9 @@ async def organization_by_id(session: Session, org_id: str) -> tuple[str, dict[s
     """(id, fields) of the organization of this id, or None when there is none (deleted)."""
     client = session.client.organizations
     try:
-        org = await session.read(lambda: client.get(org_id), what=f"GET /organizations/{org_id}")
+        org = await session.read(
+            lambda: client.get(org_id), what=ENDPOINTS.get_organization.call(org_id)
+        )
     except ApiCallError as error:
         if error.status == 404:
             return None
@@ -181,7 +188,7 @@ async def _organization(
             lambda: orgs.members.list(
                 org_id, take=PAGE, fields=MEMBER_FIELDS, include_fields=True, include_totals=False
             ),
-            f"GET /organizations/{org_id}/members",
+            ENDPOINTS.list_members.call(org_id),
             org=name,
         )
         if scope.members
@@ -191,7 +198,7 @@ async def _organization(
         _offset(
             session,
             lambda page: orgs.enabled_connections.list(org_id, page=page, per_page=PAGE),
-            f"GET /organizations/{org_id}/enabled_connections",
+            ENDPOINTS.list_enabled_connections.call(org_id),
             org=name,
         )
         if scope.connections or scope.members
@@ -201,7 +208,7 @@ async def _organization(
         _checkpoint(
             session,
             lambda: orgs.discovery_domains.list(org_id, take=PAGE),
-            f"GET /organizations/{org_id}/discovery-domains",
+            ENDPOINTS.list_discovery_domains.call(org_id),
             org=name,
         )
         if scope.domains
@@ -211,7 +218,7 @@ async def _organization(
         _offset(
             session,
             lambda page: orgs.invitations.list(org_id, page=page, per_page=PAGE),
-            f"GET /organizations/{org_id}/invitations",
+            ENDPOINTS.list_invitations.call(org_id),
             org=name,
         )
         if scope.invitations
@@ -326,7 +333,9 @@ def live_domain(item: Any) -> LiveDomain | None:
 
 async def _roles(session: Session) -> list[Any]:
     roles = session.client.roles
-    return await _offset(session, lambda page: roles.list(page=page, per_page=PAGE), "GET /roles")
+    return await _offset(
+        session, lambda page: roles.list(page=page, per_page=PAGE), ENDPOINTS.list_roles.call()
+    )
 
 
 async def _role_permissions(
@@ -360,7 +369,7 @@ async def role_permissions(
     items = await _offset(
         session,
         lambda page: session.client.roles.permissions.list(role_id, page=page, per_page=PAGE),
-        f"GET /roles/{role_id}/permissions",
+        ENDPOINTS.list_permissions.call(role_id),
         org=owner,
     )
     return frozenset(
@@ -383,7 +392,7 @@ async def _connections(session: Session) -> list[LiveConnection]:
         lambda: session.client.connections.list(
             take=PAGE, fields="id,name,strategy", include_fields=True, include_totals=False
         ),
-        "GET /connections",
+        ENDPOINTS.list_connections.call(),
     )
     return [LiveConnection(c.id, c.name, c.strategy or "") for c in items if c.id and c.name]
 
@@ -399,7 +408,7 @@ async def _users_by_email(session: Session, scope: Scope, snapshot: Snapshot) ->
     async def lookup(email: str) -> None:
         users = await session.read(
             lambda: session.client.users.list_users_by_email(email=email, fields="user_id"),
-            what="GET /users-by-email",
+            what=ENDPOINTS.users_by_email.call(),
         )
         ids = sorted(u.user_id for u in users if u.user_id)
         snapshot.users_by_email[email] = ids[0] if ids else None
@@ -419,7 +428,7 @@ async def _users_by_id(session: Session, scope: Scope, snapshot: Snapshot) -> No
         snapshot.users_by_id[user_id] = await _exists(
             session,
             lambda: session.client.users.get(user_id, fields="user_id", include_fields=True),
-            f"GET /users/{user_id}",
+            ENDPOINTS.get_user.call(user_id),
         )
 
     await asyncio.gather(*(lookup(user_id) for user_id in sorted(unknown)))
@@ -439,7 +448,7 @@ async def _invitation_client(session: Session, scope: Scope, snapshot: Snapshot)
     snapshot.clients[client_id] = await _exists(
         session,
         lambda: session.client.clients.get(client_id, fields="client_id", include_fields=True),
-        f"GET /clients/{client_id}",
+        ENDPOINTS.get_application.call(client_id),
     )
 
 
@@ -450,7 +459,7 @@ async def _applications(session: Session) -> dict[str, LiveApplication]:
         lambda page: session.client.clients.list(
             fields=CLIENT_FIELDS, include_fields=True, is_global=False, page=page, per_page=PAGE
         ),
-        "GET /clients",
+        ENDPOINTS.list_applications.call(),
     )
     apps = (live_application(item) for item in items)
     return {app.client_id: app for app in apps if app is not None}
@@ -479,7 +488,7 @@ async def _client_grants(session: Session, scope: Scope, snapshot: Snapshot) -> 
         items = await _checkpoint(
             session,
             lambda: session.client.client_grants.list(client_id=client_id, take=PAGE),
-            "GET /client-grants",
+            ENDPOINTS.list_client_grants.call(),
         )
         for item in items:
             grant = live_client_grant(item)
@@ -513,7 +522,7 @@ async def _org_client_grants(
         lambda page: session.client.organizations.client_grants.list(
             org_id, page=page, per_page=PAGE
         ),
-        f"GET /organizations/{org_id}/client-grants",
+        ENDPOINTS.list_organization_grants.call(org_id),
         org=name,
     )
     grants = (live_client_grant(item) for item in items)
@@ -524,7 +533,7 @@ async def _org_applications(session: Session, org_id: str, name: str) -> dict[st
     items = await _checkpoint(
         session,
         lambda: session.client.organizations.clients.list(org_id, take=PAGE),
-        f"GET /organizations/{org_id}/clients",
+        ENDPOINTS.list_organization_applications.call(org_id),
         org=name,
     )
     return {
@@ -579,7 +588,7 @@ async def _apis(session: Session, scope: Scope, snapshot: Snapshot) -> None:
         return await _offset(
             session,
             lambda page: servers.list(identifiers=chunk, page=page, per_page=PAGE),
-            "GET /resource-servers",
+            ENDPOINTS.list_apis.call(),
         )
 
     snapshot.apis = {}
@@ -597,14 +606,14 @@ async def _post_login(session: Session, name: str) -> LivePostLogin:
         _offset(
             session,
             lambda page: session.client.actions.list(action_name=name, page=page, per_page=PAGE),
-            "GET /actions/actions",
+            ENDPOINTS.list_actions.call(),
         ),
         _offset(
             session,
             lambda page: session.client.actions.triggers.bindings.list(
                 POST_LOGIN, page=page, per_page=PAGE
             ),
-            f"GET /actions/triggers/{POST_LOGIN}/bindings",
+            ENDPOINTS.list_bindings.call(POST_LOGIN),
         ),
     )
     found = (live_action(item) for item in actions if getattr(item, "name", None) == name)

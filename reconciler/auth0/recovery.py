@@ -12,7 +12,8 @@ from urllib.parse import quote
 
 import httpx
 
-from reconciler.engine.plan import JSON, Settle
+from reconciler.engine.endpoints import ENDPOINTS, Endpoint
+from reconciler.engine.plan import JSON, Settle, path_text
 
 PAGE = 100
 APPLICATION_PAGES = 10
@@ -40,11 +41,13 @@ async def find_created(api: Reader, settle: Settle, path: str, body: JSON) -> Fo
         return None
     found: Any = None
     if settle is Settle.FIND_ORGANIZATION:
-        found = await _get(api, f"/organizations/name/{_q(body['name'])}")
+        found = await _get(api, _at(ENDPOINTS.organization_by_name, body["name"]))
         if isinstance(found, dict):
             return Found(found, f"adopted the existing organization {found.get('id')}")
     elif settle is Settle.FIND_ROLE:
-        roles = await _get(api, f"/roles?name_filter={_q(body['name'])}&per_page=100")
+        roles = await _get(
+            api, f"{_at(ENDPOINTS.list_roles)}?name_filter={_q(body['name'])}&per_page=100"
+        )
         found = _first(
             roles,
             lambda role: (
@@ -59,7 +62,10 @@ async def find_created(api: Reader, settle: Settle, path: str, body: JSON) -> Fo
         found = await _find_application(api, str(body["name"]))
     elif settle is Settle.FIND_CLIENT_GRANT:
         client, audience = body["client_id"], body["audience"]
-        grants = await _get(api, f"/client-grants?client_id={_q(client)}&audience={_q(audience)}")
+        grants = await _get(
+            api,
+            f"{_at(ENDPOINTS.list_client_grants)}?client_id={_q(client)}&audience={_q(audience)}",
+        )
         found = _first(
             grants,
             lambda grant: (grant.get("client_id"), grant.get("audience")) == (client, audience),
@@ -70,7 +76,9 @@ async def find_created(api: Reader, settle: Settle, path: str, body: JSON) -> Fo
     elif settle is Settle.FIND_ORGANIZATION_APPLICATIONS:
         found = await _find_org_applications(api, path, body)
     elif settle is Settle.FIND_ACTION:
-        page = await _get(api, f"/actions/actions?actionName={_q(body['name'])}&per_page=100")
+        page = await _get(
+            api, f"{_at(ENDPOINTS.list_actions)}?actionName={_q(body['name'])}&per_page=100"
+        )
         actions = page.get("actions") if isinstance(page, dict) else None
         # Only the action this create would have made: one of the same name that runs other
         # code is someone else's, and its draft must not be deployed in place of ours.
@@ -93,7 +101,8 @@ async def _find_application(api: Reader, name: str) -> dict[str, Any] | None:
     for page in range(APPLICATION_PAGES):
         items = await _get(
             api,
-            "/clients?fields=client_id,name&include_fields=true&is_global=false"
+            f"{_at(ENDPOINTS.list_applications)}"
+            "?fields=client_id,name&include_fields=true&is_global=false"
             f"&per_page={PAGE}&page={page}",
         )
         found = _first(items, lambda app: app.get("name") == name)
@@ -125,6 +134,11 @@ def _invitee_email(invitation: dict[str, Any]) -> str | None:
     invitee = invitation.get("invitee")
     email = invitee.get("email") if isinstance(invitee, dict) else None
     return email.lower() if isinstance(email, str) else None
+
+
+def _at(endpoint: Endpoint, *params: object) -> str:
+    """The path of a read of the endpoint table, its parameters percent-encoded."""
+    return path_text(endpoint.path(*(str(p) for p in params)))
 
 
 def _q(value: object) -> str:

@@ -66,10 +66,11 @@ class Attempts:
         )
 
     async def back_off(self, reason: str) -> None:
-        """Note a failed attempt and wait before the next one."""
+        """Note a failed attempt and wait before the next one, if another is allowed."""
         self.last = reason
-        await self.clock.sleep(self.policy.pause(self.attempt, self.rng))
         self.attempt += 1
+        if not self.exhausted:
+            await self.clock.sleep(self.policy.pause(self.attempt - 1, self.rng))
 
     def rate_limited(self, reason: str) -> None:
         """Note a 429 (the caller waits for the bucket)."""

@@ -15,15 +15,17 @@ read, never an empty page that would end it. Of an event, what a field lacks is 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 from auth0.management.core.api_error import ApiError
 
 from reconciler.auth0.errors import ApiCallError
 from reconciler.auth0.session import Session
+from reconciler.engine.endpoints import ENDPOINTS
+from reconciler.engine.plan import path_text
 
 PAGE = 100
+LOGS = path_text(ENDPOINTS.list_logs.path())
 WRITE = "sapi"
 """The type of the event Auth0 logs for a successful Management API write."""
 
@@ -56,14 +58,14 @@ class LogRead:
 async def newest_log_id(session: Session) -> str | None:
     """The id of the newest event in the log (None: the log is empty). A checkpoint taken
     before a full read of the tenant makes the next check look at every change made since."""
-    events = _events(await _get(session, "/logs", {"page": 0, "per_page": 1, "sort": "date:-1"}))
+    events = _events(await _get(session, LOGS, {"page": 0, "per_page": 1, "sort": "date:-1"}))
     return str(events[0]["log_id"]) if events else None
 
 
 async def log_event_exists(session: Session, log_id: str) -> bool:
     """Whether the log still holds this event: once retention has dropped it, the events
     after it may be gone too."""
-    path = f"/logs/{quote(log_id, safe='')}"
+    path = path_text(ENDPOINTS.get_log.path(log_id))
     try:
         event = await _get(session, path)
     except ApiCallError as error:
@@ -80,7 +82,7 @@ async def writes_after(session: Session, log_id: str, max_pages: int) -> LogRead
     writes: list[Write] = []
     last, events, pages = log_id, 0, 0
     while pages < max_pages:
-        batch = _events(await _get(session, "/logs", {"from": last, "take": PAGE}))
+        batch = _events(await _get(session, LOGS, {"from": last, "take": PAGE}))
         pages += 1
         events += len(batch)
         writes.extend(write for write in map(_write, batch) if write is not None)
@@ -127,7 +129,7 @@ def _json_or_none(response: httpx.Response) -> Any:
 
 def _events(page: Any) -> list[Mapping[str, Any]]:
     """The events of a log page, which must be an array of objects each with its `log_id`."""
-    call = "GET /logs"
+    call = ENDPOINTS.list_logs.call()
     if not isinstance(page, list):
         raise ApiCallError(call, f"the answer is {_kind(page)}, not an array of log events")
     for number, event in enumerate(page, 1):

@@ -8,6 +8,7 @@ import click
 from reconciler.auth0.report import Outcome
 from reconciler.cli.options import TargetChoice, org_option, target_options, tenant_option
 from reconciler.cli.terminal import TerminalProgress, colour, echo, interactive, load_files
+from reconciler.config.layout import RECORDS_DIR
 from reconciler.core.apply_lock import apply_lock
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.journal import Journal
@@ -16,9 +17,6 @@ from reconciler.engine import Action
 from reconciler.engine.planfile import read_plan_file
 from reconciler.render import PlanView, render_text
 from reconciler.safe_text import inert
-
-JOURNAL_DIR = Path(".reconciler")
-"""Where applies leave the record of an unfinished apply by default (not committed)."""
 
 
 @click.command()
@@ -35,7 +33,7 @@ JOURNAL_DIR = Path(".reconciler")
     "--journal",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Keep the record of an unfinished apply in this file (default "
-    ".reconciler/<tenant>@<target>.apply.json); keep it between CI runs to resume there.",
+    f"{RECORDS_DIR}/<tenant>@<target>.apply.json); keep it between CI runs to resume there.",
 )
 def apply(
     tenant: Path,
@@ -54,7 +52,8 @@ def apply(
     organizations' part of it. Running the same files again after an apply that did not
     converge (killed, failed) finishes it without --force; --journal says where its record is.
     """
-    desired = load_files(tenant)
+    files = load_files(tenant)
+    desired = files.desired
     only = selected(desired, orgs)
     saved = read_plan_file(planfile) if planfile is not None else None
     if saved is None and not yes and not interactive():
@@ -62,17 +61,17 @@ def apply(
     progress = TerminalProgress()
 
     async def run() -> ApplyResult | None:
-        async with target.connect(desired, tenant) as session:
-            name, label = desired.tenant_name, session.target.label
+        async with target.connect(files) as session:
+            tenant_id, label = files.tenant, session.target.label
             core = Reconciler(
                 session,
                 desired,
                 progress=progress,
                 files=tenant_files_digest(tenant),
-                journal=Journal(journal, name, label)
+                journal=Journal(journal, tenant_id, label)
                 if journal is not None
-                else Journal.in_folder(JOURNAL_DIR, name, label),
-                lock=apply_lock(name, session.target),
+                else Journal.in_folder(RECORDS_DIR, tenant_id, label),
+                lock=apply_lock(tenant_id, session.target),
             )
             with core.exclusive():
                 try:
@@ -82,7 +81,7 @@ def apply(
                         )
                     result = await core.plan(only, shard=target.shard)
                     progress.clear()
-                    view = PlanView(name, label, result.plan, result.live.read_calls)
+                    view = PlanView(tenant_id.name, label, result.plan, result.live.read_calls)
                     echo(render_text(view, colour=colour()), nl=False)
                     if not result.plan.operations:
                         return None

@@ -13,6 +13,7 @@ from reconciler.cli.options import (
     tenant_option,
 )
 from reconciler.cli.terminal import TerminalProgress, echo, load_files
+from reconciler.config.layout import RECORDS_DIR
 from reconciler.core.drift import detect_drift
 from reconciler.core.incremental import incremental_drift
 from reconciler.core.journal import file_stem
@@ -26,8 +27,6 @@ from reconciler.render import (
 )
 
 EXIT_DRIFT = 2
-CHECKPOINT_DIR = Path(".reconciler")
-"""Where `--incremental` keeps its checkpoint unless `--checkpoint` names a file."""
 
 
 @click.command()
@@ -45,7 +44,7 @@ CHECKPOINT_DIR = Path(".reconciler")
     "--checkpoint",
     type=click.Path(dir_okay=False, path_type=Path),
     help="The checkpoint file of --incremental "
-    "(default: .reconciler/<tenant>@<target>.drift.json).",
+    f"(default: {RECORDS_DIR}/<tenant>@<target>.drift.json).",
 )
 def drift(
     tenant: Path,
@@ -61,27 +60,26 @@ def drift(
         raise click.UsageError("--checkpoint goes with --incremental")
     if incremental and target.shard is not None:
         raise click.UsageError("--incremental reads the whole tenant's log: drop --shard")
-    desired = load_files(tenant)
+    files = load_files(tenant)
+    name = files.tenant.name
     progress = TerminalProgress()
 
     async def run() -> DriftView:
-        async with target.connect(desired, tenant) as session:
-            reconciler = Reconciler(session, desired, progress=progress)
+        async with target.connect(files) as session:
+            reconciler = Reconciler(session, files.desired, progress=progress)
             label = session.target.label
             try:
                 if incremental:
-                    path = checkpoint or CHECKPOINT_DIR / (
-                        file_stem(desired.tenant_name, label) + ".drift.json"
+                    path = checkpoint or RECORDS_DIR / (
+                        file_stem(files.tenant, label) + ".drift.json"
                     )
                     checked = await incremental_drift(reconciler, path)
                     note = ScanNote(checked.scan.sentence(), checked.scan.document())
-                    return DriftView(
-                        desired.tenant_name, label, checked.drift, checked.read_calls, note
-                    )
+                    return DriftView(name, label, checked.drift, checked.read_calls, note)
                 found = await detect_drift(reconciler, shard=target.shard)
             finally:
                 progress.clear()
-            return DriftView(desired.tenant_name, label, found.drift, found.result.live.read_calls)
+            return DriftView(name, label, found.drift, found.result.live.read_calls)
 
     view = asyncio.run(run())
     if output_format == "json":

@@ -6,6 +6,7 @@ import click
 
 from reconciler.cli.options import tenant_option
 from reconciler.cli.terminal import echo, load_files
+from reconciler.config.layout import SCHEMAS_DIR
 from reconciler.config.schemas import stale_schemas, write_schemas
 from reconciler.config.yaml_source import display_path
 from reconciler.model.desired import Desired
@@ -16,7 +17,7 @@ from reconciler.safe_text import inert
 @tenant_option
 def validate(tenant: Path) -> None:
     """Check a tenant's files and print a summary, or every error."""
-    echo(inert(summary(load_files(tenant))))
+    echo(inert(summary(load_files(tenant).desired)))
 
 
 @click.command()
@@ -25,7 +26,7 @@ def validate(tenant: Path) -> None:
     "--dir",
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("schemas"),
+    default=SCHEMAS_DIR,
     show_default=True,
     help="Where the schema files are.",
 )

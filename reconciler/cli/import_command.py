@@ -7,7 +7,7 @@ import click
 
 from reconciler.cli.options import ca_file_option, domain_option, tenant_option
 from reconciler.cli.terminal import echo, problem
-from reconciler.config.loader import load_tenant
+from reconciler.config.loader import load_tenant_files
 from reconciler.config.writer import import_files, write_files
 from reconciler.config.yaml_source import display_path
 from reconciler.core.importer import Imported, import_organizations, selection
@@ -39,11 +39,12 @@ def import_(
 ) -> None:
     """Write YAML for live organizations that the files do not describe yet, and the tenant
     roles they use; plan then shows no changes for them."""
-    desired = load_tenant(tenant)
+    loaded = load_tenant_files(tenant)
+    desired = loaded.desired
     selection(desired, orgs, every=every, force=force)
 
     async def run() -> Imported:
-        async with connect(desired, tenant, domain=domain, ca_file=ca_file) as session:
+        async with connect(desired, loaded.world, domain=domain, ca_file=ca_file) as session:
             return await import_organizations(session, desired, orgs, every=every)
 
     imported = asyncio.run(run())
@@ -56,7 +57,7 @@ def import_(
     write_files(files)
     for file in files:
         echo(f"{file.change} {inert(display_path(file.path))}")
-    load_tenant(tenant)
+    load_tenant_files(tenant)
     if imported.organizations:
         names = " ".join(f"--org {name}" for name in sorted(imported.organizations))
         echo(f"`reconciler plan {names}` should now show no changes.")

@@ -11,10 +11,10 @@ import click
 
 from reconciler.auth0.session import Session
 from reconciler.cli.terminal import warn
+from reconciler.config.loader import TenantFiles
 from reconciler.config.tenants import TenantNotFoundError, resolve_tenant
 from reconciler.core.shards import Shard, ShardError
 from reconciler.core.targets import connect
-from reconciler.model.desired import Desired
 from reconciler.render import COMMENT_LIMIT
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -94,11 +94,11 @@ class TargetChoice:
     ca_file: Path | None
     shard: Shard | None
 
-    def connect(self, desired: Desired, tenant: Path) -> AbstractAsyncContextManager[Session]:
-        """A session on the chosen target, warnings shown on the terminal."""
+    def connect(self, files: TenantFiles) -> AbstractAsyncContextManager[Session]:
+        """A session on the tenant's chosen target, warnings shown on the terminal."""
         return connect(
-            desired,
-            tenant,
+            files.desired,
+            files.world,
             domain=self.domain,
             ca_file=self.ca_file,
             shards=self.shard.count if self.shard else 1,

@@ -63,7 +63,8 @@ def plan(
     """Show what apply would change; never writes to Auth0."""
     if orgs and changed_since is not None:
         raise click.UsageError("--org and --changed-since cannot be used together")
-    desired = load_files(tenant)
+    files = load_files(tenant)
+    desired = files.desired
     only, list_all = selected(desired, orgs), None
     if changed_since is not None:
         changes = files_changed_since(tenant, changed_since)
@@ -71,7 +72,7 @@ def plan(
     progress = TerminalProgress()
 
     async def run() -> tuple[PlanResult, str, tuple[str, ...]]:
-        async with target.connect(desired, tenant) as session:
+        async with target.connect(files) as session:
             core = Reconciler(session, desired, progress=progress)
             try:
                 result = await core.plan(only, list_all=list_all, shard=target.shard)
@@ -81,13 +82,13 @@ def plan(
             return result, session.target.label, refusals
 
     result, label, refusals = asyncio.run(run())
-    view = PlanView(desired.tenant_name, label, result.plan, result.live.read_calls, refusals)
+    view = PlanView(files.tenant.name, label, result.plan, result.live.read_calls, refusals)
     echo_plan(view, output_format, verbose=verbose, max_chars=max_chars)
     if summary is not None:
         summary.write_text(redact(render_markdown(view, verbose=True)), encoding="utf-8")
     if out is not None:
-        files = tenant_files_digest(tenant)
-        write_plan_file(out, desired.tenant_name, label, files, result.plan, result.live)
+        digest = tenant_files_digest(tenant)
+        write_plan_file(out, files.tenant.name, label, digest, result.plan, result.live)
         echo(f"Saved the plan to {inert(str(out))}.", err=True)
     if detailed_exitcode and result.plan.summary.changes:
         raise click.exceptions.Exit(EXIT_CHANGES)
@@ -114,12 +115,12 @@ def show(
     made for these files and this target, and what planning its organizations again gives
     (operations and rows); a plan that is not is refused, never shown."""
     saved = read_plan_file(planfile)
-    desired = load_files(tenant)
+    files = load_files(tenant)
     target = TargetChoice(domain, ca_file, None)
 
     async def run() -> None:
-        async with target.connect(desired, tenant) as session:
-            core = Reconciler(session, desired, files=tenant_files_digest(tenant))
+        async with target.connect(files) as session:
+            core = Reconciler(session, files.desired, files=tenant_files_digest(tenant))
             await core.verify_saved(saved)
 
     asyncio.run(run())

@@ -45,7 +45,7 @@ def repair_applications(
     delete the copies nothing refers to (no client grant, organization or connection), keeping
     the referenced one, or the one --keep names when none is referenced.
     """
-    desired = load_files(tenant)
+    files = load_files(tenant)
     if not yes and not interactive():
         raise click.UsageError("no terminal to confirm on: pass --yes to delete")
     kept = frozenset(keep)
@@ -59,9 +59,9 @@ def repair_applications(
             raise click.ClickException("not deleted")
 
     async def run() -> ApplyResult | None:
-        async with target.connect(desired, tenant) as session:
-            lock = apply_lock(desired.tenant_name, session.target)
-            core = Reconciler(session, desired, lock=lock)
+        async with target.connect(files) as session:
+            lock = apply_lock(files.tenant, session.target)
+            core = Reconciler(session, files.desired, lock=lock)
             return await core.repair_applications(kept, force=force, confirm=confirm)
 
     outcome = asyncio.run(run())

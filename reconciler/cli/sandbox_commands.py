@@ -5,13 +5,15 @@ from pathlib import Path
 import click
 
 from reconciler.cli.options import tenant_option
-from reconciler.config.tenants import tenant_name
-from reconciler.core.targets import (
+from reconciler.config.layout import (
     SANDBOX_STATE_DIR,
+    SANDBOX_TLS_DIR,
     WORLD_FILE,
-    embedded_sandbox,
     sandbox_state_file,
 )
+from reconciler.config.loader import load_sandbox_world
+from reconciler.config.tenant_id import TenantId
+from reconciler.core.targets import embedded_sandbox
 from reconciler.sandbox import Sandbox, SandboxSettings, state_lock
 from reconciler.sandbox.server import DEFAULT_PORT, serve
 
@@ -37,7 +39,7 @@ def sandbox_cli() -> None:
 @click.option("--tls", is_flag=True, help="Serve HTTPS with a generated CA.")
 @click.option(
     "--tls-dir",
-    default=".sandbox/tls",
+    default=str(SANDBOX_TLS_DIR),
     show_default=True,
     type=click.Path(path_type=Path),
     help="Where the CA and server certificate go.",
@@ -101,7 +103,8 @@ def serve_command(
 def reset_command(tenant: Path) -> None:
     """Rebuild the embedded sandbox's state from sandbox.yaml (the TLS CA is kept)."""
     world_file(tenant)
-    name = tenant_name(tenant)
-    with state_lock(sandbox_state_file(SANDBOX_STATE_DIR, name)):
-        embedded_sandbox(tenant, name, SANDBOX_STATE_DIR).reset_state()
-    click.echo(f"reset the embedded sandbox of {name} from {WORLD_FILE}")
+    world = load_sandbox_world(tenant)
+    tenant_id = TenantId.of_directory(tenant)
+    with state_lock(sandbox_state_file(SANDBOX_STATE_DIR, tenant_id)):
+        embedded_sandbox(tenant_id, world, SANDBOX_STATE_DIR).reset_state()
+    click.echo(f"reset the embedded sandbox of {tenant_id.name} from {WORLD_FILE}")

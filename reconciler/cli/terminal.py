@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from reconciler.config.loader import load_tenant
-from reconciler.model.desired import Desired
+from reconciler.config.loader import TenantFiles, load_tenant_files
 from reconciler.progress import ProgressEvent
 from reconciler.safe_text import inert, redact
 
@@ -76,9 +75,9 @@ def warn(message: str) -> None:
     problem("warning", message)
 
 
-def load_files(tenant: Path) -> Desired:
+def load_files(tenant: Path) -> TenantFiles:
     """Load the tenant's files, showing their warnings."""
-    desired = load_tenant(tenant)
-    for message in desired.warnings:
+    files = load_tenant_files(tenant)
+    for message in files.desired.warnings:
         warn(message)
-    return desired
+    return files

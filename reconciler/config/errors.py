@@ -10,14 +10,16 @@ from reconciler.safe_text import inert
 
 @dataclass(frozen=True)
 class ConfigError:
-    """One problem in a tenant's files, printed as `path:line:col: message` (one line: the
-    file names and values in it made inert)."""
+    """One problem in a tenant's files, printed as `path:line:col: message`, or `path: message`
+    for a problem of the `whole_file` (one line: the file names and values in it made inert)."""
 
     location: Location
     message: str
+    whole_file: bool = False
 
     def __str__(self) -> str:
-        return inert(f"{self.location}: {self.message}")
+        where = self.location.path if self.whole_file else str(self.location)
+        return inert(f"{where}: {self.message}")
 
 
 class ConfigErrors(Exception):

@@ -1,5 +1,8 @@
-"""Loading a tenant directory into a `Desired`, reporting every problem of every file at once."""
+"""Loading a tenant directory (its desired state and its sandbox's world), reporting every
+problem of every file at once."""
 
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TypeVar
 
@@ -16,6 +19,13 @@ from reconciler.config.empty_keys import (
     refused_nulls,
 )
 from reconciler.config.errors import ConfigError, ConfigErrors
+from reconciler.config.layout import (
+    APPLICATIONS_FILE,
+    ORGANIZATIONS_DIR,
+    ROLES_FILE,
+    TENANT_FILE,
+    WORLD_FILE,
+)
 from reconciler.config.sources import FileSources
 from reconciler.config.tenant_files import (
     MAX_MEMBERS,
@@ -24,7 +34,7 @@ from reconciler.config.tenant_files import (
     present,
     resolved,
 )
-from reconciler.config.tenants import tenant_name
+from reconciler.config.tenant_id import TenantId
 from reconciler.config.validation import Validated, validate
 from reconciler.config.yaml_source import YamlSource, display_path, read_yaml
 from reconciler.model.applications import ApplicationsFile
@@ -40,23 +50,53 @@ EMPTY_KEYS: dict[type[BaseModel], Keys] = {
     RolesFile: ROLES_KEYS,
     ApplicationsFile: APPLICATIONS_KEYS,
 }
-
-TENANT_FILE = "tenant.yaml"
-WORLD_FILE = "sandbox.yaml"
-ROLES_FILE = "roles.yaml"
-APPLICATIONS_FILE = "applications.yaml"
-ORGANIZATIONS_DIR = "organizations"
+SANDBOX_DOMAIN = "sandbox"
+"""The `domain` of a tenant served by its embedded sandbox, whose world is its sandbox.yaml."""
 
 
-def load_tenant(directory: Path | str) -> Desired:
-    """Load `tenant.yaml`, the optional `roles.yaml` and `applications.yaml`, and
-    `organizations/*.yaml` of a tenant.
+@dataclass(frozen=True)
+class SandboxWorld:
+    """A tenant's sandbox.yaml as loaded: the world, the file, and a digest of its bytes (to
+    tell whether the embedded sandbox's state was seeded from this version)."""
+
+    world: World
+    path: Path
+    digest: str
+
+
+@dataclass(frozen=True)
+class TenantFiles:
+    """Everything a tenant directory holds: which tenant, what its files desire, and its
+    sandbox.yaml (None when there is none)."""
+
+    tenant: TenantId
+    desired: Desired
+    world: SandboxWorld | None
+
+
+def load_tenant_files(directory: Path | str) -> TenantFiles:
+    """Load `tenant.yaml`, the optional `roles.yaml` and `applications.yaml`,
+    `organizations/*.yaml`, and `sandbox.yaml` (required when the domain is `sandbox`).
 
     Raise `ConfigErrors` with every problem in every file, ordered by file and position.
     """
     directory = Path(directory)
     with paused_collection():
         return _Reader(directory).tenant()
+
+
+def load_sandbox_world(directory: Path | str) -> SandboxWorld:
+    """A tenant's sandbox.yaml alone, checked as `load_tenant_files` checks it."""
+    reader = _Reader(Path(directory))
+    world = reader.world(reader.directory / WORLD_FILE, required=True)
+    if world is None:
+        raise ConfigErrors(reader.errors)
+    return world
+
+
+def load_tenant(directory: Path | str) -> Desired:
+    """What a tenant's files desire (see `load_tenant_files`)."""
+    return load_tenant_files(directory).desired
 
 
 class _Reader:
@@ -68,7 +108,7 @@ class _Reader:
         self.shown = PurePath(display_path(directory))
         self.errors: list[ConfigError] = []
 
-    def tenant(self) -> Desired:
+    def tenant(self) -> TenantFiles:
         directory, errors = self.directory, self.errors
         tenant_path = directory / TENANT_FILE
         roles_path = directory / ROLES_FILE
@@ -94,9 +134,8 @@ class _Reader:
         inside = not org_paths or org_dir.resolve().is_relative_to(self.root)
         orgs = [org for org in (self.load(Organization, p, inside) for p in org_paths) if org]
         self.limit_members(orgs)
-        world = self.load(World, world_path) if present(world_path) else None
-        if world is not None:
-            errors += [world.error(path, problem) for path, problem in world_problems(world.model)]
+        needs_world = tenant is not None and tenant.model.domain == SANDBOX_DOMAIN
+        world = self.world(world_path, required=needs_world)
         known_roles = roles.model if roles else None
         errors += check_tenant(orgs, tenant.model if tenant else None, known_roles)
         if tenant is not None:
@@ -115,8 +154,9 @@ class _Reader:
 
         top = (roles.source,) if apps is None else (roles.source, apps.source)
         sources = FileSources(tenant.source, top, {org.model.name: org.source for org in orgs})
-        return Desired(
-            tenant_name=tenant_name(directory),
+        tenant_id = TenantId.of_directory(directory)
+        desired = Desired(
+            tenant_name=tenant_id.name,
             tenant=tenant.model,
             roles=dict(roles.model.roles),
             organizations={org.model.name: org.model for org in orgs},
@@ -124,6 +164,25 @@ class _Reader:
             warnings=tuple(warnings),
             applications=dict(apps.model.applications) if apps else {},
         )
+        return TenantFiles(tenant_id, desired, world)
+
+    def world(self, path: Path, *, required: bool) -> SandboxWorld | None:
+        """The tenant's sandbox.yaml, checked (an error when it is `required` and missing)."""
+        if not present(path):
+            if required:
+                missing = Location(self.name(path), 1, 1)
+                message = "file not found: a tenant whose domain is sandbox needs one"
+                self.errors.append(ConfigError(missing, message, whole_file=True))
+            return None
+        loaded = self.load(World, path)
+        if loaded is None:
+            return None
+        problems = world_problems(loaded.model)
+        self.errors += [loaded.error(where, problem) for where, problem in problems]
+        if problems:
+            return None
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return SandboxWorld(loaded.model, path, digest)
 
     def name(self, path: Path) -> str:
         """How messages name a file of the tenant."""

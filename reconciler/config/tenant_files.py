@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 from reconciler.config.errors import ConfigError, ConfigErrors
+from reconciler.config.layout import YAML_SUFFIXES
 from reconciler.config.yaml_source import display_path
 from reconciler.model.desired import Location
 
@@ -16,7 +17,6 @@ MAX_MEMBERS = 1_000_000
 """Members all organization files may list together: ten times the members Auth0 allows one
 organization by default, enough for 10,000 organizations of 100 (refused beyond, to bound
 memory)."""
-SUFFIXES = (".yaml", ".yml")
 
 
 def organization_files(folder: Path) -> tuple[list[Path], list[str]]:
@@ -26,12 +26,12 @@ def organization_files(folder: Path) -> tuple[list[Path], list[str]]:
         return [], []
     files, warnings = [], []
     for path in sorted(folder.iterdir()):
-        looks_like_yaml = path.suffix.lower() in SUFFIXES
+        looks_like_yaml = path.suffix.lower() in YAML_SUFFIXES
         if not looks_like_yaml:
             continue
         if path.name.startswith("."):
             warnings.append(f"{display_path(path)}: skipped: names starting with . are not read")
-        elif path.suffix not in SUFFIXES:
+        elif path.suffix not in YAML_SUFFIXES:
             warnings.append(
                 f"{display_path(path)}: skipped: organization files end in .yaml or .yml "
                 "(lowercase)"

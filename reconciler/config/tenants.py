@@ -3,16 +3,11 @@
 import os
 from pathlib import Path
 
-TENANTS_DIR = Path("tenants")
+from reconciler.config.layout import TENANTS_DIR
 
 
 class TenantNotFoundError(LookupError):
     """`--tenant` names no tenant directory, or it was omitted and the choice is not clear."""
-
-
-def tenant_name(directory: Path) -> str:
-    """A tenant's name: the name of its directory."""
-    return Path(os.path.abspath(directory)).name
 
 
 def list_tenants(tenants_dir: Path = TENANTS_DIR) -> list[str]:

@@ -11,13 +11,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from reconciler.config.loader import ORGANIZATIONS_DIR, ROLES_FILE
-from reconciler.config.tenant_files import SUFFIXES
+from reconciler.config.layout import ORGANIZATIONS_DIR, ROLES_FILE, SCHEMAS_DIR, YAML_SUFFIXES
 from reconciler.config.yaml_source import display_path
 from reconciler.model import Organization, Role, RolesFile
 from reconciler.safe_text import inert
 
-SCHEMAS_DIR = Path("schemas")
 INLINE_WIDTH = 88
 """A list or map of plain values is written inline when it fits in this many characters."""
 INLINE_MAPS = frozenset({"metadata", "colors"})
@@ -116,7 +114,7 @@ def file_text(path: Path, schema: str, data: dict[str, Any]) -> str:
 def organization_path(tenant_dir: Path, name: str) -> Path:
     """The file of an organization: the existing one (.yaml or .yml), else `<name>.yaml`."""
     folder = tenant_dir / ORGANIZATIONS_DIR
-    for suffix in SUFFIXES:
+    for suffix in YAML_SUFFIXES:
         if (folder / f"{name}{suffix}").exists():
             return folder / f"{name}{suffix}"
     return folder / f"{name}.yaml"

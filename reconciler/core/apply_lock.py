@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.auth0.target import Target, TargetKind
-from reconciler.core.targets import SANDBOX_STATE_DIR, sandbox_state_file
+from reconciler.config.layout import SANDBOX_STATE_DIR, sandbox_state_file
+from reconciler.config.tenant_id import TenantId
 from reconciler.sandbox.file_lock import Busy, exclusive
 
 FOLDER = "auth0-org-reconciler"
@@ -53,14 +54,14 @@ class ApplyLock:
     """The apply lock of one tenant on one target (`key`, see `target_key`); `label` names
     the target in messages."""
 
-    tenant: str
+    tenant: TenantId
     key: str
     label: str
 
     @property
     def path(self) -> Path:
         """The lock file: `<tenant>@<target>.lock` in the lock folder."""
-        return lock_folder() / f"{safe_name(self.tenant)}@{safe_name(self.key)}.lock"
+        return lock_folder() / f"{safe_name(self.tenant.name)}@{safe_name(self.key)}.lock"
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -73,12 +74,12 @@ class ApplyLock:
                 yield
         except Busy as busy:
             raise ApplyLocked(
-                f"another apply of tenant {self.tenant} on {self.label} is running on this "
+                f"another apply of tenant {self.tenant.name} on {self.label} is running on this "
                 f"machine ({busy.holder}, lock {path}); wait for it to finish"
             ) from None
 
 
-def apply_lock(tenant: str, target: Target, state_dir: Path = SANDBOX_STATE_DIR) -> ApplyLock:
+def apply_lock(tenant: TenantId, target: Target, state_dir: Path = SANDBOX_STATE_DIR) -> ApplyLock:
     """The apply lock of a tenant on a target (the embedded sandbox of `state_dir`)."""
     key = target_key(target, sandbox_state_file(state_dir, tenant))
     return ApplyLock(tenant, key, target.label)

@@ -10,8 +10,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-ORGANIZATIONS_DIR = "organizations"
-ORGANIZATION_SUFFIXES = (".yaml", ".yml")
+from reconciler.config.layout import ORGANIZATIONS_DIR, YAML_SUFFIXES
 
 
 class ChangesError(Exception):
@@ -74,11 +73,7 @@ def _classify_path(path: str) -> tuple[str, str | None]:
     parts = PurePosixPath(path).parts
     if parts and parts[0] == ORGANIZATIONS_DIR:
         file = PurePosixPath(path)
-        if (
-            len(parts) == 2
-            and file.suffix in ORGANIZATION_SUFFIXES
-            and not file.name.startswith(".")
-        ):
+        if len(parts) == 2 and file.suffix in YAML_SUFFIXES and not file.name.startswith("."):
             return "organization", file.stem
         return "ignored", None
     return "tenant", None

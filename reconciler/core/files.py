@@ -3,7 +3,7 @@
 import hashlib
 from pathlib import Path
 
-WORLD_FILE = "sandbox.yaml"
+from reconciler.config.layout import WORLD_FILE, YAML_SUFFIXES
 
 
 def tenant_files_digest(tenant_dir: Path) -> str:
@@ -11,7 +11,7 @@ def tenant_files_digest(tenant_dir: Path) -> str:
     embedded sandbox's world, which is not desired state."""
     digest = hashlib.sha256()
     for path in sorted(tenant_dir.rglob("*")):
-        if path.suffix.lower() not in (".yaml", ".yml") or path.name == WORLD_FILE:
+        if path.suffix.lower() not in YAML_SUFFIXES or path.name == WORLD_FILE:
             continue
         if not path.is_file():
             continue

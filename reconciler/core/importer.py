@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 from reconciler.auth0.reader import read_live, role_permissions
 from reconciler.auth0.scope import scope_of
 from reconciler.auth0.session import Session
+from reconciler.config.layout import ROLES_FILE
 from reconciler.model import Organization, Role, Routing
 from reconciler.model.common import EmailAddress, OrgName, RoleName
 from reconciler.model.desired import Desired
@@ -111,7 +112,7 @@ async def import_organizations(
     for name, builder in builders.items():
         imported.organizations[name] = builder.build(permissions, imported.notes)
     for role in tenant_roles:
-        imported.roles[role.name] = _role(role, permissions, imported.notes, "roles.yaml")
+        imported.roles[role.name] = _role(role, permissions, imported.notes, ROLES_FILE)
     return imported
 
 

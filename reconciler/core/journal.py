@@ -13,15 +13,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from reconciler.config.tenant_id import TenantId
 from reconciler.core.apply_lock import safe_name
 from reconciler.engine.plan import Action, Plan, Row
 
 VERSION = 1
 
 
-def file_stem(tenant: str, target: str) -> str:
+def file_stem(tenant: TenantId, target: str) -> str:
     """`tenant@target` with the target made safe as part of a file name."""
-    return f"{tenant}@{safe_name(target)}"
+    return f"{tenant.name}@{safe_name(target)}"
 
 
 def changed_objects(plan: Plan) -> frozenset[str]:
@@ -41,11 +42,11 @@ class Journal:
     """The record file of one tenant and target."""
 
     path: Path
-    tenant: str
+    tenant: TenantId
     target: str
 
     @classmethod
-    def in_folder(cls, folder: Path, tenant: str, target: str) -> "Journal":
+    def in_folder(cls, folder: Path, tenant: TenantId, target: str) -> "Journal":
         """The record `<tenant>@<target>.apply.json` in `folder`."""
         return cls(folder / f"{file_stem(tenant, target)}.apply.json", tenant, target)
 
@@ -54,7 +55,7 @@ class Journal:
         whole or not at all, so a kill leaves the old record or the new one."""
         record = {
             "version": VERSION,
-            "tenant": self.tenant,
+            "tenant": self.tenant.name,
             "target": self.target,
             "files": files,
             "objects": sorted(changed_objects(plan)),
@@ -77,7 +78,7 @@ class Journal:
             return False
         if not isinstance(record, dict) or not isinstance(record.get("objects"), list):
             return False
-        expected = (VERSION, self.tenant, self.target, files)
+        expected = (VERSION, self.tenant.name, self.target, files)
         if tuple(record.get(k) for k in ("version", "tenant", "target", "files")) != expected:
             return False
         return changed_objects(plan) <= {o for o in record["objects"] if isinstance(o, str)}

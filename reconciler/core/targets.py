@@ -16,31 +16,32 @@ from reconciler.auth0.credentials import ClientCredentials, login_from_environme
 from reconciler.auth0.session import Session, open_session
 from reconciler.auth0.target import Target, TargetError, TargetKind, resolve_target
 from reconciler.clock import Clock
+from reconciler.config.layout import SANDBOX_STATE_DIR, WORLD_FILE, sandbox_state_file
+from reconciler.config.loader import SandboxWorld
+from reconciler.config.tenant_id import TenantId
 from reconciler.model.desired import Desired
 from reconciler.safe_text import declare_public
-from reconciler.sandbox import Sandbox, state_lock
+from reconciler.sandbox import Sandbox, Store, state_lock
 from reconciler.sandbox.transport import AsyncSandboxTransport
 
-SANDBOX_STATE_DIR = Path(".sandbox")
-WORLD_FILE = "sandbox.yaml"
 
-
-def sandbox_state_file(state_dir: Path, tenant_name: str) -> Path:
-    """Where the embedded sandbox of a tenant keeps its state between commands."""
-    return state_dir / f"{tenant_name}.json"
-
-
-def embedded_sandbox(tenant_dir: Path, tenant_name: str, state_dir: Path) -> Sandbox:
-    """The tenant's embedded sandbox, seeded from its `sandbox.yaml` on first use."""
-    return Sandbox.from_world_file(
-        tenant_dir / WORLD_FILE, state_file=sandbox_state_file(state_dir, tenant_name)
+def embedded_sandbox(tenant: TenantId, world: SandboxWorld, state_dir: Path) -> Sandbox:
+    """The tenant's embedded sandbox: its saved state, or seeded from its loaded `sandbox.yaml`
+    on first use."""
+    state_file = sandbox_state_file(state_dir, tenant)
+    return Sandbox(
+        world.world,
+        state_file=state_file,
+        store=Store.load(state_file) if state_file.exists() else None,
+        tenant_domain=f"{world.path.resolve().parent.name}.sandbox.auth0.local",
+        world_digest=world.digest,
     )
 
 
 @asynccontextmanager
 async def connect(
     desired: Desired,
-    tenant_dir: Path,
+    world: SandboxWorld | None = None,
     *,
     domain: str | None = None,
     sandbox: Sandbox | None = None,
@@ -53,10 +54,10 @@ async def connect(
     """A session on the tenant's target (`domain` overrides tenant.yaml's).
 
     `sandbox` serves the embedded target in-process (tests, bench); without it the
-    embedded sandbox of the tenant directory is used. TLS is always verified, against the
-    system's CAs or `ca_file`. A job that is one of `shards` parallel ones spends that share of
-    the tenant's rate-limit share. `notice` hears of things worth a warning (a sandbox.yaml
-    changed since the embedded state was made).
+    embedded sandbox of the tenant's loaded `world` (its sandbox.yaml) is used. TLS is always
+    verified, against the system's CAs or `ca_file`. A job that is one of `shards` parallel
+    ones spends that share of the tenant's rate-limit share. `notice` hears of things worth a
+    warning (a sandbox.yaml changed since the embedded state was made).
     """
     target = resolve_target(domain or desired.tenant.domain)
     share = desired.tenant.rate_limit.share / shards
@@ -69,16 +70,21 @@ async def connect(
         ) as session:
             yield session
         return
-    state_file = sandbox_state_file(state_dir, desired.tenant_name)
+    tenant = TenantId(desired.tenant_name)
     with ExitStack() as held:
         if sandbox is None:
-            held.enter_context(state_lock(state_file))
-            sandbox = embedded_sandbox(tenant_dir, desired.tenant_name, state_dir)
+            if world is None:
+                raise TargetError(
+                    f"tenant {tenant.name} has no {WORLD_FILE}: the embedded sandbox's world "
+                    "is described there"
+                )
+            held.enter_context(state_lock(sandbox_state_file(state_dir, tenant)))
+            sandbox = embedded_sandbox(tenant, world, state_dir)
             held.callback(sandbox.flush)
             if sandbox.world_changed and notice is not None:
                 notice(
                     f"{WORLD_FILE} changed since the embedded sandbox state was created; run "
-                    f"`reconciler sandbox reset --tenant {desired.tenant_name}` to rebuild it"
+                    f"`reconciler sandbox reset --tenant {tenant.name}` to rebuild it"
                 )
         spec = sandbox.management_client
         login = ClientCredentials(spec.client_id, spec.client_secret)

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass, field, replace
 
+from reconciler.engine.endpoints import Endpoint
 from reconciler.engine.errors import PlanError
 from reconciler.engine.identity import ObjectKey, OpKey
+from reconciler.engine.kinds import Kind
 from reconciler.engine.plan import (
     JSON,
     Action,
@@ -31,7 +33,7 @@ class PlanBuilder:
         self,
         org: str | None,
         action: Action,
-        kind: str,
+        kind: Kind,
         name: str,
         fields: tuple[FieldChange, ...] = (),
         note: str | None = None,
@@ -43,25 +45,35 @@ class PlanBuilder:
 
     def call(
         self,
+        endpoint: Endpoint,
         key: OpKey,
         phase: Phase,
-        method: str,
-        path: tuple[PathPart, ...],
+        *params: PathPart,
         body: JSON = None,
-        *,
         depends_on: tuple[OpKey | None, ...] = (),
         creates: ObjectKey | None = None,
-        settle: Settle = Settle.REPEAT,
+        settle: Settle | None = None,
         batch: str | None = None,
     ) -> OpKey:
-        """Add one API request and return its key (for others to depend on)."""
+        """Add one request to a write `endpoint`, its path parameters filled from `params`,
+        and return its key (for others to depend on). `settle` defaults to the endpoint's."""
+        if not endpoint.verb.writes:
+            raise ValueError(f"a plan only writes: {endpoint}")
         if key in self.operations:
             raise ValueError(f"operation key used twice: {key}")
         deps = tuple(sorted({d for d in depends_on if d is not None}, key=OpKey.sort_key))
         if key.org is not None:
             self.touch(ObjectKey.organization(key.org))
         self.operations[key] = Operation(
-            key, phase, method, path, body, deps, creates, settle, batch
+            key,
+            phase,
+            endpoint.verb,
+            endpoint.path(*params),
+            body,
+            deps,
+            creates,
+            endpoint.settle if settle is None else settle,
+            batch,
         )
         return key
 
@@ -86,7 +98,7 @@ class PlanBuilder:
 
 ADDITIONS = frozenset({"add", "send", "replace", "add permissions"})
 REMOVALS = frozenset({"remove", "revoke", "remove permissions"})
-PER_NAME = frozenset({"member roles", "role"})
+PER_NAME = frozenset({Kind.MEMBER_ROLES, Kind.ROLE})
 """Kinds whose additions and removals trade places per object, not across the organization."""
 
 
@@ -113,16 +125,16 @@ def _family(key: OpKey) -> tuple[str | None, str, str]:
 
 
 _KINDS = (
-    "organization",
-    "role",
-    "action",
-    "post-login binding",
-    "connection",
-    "discovery domain",
-    "member",
-    "invitation",
+    Kind.ORGANIZATION,
+    Kind.ROLE,
+    Kind.ACTION,
+    Kind.BINDING,
+    Kind.CONNECTION,
+    Kind.DISCOVERY_DOMAIN,
+    Kind.MEMBER,
+    Kind.INVITATION,
 )
 
 
-def _kind_order(kind: str) -> int:
+def _kind_order(kind: Kind) -> int:
     return _KINDS.index(kind) if kind in _KINDS else len(_KINDS)

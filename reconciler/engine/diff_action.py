@@ -10,16 +10,16 @@ import hashlib
 from typing import Any
 
 from reconciler.engine.builder import PlanBuilder
+from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.identity import ObjectKey, OpKey, Ref, SecretRef
-from reconciler.engine.plan import JSON, Action, FieldChange, PathPart, Phase, Settle
+from reconciler.engine.kinds import Kind
+from reconciler.engine.plan import JSON, Action, FieldChange, PathPart, Phase
 from reconciler.model.desired import Desired
 from reconciler.model.live import ActionVersion, LiveAction, LiveBinding, LivePostLogin
 from reconciler.routing import ActionDefinition, action_definition, routing_table
 from reconciler.routing.action import TRIGGER, split_code
 
 TRIGGER_ID = TRIGGER["id"]
-ACTION = "action"
-BINDING = "post-login binding"
 
 
 def managed_action(desired: Desired) -> ActionDefinition | None:
@@ -76,13 +76,11 @@ def _create(builder: PlanBuilder, definition: ActionDefinition) -> OpKey:
     action = ObjectKey.action(name)
     builder.touch(action)
     create = builder.call(
-        OpKey(None, ACTION, name, "create"),
+        ENDPOINTS.create_action,
+        OpKey(None, Kind.ACTION, name, "create"),
         Phase.ACTIONS,
-        "POST",
-        ("actions", "actions"),
-        {**definition.body(), "secrets": _secrets(definition)},
+        body={**definition.body(), "secrets": _secrets(definition)},
         creates=action,
-        settle=Settle.FIND_ACTION,
     )
     deploy = _deploy(builder, name, Ref(action), create)
     table = split_code(definition.code)
@@ -93,7 +91,7 @@ def _create(builder: PlanBuilder, definition: ActionDefinition) -> OpKey:
         FieldChange("secrets", None, sorted(definition.secret_names)),
         FieldChange("routes", None, routed),
     )
-    builder.row(None, Action.CREATE, ACTION, name, fields, operations=(create, deploy))
+    builder.row(None, Action.CREATE, Kind.ACTION, name, fields, operations=(create, deploy))
     return deploy
 
 
@@ -109,26 +107,26 @@ def _update(
     note = None if live.deployed is not None else "never deployed"
     if not runs_as_wanted(live.draft, want):
         update = builder.call(
-            OpKey(None, ACTION, name, "update"),
+            ENDPOINTS.update_action,
+            OpKey(None, Kind.ACTION, name, "update"),
             Phase.ACTIONS,
-            "PATCH",
-            ("actions", "actions", live.id),
-            _update_body(definition, want, live.draft),
+            live.id,
+            body=_update_body(definition, want, live.draft),
         )
     elif live.deployed is not None:
         note = "the draft holds these changes already: deployed only"
     deploy = _deploy(builder, name, live.id, update)
     fields = _changes(live.deployed or live.draft, want)
-    builder.row(None, Action.UPDATE, ACTION, name, fields, note, operations=(update, deploy))
+    builder.row(None, Action.UPDATE, Kind.ACTION, name, fields, note, operations=(update, deploy))
     return deploy
 
 
 def _deploy(builder: PlanBuilder, name: str, action_id: PathPart, after: OpKey | None) -> OpKey:
     return builder.call(
-        OpKey(None, ACTION, name, "deploy"),
+        ENDPOINTS.deploy_action,
+        OpKey(None, Kind.ACTION, name, "deploy"),
         Phase.ACTIONS,
-        "POST",
-        ("actions", "actions", action_id, "deploy"),
+        action_id,
         depends_on=(after,),
     )
 
@@ -164,16 +162,21 @@ def _bind(
     kept: list[JSON] = [{"ref": {"type": "binding_id", "value": b.id}} for b in bindings]
     ours = {"ref": {"type": "action_id", "value": action_id}, "display_name": name}
     key = builder.call(
-        OpKey(None, BINDING, name, "bind"),
+        ENDPOINTS.bind_actions,
+        OpKey(None, Kind.BINDING, name, "bind"),
         Phase.ACTIONS,
-        "PATCH",
-        ("actions", "triggers", TRIGGER_ID, "bindings"),
-        {"bindings": [*kept, ours]},
+        TRIGGER_ID,
+        body={"bindings": [*kept, ours]},
         depends_on=(deployed_by,),
     )
     order = [b.action_name or b.display_name or b.id for b in bindings] + [name]
     builder.row(
-        None, Action.CREATE, BINDING, name, (FieldChange("order", None, order),), operations=(key,)
+        None,
+        Action.CREATE,
+        Kind.BINDING,
+        name,
+        (FieldChange("order", None, order),),
+        operations=(key,),
     )
 
 

@@ -6,16 +6,15 @@ from typing import Any
 from reconciler.engine.app_refs import AppId, Applications, GrantId, ambiguous, created_app
 from reconciler.engine.builder import PlanBuilder
 from reconciler.engine.context import OrgContext
+from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.identity import ObjectKey, OpKey, Ref
-from reconciler.engine.plan import JSON, Action, FieldChange, PathPart, Phase, Settle
+from reconciler.engine.kinds import Kind
+from reconciler.engine.plan import JSON, Action, FieldChange, PathPart, Phase
 from reconciler.engine.references import check_grant_scopes
 from reconciler.model.applications import UNORDERED_FIELDS, Application
 from reconciler.model.desired import Desired, KeyPath
 from reconciler.model.live import LiveApplication, LiveClientGrant, Snapshot
 
-APPLICATION = "application"
-CLIENT_GRANT = "client grant"
-API_ACCESS = "api access"
 MACHINE_TO_MACHINE = "non_interactive"
 ORGANIZATIONS_MAY_USE = frozenset({"allow", "require"})
 
@@ -46,17 +45,15 @@ def plan_applications(desired: Desired, live: Snapshot, builder: PlanBuilder) ->
 def _create(builder: PlanBuilder, name: str, app: Application) -> AppId:
     settings = app.settings()
     key = builder.call(
-        OpKey(None, APPLICATION, name, "create"),
+        ENDPOINTS.create_application,
+        OpKey(None, Kind.APPLICATION, name, "create"),
         Phase.APPLICATIONS,
-        "POST",
-        ("clients",),
-        {"name": name, **settings},
+        body={"name": name, **settings},
         creates=ObjectKey.application(name),
-        settle=Settle.FIND_APPLICATION,
     )
     builder.touch(ObjectKey.application(name))
     fields = tuple(FieldChange(field, None, value) for field, value in settings.items())
-    builder.row(None, Action.CREATE, APPLICATION, name, fields, operations=(key,))
+    builder.row(None, Action.CREATE, Kind.APPLICATION, name, fields, operations=(key,))
     return created_app(name, key, app.app_type)
 
 
@@ -70,15 +67,15 @@ def _update(builder: PlanBuilder, name: str, app: Application, live: LiveApplica
     if not changed:
         return AppId(live.client_id, app_type=app_type)
     key = builder.call(
-        OpKey(None, APPLICATION, name, "update"),
+        ENDPOINTS.update_application,
+        OpKey(None, Kind.APPLICATION, name, "update"),
         Phase.APPLICATIONS,
-        "PATCH",
-        ("clients", live.client_id),
-        changed,
+        live.client_id,
+        body=changed,
     )
     builder.touch(ObjectKey.application(name))
     fields = tuple(FieldChange(f, live.settings.get(f), want) for f, want in changed.items())
-    builder.row(None, Action.UPDATE, APPLICATION, name, fields, operations=(key,))
+    builder.row(None, Action.UPDATE, Kind.APPLICATION, name, fields, operations=(key,))
     return AppId(live.client_id, app_type=app_type)
 
 
@@ -135,17 +132,17 @@ def _create_grant(
     grant = ObjectKey.client_grant(name, api)
     builder.touch(grant)
     key = builder.call(
-        OpKey(None, CLIENT_GRANT, grant_name(name, api), "create"),
+        ENDPOINTS.create_client_grant,
+        OpKey(None, Kind.CLIENT_GRANT, grant_name(name, api), "create"),
         Phase.APPLICATIONS,
-        "POST",
-        ("client-grants",),
-        {"client_id": app.id, "audience": api, "scope": scopes, "organization_usage": "allow"},
+        body={"client_id": app.id, "audience": api, "scope": scopes, "organization_usage": "allow"},
         depends_on=(app.created_by,),
         creates=grant,
-        settle=Settle.FIND_CLIENT_GRANT,
     )
     fields = (FieldChange("scope", None, scopes), FieldChange("organization_usage", None, "allow"))
-    builder.row(None, Action.CREATE, CLIENT_GRANT, grant_name(name, api), fields, operations=(key,))
+    builder.row(
+        None, Action.CREATE, Kind.CLIENT_GRANT, grant_name(name, api), fields, operations=(key,)
+    )
     return GrantId(Ref(grant), key)
 
 
@@ -165,13 +162,13 @@ def _update_grant(
     label = grant_name(name, current.audience)
     builder.touch(ObjectKey.client_grant(name, current.audience))
     key = builder.call(
-        OpKey(None, CLIENT_GRANT, label, "update"),
+        ENDPOINTS.update_client_grant,
+        OpKey(None, Kind.CLIENT_GRANT, label, "update"),
         Phase.APPLICATIONS,
-        "PATCH",
-        ("client-grants", current.id),
-        body,
+        current.id,
+        body=body,
     )
-    builder.row(None, Action.UPDATE, CLIENT_GRANT, label, tuple(fields), operations=(key,))
+    builder.row(None, Action.UPDATE, Kind.CLIENT_GRANT, label, tuple(fields), operations=(key,))
     return GrantId(current.id, key if "organization_usage" in body else None)
 
 
@@ -193,27 +190,27 @@ def diff_api_access(ctx: OrgContext, builder: PlanBuilder, apps: Applications) -
                 continue
         label = grant_name(entry.application, entry.api)
         key = builder.call(
-            ctx.key(API_ACCESS, label, "add"),
+            ENDPOINTS.add_organization_grant,
+            ctx.key(Kind.API_ACCESS, label, "add"),
             Phase.CONNECTIONS,
-            "POST",
-            ctx.path("client-grants"),
-            {"grant_id": grant.id},
+            ctx.id,
+            body={"grant_id": grant.id},
             depends_on=(ctx.created_by, grant.written_by),
-            settle=Settle.FIND_ORGANIZATION_GRANT,
         )
         fields = (FieldChange("scopes", None, entry.scopes),)
-        builder.row(ctx.name, Action.CREATE, API_ACCESS, label, fields, operations=(key,))
+        builder.row(ctx.name, Action.CREATE, Kind.API_ACCESS, label, fields, operations=(key,))
     for grant_id, current in sorted(have.items()):
         if grant_id in keep:
             continue
         label = grant_name(apps.name_of(current.client_id), current.audience)
         key = builder.call(
-            ctx.key(API_ACCESS, label, "remove"),
+            ENDPOINTS.remove_organization_grant,
+            ctx.key(Kind.API_ACCESS, label, "remove"),
             Phase.CONNECTION_REMOVALS,
-            "DELETE",
-            ctx.path("client-grants", grant_id),
+            ctx.id,
+            grant_id,
         )
-        builder.row(ctx.name, Action.DELETE, API_ACCESS, label, operations=(key,))
+        builder.row(ctx.name, Action.DELETE, Kind.API_ACCESS, label, operations=(key,))
 
 
 def diff_org_applications(ctx: OrgContext, builder: PlanBuilder, apps: Applications) -> None:
@@ -237,41 +234,47 @@ def diff_org_applications(ctx: OrgContext, builder: PlanBuilder, apps: Applicati
             adding.append((name, app))
         elif not have[app.id]:
             key = builder.call(
-                ctx.key(APPLICATION, name, "update"),
+                ENDPOINTS.update_organization_application,
+                ctx.key(Kind.APPLICATION, name, "update"),
                 Phase.CONNECTIONS,
-                "PATCH",
-                ctx.path("clients", app.id),
-                {"use_for_member_access": True},
+                ctx.id,
+                app.id,
+                body={"use_for_member_access": True},
             )
             change = FieldChange("use_for_member_access", False, True)
-            builder.row(ctx.name, Action.UPDATE, APPLICATION, name, (change,), operations=(key,))
+            builder.row(
+                ctx.name, Action.UPDATE, Kind.APPLICATION, name, (change,), operations=(key,)
+            )
     if adding:
         entries = [{"client_id": app.id, "use_for_member_access": True} for _, app in adding]
         key = builder.call(
-            ctx.key("applications", "", "add"),
+            ENDPOINTS.add_organization_applications,
+            ctx.key(Kind.APPLICATIONS, "", "add"),
             Phase.CONNECTIONS,
-            "POST",
-            ctx.path("clients"),
-            {"clients": entries},
+            ctx.id,
+            body={"clients": entries},
             depends_on=(ctx.created_by, *(app.created_by for _, app in adding)),
-            settle=Settle.FIND_ORGANIZATION_APPLICATIONS,
         )
         for name, _ in adding:
-            builder.row(ctx.name, Action.CREATE, APPLICATION, name, operations=(key,))
+            builder.row(ctx.name, Action.CREATE, Kind.APPLICATION, name, operations=(key,))
     removing = sorted(
         cid for cid, member_access in have.items() if member_access and cid not in keep
     )
     if removing:
         key = builder.call(
-            ctx.key("applications", "", "remove"),
+            ENDPOINTS.remove_organization_applications,
+            ctx.key(Kind.APPLICATIONS, "", "remove"),
             Phase.CONNECTION_REMOVALS,
-            "DELETE",
-            ctx.path("clients"),
-            {"clients": removing},
+            ctx.id,
+            body={"clients": removing},
         )
         for client_id in removing:
             builder.row(
-                ctx.name, Action.DELETE, APPLICATION, apps.name_of(client_id), operations=(key,)
+                ctx.name,
+                Action.DELETE,
+                Kind.APPLICATION,
+                apps.name_of(client_id),
+                operations=(key,),
             )
 
 

@@ -6,7 +6,9 @@ from reconciler.engine.builder import PlanBuilder
 from reconciler.engine.context import OrgContext
 from reconciler.engine.diff_apps import invitation_client
 from reconciler.engine.diff_roles import create_role_key
+from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.identity import ObjectKey, OpKey, Ref
+from reconciler.engine.kinds import Kind
 from reconciler.engine.plan import Action, FieldChange, PathPart, Phase, Settle
 from reconciler.model import Member
 from reconciler.model.live import LiveMember
@@ -100,11 +102,11 @@ def _add(
     for start in range(0, len(to_add), batch_size):
         chunk = to_add[start : start + batch_size]
         key = builder.call(
-            ctx.key("members", str(start // batch_size + 1), "add"),
+            ENDPOINTS.add_members,
+            ctx.key(Kind.MEMBERS, str(start // batch_size + 1), "add"),
             Phase.MEMBERS_ADD,
-            "POST",
-            ctx.path("members"),
-            {"members": [user_id for user_id, _, _ in chunk]},
+            ctx.id,
+            body={"members": [user_id for user_id, _, _ in chunk]},
             depends_on=(ctx.created_by,),
             batch="members",
         )
@@ -114,17 +116,18 @@ def _add(
             roles_key = None
             if roles and roles.ids:
                 roles_key = builder.call(
-                    ctx.key("member roles", user_id, "add"),
+                    ENDPOINTS.add_member_roles,
+                    ctx.key(Kind.MEMBER_ROLES, user_id, "add"),
                     Phase.MEMBER_ROLES,
-                    "POST",
-                    ctx.path("members", user_id, "roles"),
-                    {"roles": roles.sorted_ids()},
+                    ctx.id,
+                    user_id,
+                    body={"roles": roles.sorted_ids()},
                     depends_on=(key, *roles.created_by),
                 )
             builder.row(
                 ctx.name,
                 Action.CREATE,
-                "member",
+                Kind.MEMBER,
                 label,
                 (FieldChange("roles", None, names),) if names else (),
                 operations=(key, roles_key),
@@ -139,31 +142,32 @@ def _change_roles(
     have = member.role_ids
     add = sorted(set(roles.ids) - set(have), key=str)
     remove = sorted(set(have) - set(roles.ids))
-    path = ctx.path("members", member.user_id, "roles")
     added = removed = None
     if add:
         added = builder.call(
-            ctx.key("member roles", member.user_id, "add"),
+            ENDPOINTS.add_member_roles,
+            ctx.key(Kind.MEMBER_ROLES, member.user_id, "add"),
             Phase.MEMBER_ROLES,
-            "POST",
-            path,
-            {"roles": add},
+            ctx.id,
+            member.user_id,
+            body={"roles": add},
             depends_on=roles.created_by,
         )
     if remove:
         removed = builder.call(
-            ctx.key("member roles", member.user_id, "remove"),
+            ENDPOINTS.remove_member_roles,
+            ctx.key(Kind.MEMBER_ROLES, member.user_id, "remove"),
             Phase.MEMBER_ROLES,
-            "DELETE",
-            path,
-            {"roles": remove},
+            ctx.id,
+            member.user_id,
+            body={"roles": remove},
         )
     if add or remove:
         change = FieldChange("roles", sorted(have.values()), sorted(roles.ids.values()))
         builder.row(
             ctx.name,
             Action.UPDATE,
-            "member",
+            Kind.MEMBER,
             _label(member),
             (change,),
             operations=(added, removed),
@@ -186,7 +190,7 @@ def _invite(
     pending = ((ctx.live.invitations or {}) if ctx.live else {}).get(email)
     wanted = sorted(map(str, roles.ids)) if roles is not None else None
     if pending is not None and (wanted is None or wanted == sorted(pending.roles)):
-        builder.row(ctx.name, Action.KEEP, "invitation", email, note="invitation pending")
+        builder.row(ctx.name, Action.KEEP, Kind.INVITATION, email, note="invitation pending")
         return
     client = invitation_client(ctx)
     body: dict[str, object] = {
@@ -203,30 +207,31 @@ def _invite(
         body["roles"] = roles.sorted_ids()
     verb = "send" if pending is None else "replace"
     key = builder.call(
-        ctx.key("invitation", email, verb),
+        ENDPOINTS.send_invitation,
+        ctx.key(Kind.INVITATION, email, verb),
         Phase.INVITATIONS,
-        "POST",
-        ctx.path("invitations"),
-        body,
+        ctx.id,
+        body=body,
         depends_on=(ctx.created_by, client.created_by, *(roles.created_by if roles else ())),
         settle=Settle.FIND_INVITATION if pending is None else Settle.REPEAT,
     )
     names = sorted(roles.ids.values()) if roles else None
     if pending is None:
         fields = (FieldChange("roles", None, names),) if names else ()
-        builder.row(ctx.name, Action.CREATE, "invitation", email, fields, operations=(key,))
+        builder.row(ctx.name, Action.CREATE, Kind.INVITATION, email, fields, operations=(key,))
         return
     revoke = builder.call(
-        ctx.key("invitation", email, "revoke"),
+        ENDPOINTS.revoke_invitation,
+        ctx.key(Kind.INVITATION, email, "revoke"),
         Phase.INVITATIONS,
-        "DELETE",
-        ctx.path("invitations", pending.id),
+        ctx.id,
+        pending.id,
     )
     before = sorted(_role_names(ctx, pending.roles))
     builder.row(
         ctx.name,
         Action.UPDATE,
-        "invitation",
+        Kind.INVITATION,
         email,
         (FieldChange("roles", before, names or []),),
         note="replaced: a sent invitation cannot be changed",
@@ -275,12 +280,13 @@ def _revoke_unlisted_invitations(ctx: OrgContext, builder: PlanBuilder, listed: 
         if email in listed:
             continue
         key = builder.call(
-            ctx.key("invitation", email, "revoke"),
+            ENDPOINTS.revoke_invitation,
+            ctx.key(Kind.INVITATION, email, "revoke"),
             Phase.MEMBERS_REMOVE,
-            "DELETE",
-            ctx.path("invitations", invitation.id),
+            ctx.id,
+            invitation.id,
         )
-        builder.row(ctx.name, Action.DELETE, "invitation", email, operations=(key,))
+        builder.row(ctx.name, Action.DELETE, Kind.INVITATION, email, operations=(key,))
 
 
 def _remove_unlisted(
@@ -292,21 +298,23 @@ def _remove_unlisted(
     for member in unlisted:
         reason = admission_reason(member, ctx.desired, auto_join)
         if reason is not None:
-            builder.row(ctx.name, Action.KEEP, "member", _label(member), note=f"admitted: {reason}")
+            builder.row(
+                ctx.name, Action.KEEP, Kind.MEMBER, _label(member), note=f"admitted: {reason}"
+            )
         elif policy == "exact" or is_blocked(member, ctx.desired):
             removed.append(member)
     for start in range(0, len(removed), batch_size):
         chunk = removed[start : start + batch_size]
         key = builder.call(
-            ctx.key("members", str(start // batch_size + 1), "remove"),
+            ENDPOINTS.remove_members,
+            ctx.key(Kind.MEMBERS, str(start // batch_size + 1), "remove"),
             Phase.MEMBERS_REMOVE,
-            "DELETE",
-            ctx.path("members"),
-            {"members": [m.user_id for m in chunk]},
+            ctx.id,
+            body={"members": [m.user_id for m in chunk]},
             batch="members",
         )
         for member in chunk:
-            builder.row(ctx.name, Action.DELETE, "member", _label(member), operations=(key,))
+            builder.row(ctx.name, Action.DELETE, Kind.MEMBER, _label(member), operations=(key,))
 
 
 def _auto_join_strategies(ctx: OrgContext) -> dict[str, str]:

@@ -4,9 +4,11 @@ from typing import Any
 
 from reconciler.engine.builder import PlanBuilder
 from reconciler.engine.context import OrgContext
+from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.identity import ObjectKey, OpKey
+from reconciler.engine.kinds import Kind
 from reconciler.engine.nested import nested_changes
-from reconciler.engine.plan import JSON, Action, FieldChange, Phase, Settle
+from reconciler.engine.plan import JSON, Action, FieldChange, Phase
 from reconciler.model import Connection, Organization
 from reconciler.model.live import LiveConnection, LiveOrganization
 
@@ -16,7 +18,7 @@ SCALARS = ("display_name", "token_quota", "third_party_client_access", "is_app_e
 
 def create_key(name: str) -> OpKey:
     """Key of the operation that creates an organization."""
-    return OpKey(name, "organization", name, "create")
+    return OpKey(name, Kind.ORGANIZATION, name, "create")
 
 
 def create_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
@@ -37,7 +39,7 @@ def create_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
         fields.extend(FieldChange(f"metadata.{k}", None, v) for k, v in body["metadata"].items())
     key = create_key(desired.name)
     builder.row(
-        ctx.name, Action.CREATE, "organization", desired.name, tuple(fields), operations=(key,)
+        ctx.name, Action.CREATE, Kind.ORGANIZATION, desired.name, tuple(fields), operations=(key,)
     )
     entries = []
     for conn, live in known_connections(ctx, builder):
@@ -46,13 +48,11 @@ def create_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
     if entries:
         body["enabled_connections"] = entries
     builder.call(
+        ENDPOINTS.create_organization,
         key,
         Phase.ORGANIZATIONS,
-        "POST",
-        ("organizations",),
-        body,
+        body=body,
         creates=ObjectKey.organization(desired.name),
-        settle=Settle.FIND_ORGANIZATION,
     )
 
 
@@ -82,26 +82,31 @@ def update_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
         fields.extend(changes)
     if body:
         key = builder.call(
-            ctx.key("organization", desired.name, "update"),
+            ENDPOINTS.update_organization,
+            ctx.key(Kind.ORGANIZATION, desired.name, "update"),
             Phase.ORGANIZATIONS,
-            "PATCH",
-            ctx.path(),
-            body,
+            ctx.id,
+            body=body,
         )
         builder.row(
-            ctx.name, Action.UPDATE, "organization", desired.name, tuple(fields), operations=(key,)
+            ctx.name,
+            Action.UPDATE,
+            Kind.ORGANIZATION,
+            desired.name,
+            tuple(fields),
+            operations=(key,),
         )
 
 
 def delete_organization(builder: PlanBuilder, name: str, org_id: str) -> None:
     """Delete an organization that no file describes (only when pruning)."""
     key = builder.call(
-        OpKey(name, "organization", name, "delete"),
+        ENDPOINTS.delete_organization,
+        OpKey(name, Kind.ORGANIZATION, name, "delete"),
         Phase.ORG_DELETES,
-        "DELETE",
-        ("organizations", org_id),
+        org_id,
     )
-    builder.row(name, Action.DELETE, "organization", name, operations=(key,))
+    builder.row(name, Action.DELETE, Kind.ORGANIZATION, name, operations=(key,))
 
 
 def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
@@ -115,28 +120,28 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
         current = have.get(conn.name)
         if current is None:
             key = builder.call(
-                ctx.key("connection", conn.name, "add"),
+                ENDPOINTS.enable_connection,
+                ctx.key(Kind.CONNECTION, conn.name, "add"),
                 Phase.CONNECTIONS,
-                "POST",
-                ctx.path("enabled_connections"),
-                {"connection_id": live.id, **_flags(conn)},
-                settle=Settle.FIND_CONNECTION,
+                ctx.id,
+                body={"connection_id": live.id, **_flags(conn)},
             )
             _enabled_row(ctx, builder, conn, key)
             continue
         changed = {f: v for f, v in _flags(conn).items() if getattr(current, f) != v}
         if changed:
             key = builder.call(
-                ctx.key("connection", conn.name, "update"),
+                ENDPOINTS.update_enabled_connection,
+                ctx.key(Kind.CONNECTION, conn.name, "update"),
                 Phase.CONNECTIONS,
-                "PATCH",
-                ctx.path("enabled_connections", live.id),
-                changed,
+                ctx.id,
+                live.id,
+                body=changed,
             )
             builder.row(
                 ctx.name,
                 Action.UPDATE,
-                "connection",
+                Kind.CONNECTION,
                 conn.name,
                 tuple(FieldChange(f, getattr(current, f), v) for f, v in changed.items()),
                 operations=(key,),
@@ -146,12 +151,13 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
         if name in names:
             continue
         key = builder.call(
-            ctx.key("connection", name, "remove"),
+            ENDPOINTS.disable_connection,
+            ctx.key(Kind.CONNECTION, name, "remove"),
             Phase.CONNECTION_REMOVALS,
-            "DELETE",
-            ctx.path("enabled_connections", current.connection_id),
+            ctx.id,
+            current.connection_id,
         )
-        builder.row(ctx.name, Action.DELETE, "connection", current.name, operations=(key,))
+        builder.row(ctx.name, Action.DELETE, Kind.CONNECTION, current.name, operations=(key,))
 
 
 def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
@@ -166,34 +172,34 @@ def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
         current = have.get(domain)
         if current is None:
             key = builder.call(
-                ctx.key("discovery domain", domain, "add"),
+                ENDPOINTS.add_discovery_domain,
+                ctx.key(Kind.DISCOVERY_DOMAIN, domain, "add"),
                 Phase.CONNECTIONS,
-                "POST",
-                ctx.path("discovery-domains"),
-                {"domain": domain, "use_for_organization_discovery": True},
+                ctx.id,
+                body={"domain": domain, "use_for_organization_discovery": True},
                 depends_on=(ctx.created_by,),
-                settle=Settle.FIND_DOMAIN,
             )
             builder.row(
                 ctx.name,
                 Action.CREATE,
-                "discovery domain",
+                Kind.DISCOVERY_DOMAIN,
                 domain,
                 note="verify it by publishing the TXT record Auth0 returns",
                 operations=(key,),
             )
         elif not current.use_for_organization_discovery:
             key = builder.call(
-                ctx.key("discovery domain", domain, "update"),
+                ENDPOINTS.update_discovery_domain,
+                ctx.key(Kind.DISCOVERY_DOMAIN, domain, "update"),
                 Phase.CONNECTIONS,
-                "PATCH",
-                ctx.path("discovery-domains", current.id),
-                {"use_for_organization_discovery": True},
+                ctx.id,
+                current.id,
+                body={"use_for_organization_discovery": True},
             )
             builder.row(
                 ctx.name,
                 Action.UPDATE,
-                "discovery domain",
+                Kind.DISCOVERY_DOMAIN,
                 domain,
                 (FieldChange("use_for_organization_discovery", False, True),),
                 operations=(key,),
@@ -202,7 +208,7 @@ def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
             builder.row(
                 ctx.name,
                 Action.KEEP,
-                "discovery domain",
+                Kind.DISCOVERY_DOMAIN,
                 domain,
                 note=f"pending: publish TXT {current.verification_txt!r} at "
                 f"{current.verification_host}",
@@ -210,12 +216,13 @@ def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
     for domain, current in sorted(have.items()):
         if domain not in wanted:
             key = builder.call(
-                ctx.key("discovery domain", domain, "remove"),
+                ENDPOINTS.remove_discovery_domain,
+                ctx.key(Kind.DISCOVERY_DOMAIN, domain, "remove"),
                 Phase.CONNECTION_REMOVALS,
-                "DELETE",
-                ctx.path("discovery-domains", current.id),
+                ctx.id,
+                current.id,
             )
-            builder.row(ctx.name, Action.DELETE, "discovery domain", domain, operations=(key,))
+            builder.row(ctx.name, Action.DELETE, Kind.DISCOVERY_DOMAIN, domain, operations=(key,))
 
 
 def known_connections(
@@ -239,7 +246,7 @@ def known_connections(
 def _enabled_row(ctx: OrgContext, builder: PlanBuilder, conn: Connection, key: OpKey) -> None:
     """`+ connection NAME` with the flags the file sets."""
     fields = tuple(FieldChange(f, None, v) for f, v in _flags(conn).items())
-    builder.row(ctx.name, Action.CREATE, "connection", conn.name, fields, operations=(key,))
+    builder.row(ctx.name, Action.CREATE, Kind.CONNECTION, conn.name, fields, operations=(key,))
 
 
 def _flags(conn: Connection) -> dict[str, bool]:

@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 
 from reconciler.engine.builder import PlanBuilder
+from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.identity import ObjectKey, OpKey, Ref
-from reconciler.engine.plan import JSON, Action, FieldChange, PathPart, Phase, Settle
+from reconciler.engine.kinds import Kind
+from reconciler.engine.plan import JSON, Action, FieldChange, PathPart, Phase
 from reconciler.model import Role
 from reconciler.model.live import LiveRole
 
@@ -49,7 +51,7 @@ def diff_role(
     two calls leaves the role granting the old and the new permissions, never less than the
     old.
     """
-    op = OpKey(target.org, "role", name, "")
+    op = OpKey(target.org, Kind.ROLE, name, "")
     if live is None:
         _create_role(builder, name, desired, target)
         return
@@ -58,11 +60,11 @@ def diff_role(
     if desired.description is not None and desired.description != live.description:
         keys.append(
             builder.call(
+                ENDPOINTS.update_role,
                 _verb(op, "update"),
                 target.phase,
-                "PATCH",
-                ("roles", live.id),
-                {"description": desired.description},
+                live.id,
+                body={"description": desired.description},
             )
         )
         fields.append(FieldChange("description", live.description, desired.description))
@@ -72,34 +74,36 @@ def diff_role(
         if want - have:
             keys.append(
                 builder.call(
+                    ENDPOINTS.add_permissions,
                     _verb(op, "add permissions"),
                     target.phase,
-                    "POST",
-                    ("roles", live.id, "permissions"),
-                    _pairs_body(want - have),
+                    live.id,
+                    body=_pairs_body(want - have),
                 )
             )
         if have - want:
             keys.append(
                 builder.call(
+                    ENDPOINTS.remove_permissions,
                     _verb(op, "remove permissions"),
                     target.phase,
-                    "DELETE",
-                    ("roles", live.id, "permissions"),
-                    _pairs_body(have - want),
+                    live.id,
+                    body=_pairs_body(have - want),
                 )
             )
         if want != have:
             fields.append(FieldChange("permissions", _names(have), _names(want)))
     if fields:
         builder.touch(target.key(name))
-        builder.row(target.org, Action.UPDATE, "role", name, tuple(fields), operations=tuple(keys))
+        builder.row(
+            target.org, Action.UPDATE, Kind.ROLE, name, tuple(fields), operations=tuple(keys)
+        )
 
 
 def _create_role(builder: PlanBuilder, name: str, desired: Role, target: RoleTarget) -> None:
     role = target.key(name)
     builder.touch(role)
-    op = OpKey(target.org, "role", name, "")
+    op = OpKey(target.org, Kind.ROLE, name, "")
     body: dict[str, JSON] = {"name": name}
     if desired.description is not None:
         body["description"] = desired.description
@@ -107,14 +111,12 @@ def _create_role(builder: PlanBuilder, name: str, desired: Role, target: RoleTar
         body["type"] = "organization"
         body["owner_id"] = target.org_id
     create = builder.call(
+        ENDPOINTS.create_role,
         create_role_key(role),
         target.phase,
-        "POST",
-        ("roles",),
-        body,
+        body=body,
         depends_on=(target.org_created_by,),
         creates=role,
-        settle=Settle.FIND_ROLE,
     )
     keys = [create]
     pairs = desired.permission_pairs()
@@ -122,21 +124,21 @@ def _create_role(builder: PlanBuilder, name: str, desired: Role, target: RoleTar
     if pairs:
         keys.append(
             builder.call(
+                ENDPOINTS.add_permissions,
                 _verb(op, "add permissions"),
                 target.phase,
-                "POST",
-                ("roles", Ref(role), "permissions"),
-                _pairs_body(pairs),
+                Ref(role),
+                body=_pairs_body(pairs),
                 depends_on=(create,),
             )
         )
         fields.append(FieldChange("permissions", None, _names(pairs)))
-    builder.row(target.org, Action.CREATE, "role", name, tuple(fields), operations=tuple(keys))
+    builder.row(target.org, Action.CREATE, Kind.ROLE, name, tuple(fields), operations=tuple(keys))
 
 
 def create_role_key(role: ObjectKey) -> OpKey:
     """Key of the operation that creates a role."""
-    return OpKey(role.org, "role", role.name, "create")
+    return OpKey(role.org, Kind.ROLE, role.name, "create")
 
 
 def delete_role(builder: PlanBuilder, name: str, live: LiveRole, org: str | None) -> None:
@@ -144,9 +146,9 @@ def delete_role(builder: PlanBuilder, name: str, live: LiveRole, org: str | None
     role = ObjectKey.role(name, org)
     builder.touch(role)
     key = builder.call(
-        OpKey(org, "role", name, "delete"), Phase.ROLE_DELETES, "DELETE", ("roles", live.id)
+        ENDPOINTS.delete_role, OpKey(org, Kind.ROLE, name, "delete"), Phase.ROLE_DELETES, live.id
     )
-    builder.row(org, Action.DELETE, "role", name, operations=(key,))
+    builder.row(org, Action.DELETE, Kind.ROLE, name, operations=(key,))
 
 
 def _verb(op: OpKey, verb: str) -> OpKey:

@@ -8,6 +8,7 @@ a changed field has the file's value in Git and another one in Auth0.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from reconciler.engine.kinds import Kind
 from reconciler.engine.plan import JSON, Action, Plan, Row
 from reconciler.model import Policy
 
@@ -49,7 +50,7 @@ class DriftRow:
 
     org: str | None
     change: Change
-    kind: str
+    kind: Kind
     name: str
     fields: tuple[DriftField, ...] = ()
 

@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reconciler.engine.builder import PlanBuilder
+from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.identity import OpKey
+from reconciler.engine.kinds import Kind
 from reconciler.engine.plan import Action, Phase, Plan
 from reconciler.model.desired import Desired
 from reconciler.model.live import Snapshot
 
-APPLICATION = "application"
 REPAIR = "reconciler repair-applications"
 
 
@@ -124,15 +125,15 @@ def repair_plan(duplicates: Sequence[DuplicateName], keep: frozenset[str]) -> Pl
     for duplicate in duplicates:
         for copy in duplicate.doomed(keep):
             key = builder.call(
-                OpKey(None, APPLICATION, f"{duplicate.name} {copy.client_id}", "delete"),
+                ENDPOINTS.delete_application,
+                OpKey(None, Kind.APPLICATION, f"{duplicate.name} {copy.client_id}", "delete"),
                 Phase.APPLICATIONS,
-                "DELETE",
-                ("clients", copy.client_id),
+                copy.client_id,
             )
             builder.row(
                 None,
                 Action.DELETE,
-                APPLICATION,
+                Kind.APPLICATION,
                 duplicate.name,
                 note=f"{copy.client_id}, a copy with no references",
                 operations=(key,),

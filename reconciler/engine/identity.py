@@ -6,20 +6,14 @@ character Auth0 allows round-trips through plan files unchanged.
 """
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
+from reconciler.engine.kinds import Kind
 
-class ObjectKind(StrEnum):
-    """Objects the plan fingerprints and refers to by id."""
-
-    ORGANIZATION = "organization"
-    ROLE = "role"
-    APPLICATION = "application"
-    CLIENT_GRANT = "client grant"
-    ACTION = "action"
-    TRIGGER = "trigger"
-    """A trigger's list of bound actions (`post-login`)."""
+REFERABLE = frozenset(
+    {Kind.ORGANIZATION, Kind.ROLE, Kind.APPLICATION, Kind.CLIENT_GRANT, Kind.ACTION, Kind.TRIGGER}
+)
+"""The kinds of objects the plan fingerprints and refers to by id."""
 
 
 @dataclass(frozen=True, order=True)
@@ -28,7 +22,8 @@ class ObjectKey:
     application (by name), one client grant (application name and `audience`, its API), the
     Action, or a trigger's bindings."""
 
-    kind: ObjectKind
+    kind: Kind
+    """One of REFERABLE."""
     name: str
     org: str | None = None
     audience: str | None = None
@@ -36,37 +31,37 @@ class ObjectKey:
     @classmethod
     def organization(cls, name: str) -> "ObjectKey":
         """The key of an organization."""
-        return cls(ObjectKind.ORGANIZATION, name)
+        return cls(Kind.ORGANIZATION, name)
 
     @classmethod
     def role(cls, name: str, org: str | None = None) -> "ObjectKey":
         """The key of a tenant role, or of a role owned by `org`."""
-        return cls(ObjectKind.ROLE, name, org)
+        return cls(Kind.ROLE, name, org)
 
     @classmethod
     def application(cls, name: str) -> "ObjectKey":
         """The key of an application, by name."""
-        return cls(ObjectKind.APPLICATION, name)
+        return cls(Kind.APPLICATION, name)
 
     @classmethod
     def client_grant(cls, application: str, audience: str) -> "ObjectKey":
         """The key of the client grant of an application (by name) for an API."""
-        return cls(ObjectKind.CLIENT_GRANT, application, audience=audience)
+        return cls(Kind.CLIENT_GRANT, application, audience=audience)
 
     @classmethod
     def action(cls, name: str) -> "ObjectKey":
         """The key of an Action (by name)."""
-        return cls(ObjectKind.ACTION, name)
+        return cls(Kind.ACTION, name)
 
     @classmethod
     def trigger(cls, trigger_id: str) -> "ObjectKey":
         """The key of a trigger's bindings."""
-        return cls(ObjectKind.TRIGGER, trigger_id)
+        return cls(Kind.TRIGGER, trigger_id)
 
     @property
     def owner(self) -> str | None:
         """The organization the object belongs to: itself, a role's owner, or None."""
-        return self.name if self.kind is ObjectKind.ORGANIZATION else self.org
+        return self.name if self.kind is Kind.ORGANIZATION else self.org
 
     @property
     def label(self) -> str:
@@ -89,8 +84,11 @@ class ObjectKey:
         keys = {"kind", "name", "org"}
         if not isinstance(data, dict) or set(data) not in (keys, keys | {"audience"}):
             raise ValueError(f"not an object key: {data!r}")
+        kind = Kind(data["kind"])
+        if kind not in REFERABLE:
+            raise ValueError(f"not an object key: {data!r}")
         return cls(
-            ObjectKind(data["kind"]),
+            kind,
             _text(data["name"]),
             _optional_text(data["org"]),
             _optional_text(data.get("audience")),
@@ -122,12 +120,12 @@ class Ref:
 
 
 _REF_NAMES = {
-    ObjectKind.ORGANIZATION: "org",
-    ObjectKind.ROLE: "role",
-    ObjectKind.APPLICATION: "app",
-    ObjectKind.CLIENT_GRANT: "grant",
-    ObjectKind.ACTION: "action",
-    ObjectKind.TRIGGER: "trigger",
+    Kind.ORGANIZATION: "org",
+    Kind.ROLE: "role",
+    Kind.APPLICATION: "app",
+    Kind.CLIENT_GRANT: "grant",
+    Kind.ACTION: "action",
+    Kind.TRIGGER: "trigger",
 }
 
 
@@ -168,7 +166,7 @@ class OpKey:
     name of what it changes, and the verb, e.g. (acme-corp, member roles, auth0|1, add)."""
 
     org: str | None
-    kind: str
+    kind: Kind
     name: str
     verb: str
 
@@ -192,7 +190,7 @@ class OpKey:
             raise ValueError(f"not an operation key: {data!r}")
         return cls(
             _optional_text(data["org"]),
-            _text(data["kind"]),
+            Kind(_text(data["kind"])),
             _text(data["name"]),
             _text(data["verb"]),
         )

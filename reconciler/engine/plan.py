@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from reconciler.engine.identity import ObjectKey, OpKey, Ref, SecretRef
+from reconciler.engine.kinds import Kind, Verb
 
 JSON = Any
 """A JSON-serialisable value (request bodies); bodies may also hold `Ref`s and `SecretRef`s."""
@@ -65,7 +66,7 @@ class Row:
 
     org: str | None
     action: Action
-    kind: str
+    kind: Kind
     name: str
     fields: tuple[FieldChange, ...] = ()
     note: str | None = None
@@ -101,7 +102,7 @@ class Operation:
 
     key: OpKey
     phase: Phase
-    method: str
+    method: Verb
     path: tuple[PathPart, ...]
     body: JSON = None
     depends_on: tuple[OpKey, ...] = ()
@@ -186,9 +187,9 @@ class Plan:
     def summary(self) -> Summary:
         """Objects (organizations and tenant-wide objects) to create, change, delete, and the
         number of API calls."""
-        created: set[tuple[str, str]] = set()
-        deleted: set[tuple[str, str]] = set()
-        changed: set[tuple[str, str]] = set()
+        created: set[tuple[Kind, str]] = set()
+        deleted: set[tuple[Kind, str]] = set()
+        changed: set[tuple[Kind, str]] = set()
         for row in self.rows:
             top = top_level(row)
             if row.action is Action.KEEP:
@@ -203,9 +204,9 @@ class Plan:
         return Summary(len(created), len(changed), len(deleted), len(self.operations))
 
 
-def top_level(row: Row) -> tuple[str, str]:
+def top_level(row: Row) -> tuple[Kind, str]:
     """The organization or tenant-wide object (role, application, client grant) a row
     belongs to."""
     if row.org is not None:
-        return ("organization", row.org)
+        return (Kind.ORGANIZATION, row.org)
     return (row.kind, row.name)

@@ -11,13 +11,13 @@ from typing import Any
 
 from reconciler.engine.identity import (
     ObjectKey,
-    ObjectKind,
     OpKey,
     Ref,
     SecretRef,
     is_ref_json,
     is_secret_json,
 )
+from reconciler.engine.kinds import Kind, Verb
 from reconciler.engine.plan import JSON, Action, FieldChange, Operation, Phase, Plan, Row, Settle
 from reconciler.model.live import (
     ActionVersion,
@@ -64,13 +64,13 @@ def fingerprints(plan: Plan, live: Snapshot) -> dict[ObjectKey, str]:
 
 def digest(key: ObjectKey, live: Snapshot) -> str:
     """The digest of one object as the snapshot has it."""
-    if key.kind is ObjectKind.ORGANIZATION:
+    if key.kind is Kind.ORGANIZATION:
         return digest_org(live.organizations.get(key.name))
-    if key.kind in (ObjectKind.APPLICATION, ObjectKind.CLIENT_GRANT):
+    if key.kind in (Kind.APPLICATION, Kind.CLIENT_GRANT):
         return digest_application(key, live)
-    if key.kind is ObjectKind.ACTION:
+    if key.kind is Kind.ACTION:
         return digest_action(live.post_login, key.name)
-    if key.kind is ObjectKind.TRIGGER:
+    if key.kind is Kind.TRIGGER:
         return digest_bindings(live.post_login)
     if key.org is None:
         return digest_role(live.roles.get(key.name))
@@ -101,7 +101,7 @@ def digest_application(key: ObjectKey, live: Snapshot) -> str:
     found = sorted(live.applications_named(key.name), key=lambda app: app.client_id)
     if not found:
         return ABSENT
-    if key.kind is ObjectKind.APPLICATION:
+    if key.kind is Kind.APPLICATION:
         return _digest([asdict(app) for app in found])
     grants = [live.client_grants.get((app.client_id, key.audience or "")) for app in found]
     if not any(grants):
@@ -273,7 +273,7 @@ def _row(data: dict[str, Any]) -> Row:
     return Row(
         org=data["org"],
         action=Action(data["action"]),
-        kind=data["kind"],
+        kind=Kind(data["kind"]),
         name=data["name"],
         fields=tuple(FieldChange(f["field"], f["before"], f["after"]) for f in data["fields"]),
         note=data["note"],
@@ -303,7 +303,7 @@ def _operation(data: dict[str, Any]) -> Operation:
     return Operation(
         key=OpKey.from_json(data["key"]),
         phase=Phase[data["phase"]],
-        method=str(data["method"]),
+        method=Verb(data["method"]),
         path=path,
         body=decode(data["body"]),
         depends_on=tuple(OpKey.from_json(k) for k in data["depends_on"]),

@@ -3,65 +3,26 @@
 Auth0 writes a `sapi` event to the tenant log for every successful POST, PATCH, PUT and
 DELETE, with the request's method, path and body. `touched_by` maps one such request to the
 objects whose live state it can have changed, so that an incremental drift check reads only
-those again. It errs on the side of reading more: a path it does not know below an
-organization touches all of it, and one that can change any organization (deleting a
-connection or a user, linking accounts, importing users, an API it does not know) touches the
-whole tenant.
+those again. A write to an endpoint of the table (`reconciler.engine.endpoints`) touches what
+its entry says; other writes (the dashboard's, scripts') are read from their paths. It errs on
+the side of reading more: a path it does not know below an organization touches all of it,
+and one that can change any organization (deleting a connection or a user, linking accounts,
+importing users, an API it does not know) touches the whole tenant.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from reconciler.engine.endpoints import ENDPOINTS, ORGANIZATION_PARTS, Endpoint
+from reconciler.engine.kinds import Kind, Verb
+
+__all__ = ["BELOW_ORGANIZATION", "ORGANIZATION_PARTS", "Kind", "Touched", "segments", "touched_by"]
+
 API_PREFIX = "/api/v2"
-
-
-class Kind(StrEnum):
-    """A kind of object a write can change."""
-
-    ORGANIZATION = "organization"
-    """An organization's own fields and name; created or deleted as a whole."""
-    MEMBERS = "members"
-    MEMBER_ROLES = "member roles"
-    CONNECTIONS = "connections"
-    """The connections enabled for an organization, and their flags."""
-    DISCOVERY_DOMAINS = "discovery domains"
-    INVITATIONS = "invitations"
-    API_ACCESS = "api access"
-    """The client grants an organization is associated with; without an id, those of every
-    organization (a client grant deleted, or the application or API it is for)."""
-    ORGANIZATION_APPLICATIONS = "organization applications"
-    """The applications an organization's members may use; without an id, those of every
-    organization (an application deleted)."""
-    ROLE = "role"
-    """A role created, renamed or deleted: members show their roles by name."""
-    ROLE_DESCRIPTION = "role description"
-    PERMISSIONS = "permissions"
-    """What a role grants; without an id, what every role grants (an API changed)."""
-    USER = "user"
-    """A user's email or name, which member lists show, or the user deleted."""
-    ACTION = "action"
-    APPLICATION = "application"
-    CLIENT_GRANT = "client grant"
-    """An application's access to an API, its scopes and whether organizations may use it."""
-    TENANT = "tenant"
-    """Anything: the write can change objects it does not name."""
-
-
-BELOW_ORGANIZATION = (
-    Kind.MEMBERS,
-    Kind.MEMBER_ROLES,
-    Kind.CONNECTIONS,
-    Kind.DISCOVERY_DOMAINS,
-    Kind.INVITATIONS,
-    Kind.API_ACCESS,
-    Kind.ORGANIZATION_APPLICATIONS,
-)
+BELOW_ORGANIZATION = ORGANIZATION_PARTS[1:]
 """What hangs below an organization, read apart from its own fields."""
-ORGANIZATION_PARTS = (Kind.ORGANIZATION, *BELOW_ORGANIZATION)
-"""Everything of one organization (its org-owned roles go with it when it is deleted)."""
 
 
 @dataclass(frozen=True)
@@ -153,8 +114,11 @@ def touched_by(method: str, path: str, body: Any = None) -> tuple[Touched, ...]:
     parts = segments(path)
     if not parts:
         return (Touched(Kind.TENANT),)
-    head, rest = parts[0], parts[1:]
     fields = body if isinstance(body, Mapping) else None
+    known = ENDPOINTS.write_at(Verb(verb), parts) if verb in Verb.__members__ else None
+    if known is not None:
+        return _from_table(*known, fields)
+    head, rest = parts[0], parts[1:]
     if head == "organizations":
         return _organization(verb, rest, fields)
     if head == "roles":
@@ -194,6 +158,29 @@ def touched_by(method: str, path: str, body: Any = None) -> tuple[Touched, ...]:
     if head in _UNRELATED:
         return NOTHING
     return (Touched(Kind.TENANT),)
+
+
+def _from_table(
+    endpoint: Endpoint, params: tuple[str, ...], body: Mapping[str, Any] | None
+) -> tuple[Touched, ...]:
+    """What the table says a write to `endpoint` touches, named from the path and body."""
+    found: list[Touched] = []
+    for touch in endpoint.touches:
+        if touch.only_with and body is not None and touch.only_with.isdisjoint(body):
+            continue
+        name = owner = None
+        if touch.named and body is not None:
+            name = _text(body.get("name"))
+            if touch.kind is Kind.ROLE and not params:
+                owner = _text(body.get("owner_id"))
+        found.append(
+            Touched(touch.kind, params[0] if touch.by_id and params else None, name, owner)
+        )
+    return tuple(found)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _organization(

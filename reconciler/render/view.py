@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass
 from itertools import groupby
 
+from reconciler.engine.kinds import Kind
 from reconciler.engine.plan import JSON, Action, FieldChange, Plan, Row
 from reconciler.safe_text import inert
 
@@ -34,7 +35,7 @@ class Section:
         """The heading of the section."""
         if self.org is not None:
             return f"Organization {inert(self.org)}"
-        return "Tenant roles" if all(r.kind == "role" for r in self.rows) else "Tenant"
+        return "Tenant roles" if all(r.kind is Kind.ROLE for r in self.rows) else "Tenant"
 
 
 def sections(plan: Plan) -> list[Section]:

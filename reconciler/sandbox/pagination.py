@@ -136,3 +136,8 @@ def any_page(
     if isinstance(paging, CheckpointPaging):
         return checkpoint_page(items, paging, key, render, seq)
     return offset_page(items, paging, key, render)
+
+
+def ranked(items: Sequence[T]) -> list[tuple[int, T]]:
+    """Items numbered from 1 in their order, the number serving as checkpoint sequence."""
+    return list(enumerate(items, start=1))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .records import JsonObject, Organization, OrgClient, OrgConnection, Role
-from .store import Store
+
+if TYPE_CHECKING:
+    from .store import Store
 
 ORG_GRANT_FIELDS = (
     "id",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError
 from .settings import SandboxSettings
-from .store import Store
 from .validation import Query
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 @dataclass(slots=True)

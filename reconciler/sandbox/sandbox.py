@@ -12,17 +12,12 @@ from urllib.parse import parse_qs
 import httpx
 
 from .app import SandboxApp
+from .areas import ROUTE_TABLES
 from .auth import TokenIssuer
 from .calllog import CallRecord
 from .faults import FaultInjector
 from .ratelimit import TokenBucket
 from .router import Route, Router
-from .routes_actions import routes as action_routes
-from .routes_catalog import routes as catalog_routes
-from .routes_org_links import routes as org_link_routes
-from .routes_organizations import routes as organization_routes
-from .routes_roles import routes as role_routes
-from .routes_users import routes as user_routes
 from .settings import SandboxSettings
 from .store import DEFAULT_TENANT_DOMAIN, Store
 from .store_base import Clock, system_clock
@@ -34,9 +29,7 @@ SECRET_WORDS = ("secret", "password", "private", "credential")
 ``secrets``, a user's ``password``...), at any depth."""
 SAVE_SHARE = 20
 """Writes between saves are at most 1/SAVE_SHARE of the objects the state holds."""
-ROUTER = Router(
-    [organization_routes, org_link_routes, role_routes, user_routes, catalog_routes, action_routes]
-)
+ROUTER = Router(ROUTE_TABLES)
 
 
 class Sandbox:

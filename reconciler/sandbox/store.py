@@ -10,21 +10,47 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from .areas.actions import ActionOps
+from .areas.client_grants import ClientGrantOps
+from .areas.clients import ClientOps
+from .areas.connections import ConnectionOps
+from .areas.discovery_domains import DiscoveryDomainOps
+from .areas.invitations import InvitationOps
+from .areas.logs import LogOps
+from .areas.members import MemberOps
+from .areas.org_client_grants import OrgClientGrantOps
+from .areas.org_clients import OrgClientOps
+from .areas.org_connections import OrgConnectionOps
+from .areas.organizations import OrganizationOps
+from .areas.resource_servers import ResourceServerOps
+from .areas.roles import RoleOps
+from .areas.users import UserOps
 from .ids import IdFactory
 from .records import StoreState
-from .store_actions import ActionOps
 from .store_base import Clock, system_clock
-from .store_catalog import CatalogOps
-from .store_orgs import OrganizationOps
-from .store_roles import RoleOps
-from .store_users import UserOps
 from .world import World
 
 _STATE = TypeAdapter(StoreState)
 DEFAULT_TENANT_DOMAIN = "sandbox.auth0.local"
 
 
-class Store(OrganizationOps, RoleOps, UserOps, CatalogOps, ActionOps):
+class Store(
+    OrganizationOps,
+    MemberOps,
+    OrgConnectionOps,
+    OrgClientGrantOps,
+    OrgClientOps,
+    DiscoveryDomainOps,
+    InvitationOps,
+    RoleOps,
+    UserOps,
+    ConnectionOps,
+    ClientOps,
+    ResourceServerOps,
+    ClientGrantOps,
+    LogOps,
+    ActionOps,
+):
     """All data of one emulated tenant, with Auth0's rules. Methods are the direct helpers
     tests use to seed data without HTTP; they raise :class:`ApiError` like the API does."""
 

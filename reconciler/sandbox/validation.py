@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 from .errors import invalid_body, invalid_query
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+NAME_WITHOUT_BRACKETS = re.compile(r"^[^<>]+$")
 _TYPE_NAMES: dict[type, str] = {
     dict: "object",
     list: "array",

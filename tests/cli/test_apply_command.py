@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from reconciler.config.tenant_id import TenantId
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.journal import Journal
 from reconciler.engine.planfile import read_plan_file
@@ -204,7 +205,7 @@ def record_unfinished_apply(project: Path, run) -> Journal:
     now and did not converge (as after a kill)."""
     assert run("plan", "--out", "approved.json").exit_code == 0
     approved = read_plan_file(project / "approved.json").plan
-    journal = Journal.in_folder(project / ".reconciler", "example", "embedded sandbox")
+    journal = Journal.in_folder(project / ".reconciler", TenantId("example"), "embedded sandbox")
     journal.begin(tenant_files_digest(project / "tenants" / "example"), approved)
     return journal
 

@@ -50,7 +50,7 @@ def add_operation(path: list[str], method: str = "DELETE", org: str | None = Non
                 "method": method,
                 "path": path,
                 "body": None,
-                "key": {"org": org, "kind": "x", "name": "y", "verb": "delete"},
+                "key": {"org": org, "kind": "member", "name": "y", "verb": "delete"},
             }
         )
         document["operations"].append(op)

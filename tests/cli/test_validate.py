@@ -9,6 +9,7 @@ from reconciler import __version__
 from reconciler.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
+EMPTY_WORLD = {"sandbox.yaml": "{}\n"}
 
 
 def _write(directory: Path, files: dict[str, str]) -> None:
@@ -28,7 +29,7 @@ def test_the_example_tenant_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_only_tenant_is_used_when_none_is_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _write(tmp_path / "tenants" / "only", {"tenant.yaml": "domain: sandbox\n"})
+    _write(tmp_path / "tenants" / "only", {"tenant.yaml": "domain: sandbox\n", **EMPTY_WORLD})
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["validate"])
     assert result.stdout == "only: 0 organizations, 0 roles, 0 members: valid\n"
@@ -52,6 +53,7 @@ def test_the_summary_uses_singular_nouns_for_one(tmp_path: Path) -> None:
         tmp_path / "solo",
         {
             "tenant.yaml": "domain: sandbox\n",
+            **EMPTY_WORLD,
             "roles.yaml": "roles:\n  admin: {}\n",
             "organizations/acme.yaml": "name: acme\nmembers:\n  - email: a@acme.com\n",
         },

@@ -13,6 +13,7 @@ SUPPORT = {"support": Role(description="Support desk", permissions={"https://api
 
 def tenant(tmp_path: Path, roles: str | None = None) -> Path:
     (tmp_path / "tenant.yaml").write_text("domain: sandbox\n")
+    (tmp_path / "sandbox.yaml").write_text("{}\n")
     if roles is not None:
         (tmp_path / "roles.yaml").write_text(roles)
     return tmp_path

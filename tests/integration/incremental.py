@@ -56,18 +56,14 @@ class LoggedTenant:
         """`drift --incremental`, with the sandbox's call log holding only its calls."""
         self.sandbox.reset_calls()
         self.names = {**self._names(), **self.names}
-        async with connect(
-            self.tenant.desired, Path("."), sandbox=self.sandbox, clock=self.clock
-        ) as session:
+        async with connect(self.tenant.desired, sandbox=self.sandbox, clock=self.clock) as session:
             return await incremental_drift(
                 Reconciler(session, self.tenant.desired), self.checkpoint
             )
 
     async def full(self) -> Drift:
         """`drift`: every organization read."""
-        async with connect(
-            self.tenant.desired, Path("."), sandbox=self.sandbox, clock=self.clock
-        ) as session:
+        async with connect(self.tenant.desired, sandbox=self.sandbox, clock=self.clock) as session:
             return (await detect_drift(Reconciler(session, self.tenant.desired))).drift
 
     def by_hand(self, client_id: str = SOMEONE_ELSE) -> httpx.AsyncClient:

@@ -3,7 +3,6 @@ when it is as the files say, one update and deploy after a rule change, other bi
 in order, and offboarding that the deployed Action enforces."""
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,7 +41,7 @@ def writes(sandbox: Sandbox) -> list[tuple[str, str]]:
 
 
 async def plan_and_apply(sandbox: Sandbox, desired: Desired):
-    async with connect(desired, Path("."), sandbox=sandbox) as session:
+    async with connect(desired, sandbox=sandbox) as session:
         sandbox.reset_calls()
         planned = await Reconciler(session, desired).plan()
         reads = sandbox.api_calls()
@@ -97,7 +96,7 @@ async def test_without_routing_rules_nothing_about_actions_is_read():
     for name, org in desired.organizations.items():
         desired.organizations[name] = org.model_copy(update={"routing": None})
     tenant.sandbox.reset_calls()
-    async with connect(desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(desired, sandbox=tenant.sandbox) as session:
         planned = await Reconciler(session, desired).plan()
     assert planned.plan.operations == ()
     assert not [c.path for c in tenant.sandbox.api_calls() if c.path.startswith("/api/v2/actions")]
@@ -219,7 +218,7 @@ async def test_lost_responses_and_5xx_still_leave_one_action_bound_once(seed):
     tenant = generate(orgs=1, members=1, seed=seed, clock=clock.now)
     desired = with_action(tenant.desired)
     tenant.sandbox.update_settings(lost_response_rate=0.4, fail_rate=0.2, seed=seed)
-    async with connect(desired, Path("."), sandbox=tenant.sandbox, clock=clock) as session:
+    async with connect(desired, sandbox=tenant.sandbox, clock=clock) as session:
         planned = await Reconciler(session, desired).plan()
         result = await Reconciler(session, desired).apply(planned)
     assert result.report.ok, [r.line() for r in result.report.failed]

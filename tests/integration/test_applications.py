@@ -2,7 +2,6 @@
 writes, convergence, and settling creates whose response was lost."""
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from reconciler.core.service import Reconciler
@@ -30,13 +29,13 @@ def writes(sandbox: Sandbox) -> list[tuple[str, str]]:
 
 
 async def plan_only(sandbox: Sandbox, desired: Desired) -> Plan:
-    async with connect(desired, Path("."), sandbox=sandbox) as session:
+    async with connect(desired, sandbox=sandbox) as session:
         return (await Reconciler(session, desired).plan()).plan
 
 
 async def apply(sandbox: Sandbox, desired: Desired) -> Plan:
     """Plan and apply; return the plan. The call log then holds the apply's calls only."""
-    async with connect(desired, Path("."), sandbox=sandbox) as session:
+    async with connect(desired, sandbox=sandbox) as session:
         planned = await Reconciler(session, desired).plan()
         sandbox.reset_calls()
         result = await Reconciler(session, desired).apply(planned)

@@ -23,7 +23,7 @@ def writes(sandbox: Sandbox) -> list[tuple[str, str]]:
 
 
 async def plan_and_apply(sandbox: Sandbox, desired):
-    async with connect(desired, Path("."), sandbox=sandbox) as session:
+    async with connect(desired, sandbox=sandbox) as session:
         planned = await Reconciler(session, desired).plan()
         plan = planned.plan
         sandbox.reset_calls()
@@ -97,7 +97,7 @@ async def test_failure_of_one_org_does_not_stop_the_others():
             {"name": name, "members": [{"user_id": u} for u in tenant.user_ids]}
         )
     tenant.sandbox.store.create_organization("bad-co")
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         planned = await Reconciler(session, tenant.desired).plan()
         tenant.sandbox.store.delete_organization(
             tenant.sandbox.store.organization_by_name("bad-co").id
@@ -132,7 +132,7 @@ async def test_newer_org_fields_and_token_quota_round_trip():
 async def test_org_created_meanwhile_is_adopted_and_its_differences_are_planned_not_sent():
     tenant = generate(orgs=0, members=23)
     desired = new_org_desired(tenant, tenant.user_ids)
-    async with connect(desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(desired, sandbox=tenant.sandbox) as session:
         planned = await Reconciler(session, desired).plan()
         tenant.sandbox.store.create_organization("new-co", "Someone else's name")
         tenant.sandbox.reset_calls()
@@ -167,7 +167,7 @@ async def test_org_already_deleted_counts_as_done():
         ),
     )
     tenant.sandbox.store.create_organization("gone-co")
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         planned = await Reconciler(session, tenant.desired).plan()
         plan = planned.plan
         assert [(op.method, op.org) for op in plan.operations] == [("DELETE", "gone-co")]

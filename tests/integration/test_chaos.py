@@ -5,7 +5,6 @@ the member-list lag pass in virtual time, so the outcome does not depend on mach
 """
 
 import asyncio
-from pathlib import Path
 
 import pytest
 
@@ -70,7 +69,7 @@ async def test_apply_converges_under_faults(kind):
         update={"members": (trimmed.members or [])[:5], "display_name": "Trimmed"}
     )
     tenant.sandbox.update_settings(**faults, seed=11)
-    async with connect(desired, Path("."), sandbox=tenant.sandbox, clock=clock) as session:
+    async with connect(desired, sandbox=tenant.sandbox, clock=clock) as session:
         planned = await Reconciler(session, desired).plan()
         logins = asyncio.create_task(other_traffic(tenant.sandbox))
         result = await Reconciler(session, desired).apply(planned)

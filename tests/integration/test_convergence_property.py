@@ -1,7 +1,6 @@
 """Property: for random desired and live states, one apply converges and a second writes nothing."""
 
 import asyncio
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -80,7 +79,7 @@ async def converge(states) -> None:
         tenant.desired.organizations[name] = Organization.model_validate(
             {"name": name, **wanted, "members": members}
         )
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         planned = await Reconciler(session, tenant.desired).plan()
         result = await Reconciler(session, tenant.desired).apply(planned)
         assert result.report.ok, [r.line() for r in result.report.failed]

@@ -2,7 +2,6 @@
 of pruned organizations, and the gate on every path."""
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -34,7 +33,7 @@ async def test_member_with_a_tenant_role_and_an_org_role_of_the_same_name_plans(
         if member["user_id"] == user:
             member["roles"] = ["admin"]
     tenant.desired.organizations["org-0000"] = Organization.model_validate(data)
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         result = await Reconciler(session, tenant.desired).plan()
     # Only the org-owned admin is wanted: the tenant admin of the same name goes.
     assert [(op.method, op.body) for op in result.plan.operations] == [
@@ -52,7 +51,7 @@ async def test_verify_after_pruning_lists_organizations_and_sees_one_that_came_b
         if event.stage == "applying" and event.done == event.total:
             store.create_organization("gone-co", "Back again")
 
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         core = Reconciler(session, tenant.desired, progress=resurrect, verify_delays=())
         planned = await core.plan()
         tenant.sandbox.reset_calls()
@@ -68,12 +67,12 @@ async def test_every_apply_path_runs_the_gate_before_writing():
     tenant = generate(orgs=1, members=1)
     with_policy(tenant, prune_organizations=True)
     tenant.sandbox.store.create_organization("internal-staff")
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         planned = await Reconciler(session, tenant.desired).plan()
     assert [op.org for op in planned.plan.operations] == ["internal-staff"]
     with_policy(tenant, prune_organizations=True, protected_organizations=["internal-staff"])
     tenant.sandbox.reset_calls()
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         with pytest.raises(UnsafePlan, match="protected organizations would be deleted"):
             await Reconciler(session, tenant.desired).apply(planned, allow_delete=True, force=True)
     assert [c for c in tenant.sandbox.api_calls() if c.method != "GET"] == []

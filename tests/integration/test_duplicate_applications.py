@@ -4,7 +4,6 @@ nothing refers to, through the safety rails, with exact calls."""
 
 from collections import Counter
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -63,7 +62,7 @@ REFERENCES = Counter(
 
 async def test_plan_reports_the_copies_and_the_command_that_repairs_them():
     sandbox, desired, original = await tenant_with_a_copy()
-    async with connect(desired, Path("."), sandbox=sandbox) as session:
+    async with connect(desired, sandbox=sandbox) as session:
         del sandbox.store.state.clients[COPY]
         await Reconciler(session, desired).plan()
         without_copy = calls(sandbox)
@@ -87,7 +86,7 @@ async def test_plan_reports_the_copies_and_the_command_that_repairs_them():
 
 async def test_the_repair_deletes_only_the_copy_nothing_refers_to():
     sandbox, desired, original = await tenant_with_a_copy()
-    async with connect(desired, Path("."), sandbox=sandbox) as session:
+    async with connect(desired, sandbox=sandbox) as session:
         result = await Reconciler(session, desired).repair_applications()
         assert result is not None and result.report.ok and result.converged
         assert calls(sandbox) == REFERENCES + Counter(
@@ -106,7 +105,7 @@ async def test_copies_that_are_both_referenced_are_left_for_a_person_to_decide()
     db = sandbox.store.connection_by_name("corp-ad")
     assert db is not None
     sandbox.store.update_connection(db["id"], {"enabled_clients": [COPY]})
-    async with connect(desired, Path("."), sandbox=sandbox) as session:
+    async with connect(desired, sandbox=sandbox) as session:
         core = Reconciler(session, desired)
         (found,) = await core.duplicate_applications()
         assert {c.client_id: c.references() for c in found.copies} == {
@@ -128,7 +127,7 @@ async def test_copies_nothing_refers_to_keep_the_one_named():
     desired = with_app(tenant.desired, "Portal", {"app_type": "spa"})
     for client_id in ("portal-a", "portal-b", "portal-c"):
         tenant.sandbox.store.create_client("Portal", "spa", client_id=client_id)
-    async with connect(desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(desired, sandbox=tenant.sandbox) as session:
         core = Reconciler(session, desired)
         (found,) = await core.duplicate_applications()
         assert found.blocked(frozenset()) == (
@@ -155,7 +154,7 @@ async def test_the_repair_goes_through_the_safety_rails():
     policy = desired.tenant.policy.model_copy(update={"max_change_percent": 30})
     desired = replace(desired, tenant=desired.tenant.model_copy(update={"policy": policy}))
     keep = frozenset(f"kept-{n}" for n in range(6))
-    async with connect(desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(desired, sandbox=tenant.sandbox) as session:
         # 12 copies, the world's application and the reconciler's own
         with pytest.raises(UnsafePlan, match=r"changes or deletes 6 of 14 existing"):
             await Reconciler(session, desired).repair_applications(keep)

@@ -124,11 +124,11 @@ def seed(sandbox: Sandbox, orgs: list[OrgSpec], extra_role: bool) -> None:
 async def import_then_plan(sandbox: Sandbox, directory: Path) -> tuple[Desired, int]:
     """Import everything into `directory`, load it back, and count the planned operations."""
     desired = load_tenant(directory)
-    async with connect(desired, directory, sandbox=sandbox) as session:
+    async with connect(desired, sandbox=sandbox) as session:
         imported = await import_organizations(session, desired, (), every=True)
     write_files(import_files(directory, {}, imported.organizations, imported.roles, force=False))
     loaded = load_tenant(directory)
-    async with connect(loaded, directory, sandbox=sandbox) as session:
+    async with connect(loaded, sandbox=sandbox) as session:
         result = await Reconciler(session, loaded).plan()
     assert result.plan.unmanaged_organizations == ()
     return loaded, len(result.plan.operations)
@@ -143,6 +143,7 @@ def test_imported_files_plan_no_changes(orgs: list[OrgSpec], extra_role: bool) -
         directory = Path(folder) / "generated"
         directory.mkdir()
         (directory / "tenant.yaml").write_text(yaml.safe_dump(TENANT_YAML))
+        (directory / "sandbox.yaml").write_text("{}\n")
         loaded, operations = asyncio.run(import_then_plan(sandbox, directory))
     assert operations == 0
     assert sorted(loaded.organizations) == [f"org-{i}" for i in range(len(orgs))]
@@ -164,6 +165,7 @@ def test_an_imported_file_reads_like_a_hand_written_one(tmp_path: Path) -> None:
     directory = tmp_path / "generated"
     directory.mkdir()
     (directory / "tenant.yaml").write_text(yaml.safe_dump(TENANT_YAML))
+    (directory / "sandbox.yaml").write_text("{}\n")
     asyncio.run(import_then_plan(sandbox, directory))
     store = sandbox.store
     first, second = (store.user(u)["email"] for u in sorted(store.state.users)[:2])

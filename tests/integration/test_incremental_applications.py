@@ -39,7 +39,7 @@ async def with_applications(tmp_path: Path) -> LoggedTenant:
         organizations=organizations,
         applications={"Backend": Application(app_type="non_interactive")},
     )
-    async with connect(t.tenant.desired, Path("."), sandbox=t.sandbox) as session:
+    async with connect(t.tenant.desired, sandbox=t.sandbox) as session:
         reconciler = Reconciler(session, t.tenant.desired, verify_delays=())
         assert (await reconciler.apply(await reconciler.plan())).converged
     assert not (await t.check()).drift.found
@@ -116,7 +116,7 @@ async def test_the_post_login_action_is_read_on_every_check_and_a_change_to_it_f
         monkeypatch.setenv(name, value)
     t = logged_tenant(tmp_path)
     t.tenant.desired = with_action(t.tenant.desired)
-    async with connect(t.tenant.desired, Path("."), sandbox=t.sandbox) as session:
+    async with connect(t.tenant.desired, sandbox=t.sandbox) as session:
         reconciler = Reconciler(session, t.tenant.desired, verify_delays=())
         assert (await reconciler.apply(await reconciler.plan())).converged
     await t.check()

@@ -223,7 +223,7 @@ async def test_an_apply_is_not_reported_and_its_organization_is_read_because_its
     await t.check()
     orgs = t.tenant.desired.organizations
     orgs["org-0002"] = orgs["org-0002"].model_copy(update={"display_name": "Renamed in Git"})
-    async with connect(t.tenant.desired, Path("."), sandbox=t.sandbox) as session:
+    async with connect(t.tenant.desired, sandbox=t.sandbox) as session:
         reconciler = Reconciler(session, t.tenant.desired, verify_delays=())
         applied = await reconciler.apply(await reconciler.plan())
     assert applied.converged

@@ -193,6 +193,6 @@ def edit(orgs: dict[str, Organization], kind: str, name: str | None) -> None:
 
 async def apply(t: LoggedTenant) -> None:
     """The reconciler applies the files (its writes are its own in the log)."""
-    async with connect(t.tenant.desired, Path("."), sandbox=t.sandbox, clock=t.clock) as session:
+    async with connect(t.tenant.desired, sandbox=t.sandbox, clock=t.clock) as session:
         reconciler = Reconciler(session, t.tenant.desired, verify_delays=())
         await reconciler.apply(await reconciler.plan(), allow_delete=True, force=True)

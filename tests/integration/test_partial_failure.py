@@ -6,7 +6,6 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -171,7 +170,7 @@ CHANGES = {
 
 
 async def apply(sandbox: Sandbox, desired) -> Any:
-    async with connect(desired, Path("."), sandbox=sandbox) as session:
+    async with connect(desired, sandbox=sandbox) as session:
         core = Reconciler(session, desired, verify_delays=())
         return await core.apply(await core.plan(), force=True)
 

@@ -1,7 +1,6 @@
 """The live reader makes exactly the requests of the performance model (docs/performance.md)."""
 
 from collections import Counter
-from pathlib import Path
 
 from reconciler.core.service import Reconciler
 from reconciler.core.shards import Shard
@@ -18,7 +17,7 @@ def paths(sandbox):
 async def test_no_op_plan_of_250_orgs_with_150_members_makes_the_formula_s_calls():
     tenant = generate(orgs=250, members=150)
     tenant.sandbox.reset_calls()
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         result = await Reconciler(session, tenant.desired).plan()
     assert result.plan.operations == ()
     expected = formula(orgs=250, members=150, roles=2, connections=4)
@@ -35,7 +34,7 @@ async def test_no_op_plan_of_250_orgs_with_150_members_makes_the_formula_s_calls
 async def test_plan_for_one_org_reads_only_that_org():
     tenant = generate(orgs=30, members=5)
     tenant.sandbox.reset_calls()
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         result = await Reconciler(session, tenant.desired).plan(frozenset({"org-0007"}))
     assert result.plan.operations == ()
     org_id = result.live.organizations["org-0007"].id
@@ -57,7 +56,7 @@ async def test_plan_for_one_org_reads_only_that_org():
 async def test_exactly_100_members_read_in_one_page():
     tenant = generate(orgs=1, members=100)
     tenant.sandbox.reset_calls()
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         await Reconciler(session, tenant.desired).plan()
     assert len(tenant.sandbox.api_calls()) == formula(orgs=1, members=100, roles=2, connections=4)
 
@@ -70,7 +69,7 @@ async def test_emails_not_among_members_are_looked_up_once_each():
         members.append(Member(email="newcomer@gen.example"))
         tenant.desired.organizations[name] = org.model_copy(update={"members": members})
     tenant.sandbox.reset_calls()
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         result = await Reconciler(session, tenant.desired).plan()
     by_email = [c for c in tenant.sandbox.api_calls() if c.path == "/api/v2/users-by-email"]
     assert len(by_email) == 1
@@ -86,7 +85,7 @@ async def test_verify_after_a_cold_apply_lists_organizations_instead_of_looking_
         tenant.desired.organizations[f"new-{i}"] = Organization.model_validate(
             {"name": f"new-{i}", "members": [{"user_id": u} for u in tenant.user_ids]}
         )
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         core = Reconciler(session, tenant.desired)
         planned = await core.plan()
         tenant.sandbox.reset_calls()
@@ -105,7 +104,7 @@ async def test_saved_plan_of_many_orgs_is_checked_and_verified_by_listing(tmp_pa
     for name, org in list(tenant.desired.organizations.items()):
         tenant.desired.organizations[name] = org.model_copy(update={"display_name": "Renamed"})
     path = tmp_path / "plan.json"
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         core = Reconciler(session, tenant.desired)
         planned = await core.plan()
         write_plan_file(path, "generated", "embedded sandbox", "f", planned.plan, planned.live)
@@ -121,7 +120,7 @@ async def test_shards_plan_disjoint_organizations_and_each_lists_once():
     tenant = generate(orgs=12, members=2)
     tenant.sandbox.store.create_organization("stray")
     seen: list[str] = []
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         for index in (1, 2, 3):
             tenant.sandbox.reset_calls()
             result = await Reconciler(session, tenant.desired).plan(shard=Shard(index, 3))
@@ -146,7 +145,7 @@ async def test_api_access_reads_the_applications_one_grant_listing_and_each_org_
         org = tenant.desired.organizations[name]
         tenant.desired.organizations[name] = org.model_copy(update={"api_access": [entry]})
     tenant.sandbox.reset_calls()
-    async with connect(tenant.desired, Path("."), sandbox=tenant.sandbox) as session:
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         result = await Reconciler(session, tenant.desired).plan()
     assert result.plan.operations == ()
     assert len(tenant.sandbox.api_calls()) == formula(3, 2, 2, 4) + 1 + 1 + 2

@@ -2,7 +2,6 @@
 each pattern costing at most states * (length + 1) steps."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -41,7 +40,7 @@ async def test_a_member_named_to_make_regexes_backtrack_plans_within_the_step_bo
         {"name": "acme", "display_name": "Acme", "routing": {"attributes": rules}, "members": []}
     )
     desired = Desired("generated", Tenant.model_validate(TENANT), {}, {"acme": acme})
-    async with connect(desired, Path("."), sandbox=sandbox) as session:
+    async with connect(desired, sandbox=sandbox) as session:
         sandbox.reset_calls()
         planned = await Reconciler(session, desired).plan()
 

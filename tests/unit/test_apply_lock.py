@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.auth0.target import resolve_target
+from reconciler.config.tenant_id import TenantId
 from reconciler.core.apply_lock import (
     ApplyLock,
     ApplyLocked,
@@ -32,9 +33,9 @@ def test_applies_from_two_working_directories_share_one_lock(tmp_path, runtime, 
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     monkeypatch.chdir(tmp_path / "a")
-    first = apply_lock("example", TENANT)
+    first = apply_lock(TenantId("example"), TENANT)
     monkeypatch.chdir(tmp_path / "b")
-    second = apply_lock("example", TENANT)
+    second = apply_lock(TenantId("example"), TENANT)
     assert (
         first.path
         == second.path
@@ -56,16 +57,16 @@ def test_applies_from_two_working_directories_share_one_lock(tmp_path, runtime, 
 
 def test_other_tenants_and_targets_do_not_wait(tmp_path):
     with (
-        apply_lock("example", TENANT).held(),
-        apply_lock("other", TENANT).held(),
-        apply_lock("example", resolve_target("http://127.0.0.1:8443")).held(),
+        apply_lock(TenantId("example"), TENANT).held(),
+        apply_lock(TenantId("other"), TENANT).held(),
+        apply_lock(TenantId("example"), resolve_target("http://127.0.0.1:8443")).held(),
     ):
         pass
 
 
 def test_each_directory_has_its_own_embedded_sandbox_and_lock(tmp_path):
-    first = apply_lock("example", SANDBOX, tmp_path / "a" / ".sandbox")
-    second = apply_lock("example", SANDBOX, tmp_path / "b" / ".sandbox")
+    first = apply_lock(TenantId("example"), SANDBOX, tmp_path / "a" / ".sandbox")
+    second = apply_lock(TenantId("example"), SANDBOX, tmp_path / "b" / ".sandbox")
     assert first.path != second.path
     assert first.path.name.startswith("example@embedded-sandbox-")
     with first.held(), second.held():
@@ -73,15 +74,16 @@ def test_each_directory_has_its_own_embedded_sandbox_and_lock(tmp_path):
 
 
 def test_the_lock_of_a_killed_apply_is_free_at_once(tmp_path):
-    lock = apply_lock("example", TENANT)
+    lock = apply_lock(TenantId("example"), TENANT)
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
             "import sys, time\n"
             "from reconciler.auth0.target import resolve_target\n"
+            "from reconciler.config.tenant_id import TenantId\n"
             "from reconciler.core.apply_lock import apply_lock\n"
-            "with apply_lock('example', resolve_target('acme.eu.auth0.com')).held():\n"
+            "with apply_lock(TenantId('example'), resolve_target('acme.eu.auth0.com')).held():\n"
             "    print('held', flush=True)\n"
             "    time.sleep(600)\n",
         ],
@@ -107,7 +109,7 @@ def test_without_a_runtime_folder_locks_go_to_the_temporary_directory(monkeypatc
 
 
 def test_a_lock_folder_others_may_write_to_or_a_link_is_refused(tmp_path, runtime):
-    lock = ApplyLock("example", "https://acme.eu.auth0.com", "https://acme.eu.auth0.com")
+    lock = ApplyLock(TenantId("example"), "https://acme.eu.auth0.com", "https://acme.eu.auth0.com")
     folder = lock.path.parent
     folder.mkdir(parents=True)
     folder.chmod(0o777)

@@ -129,6 +129,8 @@ def test_a_call_that_keeps_failing_gives_up_after_the_policy_s_attempts():
 def test_back_off_grows_with_jitter_within_bounds():
     api = FakeApi(lambda method, path, body: reply(500))
     run(api, PATCH)
+    assert len(api.writes) == 6
+    assert len(api.clock.slept) == 5  # one pause between failed attempts, none after the last
     for attempt, pause in enumerate(api.clock.slept):
         assert 0.1 * 2**attempt <= pause <= 0.15 * 2**attempt
 

@@ -1,6 +1,7 @@
 """The record of an unfinished apply: running the same files again resumes it only while the
 plan changes nothing its plan did not change."""
 
+from reconciler.config.tenant_id import TenantId
 from reconciler.core.journal import Journal, changed_objects
 from reconciler.engine.plan import Action, Plan, Row
 
@@ -18,7 +19,7 @@ APPROVED = plan_of(
 
 
 def journal(tmp_path, target: str = "https://tenant.eu.auth0.com") -> Journal:
-    return Journal.in_folder(tmp_path, "example", target)
+    return Journal.in_folder(tmp_path, TenantId("example"), target)
 
 
 def test_the_rest_of_an_unfinished_apply_of_the_same_files_is_a_resume(tmp_path):
@@ -47,9 +48,9 @@ def test_other_files_another_target_or_a_finished_apply_are_not_a_resume(tmp_pat
     record = journal(tmp_path)
     record.begin("files-1", APPROVED)
     assert not record.resuming("files-2", APPROVED)
-    moved = Journal(record.path, "example", "https://other.eu.auth0.com")
+    moved = Journal(record.path, TenantId("example"), "https://other.eu.auth0.com")
     assert not moved.resuming("files-1", APPROVED)
-    assert not Journal(record.path, "other", record.target).resuming("files-1", APPROVED)
+    assert not Journal(record.path, TenantId("other"), record.target).resuming("files-1", APPROVED)
     record.finish()
     assert not record.path.exists()
     assert not record.resuming("files-1", APPROVED)

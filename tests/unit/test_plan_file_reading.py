@@ -85,6 +85,28 @@ def test_a_sealed_value_of_the_wrong_kind_is_a_malformed_plan(tmp_path):
         read_plan_file(path)
 
 
+@pytest.mark.parametrize(
+    ("where", "value", "message"),
+    [
+        (("key", "kind"), "x", "'x' is not a valid Kind"),
+        (("method",), "TRACE", "'TRACE' is not a valid Verb"),
+    ],
+)
+def test_a_sealed_kind_or_method_outside_the_vocabulary_is_a_malformed_plan(
+    tmp_path, where, value, message
+):
+    path, _, _ = saved_role_plan(tmp_path, "admin")
+    document = json.loads(path.read_text())
+    holder = document["operations"][0]
+    for step in where[:-1]:
+        holder = holder[step]
+    holder[where[-1]] = value
+    sealed(path, document)
+    with pytest.raises(PlanFileError) as refused:
+        read_plan_file(path)
+    assert str(refused.value) == f"{path}: malformed plan file: {message}"
+
+
 def test_a_plan_file_name_with_line_breaks_is_escaped_in_the_message(tmp_path):
     path = tmp_path / "plan\nerror: forged.json"
     path.write_text("{}")

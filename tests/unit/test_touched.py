@@ -1,6 +1,7 @@
-"""The objects a logged write can have changed: every write the engine can plan (found in its
-source, so that a new one fails here until it is mapped), the writes of real plans with the
-ids and names they carry, and the writes of others (the dashboard, scripts)."""
+"""The objects a logged write can have changed: every write entry of the endpoint table (the
+only requests a plan can make, so that a new one fails here until it is mapped), the writes of
+real plans with the ids and names they carry, and the writes of others (the dashboard,
+scripts)."""
 
 import ast
 from pathlib import Path
@@ -10,8 +11,10 @@ import pytest
 
 import reconciler.engine
 from reconciler.engine import Operation, diff
-from reconciler.engine.identity import ObjectKind, Ref
-from reconciler.engine.plan import path_text
+from reconciler.engine.builder import PlanBuilder
+from reconciler.engine.endpoints import ENDPOINTS, Endpoint
+from reconciler.engine.identity import OpKey, Ref
+from reconciler.engine.plan import Phase, path_text
 from reconciler.engine.touched import ORGANIZATION_PARTS, Kind, Touched, segments, touched_by
 from reconciler.model.live import LiveDomain
 from tests.unit.states import desired, live_org, role, snapshot
@@ -25,7 +28,7 @@ NEW_ROLE = "rol_new"
 def ids(value: Any) -> Any:
     """Refs to objects a plan creates replaced by the ids Auth0 would have given them."""
     if isinstance(value, Ref):
-        return NEW_ORG if value.target.kind is ObjectKind.ORGANIZATION else NEW_ROLE
+        return NEW_ORG if value.target.kind is Kind.ORGANIZATION else NEW_ROLE
     if isinstance(value, dict):
         return {k: ids(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -137,7 +140,7 @@ EXPECTED = {
     ("role", "delete"): Kind.ROLE,
 }
 """Each kind of organization and role operation and the object kind its log event must name
-(every write path the engine can plan is in WRITES below)."""
+(every write entry of the endpoint table is in WRITES below)."""
 
 
 def test_the_plans_below_make_every_kind_of_organization_and_role_operation():
@@ -167,62 +170,11 @@ def test_the_writes_of_real_plans_map_to_the_ids_and_names_they_carry(op: Operat
 
 ENGINE = Path(reconciler.engine.__file__).parent
 ID = "{id}"
-HTTP_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 
-def path_template(node: ast.expr, assigned: dict[str, ast.expr], where: str) -> str:
-    """The path a `builder.call` sends, from its source: `("roles", live.id)` and
-    `ctx.path("members", user_id, "roles")` (below the organization) with `{id}` for every
-    segment that is not a literal; a name is followed to its assignment in the function."""
-    if isinstance(node, ast.Name) and node.id in assigned:
-        return path_template(assigned[node.id], assigned, where)
-    if isinstance(node, ast.Tuple):
-        segments = node.elts
-        prefix: list[str] = []
-    elif (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "path"
-    ):
-        segments, prefix = node.args, ["organizations", ID]
-    else:
-        raise AssertionError(f"{where}: cannot read the path {ast.unparse(node)!r}")
-    parts = prefix + [
-        s.value if isinstance(s, ast.Constant) and isinstance(s.value, str) else ID
-        for s in segments
-    ]
-    return "/" + "/".join(parts)
-
-
-def engine_writes() -> set[tuple[str, str]]:
-    """(method, path) of every request the engine can plan, read from every
-    `builder.call(key, phase, METHOD, PATH, ...)` in its source."""
-    found: set[tuple[str, str]] = set()
-    for source in sorted(ENGINE.glob("*.py")):
-        tree = ast.parse(source.read_text(encoding="utf-8"))
-        for function in ast.walk(tree):
-            if not isinstance(function, ast.FunctionDef):
-                continue
-            assigned = {
-                node.targets[0].id: node.value
-                for node in ast.walk(function)
-                if isinstance(node, ast.Assign)
-                and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-            }
-            for node in ast.walk(function):
-                if not (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "call"
-                    and len(node.args) >= 4
-                ):
-                    continue
-                where = f"{source.name}:{node.lineno}"
-                method = node.args[2]
-                assert isinstance(method, ast.Constant) and method.value in HTTP_METHODS, where
-                found.add((method.value, path_template(node.args[3], assigned, where)))
-    return found
+def template(endpoint: Endpoint) -> str:
+    """The entry's path with `{id}` for every parameter."""
+    return "/" + "/".join(ID if part is None else part for part in endpoint.segments)
 
 
 WRITES: dict[tuple[str, str], tuple[Any, list[tuple[Kind, str | None]]]] = {
@@ -280,15 +232,42 @@ WRITES: dict[tuple[str, str], tuple[Any, list[tuple[Kind, str | None]]]] = {
     ("POST", "/actions/actions/{id}/deploy"): (None, [(Kind.ACTION, None)]),
     ("PATCH", "/actions/triggers/{id}/bindings"): ({}, [(Kind.ACTION, None)]),
 }
-"""Every write the engine can plan, the body it sends where that matters, and the objects
+"""Every write entry of the endpoint table, the body it sends where that matters, and the objects
 its log event maps to (`id1`: the first id in the path)."""
 
 
-def test_every_write_the_engine_can_plan_has_a_mapping_in_the_table():
-    assert engine_writes() == set(WRITES)
+def test_every_write_entry_of_the_endpoint_table_has_a_mapping_here():
+    assert {(e.verb.value, template(e)) for e in ENDPOINTS.writes} == set(WRITES)
 
 
-def test_only_the_plan_builder_makes_operations_so_the_scan_sees_every_write():
+@pytest.mark.parametrize("endpoint", ENDPOINTS.writes, ids=str)
+def test_every_write_entry_names_the_kinds_it_touches(endpoint: Endpoint):
+    assert endpoint.touches
+    assert Kind.TENANT not in {t.kind for t in endpoint.touches}
+
+
+@pytest.mark.parametrize("op", cold_plan() + update_plan(), ids=lambda op: str(op.key))
+def test_every_operation_of_a_plan_is_a_request_to_an_entry_of_the_table(op: Operation):
+    found = ENDPOINTS.write_at(op.method, segments(path_text(tuple(ids(list(op.path))))))
+    assert found is not None, f"{op.method} {op.path_text}"
+    assert found[0].settle is op.settle or op.key.verb == "replace"
+
+
+def test_the_plan_builder_makes_requests_only_to_write_entries():
+    with pytest.raises(ValueError, match=r"a plan only writes: GET /organizations/\{id\}/members"):
+        PlanBuilder().call(
+            ENDPOINTS.list_members, OpKey("acme", "members", "1", "add"), Phase.MEMBERS_ADD, "o"
+        )
+    with pytest.raises(ValueError, match="2 path parameters, 1 given"):
+        PlanBuilder().call(
+            ENDPOINTS.add_member_roles,
+            OpKey("acme", "member roles", "u", "add"),
+            Phase.MEMBER_ROLES,
+            "o",
+        )
+
+
+def test_only_the_plan_builder_makes_operations_so_every_write_is_an_entry():
     making = {
         source.name
         for source in ENGINE.glob("*.py")

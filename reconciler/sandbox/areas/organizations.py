@@ -1,25 +1,139 @@
-"""``/organizations``: organizations, members and member roles."""
+"""``/organizations``: create, read, update and delete organizations."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .errors import invalid_body
-from .pagination import CheckpointPaging, any_page, offset_page, read_offset, read_paging
-from .records import LINK_FLAGS, JsonObject, Member, Organization, OrgConnection
-from .render import render_link, render_org, render_role, summary_user
-from .router import Context, Reply, RouteTable
-from .store_orgs import MAX_METADATA_KEYS
-from .validation import Body, select_fields
+from ..errors import bad_request, conflict, invalid_body
+from ..pagination import CheckpointPaging, any_page, read_paging
+from ..records import LINK_FLAGS, JsonObject, Organization, OrgConnection
+from ..render import render_link, render_org
+from ..router import Context, Reply, RouteTable
+from ..validation import Body
+from .org_connections import MAX_ORG_CONNECTIONS, OrgConnectionOps
 
-routes = RouteTable()
-
+MAX_METADATA_KEYS = 25
 ORG_NAME = re.compile(r"^[a-z0-9_-]+$")
 HTML_COLOR = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 MAX_QUOTA = 2147483647
-MEMBER_FIELDS = ("user_id", "email", "picture", "name", "roles")
 SORTABLE = {"name", "display_name", "created_at"}
+
+
+def _without_nulls(metadata: Mapping[str, str | None] | None) -> dict[str, str] | None:
+    if metadata is None:
+        return None
+    return {k: v for k, v in metadata.items() if v is not None}
+
+
+class OrganizationOps(OrgConnectionOps):
+    """Operations on organizations; inline connections are checked as links are."""
+
+    def create_organization(
+        self,
+        name: str,
+        display_name: str | None = None,
+        *,
+        branding: JsonObject | None = None,
+        metadata: Mapping[str, str | None] | None = None,
+        token_quota: JsonObject | None = None,
+        enabled_connections: Sequence[OrgConnection] = (),
+        third_party_client_access: str | None = None,
+        is_app_entitlement_active: bool | None = None,
+    ) -> Organization:
+        """Create an organization, optionally with its enabled connections."""
+        if name in self._org_ids_by_name:
+            raise conflict("An organization with this name already exists.")
+        if len(enabled_connections) > MAX_ORG_CONNECTIONS:
+            raise invalid_body(
+                f"Array is too long ({len(enabled_connections)}), maximum {MAX_ORG_CONNECTIONS}",
+                "enabled_connections",
+            )
+        seen: set[str] = set()
+        for link in enabled_connections:
+            self._linkable_connection(link.connection_id)
+            if link.connection_id in seen:
+                raise bad_request("The same connection is listed more than once.")
+            seen.add(link.connection_id)
+        org = Organization(
+            id=self.ids.prefixed("org_"),
+            seq=self.next_seq(),
+            name=name,
+            created_at=self.timestamp(),
+            display_name=display_name,
+            branding=branding,
+            metadata=_without_nulls(metadata),
+            token_quota=token_quota,
+            third_party_client_access=third_party_client_access,
+            is_app_entitlement_active=is_app_entitlement_active,
+            connections={link.connection_id: link for link in enabled_connections},
+        )
+        self.state.organizations[org.id] = org
+        self._org_ids_by_name[name] = org.id
+        return org
+
+    def update_organization(
+        self, org_id: str, changes: Mapping[str, Any], metadata_mode: str = "merge"
+    ) -> Organization:
+        """Apply a PATCH: only keys present change; ``None`` unsets; metadata merges or
+        replaces (``metadata_mode``), a ``None`` metadata value deleting that key."""
+        org = self.organization(org_id)
+        new_name: str = changes.get("name") or org.name
+        renamed = new_name != org.name
+        if renamed and new_name in self._org_ids_by_name:
+            raise conflict("An organization with this name already exists.")
+        metadata = org.metadata
+        if "metadata" in changes:
+            patch: Mapping[str, str | None] | None = changes["metadata"]
+            if patch is None:
+                metadata = None
+            elif metadata_mode == "merge":
+                merged: dict[str, str | None] = {**(metadata or {}), **patch}
+                metadata = _without_nulls(merged)
+            else:
+                metadata = _without_nulls(patch)
+            if metadata is not None and len(metadata) > MAX_METADATA_KEYS:
+                raise invalid_body(
+                    f"Too many properties ({len(metadata)}), maximum {MAX_METADATA_KEYS}",
+                    "metadata",
+                )
+        if renamed:
+            del self._org_ids_by_name[org.name]
+            self._org_ids_by_name[new_name] = org.id
+            org.name = new_name
+        org.metadata = metadata
+        if "display_name" in changes:
+            org.display_name = changes["display_name"]
+        if "branding" in changes:
+            org.branding = changes["branding"]
+        if "token_quota" in changes:
+            org.token_quota = changes["token_quota"]
+        for field_name in ("third_party_client_access", "is_app_entitlement_active"):
+            if field_name in changes:
+                setattr(org, field_name, changes[field_name])
+        return org
+
+    def delete_organization(self, org_id: str) -> None:
+        """Delete an organization with its memberships, links, domains, invitations and the
+        roles it owns. Users stay."""
+        org = self.organization(org_id)
+        del self.state.organizations[org_id]
+        del self._org_ids_by_name[org.name]
+        owned = [r.id for r in self.state.roles.values() if r.owner_id == org_id]
+        for role_id in owned:
+            del self.state.roles[role_id]
+
+    def user_organizations(self, user_id: str) -> list[Organization]:
+        """Organizations the user is (currently) a member of."""
+        return [
+            org
+            for org in self.state.organizations.values()
+            if (m := org.members.get(user_id)) is not None and m.gone_from is None
+        ]
+
+
+routes = RouteTable()
 
 
 def read_branding(body: Body) -> JsonObject | None:
@@ -110,7 +224,7 @@ def list_organizations(ctx: Context) -> Reply:
     return Reply(200, any_page(orgs, paging, "organizations", render_org, _seq))
 
 
-def _seq(item: Organization | Member) -> int:
+def _seq(item: Organization) -> int:
     return item.seq
 
 
@@ -176,83 +290,4 @@ def update_organization(ctx: Context) -> Reply:
 @routes.delete("/organizations/{id}", "delete:organizations", "Delete an organization")
 def delete_organization(ctx: Context) -> Reply:
     ctx.store.delete_organization(ctx.params["id"])
-    return Reply(204)
-
-
-# -- members ----------------------------------------------------------------------------
-
-
-@routes.get("/organizations/{id}/members", "read:organization_members", "List members")
-def list_members(ctx: Context) -> Reply:
-    names, include = ctx.query.fields(MEMBER_FIELDS)
-    with_roles = names is not None and include and "roles" in names
-    if with_roles:
-        ctx.require_scope("read:organization_member_roles")
-    paging = read_paging(ctx.query, max_page=1000)
-    members = ctx.store.listed_members(ctx.params["id"])
-    users = ctx.store.state.users
-    roles = ctx.store.state.roles
-
-    def render(member: Member) -> JsonObject:
-        user = users.get(member.user_id)
-        body: JsonObject = summary_user(user) if user else {"user_id": member.user_id}
-        if with_roles:
-            body["roles"] = [{"id": r, "name": roles[r].name} for r in member.roles if r in roles]
-        return select_fields(body, names, include)
-
-    return Reply(200, any_page(members, paging, "members", render, _seq))
-
-
-def _member_ids(ctx: Context) -> list[str]:
-    body = Body(ctx.body(), None, ("members",))
-    ids = body.strings("members", min_items=1, max_items=ctx.settings.member_batch_max, min_len=1)
-    return ids or []
-
-
-@routes.post("/organizations/{id}/members", "create:organization_members", "Add members")
-def add_members(ctx: Context) -> Reply:
-    ctx.store.add_members(ctx.params["id"], _member_ids(ctx), ctx.settings.member_lag_s)
-    return Reply(204)
-
-
-@routes.delete("/organizations/{id}/members", "delete:organization_members", "Remove members")
-def remove_members(ctx: Context) -> Reply:
-    ctx.store.remove_members(ctx.params["id"], _member_ids(ctx), ctx.settings.member_lag_s)
-    return Reply(204)
-
-
-@routes.get(
-    "/organizations/{id}/members/{user_id}/roles",
-    "read:organization_member_roles",
-    "List a member's roles",
-)
-def list_member_roles(ctx: Context) -> Reply:
-    paging = read_offset(ctx.query, max_page=1000)
-    member = ctx.store.member(ctx.params["id"], ctx.params["user_id"])
-    roles = [ctx.store.state.roles[r] for r in member.roles if r in ctx.store.state.roles]
-    return Reply(200, offset_page(roles, paging, "roles", render_role))
-
-
-def _role_ids(ctx: Context) -> list[str]:
-    body = Body(ctx.body(), ("roles",), ("roles",))
-    return body.strings("roles", min_items=1, min_len=1) or []
-
-
-@routes.post(
-    "/organizations/{id}/members/{user_id}/roles",
-    "create:organization_member_roles",
-    "Assign roles to a member",
-)
-def assign_member_roles(ctx: Context) -> Reply:
-    ctx.store.assign_member_roles(ctx.params["id"], ctx.params["user_id"], _role_ids(ctx))
-    return Reply(204)
-
-
-@routes.delete(
-    "/organizations/{id}/members/{user_id}/roles",
-    "delete:organization_member_roles",
-    "Remove roles from a member",
-)
-def remove_member_roles(ctx: Context) -> Reply:
-    ctx.store.remove_member_roles(ctx.params["id"], ctx.params["user_id"], _role_ids(ctx))
     return Reply(204)
