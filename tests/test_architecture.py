@@ -78,10 +78,18 @@ ALLOWED = {
         "reconciler.progress",
         "reconciler.safe_text",
     },
+    "reconciler.drift": {
+        "reconciler.drift",
+        "reconciler.core",
+        "reconciler.auth0",
+        "reconciler.engine",
+        "reconciler.model",
+    },
     "reconciler.cli": {
         "reconciler",
         "reconciler.cli",
         "reconciler.core",
+        "reconciler.drift",
         "reconciler.config",
         "reconciler.render",
         "reconciler.auth0",

@@ -5,7 +5,10 @@ several copies (see docs/performance.md#duplicate-applications)."""
 import asyncio
 from collections.abc import Sequence
 
-from reconciler.auth0.reader import PAGE, _applications, _checkpoint, _org_applications
+from reconciler.auth0.organization_reader import organization_applications_of
+from reconciler.auth0.paging import PAGE
+from reconciler.auth0.reader import applications_of
+from reconciler.auth0.reads import Reads, SessionReads
 from reconciler.auth0.session import Session
 from reconciler.engine.duplicate_apps import AppCopy
 from reconciler.engine.endpoints import ENDPOINTS
@@ -14,16 +17,17 @@ from reconciler.model.live import LiveApplication
 
 async def read_applications(session: Session) -> dict[str, LiveApplication]:
     """Every application of the tenant (not the global one), by client id."""
-    return await _applications(session)
+    return await applications_of(SessionReads(session))
 
 
 async def read_copies(session: Session, client_ids: Sequence[str]) -> dict[str, AppCopy]:
     """What refers to each of these applications: a listing of client grants per
     application, every connection and every organization (listed, then read one by one)."""
+    api = SessionReads(session)
     grants, connections, organizations = await asyncio.gather(
-        asyncio.gather(*(_grant_count(session, cid) for cid in client_ids)),
-        _connection_clients(session),
-        _organization_clients(session),
+        asyncio.gather(*(_grant_count(api, cid) for cid in client_ids)),
+        _connection_clients(api),
+        _organization_clients(api),
     )
     return {
         cid: AppCopy(
@@ -36,32 +40,31 @@ async def read_copies(session: Session, client_ids: Sequence[str]) -> dict[str, 
     }
 
 
-async def _grant_count(session: Session, client_id: str) -> int:
-    items = await _checkpoint(
-        session,
-        lambda: session.client.client_grants.list(client_id=client_id, take=PAGE),
-        ENDPOINTS.list_client_grants.call(),
+async def _grant_count(api: Reads, client_id: str) -> int:
+    items = await api.pages(
+        ENDPOINTS.list_client_grants,
+        lambda _: api.client.client_grants.list(client_id=client_id, take=PAGE),
     )
     return sum(getattr(item, "client_id", None) == client_id for item in items)
 
 
-async def _connection_clients(session: Session) -> dict[str, frozenset[str]]:
+async def _connection_clients(api: Reads) -> dict[str, frozenset[str]]:
     """Connection name -> the applications enabled for it."""
-    items = await _checkpoint(
-        session,
-        lambda: session.client.connections.list(
+    items = await api.pages(
+        ENDPOINTS.list_connections,
+        lambda _: api.client.connections.list(
             take=PAGE, fields="id,name", include_fields=True, include_totals=False
         ),
-        ENDPOINTS.list_connections.call(),
     )
     found = [(str(c.id), str(c.name)) for c in items if c.id and c.name]
 
     async def enabled(connection_id: str) -> frozenset[str]:
-        connection = await session.read(
-            lambda: session.client.connections.get(
+        connection = await api.one(
+            ENDPOINTS.get_connection,
+            lambda: api.client.connections.get(
                 connection_id, fields="enabled_clients", include_fields=True
             ),
-            what=ENDPOINTS.get_connection.call(connection_id),
+            connection_id,
         )
         return frozenset(map(str, getattr(connection, "enabled_clients", None) or ()))
 
@@ -69,16 +72,14 @@ async def _connection_clients(session: Session) -> dict[str, frozenset[str]]:
     return {name: ids for (_, name), ids in zip(found, clients, strict=True)}
 
 
-async def _organization_clients(session: Session) -> dict[str, frozenset[str]]:
+async def _organization_clients(api: Reads) -> dict[str, frozenset[str]]:
     """Organization name -> the applications associated with it."""
-    orgs = session.client.organizations
-    items = await _checkpoint(
-        session,
-        lambda: orgs.list(take=PAGE, include_totals=False),
-        ENDPOINTS.list_organizations.call(),
+    orgs = api.client.organizations
+    items = await api.pages(
+        ENDPOINTS.list_organizations, lambda _: orgs.list(take=PAGE, include_totals=False)
     )
     found = [(str(o.id), str(o.name)) for o in items if o.id and o.name]
     clients = await asyncio.gather(
-        *(_org_applications(session, org_id, name) for org_id, name in found)
+        *(organization_applications_of(api, org_id, name) for org_id, name in found)
     )
     return {name: frozenset(ids) for (_, name), ids in zip(found, clients, strict=True)}

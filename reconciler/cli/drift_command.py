@@ -15,9 +15,9 @@ from reconciler.cli.options import (
 from reconciler.cli.terminal import TerminalProgress, echo, load_files
 from reconciler.config.layout import RECORDS_DIR
 from reconciler.core.drift import detect_drift
-from reconciler.core.incremental import incremental_drift
 from reconciler.core.journal import file_stem
 from reconciler.core.service import Reconciler
+from reconciler.drift.incremental import incremental_drift
 from reconciler.render import (
     DriftView,
     ScanNote,

@@ -5,15 +5,15 @@ Every way of writing runs through `Reconciler.apply`, `Reconciler.apply_saved` o
 first, so no entry point can write without the safety rails.
 """
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from reconciler.auth0.app_references import read_applications, read_copies
 from reconciler.auth0.executor import execute
-from reconciler.auth0.reader import read_live
+from reconciler.auth0.reader import Found, read_live
 from reconciler.auth0.report import ApplyReport
-from reconciler.auth0.scope import scope_of
+from reconciler.auth0.scope import Scope, scope_of
 from reconciler.auth0.session import Session
 from reconciler.core.apply_lock import ApplyLock
 from reconciler.core.journal import Journal
@@ -58,6 +58,8 @@ class PlanResult:
 
     plan: Plan
     live: Snapshot
+    scope: Scope
+    """What was read."""
     whole: bool = True
     """The plan is of every organization (no --org, no --shard)."""
 
@@ -207,7 +209,28 @@ class Reconciler:
         if twins:
             raise DuplicateApplications(twins, self.desired.tenant_name)
         plan = diff(self.desired, live, only=only, member_batch=self.member_batch)
-        return PlanResult(plan, live, whole=chosen is None and shard is None)
+        return PlanResult(plan, live, scope, whole=chosen is None and shard is None)
+
+    async def plan_known(
+        self,
+        view: Desired,
+        only: frozenset[str],
+        found: Found,
+        organizations: Mapping[str, str],
+    ) -> PlanResult:
+        """Plan `view` (the files, with what is not to be read left unmanaged) for the
+        organizations `only`, whose ids are `found` already, as `plan` does without listing:
+        the organizations of `organizations` (id -> name of every one in Auth0) that no file
+        claims count as listed. Applications held twice are not looked up: the plan reads
+        only what its scope covers."""
+        scope = scope_of(view, only, list_all=False)
+        live = await read_live(self.session, scope, self.progress, found=found)
+        live.other_organizations = {
+            name: org_id for org_id, name in organizations.items() if name not in scope.known
+        }
+        every = only | set(live.other_organizations)
+        plan = diff(view, live, only=every, member_batch=self.member_batch)
+        return PlanResult(plan, live, scope, whole=False)
 
     async def _duplicates(self, live: Snapshot) -> tuple[DuplicateName, ...]:
         """The names of applications.yaml that several live applications carry, with what

@@ -10,9 +10,9 @@ import httpx
 
 from reconciler.clock import VirtualClock
 from reconciler.core.drift import detect_drift
-from reconciler.core.incremental import CheckedDrift, incremental_drift
 from reconciler.core.service import Reconciler
 from reconciler.core.targets import connect
+from reconciler.drift.incremental import CheckedDrift, incremental_drift
 from reconciler.engine.drift import Drift
 from reconciler.model import Invitations, Role
 from tests.integration.tenants import API, Generated, generate

@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reconciler.core.checkpoint import read_checkpoint, write_checkpoint
 from reconciler.core.service import Reconciler
 from reconciler.core.targets import connect
+from reconciler.drift.checkpoint import read_checkpoint, write_checkpoint
 from tests.integration.incremental import BASE, FULL, LoggedTenant, logged_tenant, rows
 from tests.integration.tenants import API
 

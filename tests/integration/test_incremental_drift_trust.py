@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.core.checkpoint import read_checkpoint
+from reconciler.drift.checkpoint import read_checkpoint
 from tests.integration.incremental import (
     FULL,
     LoggedTenant,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.core.checkpoint import (
+from reconciler.drift.checkpoint import (
     Checkpoint,
     CheckpointUnusable,
     Digests,

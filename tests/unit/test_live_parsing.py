@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.auth0.reader import (
+from reconciler.auth0.parse import (
     enabled_connection,
     live_action,
     live_binding,

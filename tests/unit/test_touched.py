@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 import reconciler.engine
+from reconciler.drift.touched import ORGANIZATION_PARTS, Kind, Touched, segments, touched_by
 from reconciler.engine import Operation, diff
 from reconciler.engine.builder import PlanBuilder
 from reconciler.engine.endpoints import ENDPOINTS, Endpoint
 from reconciler.engine.identity import OpKey, Ref
 from reconciler.engine.plan import Phase, path_text
-from reconciler.engine.touched import ORGANIZATION_PARTS, Kind, Touched, segments, touched_by
 from reconciler.model.live import LiveDomain
 from tests.unit.states import desired, live_org, role, snapshot
 

@@ -4,8 +4,9 @@ writes it holds can have changed; read everything when the log cannot be trusted
 Between two checks, an object can only have drifted if a write changed it (the log has a
 `sapi` event for every successful write), if its file changed, or if it already differed at
 the last check. So a check reads the writes since the checkpoint, leaves out those of the
-reconciler's own client (its applies), reads again what the others can have changed
-(`core.rereads`) and diffs only that; everything else is as the last check left it.
+reconciler's own client (its applies), places what the others can have changed
+(`drift.rereads`) and plans only that through the core (`Reconciler.plan_known`); everything
+else is as the last check left it. A full read is the core's full drift (`core.drift`).
 
 It reads everything instead, and says why, when there is no usable checkpoint (none, of
 another tenant or target, not as it was written, or dated ahead of this machine's clock), when
@@ -21,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.auth0.errors import ApiCallError
-from reconciler.auth0.reader import read_live
-from reconciler.auth0.scope import scope_of
-from reconciler.auth0.tenant_log import LogRead, log_event_exists, newest_log_id, writes_after
-from reconciler.core.checkpoint import (
+from reconciler.core.drift import detect_drift
+from reconciler.core.service import Reconciler
+from reconciler.drift.checkpoint import (
     Checkpoint,
     CheckpointUnusable,
     Digests,
@@ -32,10 +32,8 @@ from reconciler.core.checkpoint import (
     read_checkpoint,
     write_checkpoint,
 )
-from reconciler.core.drift import detect_drift
-from reconciler.core.rereads import FullScan, rereads
-from reconciler.core.service import Reconciler
-from reconciler.engine import diff
+from reconciler.drift.rereads import FullScan, rereads
+from reconciler.drift.tenant_log import LogRead, log_event_exists, newest_log_id, writes_after
 from reconciler.engine.drift import Drift, drift_of
 from reconciler.model.live import Snapshot
 
@@ -197,18 +195,9 @@ async def _incremental(
     theirs = [w for w in log.writes if own is None or w.client_id != own]
     again = await rereads(reconciler, checkpoint, digests, theirs, mine)
     current = again.organizations
-    scope = scope_of(again.view, again.only, list_all=False)
-    live = await read_live(session, scope, reconciler.progress, found=again.found)
-    live.other_organizations = {
-        name: org_id for org_id, name in current.items() if name not in scope.known
-    }
-    plan = diff(
-        again.view,
-        live,
-        only=again.only | set(live.other_organizations),
-        member_batch=reconciler.member_batch,
-    )
-    drift = drift_of(plan, desired.tenant.policy)
+    result = await reconciler.plan_known(again.view, again.only, again.found, current)
+    live, listed = result.live, result.scope.needs_roles
+    drift = drift_of(result.plan, desired.tenant.policy)
     written = Checkpoint(
         tenant=desired.tenant_name,
         target=session.target.label,
@@ -220,8 +209,8 @@ async def _incremental(
             checkpoint.roles,
             live,
             set(current.values()),
-            set(again.found) if scope.needs_roles else set(),
-            listed=scope.needs_roles,
+            set(again.found) if listed else set(),
+            listed=listed,
         ),
         digests=digests,
         drifted_organizations=_drifted_organizations(drift),

@@ -2,7 +2,7 @@
 checkpoint: which organizations (and which of their parts), which roles' permissions, and
 the desired state limited to them.
 
-A write by others names objects by id (`engine.touched`); organizations are named from the
+A write by others names objects by id (`drift.touched`); organizations are named from the
 checkpoint's id -> name map, roles from its role map (or looked up), a user's organizations
 are looked up. An organization is read whole when its file changed, when it differed at the
 last check, or when the organizations carrying its names changed; otherwise its own fields
@@ -18,10 +18,10 @@ from typing import Any
 
 from reconciler.auth0.lookups import role_by_id, user_organizations
 from reconciler.auth0.reader import ORG_FIELDS, Found, organization_by_id, organization_by_name
-from reconciler.auth0.tenant_log import Write
-from reconciler.core.checkpoint import Checkpoint, Digests
 from reconciler.core.service import Reconciler
-from reconciler.engine.touched import BELOW_ORGANIZATION, Kind, touched_by
+from reconciler.drift.checkpoint import Checkpoint, Digests
+from reconciler.drift.tenant_log import Write
+from reconciler.drift.touched import BELOW_ORGANIZATION, Kind, touched_by
 from reconciler.model import Organization
 from reconciler.model.desired import Desired
 

@@ -1,0 +1,117 @@
+"""The one way the reconciler reads the Management API: one object, one object or None when
+Auth0 answers 404, and every item of a list, paged as the endpoint table says. Each read is
+named by its endpoint, so errors name the call."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from auth0.management import AsyncAuth0
+
+from reconciler.auth0.errors import ApiCallError
+from reconciler.auth0.paging import PageFetch, Pager, read_pages
+from reconciler.auth0.session import Session
+from reconciler.engine.endpoints import Endpoint
+
+T = TypeVar("T")
+
+NOT_FOUND = 404
+
+
+class Reads(Protocol):
+    """Reads of one tenant; `params` fill the endpoint's path, `org` labels errors."""
+
+    @property
+    def client(self) -> AsyncAuth0:
+        """The SDK client whose calls are read."""
+        ...
+
+    async def one(
+        self,
+        endpoint: Endpoint,
+        call: Callable[[], Awaitable[T]],
+        *params: str,
+        org: str | None = None,
+    ) -> T:
+        """The answer of one call."""
+        ...
+
+    async def one_or_none(
+        self,
+        endpoint: Endpoint,
+        call: Callable[[], Awaitable[T]],
+        *params: str,
+        org: str | None = None,
+    ) -> T | None:
+        """The answer of one call, None when the object is not there."""
+        ...
+
+    async def pages(
+        self, endpoint: Endpoint, fetch: PageFetch, *params: str, org: str | None = None
+    ) -> list[Any]:
+        """Every item of a list."""
+        ...
+
+    async def pages_or_none(
+        self, endpoint: Endpoint, fetch: PageFetch, *params: str, org: str | None = None
+    ) -> list[Any] | None:
+        """Every item of a list, None when what it lists is not there."""
+        ...
+
+
+@dataclass(frozen=True)
+class SessionReads:
+    """Reads through a Session: bounded concurrency, its retry policy, its call counter."""
+
+    session: Session
+
+    @property
+    def client(self) -> AsyncAuth0:
+        """The session's SDK client."""
+        return self.session.client
+
+    async def one(
+        self,
+        endpoint: Endpoint,
+        call: Callable[[], Awaitable[T]],
+        *params: str,
+        org: str | None = None,
+    ) -> T:
+        """The answer of one call."""
+        return await self.session.read(call, what=endpoint.call(*params), org=org)
+
+    async def one_or_none(
+        self,
+        endpoint: Endpoint,
+        call: Callable[[], Awaitable[T]],
+        *params: str,
+        org: str | None = None,
+    ) -> T | None:
+        """The answer of one call, None when the object is not there."""
+        return await _or_none(self.one(endpoint, call, *params, org=org))
+
+    async def pages(
+        self, endpoint: Endpoint, fetch: PageFetch, *params: str, org: str | None = None
+    ) -> list[Any]:
+        """Every item of a list."""
+
+        async def read(call: Callable[[], Awaitable[Pager]]) -> Pager:
+            return await self.one(endpoint, call, *params, org=org)
+
+        return await read_pages(endpoint.paging, fetch, read)
+
+    async def pages_or_none(
+        self, endpoint: Endpoint, fetch: PageFetch, *params: str, org: str | None = None
+    ) -> list[Any] | None:
+        """Every item of a list, None when what it lists is not there."""
+        return await _or_none(self.pages(endpoint, fetch, *params, org=org))
+
+
+async def _or_none(read: Awaitable[T]) -> T | None:
+    """The answer of a read, or None when Auth0 answers that the object is not there."""
+    try:
+        return await read
+    except ApiCallError as error:
+        if error.status == NOT_FOUND:
+            return None
+        raise
