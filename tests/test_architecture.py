@@ -1,4 +1,5 @@
-"""Imports point one way, and only the application core runs a plan's operations."""
+"""Imports point one way, only the application core runs a plan's operations, and modules
+stay small."""
 
 import ast
 from pathlib import Path
@@ -147,3 +148,16 @@ def test_only_the_application_core_runs_operations():
         if "reconciler.auth0.executor" in imports(path)
     }
     assert users == {"reconciler/core/service.py", "tests/unit/test_executor.py"}
+
+
+MAX_LINES = 400
+
+
+def test_no_module_outside_the_sandbox_is_over_400_lines():
+    long = {
+        f"{path.relative_to(ROOT)}: {lines} lines"
+        for path in PACKAGE.rglob("*.py")
+        if PACKAGE / "sandbox" not in path.parents
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert sorted(long) == []

@@ -19,7 +19,8 @@ from reconciler.auth0.parse import (
 )
 from reconciler.auth0.reads import Reads
 from reconciler.auth0.scope import OrgScope
-from reconciler.engine.endpoints import ENDPOINTS, Endpoint
+from reconciler.engine.endpoint import Endpoint
+from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.model.live import LiveClientGrant, LiveOrganization
 
 MEMBER_FIELDS = "user_id,email,name,roles"

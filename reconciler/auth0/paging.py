@@ -12,7 +12,7 @@ from typing import Any
 
 from auth0.management.core.pagination import AsyncPager
 
-from reconciler.engine.endpoints import Paging
+from reconciler.engine.endpoint import Paging
 
 PAGE = 100
 

@@ -11,7 +11,7 @@ from auth0.management import AsyncAuth0
 from reconciler.auth0.errors import ApiCallError
 from reconciler.auth0.paging import PageFetch, Pager, read_pages
 from reconciler.auth0.session import Session
-from reconciler.engine.endpoints import Endpoint
+from reconciler.engine.endpoint import Endpoint
 
 T = TypeVar("T")
 

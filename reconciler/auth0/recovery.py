@@ -12,7 +12,8 @@ from urllib.parse import quote
 
 import httpx
 
-from reconciler.engine.endpoints import ENDPOINTS, Endpoint
+from reconciler.engine.endpoint import Endpoint
+from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.plan import JSON, Settle, path_text
 
 PAGE = 100

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from reconciler.auth0.scope import OrgScope, Scope
-from reconciler.engine.endpoints import ENDPOINTS, Endpoint
+from reconciler.engine.endpoint import Endpoint
+from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.model.live import LiveOrganization, Snapshot
 
 IDENTIFIERS_PER_CALL = 10

@@ -22,7 +22,8 @@ from reconciler.config.writer import WriteRefused
 from reconciler.core.apply_lock import ApplyLocked, LockFolderUnsafe
 from reconciler.core.changes import ChangesError
 from reconciler.core.importer import ImportRefused
-from reconciler.core.service import PlanRefused, UnsafePlan
+from reconciler.core.saved_plans import PlanRefused
+from reconciler.core.service import UnsafePlan
 from reconciler.engine.duplicate_apps import DuplicateApplications
 from reconciler.engine.errors import PlanErrors
 from reconciler.engine.planfile import PlanFileError

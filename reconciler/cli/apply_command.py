@@ -12,7 +12,8 @@ from reconciler.config.layout import RECORDS_DIR
 from reconciler.core.apply_lock import apply_lock
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.journal import Journal
-from reconciler.core.service import ApplyResult, Reconciler, selected
+from reconciler.core.results import ApplyResult
+from reconciler.core.service import Reconciler, selected
 from reconciler.engine import Action
 from reconciler.engine.planfile import read_plan_file
 from reconciler.render import PlanView, render_text

@@ -10,7 +10,8 @@ from reconciler.cli.apply_command import report_applied
 from reconciler.cli.options import TargetChoice, ca_file_option, domain_option, tenant_option
 from reconciler.cli.terminal import echo, interactive, load_files, problem
 from reconciler.core.apply_lock import apply_lock
-from reconciler.core.service import ApplyResult, Reconciler
+from reconciler.core.results import ApplyResult
+from reconciler.core.service import Reconciler
 from reconciler.engine.duplicate_apps import DuplicateName
 from reconciler.engine.plan import Plan
 from reconciler.safe_text import inert

@@ -3,7 +3,8 @@ what changed in Auth0 against Git."""
 
 from dataclasses import dataclass
 
-from reconciler.core.service import PlanResult, Reconciler
+from reconciler.core.results import PlanResult
+from reconciler.core.service import Reconciler
 from reconciler.core.shards import Shard
 from reconciler.engine.drift import Drift, drift_of
 

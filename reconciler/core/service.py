@@ -1,4 +1,6 @@
-"""Plan and apply, with the safety gate, saved-plan checks and verification in one place.
+"""Plan and apply, through the one safety gate; saved plans are checked against the files,
+the target and Auth0 (`reconciler.core.saved_plans`), and applies verified after
+(`reconciler.core.verification`).
 
 Every way of writing runs through `Reconciler.apply`, `Reconciler.apply_saved` or
 `Reconciler.repair_applications`, and each of them through `_run`: under the apply lock, `gate`
@@ -7,17 +9,25 @@ first, so no entry point can write without the safety rails.
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 
 from reconciler.auth0.app_references import read_applications, read_copies
 from reconciler.auth0.executor import execute
 from reconciler.auth0.reader import Found, read_live
 from reconciler.auth0.report import ApplyReport
-from reconciler.auth0.scope import Scope, scope_of
+from reconciler.auth0.scope import scope_of
 from reconciler.auth0.session import Session
 from reconciler.core.apply_lock import ApplyLock
 from reconciler.core.journal import Journal
+from reconciler.core.results import ApplyResult, PlanResult
+from reconciler.core.saved_plans import (
+    check_binding,
+    check_fresh,
+    check_rows,
+    part_of,
+    to_replan,
+)
 from reconciler.core.shards import Shard
+from reconciler.core.verification import VERIFY_DELAYS, cheaper_to_list, remaining, to_verify
 from reconciler.engine import Plan, diff
 from reconciler.engine.diff import DEFAULT_MEMBER_BATCH
 from reconciler.engine.duplicate_apps import (
@@ -27,17 +37,12 @@ from reconciler.engine.duplicate_apps import (
     repair_plan,
 )
 from reconciler.engine.errors import PlanError, PlanErrors
-from reconciler.engine.plan import Operation, Phase, Row
-from reconciler.engine.planfile import SavedPlan, canonical, canonical_row, stale_objects
-from reconciler.engine.safety import Refusal, check_plan, existing_objects
+from reconciler.engine.planfile import SavedPlan
+from reconciler.engine.safety import Refusal, check_plan
 from reconciler.model import Policy
 from reconciler.model.desired import Desired
 from reconciler.model.live import Snapshot
-from reconciler.progress import Progress, ProgressEvent
-
-VERIFY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
-"""Pauses between verification reads while member lists catch up (eventually consistent)."""
-PAGE = 100
+from reconciler.progress import Progress
 
 
 class UnsafePlan(Exception):
@@ -48,86 +53,11 @@ class UnsafePlan(Exception):
         self.refusals = refusals
 
 
-class PlanRefused(Exception):
-    """A saved plan that may not be applied here or now (other target, stale, selection)."""
-
-
-@dataclass(frozen=True)
-class PlanResult:
-    """A plan with the live state it was made against."""
-
-    plan: Plan
-    live: Snapshot
-    scope: Scope
-    """What was read."""
-    whole: bool = True
-    """The plan is of every organization (no --org, no --shard)."""
-
-    @property
-    def existing(self) -> int:
-        """Managed objects that exist (for the change-share rail)."""
-        return existing_objects(self.live)
-
-
-@dataclass(frozen=True)
-class ApplyResult:
-    """What an apply did and what, if anything, still differs afterwards."""
-
-    report: ApplyReport
-    remaining: Plan
-
-    @property
-    def converged(self) -> bool:
-        """True when a fresh plan after the apply has nothing left to do."""
-        return not self.remaining.operations
-
-
 def gate(plan: Plan, existing: int, policy: Policy, *, allow_delete: bool, force: bool) -> None:
     """Raise UnsafePlan when a safety rail refuses the plan; every apply runs this first."""
     refusals = check_plan(plan, existing, policy, allow_delete=allow_delete, force=force)
     if refusals:
         raise UnsafePlan(refusals)
-
-
-def cheaper_to_list(orgs: frozenset[str], total: int | None) -> bool:
-    """Whether listing every organization (`ceil(total/100)` calls) costs no more than looking
-    `orgs` up by name (one call each); unknown totals look up by name."""
-    return total is not None and len(orgs) >= max(1, -(-total // PAGE))
-
-
-def first_difference(saved: tuple[Operation, ...], fresh: tuple[Operation, ...]) -> str | None:
-    """How a saved plan's operations differ from what planning again gives, or None."""
-    now = {canonical(op) for op in fresh}
-    for op in saved:
-        if canonical(op) not in now:
-            return f"{op.method} {op.path_text} ({op.key}) is not what they call for now"
-    then = {canonical(op) for op in saved}
-    for op in fresh:
-        if canonical(op) not in then:
-            return f"{op.method} {op.path_text} ({op.key}) would be needed too"
-    return None
-
-
-def first_row_difference(saved: Plan, fresh: Plan) -> str | None:
-    """How a saved plan's rows (and the unmanaged organizations it names) differ from what
-    planning again gives, or None."""
-    now = {canonical_row(row) for row in fresh.rows}
-    for row in saved.rows:
-        if canonical_row(row) not in now:
-            return f"{_row_label(row)} is not what they give now"
-    then = {canonical_row(row) for row in saved.rows}
-    for row in fresh.rows:
-        if canonical_row(row) not in then:
-            return f"{_row_label(row)} is missing"
-    for name in saved.unmanaged_organizations:
-        if name not in fresh.unmanaged_organizations:
-            return f"the unmanaged organization {name} is not in Auth0"
-    return None
-
-
-def _row_label(row: Row) -> str:
-    where = f"{row.org}: " if row.org is not None else ""
-    return f"the row {where}{row.action.symbol} {row.kind} {row.name}"
 
 
 def selected(desired: Desired, orgs: tuple[str, ...]) -> frozenset[str] | None:
@@ -303,15 +233,7 @@ class Reconciler:
         force: bool,
     ) -> ApplyResult:
         self.check_binding(saved)
-        plan = saved.plan
-        if only is not None:
-            planned = {op.org for op in plan.operations}
-            missing = sorted(only - planned)
-            if missing:
-                raise PlanRefused(
-                    f"the plan has no changes for {', '.join(missing)}; plan again with --org"
-                )
-            plan = plan.only(only)
+        plan = part_of(saved.plan, only)
         fresh = await self._replan_saved(saved, plan)
         return await self._run(
             plan,
@@ -368,9 +290,7 @@ class Reconciler:
         `show` renders is then what the files and Auth0 call for, whatever the file says."""
         self.check_binding(saved)
         fresh = await self._replan_saved(saved, saved.plan, rows=True)
-        difference = first_row_difference(saved.plan, fresh.plan)
-        if difference is not None:
-            raise PlanRefused(f"the plan does not match the files and Auth0: {difference}")
+        check_rows(saved.plan, fresh.plan)
 
     async def _replan_saved(
         self, saved: SavedPlan, plan: Plan, *, rows: bool = False
@@ -378,38 +298,21 @@ class Reconciler:
         """Plan again the organizations of `plan` (a saved plan or part of it), with `rows`
         those of its rows and the unmanaged ones it names too; PlanRefused when an object it
         depends on changed since or the operations differ."""
-        orgs = frozenset(op.org for op in plan.operations if op.org is not None)
-        unmanaged = frozenset(plan.unmanaged_organizations if rows else ())
-        if rows:
-            orgs |= {row.org for row in plan.rows if row.org is not None} | unmanaged
-        deletes = any(op.phase is Phase.ORG_DELETES for op in plan.operations)
-        listing = deletes or bool(unmanaged) or cheaper_to_list(orgs, saved.organizations)
-        fresh = await self.plan(orgs, list_all=listing)
-        fingerprints = {k: v for k, v in saved.fingerprints.items() if k in plan.touched}
-        changed = stale_objects(replace(saved, fingerprints=fingerprints), fresh.live)
-        if changed:
-            raise PlanRefused(
-                f"the plan is stale: {', '.join(changed)} changed since it was made; plan again"
-            )
-        difference = first_difference(plan.operations, fresh.plan.operations)
-        if difference is not None:
-            raise PlanRefused(f"the plan does not match the files and Auth0: {difference}")
+        orgs, listing = to_replan(plan, rows=rows)
+        fresh = await self.plan(
+            orgs, list_all=listing or cheaper_to_list(orgs, saved.organizations)
+        )
+        check_fresh(saved, plan, fresh.live, fresh.plan)
         return fresh
 
     def check_binding(self, saved: SavedPlan) -> None:
         """Refuse a plan made for another tenant, other files or another target."""
-        if saved.tenant != self.desired.tenant_name:
-            raise PlanRefused(
-                f"the plan was made for tenant {saved.tenant}, not {self.desired.tenant_name}"
-            )
-        label = self.session.target.label
-        if saved.target != label:
-            raise PlanRefused(f"the plan was made for {saved.target}, not {label}")
-        if self.files is not None and saved.files != self.files:
-            raise PlanRefused(
-                "the plan was made from other files (they changed since, or this is another "
-                f"directory of tenant {saved.tenant}); plan again"
-            )
+        check_binding(
+            saved,
+            tenant=self.desired.tenant_name,
+            target=self.session.target.label,
+            files=self.files,
+        )
 
     async def _run(
         self,
@@ -439,20 +342,12 @@ class Reconciler:
             return result
 
     async def _verify(self, plan: Plan, report: ApplyReport, organizations: int | None) -> Plan:
-        """Re-plan what the apply touched until it matches or the wait runs out.
+        """Re-plan what the apply touched (see `to_verify`) until it matches or the wait runs
+        out."""
+        touched, listing = to_verify(plan, organizations)
 
-        Organizations are listed when the plan deleted some (to see them gone) or when listing
-        costs fewer calls than looking each touched one up by name.
-        """
-        touched = frozenset(op.org for op in plan.operations if op.org is not None)
-        deletes = any(op.phase is Phase.ORG_DELETES for op in plan.operations)
-        listing = deletes or cheaper_to_list(touched, organizations)
-        remaining = (await self.plan(touched, list_all=listing)).plan
-        for delay in self.verify_delays:
-            if not remaining.operations or not report.ok:
-                break
-            if self.progress is not None:
-                self.progress(ProgressEvent("verifying", 0, len(remaining.operations)))
-            await self.session.clock.sleep(delay)
-            remaining = (await self.plan(touched, list_all=listing)).plan
-        return remaining
+        async def replan() -> Plan:
+            return (await self.plan(touched, list_all=listing)).plan
+
+        clock = self.session.clock
+        return await remaining(replan, report, self.verify_delays, clock, self.progress)

@@ -25,8 +25,9 @@ from reconciler.drift.touched import BELOW_ORGANIZATION, Kind, touched_by
 from reconciler.model import Organization
 from reconciler.model.desired import Desired
 
-ORGANIZATION_PARTS = ("members", "connections", "routing", "roles")
-"""What the reads below an organization cover (routing: its discovery domains)."""
+PART_SECTIONS = ("members", "connections", "routing", "roles")
+"""The sections of an organization file that the reads below an organization cover (routing:
+its discovery domains)."""
 PARTS = frozenset(BELOW_ORGANIZATION)
 """What the reads below an organization cover, with its API access and applications (read
 with them when its file manages those)."""
@@ -363,7 +364,7 @@ def _view(
         if choice is not None and not choice.fields:
             update.update(dict.fromkeys(ORG_FIELDS))
         if choice is not None and not choice.parts:
-            update.update(dict.fromkeys(ORGANIZATION_PARTS))
+            update.update(dict.fromkeys(PART_SECTIONS))
         organizations[name] = org.model_copy(update=update) if update else org
     changed = {n for n, d in digests.roles.items() if checkpoint.digests.roles.get(n) != d}
     read = permission_roles | checkpoint.drifted_roles | changed

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from reconciler.engine.endpoints import ENDPOINTS, ORGANIZATION_PARTS, Endpoint
+from reconciler.engine.endpoint import Endpoint
+from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.kinds import Kind, Verb
+from reconciler.engine.organization_endpoints import ORGANIZATION_PARTS
 
 __all__ = ["BELOW_ORGANIZATION", "ORGANIZATION_PARTS", "Kind", "Touched", "segments", "touched_by"]
 

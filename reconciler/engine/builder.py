@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field, replace
 
-from reconciler.engine.endpoints import Endpoint
+from reconciler.engine.endpoint import Endpoint
 from reconciler.engine.errors import PlanError
 from reconciler.engine.identity import ObjectKey, OpKey
 from reconciler.engine.kinds import Kind

@@ -192,7 +192,7 @@ def diff_api_access(ctx: OrgContext, builder: PlanBuilder, apps: Applications) -
         key = builder.call(
             ENDPOINTS.add_organization_grant,
             ctx.key(Kind.API_ACCESS, label, "add"),
-            Phase.CONNECTIONS,
+            Phase.ORG_LINKS,
             ctx.id,
             body={"grant_id": grant.id},
             depends_on=(ctx.created_by, grant.written_by),
@@ -206,7 +206,7 @@ def diff_api_access(ctx: OrgContext, builder: PlanBuilder, apps: Applications) -
         key = builder.call(
             ENDPOINTS.remove_organization_grant,
             ctx.key(Kind.API_ACCESS, label, "remove"),
-            Phase.CONNECTION_REMOVALS,
+            Phase.ORG_LINK_REMOVALS,
             ctx.id,
             grant_id,
         )
@@ -236,7 +236,7 @@ def diff_org_applications(ctx: OrgContext, builder: PlanBuilder, apps: Applicati
             key = builder.call(
                 ENDPOINTS.update_organization_application,
                 ctx.key(Kind.APPLICATION, name, "update"),
-                Phase.CONNECTIONS,
+                Phase.ORG_LINKS,
                 ctx.id,
                 app.id,
                 body={"use_for_member_access": True},
@@ -250,7 +250,7 @@ def diff_org_applications(ctx: OrgContext, builder: PlanBuilder, apps: Applicati
         key = builder.call(
             ENDPOINTS.add_organization_applications,
             ctx.key(Kind.APPLICATIONS, "", "add"),
-            Phase.CONNECTIONS,
+            Phase.ORG_LINKS,
             ctx.id,
             body={"clients": entries},
             depends_on=(ctx.created_by, *(app.created_by for _, app in adding)),
@@ -264,7 +264,7 @@ def diff_org_applications(ctx: OrgContext, builder: PlanBuilder, apps: Applicati
         key = builder.call(
             ENDPOINTS.remove_organization_applications,
             ctx.key(Kind.APPLICATIONS, "", "remove"),
-            Phase.CONNECTION_REMOVALS,
+            Phase.ORG_LINK_REMOVALS,
             ctx.id,
             body={"clients": removing},
         )

@@ -122,7 +122,7 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
             key = builder.call(
                 ENDPOINTS.enable_connection,
                 ctx.key(Kind.CONNECTION, conn.name, "add"),
-                Phase.CONNECTIONS,
+                Phase.ORG_LINKS,
                 ctx.id,
                 body={"connection_id": live.id, **_flags(conn)},
             )
@@ -133,7 +133,7 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
             key = builder.call(
                 ENDPOINTS.update_enabled_connection,
                 ctx.key(Kind.CONNECTION, conn.name, "update"),
-                Phase.CONNECTIONS,
+                Phase.ORG_LINKS,
                 ctx.id,
                 live.id,
                 body=changed,
@@ -153,7 +153,7 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
         key = builder.call(
             ENDPOINTS.disable_connection,
             ctx.key(Kind.CONNECTION, name, "remove"),
-            Phase.CONNECTION_REMOVALS,
+            Phase.ORG_LINK_REMOVALS,
             ctx.id,
             current.connection_id,
         )
@@ -174,7 +174,7 @@ def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
             key = builder.call(
                 ENDPOINTS.add_discovery_domain,
                 ctx.key(Kind.DISCOVERY_DOMAIN, domain, "add"),
-                Phase.CONNECTIONS,
+                Phase.ORG_LINKS,
                 ctx.id,
                 body={"domain": domain, "use_for_organization_discovery": True},
                 depends_on=(ctx.created_by,),
@@ -191,7 +191,7 @@ def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
             key = builder.call(
                 ENDPOINTS.update_discovery_domain,
                 ctx.key(Kind.DISCOVERY_DOMAIN, domain, "update"),
-                Phase.CONNECTIONS,
+                Phase.ORG_LINKS,
                 ctx.id,
                 current.id,
                 body={"use_for_organization_discovery": True},
@@ -218,7 +218,7 @@ def diff_domains(ctx: OrgContext, builder: PlanBuilder) -> None:
             key = builder.call(
                 ENDPOINTS.remove_discovery_domain,
                 ctx.key(Kind.DISCOVERY_DOMAIN, domain, "remove"),
-                Phase.CONNECTION_REMOVALS,
+                Phase.ORG_LINK_REMOVALS,
                 ctx.id,
                 current.id,
             )

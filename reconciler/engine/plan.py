@@ -39,13 +39,16 @@ class Phase(IntEnum):
     ROLES = 0
     ORGANIZATIONS = 1
     ORG_ROLES = 2
-    CONNECTIONS = 3
+    ORG_LINKS = 3
+    """What links an organization to other objects: its connections, discovery domains, API
+    access (client grants) and applications."""
     MEMBERS_ADD = 4
     MEMBER_ROLES = 5
     INVITATIONS = 6
     ACTIONS = 7
     MEMBERS_REMOVE = 8
-    CONNECTION_REMOVALS = 9
+    ORG_LINK_REMOVALS = 9
+    """The removals of those links."""
     ORG_DELETES = 10
     ROLE_DELETES = 11
 

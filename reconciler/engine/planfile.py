@@ -28,7 +28,8 @@ from reconciler.model.live import (
 )
 from reconciler.safe_text import inert
 
-FORMAT = "auth0-org-reconciler/plan@4"
+FORMAT_FAMILY = "auth0-org-reconciler/plan@"
+FORMAT = FORMAT_FAMILY + "5"
 MAX_PLAN_BYTES = 256 * 1024 * 1024
 """The largest plan file read (a plan that creates about 1,500 organizations of 100 members
 each); a larger one is refused before it is read."""
@@ -204,6 +205,12 @@ def _saved_plan(shown: str, data: bytes) -> SavedPlan:
     except ValueError as error:
         raise PlanFileError(f"{shown}: cannot read plan file: {error}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
+        found = document.get("format") if isinstance(document, dict) else None
+        if isinstance(found, str) and found.startswith(FORMAT_FAMILY):
+            raise PlanFileError(
+                f"{shown}: a plan file of an older format ({inert(found)}), which this version "
+                f"cannot apply: plan again to make one of format {FORMAT}"
+            )
         raise PlanFileError(f"{shown}: not a plan file of format {FORMAT}")
     content = {k: v for k, v in document.items() if k not in ("format", "checksum")}
     if document.get("checksum") != _checksum(content):

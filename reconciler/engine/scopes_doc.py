@@ -9,7 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reconciler.engine.endpoints import ENDPOINTS, Need
+from reconciler.engine.endpoint import Need
+from reconciler.engine.endpoints import ENDPOINTS
 
 BEGIN = "<!-- scopes: generated from reconciler/engine/endpoints.py -->"
 END = "<!-- /scopes -->"

@@ -110,7 +110,7 @@ def test_plan_file_holds_no_secrets(run, project):
     run("plan", "--out", "plan.json")
     text = (project / "plan.json").read_text()
     assert "sandbox-only-secret" not in text
-    assert json.loads(text)["format"] == "auth0-org-reconciler/plan@4"
+    assert json.loads(text)["format"] == "auth0-org-reconciler/plan@5"
 
 
 def test_unknown_connection_is_an_error_naming_file_line_and_column(run, project):

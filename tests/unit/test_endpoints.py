@@ -2,7 +2,8 @@
 
 import pytest
 
-from reconciler.engine.endpoints import ENDPOINTS, Endpoint, Paging
+from reconciler.engine.endpoint import Endpoint, Paging
+from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.kinds import Verb
 from reconciler.sandbox.sandbox import ROUTER
 

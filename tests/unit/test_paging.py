@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from reconciler.auth0.paging import PAGE, read_pages
-from reconciler.engine.endpoints import Paging
+from reconciler.engine.endpoint import Paging
 
 
 class Pages:

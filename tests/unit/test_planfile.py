@@ -64,6 +64,17 @@ def test_a_plan_edited_by_hand_is_refused(tmp_path):
         read_plan_file(path)
 
 
+def test_a_plan_file_of_an_older_format_says_to_plan_again(tmp_path):
+    path, _, _ = saved_role_plan(tmp_path, "admin")
+    document = json.loads(path.read_text())
+    document["format"] = "auth0-org-reconciler/plan@4"
+    path.write_text(json.dumps(document))
+    with pytest.raises(
+        PlanFileError, match=r"older format \(auth0-org-reconciler/plan@4\).*plan again"
+    ):
+        read_plan_file(path)
+
+
 def test_a_plan_holds_its_tenant_and_target(tmp_path):
     path, _, _ = saved_role_plan(tmp_path, "admin")
     saved = read_plan_file(path)

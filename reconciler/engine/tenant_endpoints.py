@@ -1,0 +1,157 @@
+"""The endpoint table's entries for what the tenant holds outside organizations: roles,
+connections and users, applications, client grants and APIs, the post-login Action and the
+tenant log."""
+
+from reconciler.engine.endpoint import Endpoint, Need, Paging, Touch, by_id
+from reconciler.engine.kinds import Kind, Verb
+from reconciler.engine.plan import Settle
+
+_EVERY_ACTION = (Touch(Kind.ACTION, by_id=False),)
+
+
+class TenantEndpoints:
+    """Roles, connections, users, applications, grants, APIs, the Action and the log."""
+
+    # Roles.
+    list_roles = Endpoint(Verb.GET, "/roles", "read:roles", Need.READ, Paging.OFFSET)
+    get_role = Endpoint(Verb.GET, "/roles/{id}", "read:roles", Need.READ)
+    create_role = Endpoint(
+        Verb.POST,
+        "/roles",
+        "create:roles",
+        Need.APPLY,
+        settle=Settle.FIND_ROLE,
+        touches=(Touch(Kind.ROLE, named=True),),
+    )
+    update_role = Endpoint(
+        Verb.PATCH,
+        "/roles/{id}",
+        "update:roles",
+        Need.APPLY,
+        touches=(
+            Touch(Kind.ROLE, named=True, only_with=frozenset({"name"})),
+            Touch(Kind.ROLE_DESCRIPTION, only_with=frozenset({"description"})),
+        ),
+    )
+    delete_role = Endpoint(
+        Verb.DELETE,
+        "/roles/{id}",
+        "delete:roles",
+        Need.APPLY,
+        touches=by_id(Kind.ROLE, Kind.PERMISSIONS),
+    )
+    list_permissions = Endpoint(
+        Verb.GET, "/roles/{id}/permissions", "read:roles", Need.READ, Paging.OFFSET
+    )
+    add_permissions = Endpoint(
+        Verb.POST,
+        "/roles/{id}/permissions",
+        "update:roles",
+        Need.APPLY,
+        touches=by_id(Kind.PERMISSIONS),
+    )
+    remove_permissions = Endpoint(
+        Verb.DELETE,
+        "/roles/{id}/permissions",
+        "update:roles",
+        Need.APPLY,
+        touches=by_id(Kind.PERMISSIONS),
+    )
+
+    # Connections and users, read to resolve names and emails.
+    list_connections = Endpoint(
+        Verb.GET, "/connections", "read:connections", Need.READ, Paging.CHECKPOINT
+    )
+    get_connection = Endpoint(Verb.GET, "/connections/{id}", "read:connections", Need.READ)
+    users_by_email = Endpoint(Verb.GET, "/users-by-email", "read:users", Need.READ)
+    get_user = Endpoint(Verb.GET, "/users/{id}", "read:users", Need.READ)
+    user_organizations = Endpoint(
+        Verb.GET, "/users/{id}/organizations", "read:organizations", Need.READ, Paging.OFFSET
+    )
+
+    # Applications, client grants and APIs.
+    list_applications = Endpoint(Verb.GET, "/clients", "read:clients", Need.READ, Paging.OFFSET)
+    get_application = Endpoint(Verb.GET, "/clients/{id}", "read:clients", Need.READ)
+    create_application = Endpoint(
+        Verb.POST,
+        "/clients",
+        "create:clients",
+        Need.APPLY,
+        settle=Settle.FIND_APPLICATION,
+        touches=by_id(Kind.APPLICATION),
+    )
+    update_application = Endpoint(
+        Verb.PATCH, "/clients/{id}", "update:clients", Need.APPLY, touches=by_id(Kind.APPLICATION)
+    )
+    delete_application = Endpoint(
+        Verb.DELETE,
+        "/clients/{id}",
+        "delete:clients",
+        Need.REPAIR,
+        touches=(
+            Touch(Kind.APPLICATION),
+            # Its client grants and its organizations' links to it go with it.
+            Touch(Kind.API_ACCESS, by_id=False),
+            Touch(Kind.ORGANIZATION_APPLICATIONS, by_id=False),
+        ),
+    )
+    list_client_grants = Endpoint(
+        Verb.GET, "/client-grants", "read:client_grants", Need.READ, Paging.CHECKPOINT
+    )
+    create_client_grant = Endpoint(
+        Verb.POST,
+        "/client-grants",
+        "create:client_grants",
+        Need.APPLY,
+        settle=Settle.FIND_CLIENT_GRANT,
+        touches=by_id(Kind.CLIENT_GRANT),
+    )
+    update_client_grant = Endpoint(
+        Verb.PATCH,
+        "/client-grants/{id}",
+        "update:client_grants",
+        Need.APPLY,
+        touches=by_id(Kind.CLIENT_GRANT),
+    )
+    list_apis = Endpoint(
+        Verb.GET, "/resource-servers", "read:resource_servers", Need.READ, Paging.OFFSET
+    )
+
+    # The post-login Action.
+    list_actions = Endpoint(Verb.GET, "/actions/actions", "read:actions", Need.READ, Paging.OFFSET)
+    create_action = Endpoint(
+        Verb.POST,
+        "/actions/actions",
+        "create:actions",
+        Need.APPLY,
+        settle=Settle.FIND_ACTION,
+        touches=_EVERY_ACTION,
+    )
+    update_action = Endpoint(
+        Verb.PATCH, "/actions/actions/{id}", "update:actions", Need.APPLY, touches=_EVERY_ACTION
+    )
+    deploy_action = Endpoint(
+        Verb.POST,
+        "/actions/actions/{id}/deploy",
+        "create:actions",
+        Need.APPLY,
+        touches=_EVERY_ACTION,
+    )
+    list_bindings = Endpoint(
+        Verb.GET,
+        "/actions/triggers/{trigger_id}/bindings",
+        "read:actions",
+        Need.READ,
+        Paging.OFFSET,
+    )
+    bind_actions = Endpoint(
+        Verb.PATCH,
+        "/actions/triggers/{trigger_id}/bindings",
+        "update:actions",
+        Need.APPLY,
+        touches=_EVERY_ACTION,
+    )
+
+    # The tenant log (incremental drift).
+    list_logs = Endpoint(Verb.GET, "/logs", "read:logs", Need.INCREMENTAL, Paging.CHECKPOINT)
+    get_log = Endpoint(Verb.GET, "/logs/{id}", "read:logs", Need.INCREMENTAL)
