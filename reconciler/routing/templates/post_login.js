@@ -536,8 +536,14 @@ function isNewcomer(org, user, connection, roles) {
 /** The decision for a login through the organization `name`: never another's claims. */
 function chooseInOrganization(routes, name, user, connection, roles) {
   const org = routes.organizations.find((candidate) => candidate.name === name);
-  const decision = { outcome: "member", organization: name, rule: "organization login" };
-  Object.assign(decision, { grant: [], roles: [...roles].sort(compareNames), reason: null });
+  const decision = {
+    outcome: "member",
+    organization: name,
+    rule: "organization login",
+    grant: [],
+    roles: [...roles].sort(compareNames),
+    reason: null,
+  };
   if (org === undefined) return decision;
   if (blocks(org, user)) {
     return Object.assign(decision, {
@@ -737,8 +743,9 @@ async function requestToken(run, credentials) {
 async function ensureToken(run, credentials) {
   const key = `${credentials.domain} ${credentials.clientId}`;
   if (shared.key !== key) Object.assign(shared, { key, token: null, expiresAt: 0, client: null });
-  const fresh = (entry) => entry !== null && entry.expiresAt - dependencies.now() > TOKEN_LEEWAY_MS;
-  if (fresh(shared.token === null ? null : shared)) return;
+  const fresh = (entry) =>
+    entry !== null && entry.token !== null && entry.expiresAt - dependencies.now() > TOKEN_LEEWAY_MS;
+  if (fresh(shared)) return;
   const cacheKey = TOKEN_CACHE_KEY + credentials.clientId;
   let found = readCachedToken(run.api, cacheKey);
   if (!fresh(found)) {
