@@ -60,10 +60,15 @@ def describe(error: Exception) -> str:
     return f"{type(error).__name__}: {server_text(str(error))}"
 
 
+def json_or_none(response: httpx.Response) -> Any:
+    """A response's JSON, or None when it is not JSON (or nested too deeply to read)."""
+    try:
+        return response.json()
+    except (ValueError, RecursionError):
+        return None
+
+
 def describe_response(response: httpx.Response) -> str:
     """One line for an unsuccessful response."""
-    try:
-        body = response.json()
-    except (ValueError, RecursionError):
-        body = None
+    body = json_or_none(response)
     return f"{response.status_code} {server_text(message_of(body) or response.reason_phrase)}"

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import httpx
 
-from reconciler.auth0.errors import describe, describe_response
+from reconciler.auth0.errors import describe, describe_response, json_or_none
 from reconciler.auth0.recovery import find_created
 from reconciler.auth0.report import ApplyReport, CallResult, Outcome
 from reconciler.auth0.retry import Attempts, Verdict, classify
@@ -157,7 +157,7 @@ async def _attempt(
         verdict = classify(status)
         if response is not None:
             if verdict is Verdict.DONE:
-                return _created(op, refs, _json(response), Outcome.DONE), status
+                return _created(op, refs, json_or_none(response), Outcome.DONE), status
             reason = describe_response(response)
             if verdict is Verdict.WAIT:
                 attempts.rate_limited(reason)
@@ -215,10 +215,3 @@ def _resolve_body(body: JSON, refs: Mapping[ObjectKey, str], env: Mapping[str, s
     if isinstance(body, dict):
         return {key: _resolve_body(value, refs, env) for key, value in body.items()}
     return body
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except (ValueError, RecursionError):
-        return None

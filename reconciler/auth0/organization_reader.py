@@ -35,7 +35,7 @@ async def read_organization(
     lists = decide.organization_lists(scope)
 
     def listed(endpoint: Endpoint, fetch: PageFetch) -> Awaitable[list[Any] | None]:
-        return api.pages(endpoint, fetch, org_id, org=name) if endpoint in lists else _none()
+        return api.pages(endpoint, fetch, org_id, org=name) if endpoint in lists else nothing()
 
     members, connections, domains, invitations, grants, applications = await asyncio.gather(
         listed(
@@ -58,10 +58,10 @@ async def read_organization(
         ),
         _org_client_grants(api, org_id, name)
         if ENDPOINTS.list_organization_grants in lists
-        else _none(),
+        else nothing(),
         organization_applications_of(api, org_id, name)
         if ENDPOINTS.list_organization_applications in lists
-        else _none(),
+        else nothing(),
     )
     live = live_organization(org_id, fields)
     live.client_grants = grants
@@ -105,5 +105,6 @@ async def organization_applications_of(api: Reads, org_id: str, name: str) -> di
     return organization_applications(items)
 
 
-async def _none() -> None:
+async def nothing() -> None:
+    """A read that is not made: what `gather` awaits in its place."""
     return None

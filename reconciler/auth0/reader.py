@@ -13,7 +13,7 @@ import asyncio
 from typing import Any
 
 from reconciler.auth0 import what_to_read as decide
-from reconciler.auth0.organization_reader import read_organization
+from reconciler.auth0.organization_reader import nothing, read_organization
 from reconciler.auth0.paging import PAGE
 from reconciler.auth0.parse import ORG_FIELDS as ORG_FIELDS  # noqa: PLC0414 (public here)
 from reconciler.auth0.parse import (
@@ -63,10 +63,10 @@ async def read_live(
     snapshot = Snapshot()
     orgs, roles, connections, applications, post_login = await asyncio.gather(
         _known(found) if found is not None else _organizations(api, scope),
-        _roles(api) if ENDPOINTS.list_roles in lists else _none(),
-        _connections(api) if ENDPOINTS.list_connections in lists else _none(),
-        applications_of(api) if ENDPOINTS.list_applications in lists else _none(),
-        _post_login(api, scope.action) if scope.action is not None else _none(),
+        _roles(api) if ENDPOINTS.list_roles in lists else nothing(),
+        _connections(api) if ENDPOINTS.list_connections in lists else nothing(),
+        applications_of(api) if ENDPOINTS.list_applications in lists else nothing(),
+        _post_login(api, scope.action) if scope.action is not None else nothing(),
     )
     snapshot.applications = applications
     snapshot.post_login = post_login
@@ -101,10 +101,6 @@ async def read_live(
     await _invitation_client(api, scope, snapshot)
     snapshot.read_calls = session.counter.reads - before
     return snapshot
-
-
-async def _none() -> None:
-    return None
 
 
 async def _known(found: Found) -> Found:

@@ -12,9 +12,9 @@ from urllib.parse import quote
 
 import httpx
 
-from reconciler.engine.endpoint import Endpoint
+from reconciler.auth0.errors import json_or_none
 from reconciler.engine.endpoints import ENDPOINTS
-from reconciler.engine.plan import JSON, Settle, path_text
+from reconciler.engine.plan import JSON, Settle
 
 PAGE = 100
 APPLICATION_PAGES = 10
@@ -42,12 +42,12 @@ async def find_created(api: Reader, settle: Settle, path: str, body: JSON) -> Fo
         return None
     found: Any = None
     if settle is Settle.FIND_ORGANIZATION:
-        found = await _get(api, _at(ENDPOINTS.organization_by_name, body["name"]))
+        found = await _get(api, ENDPOINTS.organization_by_name.url_path(body["name"]))
         if isinstance(found, dict):
             return Found(found, f"adopted the existing organization {found.get('id')}")
     elif settle is Settle.FIND_ROLE:
         roles = await _get(
-            api, f"{_at(ENDPOINTS.list_roles)}?name_filter={_q(body['name'])}&per_page=100"
+            api, f"{ENDPOINTS.list_roles.url_path()}?name_filter={_q(body['name'])}&per_page=100"
         )
         found = _first(
             roles,
@@ -65,7 +65,7 @@ async def find_created(api: Reader, settle: Settle, path: str, body: JSON) -> Fo
         client, audience = body["client_id"], body["audience"]
         grants = await _get(
             api,
-            f"{_at(ENDPOINTS.list_client_grants)}?client_id={_q(client)}&audience={_q(audience)}",
+            f"{ENDPOINTS.list_client_grants.url_path()}?client_id={_q(client)}&audience={_q(audience)}",
         )
         found = _first(
             grants,
@@ -78,7 +78,7 @@ async def find_created(api: Reader, settle: Settle, path: str, body: JSON) -> Fo
         found = await _find_org_applications(api, path, body)
     elif settle is Settle.FIND_ACTION:
         page = await _get(
-            api, f"{_at(ENDPOINTS.list_actions)}?actionName={_q(body['name'])}&per_page=100"
+            api, f"{ENDPOINTS.list_actions.url_path()}?actionName={_q(body['name'])}&per_page=100"
         )
         actions = page.get("actions") if isinstance(page, dict) else None
         # Only the action this create would have made: one of the same name that runs other
@@ -102,7 +102,7 @@ async def _find_application(api: Reader, name: str) -> dict[str, Any] | None:
     for page in range(APPLICATION_PAGES):
         items = await _get(
             api,
-            f"{_at(ENDPOINTS.list_applications)}"
+            f"{ENDPOINTS.list_applications.url_path()}"
             "?fields=client_id,name&include_fields=true&is_global=false"
             f"&per_page={PAGE}&page={page}",
         )
@@ -137,11 +137,6 @@ def _invitee_email(invitation: dict[str, Any]) -> str | None:
     return email.lower() if isinstance(email, str) else None
 
 
-def _at(endpoint: Endpoint, *params: object) -> str:
-    """The path of a read of the endpoint table, its parameters percent-encoded."""
-    return path_text(endpoint.path(*(str(p) for p in params)))
-
-
 def _q(value: object) -> str:
     return quote(str(value), safe="")
 
@@ -153,7 +148,4 @@ async def _get(api: Reader, path: str) -> Any | None:
         return None
     if response.status_code != 200:
         return None
-    try:
-        return response.json()
-    except (ValueError, RecursionError):
-        return None
+    return json_or_none(response)

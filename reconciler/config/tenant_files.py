@@ -7,7 +7,7 @@ from pathlib import Path
 
 from reconciler.config.errors import ConfigError, ConfigErrors
 from reconciler.config.layout import YAML_SUFFIXES
-from reconciler.config.yaml_source import display_path
+from reconciler.config.yaml_source import display_path, resolve_or_none
 from reconciler.model.desired import Location
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -71,10 +71,10 @@ def present(path: Path) -> bool:
 
 def resolved(path: Path, shown: str) -> Path:
     """`path` with every link resolved; ConfigErrors for links that loop."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
-        raise _refused(shown, "is a link that loops: refused") from None
+    found = resolve_or_none(path)
+    if found is None:
+        raise _refused(shown, "is a link that loops: refused")
+    return found
 
 
 def _refused(shown: str, message: str) -> ConfigErrors:

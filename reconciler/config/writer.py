@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel
 
 from reconciler.config.layout import ORGANIZATIONS_DIR, ROLES_FILE, SCHEMAS_DIR, YAML_SUFFIXES
-from reconciler.config.yaml_source import display_path
+from reconciler.config.yaml_source import display_path, resolve_or_none
 from reconciler.model import Organization, Role, RolesFile
 from reconciler.safe_text import inert
 
@@ -154,10 +154,9 @@ def writable(path: Path, tenant_root: Path) -> Path:
     """Where writing `path` would write, every link resolved; WriteRefused unless its folder
     lies inside `tenant_root` (the tenant directory, resolved) and it is a regular file or
     nothing yet."""
-    try:
-        destination = path.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
-        raise WriteRefused(f"{_shown(path)}: is a link that loops: refused") from None
+    destination = resolve_or_none(path)
+    if destination is None:
+        raise WriteRefused(f"{_shown(path)}: is a link that loops: refused")
     if not destination.parent.is_relative_to(tenant_root):
         raise WriteRefused(
             f"{_shown(path)}: leads outside the tenant directory (to {_shown(destination)}) "

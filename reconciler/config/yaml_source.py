@@ -66,15 +66,20 @@ class YamlDocument:
     data: dict[Any, Any]
 
 
+def resolve_or_none(path: Path) -> Path | None:
+    """`path` with every link resolved; None when a link loops (or cannot be followed)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+        return None
+
+
 def display_path(path: Path) -> str:
     """`path` relative to the current directory when it lies under it, else as given."""
     if not path.is_absolute():
         return str(path)
     cwd = Path.cwd()
-    try:
-        resolved = path.resolve()
-    except (OSError, RuntimeError):  # a link that loops
-        resolved = path
+    resolved = resolve_or_none(path) or path
     for candidate, base in ((path, cwd), (resolved, cwd.resolve())):
         if candidate.is_relative_to(base):
             return str(candidate.relative_to(base))

@@ -16,16 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 from auth0.management.core.api_error import ApiError
 
-from reconciler.auth0.errors import ApiCallError
+from reconciler.auth0.errors import ApiCallError, json_or_none
 from reconciler.auth0.session import Session
 from reconciler.engine.endpoints import ENDPOINTS
-from reconciler.engine.plan import path_text
 
 PAGE = 100
-LOGS = path_text(ENDPOINTS.list_logs.path())
+LOGS = ENDPOINTS.list_logs.url_path()
 WRITE = "sapi"
 """The type of the event Auth0 logs for a successful Management API write."""
 
@@ -65,7 +63,7 @@ async def newest_log_id(session: Session) -> str | None:
 async def log_event_exists(session: Session, log_id: str) -> bool:
     """Whether the log still holds this event: once retention has dropped it, the events
     after it may be gone too."""
-    path = path_text(ENDPOINTS.get_log.path(log_id))
+    path = ENDPOINTS.get_log.url_path(log_id)
     try:
         event = await _get(session, path)
     except ApiCallError as error:
@@ -108,7 +106,7 @@ async def _get(session: Session, path: str, params: dict[str, Any] | None = None
             raise ApiError(
                 headers=dict(response.headers),
                 status_code=response.status_code,
-                body=_json_or_none(response),
+                body=json_or_none(response),
             )
         try:
             return response.json()
@@ -118,13 +116,6 @@ async def _get(session: Session, path: str, params: dict[str, Any] | None = None
             raise ApiCallError(call, f"the answer is not valid JSON ({error})") from None
 
     return await session.read(fetch, what=call)
-
-
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except (ValueError, RecursionError):
-        return None
 
 
 def _events(page: Any) -> list[Mapping[str, Any]]:

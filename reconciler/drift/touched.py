@@ -171,10 +171,10 @@ def _from_table(
         if touch.only_with and body is not None and touch.only_with.isdisjoint(body):
             continue
         name = owner = None
-        if touch.named and body is not None:
-            name = _text(body.get("name"))
+        if touch.named:
+            name = _field(body, "name")
             if touch.kind is Kind.ROLE and not params:
-                owner = _text(body.get("owner_id"))
+                owner = _field(body, "owner_id")
         found.append(
             Touched(touch.kind, params[0] if touch.by_id and params else None, name, owner)
         )
@@ -185,18 +185,21 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _field(body: Mapping[str, Any] | None, key: str) -> str | None:
+    """A text field of a request body; None without a body or when it is not text."""
+    return _text(body.get(key)) if body is not None else None
+
+
 def _organization(
     verb: str, rest: list[str], body: Mapping[str, Any] | None
 ) -> tuple[Touched, ...]:
     if not rest:
-        name = body.get("name") if body is not None else None
-        return (Touched(Kind.ORGANIZATION, name=name if isinstance(name, str) else None),)
+        return (Touched(Kind.ORGANIZATION, name=_field(body, "name")),)
     org = rest[0]
     if len(rest) == 1:
         if verb == "DELETE":
             return tuple(Touched(kind, org) for kind in ORGANIZATION_PARTS)
-        name = body.get("name") if body is not None else None
-        return (Touched(Kind.ORGANIZATION, org, name if isinstance(name, str) else None),)
+        return (Touched(Kind.ORGANIZATION, org, _field(body, "name")),)
     link = rest[1]
     if link == "members" and len(rest) >= 4 and rest[3] == "roles":
         return (Touched(Kind.MEMBER_ROLES, org),)
@@ -207,15 +210,7 @@ def _organization(
 
 def _role(verb: str, rest: list[str], body: Mapping[str, Any] | None) -> tuple[Touched, ...]:
     if not rest:
-        name = body.get("name") if body is not None else None
-        owner = body.get("owner_id") if body is not None else None
-        return (
-            Touched(
-                Kind.ROLE,
-                name=name if isinstance(name, str) else None,
-                owner=owner if isinstance(owner, str) else None,
-            ),
-        )
+        return (Touched(Kind.ROLE, name=_field(body, "name"), owner=_field(body, "owner_id")),)
     role = rest[0]
     if len(rest) == 1:
         if verb == "DELETE":
@@ -224,8 +219,7 @@ def _role(verb: str, rest: list[str], body: Mapping[str, Any] | None) -> tuple[T
             return (Touched(Kind.ROLE, role), Touched(Kind.ROLE_DESCRIPTION, role))
         found: list[Touched] = []
         if "name" in body:
-            name = body["name"]
-            found.append(Touched(Kind.ROLE, role, name if isinstance(name, str) else None))
+            found.append(Touched(Kind.ROLE, role, _text(body["name"])))
         if "description" in body:
             found.append(Touched(Kind.ROLE_DESCRIPTION, role))
         return tuple(found)

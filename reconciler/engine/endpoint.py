@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from reconciler.engine.kinds import Kind, Verb
-from reconciler.engine.plan import PathPart, Settle
+from reconciler.engine.plan import PathPart, Settle, path_text
 
 
 class Paging(StrEnum):
@@ -91,6 +91,10 @@ class Endpoint:
             raise ValueError(f"{self}: {self.arity} path parameters, {len(params)} given")
         values = iter(params)
         return tuple(next(values) if part is None else part for part in self.segments)
+
+    def url_path(self, *params: object) -> str:
+        """The request's path, its parameters percent-encoded: `/organizations/org_1/members`."""
+        return path_text(self.path(*(str(p) for p in params)))
 
     def call(self, *params: str) -> str:
         """The request as errors name it: `GET /organizations/org_1/members`."""

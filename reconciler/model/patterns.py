@@ -24,6 +24,7 @@ they repeat), and values longer than `MAX_VALUE_LENGTH` code points never match 
 `pattern_matcher`).
 """
 
+import functools
 import re
 import warnings
 from dataclasses import dataclass
@@ -228,9 +229,11 @@ def check_pattern(pattern: str) -> str:
     return pattern
 
 
+@functools.lru_cache(maxsize=1024)
 def compile_pattern(pattern: str) -> Matcher:
     """A checked pattern compiled into its whole-value matcher; `PatternError` when it is
-    outside the subset or its NFA would be too large (`pattern_matcher.MAX_STATES`)."""
+    outside the subset or its NFA would be too large (`pattern_matcher.MAX_STATES`). Compiled
+    once per pattern: the file check and the rules use the same matcher."""
     if not pattern:
         raise PatternError("a pattern cannot be empty")
     if len(pattern) > MAX_PATTERN_LENGTH:
