@@ -1,11 +1,15 @@
 """Whether a saved plan may be applied or shown: made for these files and this target, of
 objects unchanged since it was made, and exactly what planning again gives now."""
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from reconciler.engine.plan import Operation, Phase, Plan, Row
 from reconciler.engine.planfile import SavedPlan, canonical, canonical_row, stale_objects
 from reconciler.model.live import Snapshot
+
+T = TypeVar("T")
 
 
 class PlanRefused(Exception):
@@ -73,30 +77,39 @@ def check_rows(saved: Plan, fresh: Plan) -> None:
         raise PlanRefused(f"the plan does not match the files and Auth0: {difference}")
 
 
+def _first_unmatched(
+    saved: Sequence[T], fresh: Sequence[T], canon: Callable[[T], str]
+) -> tuple[bool, T] | None:
+    """`(True, item)` for the first saved item planning again does not give, else
+    `(False, item)` for the first new one it gives; None when both give the same."""
+    now = {canon(item) for item in fresh}
+    for item in saved:
+        if canon(item) not in now:
+            return True, item
+    then = {canon(item) for item in saved}
+    for item in fresh:
+        if canon(item) not in then:
+            return False, item
+    return None
+
+
 def first_difference(saved: tuple[Operation, ...], fresh: tuple[Operation, ...]) -> str | None:
     """How a saved plan's operations differ from what planning again gives, or None."""
-    now = {canonical(op) for op in fresh}
-    for op in saved:
-        if canonical(op) not in now:
-            return f"{op.method} {op.path_text} ({op.key}) is not what they call for now"
-    then = {canonical(op) for op in saved}
-    for op in fresh:
-        if canonical(op) not in then:
-            return f"{op.method} {op.path_text} ({op.key}) would be needed too"
-    return None
+    found = _first_unmatched(saved, fresh, canonical)
+    if found is None:
+        return None
+    gone, op = found
+    why = "is not what they call for now" if gone else "would be needed too"
+    return f"{op.method} {op.path_text} ({op.key}) {why}"
 
 
 def first_row_difference(saved: Plan, fresh: Plan) -> str | None:
     """How a saved plan's rows (and the unmanaged organizations it names) differ from what
     planning again gives, or None."""
-    now = {canonical_row(row) for row in fresh.rows}
-    for row in saved.rows:
-        if canonical_row(row) not in now:
-            return f"{_row_label(row)} is not what they give now"
-    then = {canonical_row(row) for row in saved.rows}
-    for row in fresh.rows:
-        if canonical_row(row) not in then:
-            return f"{_row_label(row)} is missing"
+    found = _first_unmatched(saved.rows, fresh.rows, canonical_row)
+    if found is not None:
+        gone, row = found
+        return f"{_row_label(row)} {'is not what they give now' if gone else 'is missing'}"
     for name in saved.unmanaged_organizations:
         if name not in fresh.unmanaged_organizations:
             return f"the unmanaged organization {name} is not in Auth0"
