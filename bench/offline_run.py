@@ -9,7 +9,6 @@ import yaml
 
 from reconciler.collection import paused_collection
 from reconciler.config.loader import load_tenant
-from reconciler.engine import diff
 from reconciler.model.desired import Desired
 from reconciler.model.live import (
     LiveConnection,
@@ -20,6 +19,7 @@ from reconciler.model.live import (
     LiveRole,
     Snapshot,
 )
+from reconciler.resources import diff
 
 
 def matching(desired: Desired) -> Snapshot:

@@ -5,14 +5,14 @@ several copies (see docs/performance.md#duplicate-applications)."""
 import asyncio
 from collections.abc import Sequence
 
-from reconciler.auth0.organization_reader import organization_applications_of
-from reconciler.auth0.paging import PAGE
-from reconciler.auth0.reader import applications_of
-from reconciler.auth0.reads import Reads, SessionReads
+from reconciler.auth0.reads import SessionReads
 from reconciler.auth0.session import Session
 from reconciler.engine.duplicate_apps import AppCopy
 from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.model.live import LiveApplication
+from reconciler.resources.applications import applications_of
+from reconciler.resources.organization_applications import organization_applications_of
+from reconciler.resources.reads import PAGE, Reads
 
 
 async def read_applications(session: Session) -> dict[str, LiveApplication]:

@@ -1,9 +1,9 @@
 """Single look-ups an incremental drift check makes to place a change it read in the log."""
 
-from reconciler.auth0.paging import PAGE
 from reconciler.auth0.reads import SessionReads
 from reconciler.auth0.session import Session
 from reconciler.engine.endpoints import ENDPOINTS
+from reconciler.resources.reads import PAGE
 
 
 async def user_organizations(session: Session, user_id: str) -> list[str] | None:

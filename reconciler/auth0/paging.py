@@ -13,12 +13,9 @@ from typing import Any
 from auth0.management.core.pagination import AsyncPager
 
 from reconciler.engine.endpoint import Paging
-
-PAGE = 100
+from reconciler.resources.reads import PAGE, PageFetch
 
 Pager = AsyncPager[Any, Any]
-PageFetch = Callable[[int], Awaitable[Pager]]
-"""The SDK call for a page: given the page number (checkpoint lists ignore it)."""
 ReadPage = Callable[[Callable[[], Awaitable[Pager]]], Awaitable[Pager]]
 """One read of one page under the session's retry policy."""
 

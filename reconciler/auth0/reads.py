@@ -1,62 +1,21 @@
-"""The one way the reconciler reads the Management API: one object, one object or None when
-Auth0 answers 404, and every item of a list, paged as the endpoint table says. Each read is
-named by its endpoint, so errors name the call."""
+"""Reads through a Session: the implementation of the resources' read protocol
+(`reconciler.resources.reads.Reads`) with the session's concurrency, retries and counter."""
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from auth0.management import AsyncAuth0
 
 from reconciler.auth0.errors import ApiCallError
-from reconciler.auth0.paging import PageFetch, Pager, read_pages
+from reconciler.auth0.paging import Pager, read_pages
 from reconciler.auth0.session import Session
 from reconciler.engine.endpoint import Endpoint
+from reconciler.resources.reads import PageFetch
 
 T = TypeVar("T")
 
 NOT_FOUND = 404
-
-
-class Reads(Protocol):
-    """Reads of one tenant; `params` fill the endpoint's path, `org` labels errors."""
-
-    @property
-    def client(self) -> AsyncAuth0:
-        """The SDK client whose calls are read."""
-        ...
-
-    async def one(
-        self,
-        endpoint: Endpoint,
-        call: Callable[[], Awaitable[T]],
-        *params: str,
-        org: str | None = None,
-    ) -> T:
-        """The answer of one call."""
-        ...
-
-    async def one_or_none(
-        self,
-        endpoint: Endpoint,
-        call: Callable[[], Awaitable[T]],
-        *params: str,
-        org: str | None = None,
-    ) -> T | None:
-        """The answer of one call, None when the object is not there."""
-        ...
-
-    async def pages(
-        self, endpoint: Endpoint, fetch: PageFetch, *params: str, org: str | None = None
-    ) -> list[Any]:
-        """Every item of a list."""
-        ...
-
-    async def pages_or_none(
-        self, endpoint: Endpoint, fetch: PageFetch, *params: str, org: str | None = None
-    ) -> list[Any] | None:
-        """Every item of a list, None when what it lists is not there."""
-        ...
 
 
 @dataclass(frozen=True)

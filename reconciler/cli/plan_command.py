@@ -22,8 +22,9 @@ from reconciler.core.changes import changed_since as files_changed_since
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.results import PlanResult
 from reconciler.core.service import Reconciler, selected
-from reconciler.engine.planfile import read_plan_file, write_plan_file
+from reconciler.engine.planfile import read_plan_file
 from reconciler.render import PlanView, render_json, render_markdown, render_text
+from reconciler.resources.fingerprints import write_plan_file
 from reconciler.safe_text import inert, redact
 
 EXIT_CHANGES = 2

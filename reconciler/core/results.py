@@ -4,10 +4,10 @@ apply did with what still differs after it."""
 from dataclasses import dataclass
 
 from reconciler.auth0.report import ApplyReport
-from reconciler.auth0.scope import Scope
 from reconciler.engine.plan import Plan
-from reconciler.engine.safety import existing_objects
 from reconciler.model.live import Snapshot
+from reconciler.resources.registry import existing_objects
+from reconciler.resources.scope import Scope
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ from dataclasses import replace
 from typing import TypeVar
 
 from reconciler.engine.plan import Operation, Phase, Plan, Row
-from reconciler.engine.planfile import SavedPlan, canonical, canonical_row, stale_objects
+from reconciler.engine.planfile import SavedPlan, canonical, canonical_row
 from reconciler.model.live import Snapshot
+from reconciler.resources.fingerprints import stale_objects
 
 T = TypeVar("T")
 
@@ -58,7 +59,7 @@ def to_replan(plan: Plan, *, rows: bool) -> tuple[frozenset[str], bool]:
 def check_fresh(saved: SavedPlan, plan: Plan, live: Snapshot, fresh: Plan) -> None:
     """Refuse `plan` (the saved plan or part of it) when an object it depends on changed
     since in `live` or its operations differ from `fresh`, the plan made again now."""
-    fingerprints = {k: v for k, v in saved.fingerprints.items() if k in plan.touched}
+    fingerprints = {k: v for k, v in saved.fingerprints.items() if k in plan.fingerprinted}
     changed = stale_objects(replace(saved, fingerprints=fingerprints), live)
     if changed:
         raise PlanRefused(

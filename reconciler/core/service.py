@@ -12,9 +12,8 @@ from contextlib import contextmanager
 
 from reconciler.auth0.app_references import read_applications, read_copies
 from reconciler.auth0.executor import execute
-from reconciler.auth0.reader import Found, read_live
+from reconciler.auth0.reader import read_live
 from reconciler.auth0.report import ApplyReport
-from reconciler.auth0.scope import scope_of
 from reconciler.auth0.session import Session
 from reconciler.core.apply_lock import ApplyLock
 from reconciler.core.journal import Journal
@@ -28,8 +27,7 @@ from reconciler.core.saved_plans import (
 )
 from reconciler.core.shards import Shard
 from reconciler.core.verification import VERIFY_DELAYS, cheaper_to_list, remaining, to_verify
-from reconciler.engine import Plan, diff
-from reconciler.engine.diff import DEFAULT_MEMBER_BATCH
+from reconciler.engine import Plan
 from reconciler.engine.duplicate_apps import (
     DuplicateApplications,
     DuplicateName,
@@ -43,6 +41,10 @@ from reconciler.model import Policy
 from reconciler.model.desired import Desired
 from reconciler.model.live import Snapshot
 from reconciler.progress import Progress
+from reconciler.resources import diff
+from reconciler.resources.organizations import Found
+from reconciler.resources.planner import DEFAULT_MEMBER_BATCH
+from reconciler.resources.scope import scope_of
 
 
 class UnsafePlan(Exception):

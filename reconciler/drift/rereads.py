@@ -17,13 +17,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reconciler.auth0.lookups import role_by_id, user_organizations
-from reconciler.auth0.reader import ORG_FIELDS, Found, organization_by_id, organization_by_name
+from reconciler.auth0.reader import organization_by_id, organization_by_name
 from reconciler.core.service import Reconciler
 from reconciler.drift.checkpoint import Checkpoint, Digests
 from reconciler.drift.tenant_log import Write
 from reconciler.drift.touched import BELOW_ORGANIZATION, Kind, touched_by
 from reconciler.model import Organization
 from reconciler.model.desired import Desired
+from reconciler.resources.organizations import ORG_FIELDS, Found
 
 PART_SECTIONS = ("members", "connections", "routing", "roles")
 """The sections of an organization file that the reads below an organization cover (routing:

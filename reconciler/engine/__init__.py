@@ -1,6 +1,5 @@
-"""Diff and plan: pure functions of the desired and live state; no HTTP here."""
+"""The plan and its vocabulary: rows, operations, phases, the endpoint table; no HTTP here."""
 
-from reconciler.engine.diff import diff
 from reconciler.engine.errors import PlanError, PlanErrors
 from reconciler.engine.plan import Action, FieldChange, Operation, Phase, Plan, Row, Summary
 
@@ -14,5 +13,4 @@ __all__ = [
     "PlanErrors",
     "Row",
     "Summary",
-    "diff",
 ]

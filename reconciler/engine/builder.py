@@ -1,5 +1,6 @@
 """Accumulates the rows, operations and errors of a plan while the diff walks the state."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from reconciler.engine.endpoint import Endpoint
@@ -27,7 +28,9 @@ class PlanBuilder:
     operations: dict[OpKey, Operation] = field(default_factory=dict)
     errors: list[PlanError] = field(default_factory=list)
     unmanaged: list[str] = field(default_factory=list)
-    touched: set[ObjectKey] = field(default_factory=set)
+    fingerprinted: set[ObjectKey] = field(default_factory=set)
+    row_ranks: Mapping[Kind, int] = field(default_factory=dict)
+    """Kind -> place of its rows within an organization; kinds it lacks go last."""
 
     def row(
         self,
@@ -63,7 +66,7 @@ class PlanBuilder:
             raise ValueError(f"operation key used twice: {key}")
         deps = tuple(sorted({d for d in depends_on if d is not None}, key=OpKey.sort_key))
         if key.org is not None:
-            self.touch(ObjectKey.organization(key.org))
+            self.fingerprint(ObjectKey.organization(key.org))
         self.operations[key] = Operation(
             key,
             phase,
@@ -81,23 +84,24 @@ class PlanBuilder:
         """Record a reason the plan cannot be made."""
         self.errors.append(PlanError(message, where))
 
-    def touch(self, key: ObjectKey) -> None:
-        """Note a live object the plan depends on."""
-        self.touched.add(key)
+    def fingerprint(self, key: ObjectKey) -> None:
+        """Note a live object the plan depends on: a saved plan keeps its digest."""
+        self.fingerprinted.add(key)
+
+    def _rank(self, kind: Kind) -> int:
+        return self.row_ranks.get(kind, len(self.row_ranks))
 
     def build(self) -> Plan:
         """The plan, with rows grouped by organization and operations in apply order."""
         rows = sorted(
             self.rows,
-            key=lambda r: (r.org is not None, r.org or "", _kind_order(r.kind), r.name),
+            key=lambda r: (r.org is not None, r.org or "", self._rank(r.kind), r.name),
         )
         ops = sorted(_removals_wait(self.operations).values(), key=Operation.sort_key)
-        touched = tuple(sorted(self.touched, key=ObjectKey.sort_key))
-        return Plan(tuple(rows), tuple(ops), tuple(sorted(self.unmanaged)), touched)
+        fingerprinted = tuple(sorted(self.fingerprinted, key=ObjectKey.sort_key))
+        return Plan(tuple(rows), tuple(ops), tuple(sorted(self.unmanaged)), fingerprinted)
 
 
-ADDITIONS = frozenset({"add", "send", "replace", "add permissions"})
-REMOVALS = frozenset({"remove", "revoke", "remove permissions"})
 PER_NAME = frozenset({Kind.MEMBER_ROLES, Kind.ROLE})
 """Kinds whose additions and removals trade places per object, not across the organization."""
 
@@ -109,11 +113,11 @@ def _removals_wait(operations: dict[OpKey, Operation]) -> dict[OpKey, Operation]
     """
     additions: dict[tuple[str | None, str, str], set[OpKey]] = {}
     for key in operations:
-        if key.verb in ADDITIONS:
+        if key.verb.adds:
             additions.setdefault(_family(key), set()).add(key)
     ordered = dict(operations)
     for key, op in operations.items():
-        waits = additions.get(_family(key), set()) if key.verb in REMOVALS else set()
+        waits = additions.get(_family(key), set()) if key.verb.removes else set()
         if waits - set(op.depends_on):
             deps = sorted(set(op.depends_on) | waits, key=OpKey.sort_key)
             ordered[key] = replace(op, depends_on=tuple(deps))
@@ -122,19 +126,3 @@ def _removals_wait(operations: dict[OpKey, Operation]) -> dict[OpKey, Operation]
 
 def _family(key: OpKey) -> tuple[str | None, str, str]:
     return (key.org, key.kind, key.name if key.kind in PER_NAME else "")
-
-
-_KINDS = (
-    Kind.ORGANIZATION,
-    Kind.ROLE,
-    Kind.ACTION,
-    Kind.BINDING,
-    Kind.CONNECTION,
-    Kind.DISCOVERY_DOMAIN,
-    Kind.MEMBER,
-    Kind.INVITATION,
-)
-
-
-def _kind_order(kind: Kind) -> int:
-    return _KINDS.index(kind) if kind in _KINDS else len(_KINDS)

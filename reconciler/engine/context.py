@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from reconciler.engine.app_refs import Applications
 from reconciler.engine.identity import ObjectKey, OpKey, Ref
-from reconciler.engine.kinds import Kind
+from reconciler.engine.kinds import Kind, Step
 from reconciler.engine.plan import PathPart
 from reconciler.model import Organization
 from reconciler.model.desired import Desired
@@ -40,6 +40,6 @@ class OrgContext:
         """`file:line:col: ` of a key path inside this organization's file."""
         return self.desired_state.where("organizations", self.name, *path)
 
-    def key(self, kind: Kind, name: str, verb: str) -> OpKey:
+    def key(self, kind: Kind, name: str, verb: Step) -> OpKey:
         """The key of an operation on this organization."""
         return OpKey(self.name, kind, name, verb)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from reconciler.engine.builder import PlanBuilder
 from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.identity import OpKey
-from reconciler.engine.kinds import Kind
+from reconciler.engine.kinds import Kind, Step
 from reconciler.engine.plan import Action, Phase, Plan
 from reconciler.model.desired import Desired
 from reconciler.model.live import Snapshot
@@ -126,7 +126,7 @@ def repair_plan(duplicates: Sequence[DuplicateName], keep: frozenset[str]) -> Pl
         for copy in duplicate.doomed(keep):
             key = builder.call(
                 ENDPOINTS.delete_application,
-                OpKey(None, Kind.APPLICATION, f"{duplicate.name} {copy.client_id}", "delete"),
+                OpKey(None, Kind.APPLICATION, f"{duplicate.name} {copy.client_id}", Step.DELETE),
                 Phase.APPLICATIONS,
                 copy.client_id,
             )

@@ -8,7 +8,7 @@ character Auth0 allows round-trips through plan files unchanged.
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.engine.kinds import Kind
+from reconciler.engine.kinds import Kind, Step
 
 REFERABLE = frozenset(
     {Kind.ORGANIZATION, Kind.ROLE, Kind.APPLICATION, Kind.CLIENT_GRANT, Kind.ACTION, Kind.TRIGGER}
@@ -168,7 +168,7 @@ class OpKey:
     org: str | None
     kind: Kind
     name: str
-    verb: str
+    verb: Step
 
     def __str__(self) -> str:
         where = f"{self.org}: " if self.org is not None else ""
@@ -192,11 +192,11 @@ class OpKey:
             _optional_text(data["org"]),
             Kind(_text(data["kind"])),
             _text(data["name"]),
-            _text(data["verb"]),
+            Step(_text(data["verb"])),
         )
 
 
-_VERB_ORDER = {"create": 0, "update": 1, "add": 2, "add permissions": 2, "send": 2}
+_VERB_ORDER = {Step.CREATE: 0, Step.UPDATE: 1, Step.ADD: 2, Step.ADD_PERMISSIONS: 2, Step.SEND: 2}
 
 
 def _text(value: Any) -> str:

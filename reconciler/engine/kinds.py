@@ -66,3 +66,32 @@ class Verb(StrEnum):
     def writes(self) -> bool:
         """Whether a request of this method changes the tenant (and is logged)."""
         return self is not Verb.GET
+
+
+class Step(StrEnum):
+    """What one operation does to the object its key names (the verb of an operation key)."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    ADD = "add"
+    """Added to a collection: members, member roles, links of an organization."""
+    REMOVE = "remove"
+    SEND = "send"
+    REPLACE = "replace"
+    """An invitation sent again (a sent one cannot change), the old one revoked after it."""
+    REVOKE = "revoke"
+    DEPLOY = "deploy"
+    BIND = "bind"
+    ADD_PERMISSIONS = "add permissions"
+    REMOVE_PERMISSIONS = "remove permissions"
+
+    @property
+    def adds(self) -> bool:
+        """Whether it grants something: a removal of its kind waits for it."""
+        return self in (Step.ADD, Step.SEND, Step.REPLACE, Step.ADD_PERMISSIONS)
+
+    @property
+    def removes(self) -> bool:
+        """Whether it takes something away (after the additions of its kind)."""
+        return self in (Step.REMOVE, Step.REVOKE, Step.REMOVE_PERMISSIONS)

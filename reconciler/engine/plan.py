@@ -170,7 +170,7 @@ class Plan:
     rows: tuple[Row, ...]
     operations: tuple[Operation, ...]
     unmanaged_organizations: tuple[str, ...] = ()
-    touched: tuple[ObjectKey, ...] = ()
+    fingerprinted: tuple[ObjectKey, ...] = ()
     """Live objects whose state the plan depends on (for stale-plan checks), sorted."""
 
     def only(self, orgs: frozenset[str]) -> "Plan":
@@ -183,7 +183,7 @@ class Plan:
             rows=tuple(r for r in self.rows if kept(r.org)),
             operations=tuple(op for op in self.operations if kept(op.org)),
             unmanaged_organizations=(),
-            touched=tuple(k for k in self.touched if kept(k.owner)),
+            fingerprinted=tuple(k for k in self.fingerprinted if kept(k.owner)),
         )
 
     @property

@@ -5,7 +5,7 @@ import hashlib
 import json
 import os
 import stat
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +19,6 @@ from reconciler.engine.identity import (
 )
 from reconciler.engine.kinds import Kind, Verb
 from reconciler.engine.plan import JSON, Action, FieldChange, Operation, Phase, Plan, Row, Settle
-from reconciler.model.live import (
-    ActionVersion,
-    LiveOrganization,
-    LivePostLogin,
-    LiveRole,
-    Snapshot,
-)
 from reconciler.safe_text import inert
 
 FORMAT_FAMILY = "auth0-org-reconciler/plan@"
@@ -58,106 +51,16 @@ class SavedPlan:
     """How many organizations the tenant had when they were all listed (None: not listed)."""
 
 
-def fingerprints(plan: Plan, live: Snapshot) -> dict[ObjectKey, str]:
-    """Each object the plan touches -> digest of its live state, or `absent`."""
-    return {key: digest(key, live) for key in plan.touched}
-
-
-def digest(key: ObjectKey, live: Snapshot) -> str:
-    """The digest of one object as the snapshot has it."""
-    if key.kind is Kind.ORGANIZATION:
-        return digest_org(live.organizations.get(key.name))
-    if key.kind in (Kind.APPLICATION, Kind.CLIENT_GRANT):
-        return digest_application(key, live)
-    if key.kind is Kind.ACTION:
-        return digest_action(live.post_login, key.name)
-    if key.kind is Kind.TRIGGER:
-        return digest_bindings(live.post_login)
-    if key.org is None:
-        return digest_role(live.roles.get(key.name))
-    return digest_role(live.org_roles.get((key.org, key.name)))
-
-
-def digest_org(live: LiveOrganization | None) -> str:
-    """A digest of everything read of one organization."""
-    if live is None:
-        return ABSENT
-    data = asdict(live)
-    if live.members is not None:
-        data["members"] = sorted(data["members"], key=lambda m: m["user_id"])
-    return _digest(data)
-
-
-def digest_role(live: LiveRole | None) -> str:
-    """A digest of a role and, when read, its permissions."""
-    if live is None:
-        return ABSENT
-    perms = sorted(live.permissions) if live.permissions is not None else None
-    return _digest({"id": live.id, "description": live.description, "permissions": perms})
-
-
-def digest_application(key: ObjectKey, live: Snapshot) -> str:
-    """A digest of the applications of the key's name (the files match them by name) and, for
-    a client grant, of each one's grant for the key's API."""
-    found = sorted(live.applications_named(key.name), key=lambda app: app.client_id)
-    if not found:
-        return ABSENT
-    if key.kind is Kind.APPLICATION:
-        return _digest([asdict(app) for app in found])
-    grants = [live.client_grants.get((app.client_id, key.audience or "")) for app in found]
-    if not any(grants):
-        return ABSENT
-    return _digest([asdict(grant) if grant else None for grant in grants])
-
-
-def digest_action(post_login: LivePostLogin | None, name: str) -> str:
-    """A digest of the Action as read (its draft and deployed version)."""
-    action = post_login.action if post_login is not None else None
-    if action is None or action.name != name:
-        return ABSENT
-    versions = (action.draft, action.deployed)
-    return _digest({"id": action.id, "versions": [_version(v) for v in versions]})
-
-
-def _version(version: ActionVersion | None) -> object:
-    if version is None:
-        return None
-    return {
-        "code": version.code,
-        "runtime": version.runtime,
-        "dependencies": sorted(version.dependencies),
-        "secrets": sorted(version.secret_names),
-    }
-
-
-def digest_bindings(post_login: LivePostLogin | None) -> str:
-    """A digest of the post-login trigger's bindings, in order."""
-    if post_login is None:
-        return ABSENT
-    return _digest([asdict(binding) for binding in post_login.bindings])
-
-
-def stale_objects(saved: SavedPlan, live: Snapshot) -> list[str]:
-    """The objects whose live state differs from when the plan was made."""
-    return [
-        str(key)
-        for key, expected in sorted(saved.fingerprints.items(), key=lambda i: i[0].sort_key())
-        if digest(key, live) != expected
-    ]
-
-
-def write_plan_file(
-    path: Path, tenant: str, target: str, files: str, plan: Plan, live: Snapshot
-) -> None:
+def save_plan_file(path: Path, saved: SavedPlan) -> None:
     """Save a plan for a later `apply`; it holds ids and names, never credentials."""
+    plan = saved.plan
     content = {
-        "tenant": tenant,
-        "target": target,
-        "files": files,
-        "organizations": live.organizations_listed,
+        "tenant": saved.tenant,
+        "target": saved.target,
+        "files": saved.files,
+        "organizations": saved.organizations,
         "fingerprints": [
-            {"object": key.to_json(), "digest": value}
-            for key, value in fingerprints(plan, live).items()
+            {"object": key.to_json(), "digest": value} for key, value in saved.fingerprints.items()
         ],
         "unmanaged_organizations": list(plan.unmanaged_organizations),
         "rows": [_row_json(row) for row in plan.rows],
@@ -347,6 +250,7 @@ def decode(value: JSON) -> JSON:
     return value
 
 
-def _digest(data: object) -> str:
+def digest_of(data: object) -> str:
+    """A short digest of JSON-like data, the same for equal data."""
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

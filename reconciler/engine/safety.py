@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from reconciler.engine.plan import Action, Phase, Plan
 from reconciler.model import Policy
-from reconciler.model.live import Snapshot
 
 MIN_EXISTING = 10
 """Below this many existing managed objects the change-share rail does not apply."""
@@ -22,17 +21,6 @@ class Refusal:
         return f"{self.message}{hint}"
 
 
-def existing_objects(live: Snapshot) -> int:
-    """Managed objects that exist: organizations, their members, connections, domains, API
-    access and applications, and roles."""
-    count = len(live.roles) + len(live.org_roles)
-    for org in live.organizations.values():
-        count += 1 + len(org.members or ()) + len(org.connections or {})
-        count += len(org.domains or {})
-        count += len(org.client_grants or {}) + len(org.applications or {})
-    return count
-
-
 def check_plan(
     plan: Plan,
     existing: int,
@@ -43,7 +31,8 @@ def check_plan(
 ) -> list[Refusal]:
     """Every reason to refuse the plan; empty when it may be applied.
 
-    `existing` counts the managed objects that exist (see `existing_objects`).
+    `existing` counts the managed objects that exist (see
+    `reconciler.resources.registry.existing_objects`).
     """
     refusals: list[Refusal] = []
     deletes = sorted({op.org for op in plan.operations if op.phase is Phase.ORG_DELETES and op.org})

@@ -5,8 +5,9 @@ from collections import Counter
 from reconciler.core.service import Reconciler
 from reconciler.core.shards import Shard
 from reconciler.core.targets import connect
-from reconciler.engine.planfile import read_plan_file, write_plan_file
+from reconciler.engine.planfile import read_plan_file
 from reconciler.model import ApiAccess, Member, Organization
+from reconciler.resources.fingerprints import write_plan_file
 from tests.integration.tenants import API, formula, generate
 
 

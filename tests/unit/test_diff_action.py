@@ -3,9 +3,6 @@ deployed, deployed after a write, bound after the actions already bound to post-
 
 from typing import Any
 
-from reconciler.auth0.scope import scope_of
-from reconciler.engine import diff
-from reconciler.engine.diff_action import managed_action, wanted_version
 from reconciler.engine.identity import ObjectKey, Ref, SecretRef
 from reconciler.engine.plan import Action, FieldChange, Phase, Plan, Settle
 from reconciler.model.live import (
@@ -16,6 +13,9 @@ from reconciler.model.live import (
     LiveOrganization,
     LivePostLogin,
 )
+from reconciler.resources import diff
+from reconciler.resources.post_login import managed_action, wanted_version
+from reconciler.resources.scope import scope_of
 from reconciler.routing import ActionDefinition
 from tests.unit.states import desired, live_org, snapshot
 
@@ -225,7 +225,7 @@ def test_a_deployed_action_that_is_not_bound_is_only_bound():
     plan = plan_with(ours(version, version))
     assert calls(plan) == [("PATCH", "/actions/triggers/post-login/bindings")]
     assert plan.operations[0].depends_on == ()
-    assert plan.touched == (ObjectKey.trigger("post-login"),)
+    assert plan.fingerprinted == (ObjectKey.trigger("post-login"),)
 
 
 def test_the_action_is_planned_with_any_selection_of_organizations():

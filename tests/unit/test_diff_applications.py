@@ -6,14 +6,15 @@ from typing import Any
 
 import pytest
 
-from reconciler.engine import diff
 from reconciler.engine.errors import PlanErrors
 from reconciler.engine.identity import ObjectKey
 from reconciler.engine.plan import Phase, display_body
-from reconciler.engine.planfile import ABSENT, read_plan_file, stale_objects, write_plan_file
+from reconciler.engine.planfile import ABSENT, read_plan_file
 from reconciler.model import Application
 from reconciler.model.desired import Desired, Location
 from reconciler.model.live import LiveApplication, LiveClientGrant, Snapshot
+from reconciler.resources import diff
+from reconciler.resources.fingerprints import stale_objects, write_plan_file
 from tests.unit.states import desired, live_org, snapshot
 
 API = "https://api.example"

@@ -2,10 +2,11 @@
 
 import pytest
 
-from reconciler.engine import Action, PlanErrors, diff
+from reconciler.engine import Action, PlanErrors
 from reconciler.engine.identity import ObjectKey
 from reconciler.engine.plan import display_body
 from reconciler.model.live import LiveDomain
+from reconciler.resources import diff
 from tests.unit.states import desired, live_org, snapshot
 
 ACME = {"name": "acme-corp", "display_name": "Acme Corp"}

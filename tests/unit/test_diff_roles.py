@@ -1,7 +1,7 @@
 """Tenant roles and their permissions."""
 
-from reconciler.engine import diff
 from reconciler.engine.plan import display_body
+from reconciler.resources import diff
 from tests.unit.states import desired, live_org, role, snapshot
 
 API = "https://api.example"

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from reconciler.engine import diff
 from reconciler.render import PlanView, render_markdown, render_text
+from reconciler.resources import diff
 from tests.unit.states import desired, live_org, snapshot
 
 HOSTILE = [

@@ -5,15 +5,13 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.auth0.parse import (
-    enabled_connection,
-    live_action,
-    live_binding,
-    live_domain,
-    live_member,
-    live_organization,
-)
-from reconciler.engine import Action, diff
+from reconciler.engine import Action
+from reconciler.resources import diff
+from reconciler.resources.discovery_domains import live_domain
+from reconciler.resources.members import live_member
+from reconciler.resources.organization_connections import enabled_connection
+from reconciler.resources.organizations import live_organization
+from reconciler.resources.post_login import live_action, live_binding
 from tests.unit.states import desired, snapshot
 
 text = st.text(max_size=30)

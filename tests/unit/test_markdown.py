@@ -2,8 +2,8 @@
 
 from dataclasses import replace
 
-from reconciler.engine import diff
 from reconciler.render import PlanView, render_markdown, render_text
+from reconciler.resources import diff
 from tests.unit.states import desired, live_org, snapshot
 from tests.unit.test_render import example_view
 

@@ -6,16 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.engine import diff
 from reconciler.engine.identity import ObjectKey, SecretRef
-from reconciler.engine.planfile import (
-    ABSENT,
-    PlanFileError,
-    read_plan_file,
-    stale_objects,
-    write_plan_file,
-)
+from reconciler.engine.planfile import ABSENT, PlanFileError, read_plan_file
 from reconciler.model.live import ActionVersion, LiveAction, LiveBinding, LivePostLogin, LiveRole
+from reconciler.resources import diff
+from reconciler.resources.fingerprints import stale_objects, write_plan_file
 from tests.unit.states import desired, live_org, role, snapshot
 
 API = "https://api.example"

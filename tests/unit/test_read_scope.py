@@ -1,6 +1,6 @@
 """What a plan reads follows from what the files manage (see docs/performance.md)."""
 
-from reconciler.auth0.scope import OrgScope, scope_of
+from reconciler.resources.scope import OrgScope, scope_of
 from tests.unit.states import desired
 
 API = "https://api.example"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.engine import diff
 from reconciler.render import PlanView, render_json, render_markdown, render_text, summary_line
+from reconciler.resources import diff
 from tests.unit.states import desired, live_org, role, snapshot
 
 GOLDEN = Path(__file__).parent / "golden"

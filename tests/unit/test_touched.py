@@ -11,13 +11,14 @@ import pytest
 
 import reconciler.engine
 from reconciler.drift.touched import ORGANIZATION_PARTS, Kind, Touched, segments, touched_by
-from reconciler.engine import Operation, diff
+from reconciler.engine import Operation
 from reconciler.engine.builder import PlanBuilder
 from reconciler.engine.endpoint import Endpoint
 from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.identity import OpKey, Ref
 from reconciler.engine.plan import Phase, path_text
 from reconciler.model.live import LiveDomain
+from reconciler.resources import diff
 from tests.unit.states import desired, live_org, role, snapshot
 
 API = "https://api.example"

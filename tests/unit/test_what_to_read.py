@@ -4,20 +4,16 @@ any request (see docs/performance.md)."""
 from dataclasses import replace
 from types import SimpleNamespace
 
-from reconciler.auth0.scope import scope_of
-from reconciler.auth0.what_to_read import (
-    apis_to_check,
-    emails_to_look_up,
-    grant_applications,
-    invitation_client_to_check,
-    organization_lists,
-    organizations_to_read,
-    roles_to_keep,
-    tenant_lists,
-    user_ids_to_check,
-)
 from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.model.live import LiveApplication, LiveClientGrant, Snapshot
+from reconciler.resources.api_access import grant_applications
+from reconciler.resources.apis import apis_to_check
+from reconciler.resources.invitations import invitation_client_to_check
+from reconciler.resources.registry import organization_lists, tenant_lists
+from reconciler.resources.roles import roles_to_keep
+from reconciler.resources.scope import scope_of
+from reconciler.resources.users import emails_to_look_up, user_ids_to_check
+from reconciler.resources.what_to_read import organizations_to_read
 from tests.unit.states import desired, live_org, role, snapshot
 
 API = "https://api.example"

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from reconciler.engine.diff_action import managed_action
 from reconciler.model.desired import Desired
 from reconciler.model.organization import Organization
+from reconciler.routing import ActionDefinition, action_definition, routing_table
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,16 @@ class Scope:
     action: str | None = None
     """The post-login Action the files manage, by name: it and the post-login trigger's
     bindings are read (None: nothing about Actions is read)."""
+
+
+def managed_action(desired: Desired) -> ActionDefinition | None:
+    """The Action the files manage: tenant.yaml's `action` (which needs `claims`) when some
+    organization has routing rules. None otherwise: then nothing about Actions is read."""
+    if desired.tenant.action is None or desired.tenant.claims is None:
+        return None
+    if not routing_table(desired).has_rules:
+        return None
+    return action_definition(desired)
 
 
 def scope_of(

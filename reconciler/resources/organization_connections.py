@@ -1,0 +1,200 @@
+"""The connections enabled for an organization and their flags: enabled inline when the
+organization is created, else one call per link added, changed or removed. The tenant's
+connections are listed (id, name, strategy) when a file names one or lists members, whose
+connection a routing rule may name."""
+
+from typing import Any
+
+from reconciler.engine.builder import PlanBuilder
+from reconciler.engine.context import OrgContext
+from reconciler.engine.endpoint import Endpoint
+from reconciler.engine.endpoints import ENDPOINTS
+from reconciler.engine.identity import OpKey
+from reconciler.engine.kinds import Kind, Step
+from reconciler.engine.plan import JSON, Action, FieldChange, Phase
+from reconciler.model import Connection
+from reconciler.model.live import LiveConnection, LiveEnabledConnection, Snapshot
+from reconciler.resources.importing import OrgImport
+from reconciler.resources.reads import PAGE
+from reconciler.resources.resource import OrgReading, Planning, Reading, Resource, Stage
+from reconciler.resources.scope import OrgScope, Scope
+
+FLAGS = ("assign_membership_on_login", "show_as_button", "is_signup_enabled")
+
+
+def enabled_connection(item: Any) -> LiveEnabledConnection | None:
+    """A connection link of an organization, flags as Auth0 defaults them when missing."""
+    connection_id = getattr(item, "connection_id", None)
+    if not connection_id:
+        return None
+    connection = getattr(item, "connection", None)
+    name = getattr(connection, "name", None) or connection_id
+    return LiveEnabledConnection(
+        connection_id=str(connection_id),
+        name=str(name),
+        assign_membership_on_login=bool(getattr(item, "assign_membership_on_login", False)),
+        show_as_button=getattr(item, "show_as_button", None) is not False,
+        is_signup_enabled=bool(getattr(item, "is_signup_enabled", False)),
+    )
+
+
+def live_connection(item: Any) -> LiveConnection | None:
+    """A connection of the tenant, or None without an id or name."""
+    if not item.id or not item.name:
+        return None
+    return LiveConnection(item.id, item.name, item.strategy or "")
+
+
+def connection_entries(ctx: OrgContext, builder: PlanBuilder, create: OpKey) -> list[JSON]:
+    """The `enabled_connections` of the organization's create call, with their rows."""
+    entries: list[JSON] = []
+    for conn, live in known_connections(ctx, builder):
+        entries.append({"connection_id": live.id, **_flags(conn)})
+        _enabled_row(ctx, builder, conn, create)
+    return entries
+
+
+def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
+    """Enable, update flags of, and disable connections of an existing organization."""
+    assert ctx.live is not None
+    wanted = ctx.desired.connections
+    if wanted is None:
+        return
+    have = ctx.live.connections or {}
+    for conn, live in known_connections(ctx, builder):
+        current = have.get(conn.name)
+        if current is None:
+            key = builder.call(
+                ENDPOINTS.enable_connection,
+                ctx.key(Kind.CONNECTION, conn.name, Step.ADD),
+                Phase.ORG_LINKS,
+                ctx.id,
+                body={"connection_id": live.id, **_flags(conn)},
+            )
+            _enabled_row(ctx, builder, conn, key)
+            continue
+        changed = {f: v for f, v in _flags(conn).items() if getattr(current, f) != v}
+        if changed:
+            key = builder.call(
+                ENDPOINTS.update_enabled_connection,
+                ctx.key(Kind.CONNECTION, conn.name, Step.UPDATE),
+                Phase.ORG_LINKS,
+                ctx.id,
+                live.id,
+                body=changed,
+            )
+            builder.row(
+                ctx.name,
+                Action.UPDATE,
+                Kind.CONNECTION,
+                conn.name,
+                tuple(FieldChange(f, getattr(current, f), v) for f, v in changed.items()),
+                operations=(key,),
+            )
+    names = {c.name for c in wanted}
+    for name, current in sorted(have.items()):
+        if name in names:
+            continue
+        key = builder.call(
+            ENDPOINTS.disable_connection,
+            ctx.key(Kind.CONNECTION, name, Step.REMOVE),
+            Phase.ORG_LINK_REMOVALS,
+            ctx.id,
+            current.connection_id,
+        )
+        builder.row(ctx.name, Action.DELETE, Kind.CONNECTION, current.name, operations=(key,))
+
+
+def known_connections(
+    ctx: OrgContext, builder: PlanBuilder
+) -> list[tuple[Connection, LiveConnection]]:
+    """The desired connections with the tenant's connection of each name; errors for the rest."""
+    found = []
+    for index, conn in enumerate(ctx.desired.connections or []):
+        live = ctx.snapshot.connections.get(conn.name)
+        if live is None:
+            builder.error(
+                f"unknown connection {conn.name!r}: "
+                "no connection of that name exists in the tenant",
+                ctx.where("connections", index, "name"),
+            )
+        else:
+            found.append((conn, live))
+    return found
+
+
+def _enabled_row(ctx: OrgContext, builder: PlanBuilder, conn: Connection, key: OpKey) -> None:
+    """`+ connection NAME` with the flags the file sets."""
+    fields = tuple(FieldChange(f, None, v) for f, v in _flags(conn).items())
+    builder.row(ctx.name, Action.CREATE, Kind.CONNECTION, conn.name, fields, operations=(key,))
+
+
+def _flags(conn: Connection) -> dict[str, bool]:
+    return {f: getattr(conn, f) for f in FLAGS if getattr(conn, f) is not None}
+
+
+class OrganizationConnections(Resource):
+    """The connections enabled for each organization."""
+
+    name = "organization connections"
+    row_kinds = (Kind.CONNECTION,)
+    row_rank = 4
+
+    def tenant_lists(self, scope: Scope) -> frozenset[Endpoint]:
+        """The tenant's connections, by name."""
+        return frozenset({ENDPOINTS.list_connections} if scope.needs_connections else ())
+
+    def organization_lists(self, scope: OrgScope) -> frozenset[Endpoint]:
+        """The organization's links: for its connections, and for its members (a rule may
+        name the connection they log in with)."""
+        wanted = scope.connections or scope.members
+        return frozenset({ENDPOINTS.list_enabled_connections} if wanted else ())
+
+    async def read(self, stage: Stage, reading: Reading) -> None:
+        """The tenant's connections, with the organizations' listing."""
+        if stage is not Stage.TENANT or not self.tenant_lists(reading.scope):
+            return
+        api = reading.api
+        items = await api.pages(
+            ENDPOINTS.list_connections,
+            lambda _: api.client.connections.list(
+                take=PAGE, fields="id,name,strategy", include_fields=True, include_totals=False
+            ),
+        )
+        found = (live_connection(item) for item in items)
+        reading.snapshot.connections = {c.name: c for c in found if c is not None}
+
+    async def read_organization(self, reading: OrgReading) -> None:
+        """The organization's enabled connections."""
+        if ENDPOINTS.list_enabled_connections not in reading.lists:
+            return
+        links = reading.api.client.organizations.enabled_connections
+        items = await reading.pages(
+            ENDPOINTS.list_enabled_connections,
+            lambda page: links.list(reading.live.id, page=page, per_page=PAGE),
+        )
+        found = (enabled_connection(item) for item in items)
+        reading.live.connections = {link.name: link for link in found if link is not None}
+
+    def plan_organization(self, ctx: OrgContext, planning: Planning) -> None:
+        """The links of an existing organization (a new one has them inline)."""
+        if ctx.live is not None:
+            diff_connections(ctx, planning.builder)
+
+    def existing(self, live: Snapshot) -> int:
+        """The links read."""
+        return sum(len(org.connections or {}) for org in live.organizations.values())
+
+    def import_organization(self, importing: OrgImport) -> dict[str, Any]:
+        """Every link with its flags."""
+        links = importing.org.connections
+        if not links:
+            return {}
+        return {"connections": [_entry(name, link) for name, link in sorted(links.items())]}
+
+
+def _entry(name: str, link: LiveEnabledConnection) -> dict[str, Any]:
+    return {"name": name, **{flag: getattr(link, flag) for flag in FLAGS}}
+
+
+ORGANIZATION_CONNECTIONS = OrganizationConnections()

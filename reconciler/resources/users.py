@@ -1,0 +1,72 @@
+"""Users, looked up only for members that are not members yet: by email (once each, to add
+them by user id or to invite them) and by user id (to check that they exist)."""
+
+import asyncio
+
+from reconciler.engine.endpoints import ENDPOINTS
+from reconciler.model.live import Snapshot
+from reconciler.resources.resource import Reading, Resource, Stage
+from reconciler.resources.scope import Scope
+from reconciler.resources.what_to_read import live_of
+
+
+def emails_to_look_up(scope: Scope, snapshot: Snapshot) -> list[str]:
+    """The emails of listed members who are not members yet, once each."""
+    missing: set[str] = set()
+    for org_scope in scope.organizations.values():
+        live = live_of(snapshot, org_scope)
+        known = {m.email.lower() for m in (live.members or ()) if m.email} if live else set()
+        missing.update(email for email in org_scope.emails if email not in known)
+    return sorted(missing)
+
+
+def user_ids_to_check(scope: Scope, snapshot: Snapshot) -> list[str]:
+    """The user ids of listed members who are not members yet, once each."""
+    unknown: set[str] = set()
+    for org_scope in scope.organizations.values():
+        live = live_of(snapshot, org_scope)
+        members = {m.user_id for m in (live.members or ())} if live else set()
+        unknown.update(u for u in org_scope.user_ids if u not in members)
+    return sorted(unknown)
+
+
+class Users(Resource):
+    """The users that member entries name and the organization lacks."""
+
+    name = "users"
+
+    async def read(self, stage: Stage, reading: Reading) -> None:
+        """Once every organization's members are known: the emails and ids they lack."""
+        if stage is Stage.MEMBERS_KNOWN:
+            await asyncio.gather(_users_by_email(reading), _users_by_id(reading))
+
+
+async def _users_by_email(reading: Reading) -> None:
+    api, snapshot = reading.api, reading.snapshot
+
+    async def lookup(email: str) -> None:
+        users = await api.one(
+            ENDPOINTS.users_by_email,
+            lambda: api.client.users.list_users_by_email(email=email, fields="user_id"),
+        )
+        ids = sorted(u.user_id for u in users if u.user_id)
+        snapshot.users_by_email[email] = ids[0] if ids else None
+
+    await asyncio.gather(*(lookup(email) for email in emails_to_look_up(reading.scope, snapshot)))
+
+
+async def _users_by_id(reading: Reading) -> None:
+    api, snapshot = reading.api, reading.snapshot
+
+    async def lookup(user_id: str) -> None:
+        user = await api.one_or_none(
+            ENDPOINTS.get_user,
+            lambda: api.client.users.get(user_id, fields="user_id", include_fields=True),
+            user_id,
+        )
+        snapshot.users_by_id[user_id] = user is not None
+
+    await asyncio.gather(*(lookup(u) for u in user_ids_to_check(reading.scope, snapshot)))
+
+
+USERS = Users()
