@@ -35,12 +35,17 @@ KINDS: dict[str, str] = {
     "rs": r"[0-9a-f]{24}",
 }
 """Id formats Auth0 uses, by placeholder kind; the replay checks the sandbox's ids by them."""
-ID_PATTERN = re.compile("|".join(f"(?P<{k}>(?<![A-Za-z0-9_|]){p}(?![A-Za-z0-9]))" for k, p in KINDS.items()))
+ID_PATTERN = re.compile(
+    "|".join(f"(?P<{k}>(?<![A-Za-z0-9_|]){p}(?![A-Za-z0-9]))" for k, p in KINDS.items())
+)
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-SECRET_KEYS = re.compile(r"secret|password|^token$|_token|private|credential|signing_keys|ticket", re.I)
-OPAQUE_KEYS = frozenset({"next", "verification_txt", "identities", "picture", "tenant"})
-"""Values that are Auth0's own and never the same twice: shape only."""
+SECRET_KEYS = re.compile(
+    r"secret|password|^token$|_token|private|credential|signing_keys|ticket", re.I
+)
+OPAQUE_KEYS = frozenset({"next", "verification_txt", "identities", "picture", "nickname", "tenant"})
+"""Values that are Auth0's own, never the same twice, or made of an e-mail address: shape
+only."""
 
 
 @dataclass(frozen=True)
@@ -57,20 +62,73 @@ class Scenario:
 
 SCENARIOS = (
     Scenario("organization_metadata", "TestAccOrganization", r"^\w+ /organizations"),
-    Scenario("organization_defaults", "TestAccOrganizationIsAppEntitlementActive", r"^\w+ /organizations(/org_\w+)?$"),
-    Scenario("organization_third_party_access", "TestAccOrganizationThirdPartyClientAccess", r"^\w+ /organizations(/org_\w+)?$"),
-    Scenario("discovery_domain", "TestAccOrganizationDiscoveryDomain", r"discovery-domains|^(POST|DELETE) /organizations"),
-    Scenario("discovery_domains", "TestAccOrgDiscoveryDomains", r"discovery-domains|^(POST|DELETE) /organizations"),
-    Scenario("members", "TestAccOrganizationMembers", r"^(POST /users|\w+ /organizations/[^/]+/members|POST /organizations$|DELETE /organizations)"),
-    Scenario("member_roles", "TestAccOrganizationMemberRoles", r"^(POST /users|POST /roles|\w+ /organizations/[^/]+/members|POST /organizations$|DELETE /(organizations|roles))"),
-    Scenario("organization_connection", "TestAccOrganizationConnection", r"enabled_connections|^(POST|DELETE) /(organizations|connections)"),
-    Scenario("organization_connections", "TestAccOrganizationConnections", r"enabled_connections|^(POST|DELETE) /(organizations|connections)"),
-    Scenario("organization_client_grant", "TestAccOrganizationClientGrant", r"client-grants|^(POST|DELETE) /(organizations|clients|resource-servers)"),
-    Scenario("organization_clients", "TestAccOrganizationClients", r"/organizations/[^/]+/clients|^(POST|DELETE) /(organizations|clients)"),
-    Scenario("client_grant", "TestAccClientGrant", r"client-grants|^(POST|PATCH|DELETE) /(clients|resource-servers)"),
-    Scenario("role_permissions", "TestAccRolePermissions", r"^\w+ /roles|^(POST|DELETE) /resource-servers", most=16),
+    Scenario(
+        "organization_defaults",
+        "TestAccOrganizationIsAppEntitlementActive",
+        r"^\w+ /organizations(/org_\w+)?$",
+    ),
+    Scenario(
+        "organization_third_party_access",
+        "TestAccOrganizationThirdPartyClientAccess",
+        r"^\w+ /organizations(/org_\w+)?$",
+    ),
+    Scenario(
+        "discovery_domain",
+        "TestAccOrganizationDiscoveryDomain",
+        r"discovery-domains|^(POST|DELETE) /organizations",
+    ),
+    Scenario(
+        "discovery_domains",
+        "TestAccOrgDiscoveryDomains",
+        r"discovery-domains|^(POST|DELETE) /organizations",
+    ),
+    Scenario(
+        "members",
+        "TestAccOrganizationMembers",
+        r"^(POST /users|\w+ /organizations/[^/]+/members|POST /organizations$"
+        r"|DELETE /organizations)",
+    ),
+    Scenario(
+        "member_roles",
+        "TestAccOrganizationMemberRoles",
+        r"^(POST /users|POST /roles|\w+ /organizations/[^/]+/members|POST /organizations$"
+        r"|DELETE /(organizations|roles))",
+    ),
+    Scenario(
+        "organization_connection",
+        "TestAccOrganizationConnection",
+        r"enabled_connections|^(POST|DELETE) /(organizations|connections)",
+    ),
+    Scenario(
+        "organization_connections",
+        "TestAccOrganizationConnections",
+        r"enabled_connections|^(POST|DELETE) /(organizations|connections)",
+    ),
+    Scenario(
+        "organization_client_grant",
+        "TestAccOrganizationClientGrant",
+        r"client-grants|^(POST|DELETE) /(organizations|clients|resource-servers)",
+    ),
+    Scenario(
+        "organization_clients",
+        "TestAccOrganizationClients",
+        r"/organizations/[^/]+/clients|^(POST|DELETE) /(organizations|clients)",
+    ),
+    Scenario(
+        "client_grant",
+        "TestAccClientGrant",
+        r"client-grants|^(POST|PATCH|DELETE) /(clients|resource-servers)",
+    ),
+    Scenario(
+        "role_permissions",
+        "TestAccRolePermissions",
+        r"^\w+ /roles|^(POST|PATCH|DELETE) /resource-servers",
+        most=16,
+    ),
     Scenario("action", "TestAccAction", r"^\w+ /actions/actions(/[^/]+(/deploy)?)?$", last=24),
-    Scenario("trigger_actions", "TestAccTriggerActions", r"^\w+ /actions/(actions|triggers)", most=11),
+    Scenario(
+        "trigger_actions", "TestAccTriggerActions", r"^\w+ /actions/(actions|triggers)", most=11
+    ),
     Scenario("client_metadata", "TestAccClientMetadataBehavior", r"^\w+ /clients"),
     Scenario("resource_server", "TestAccResourceServer", r"^\w+ /resource-servers", most=4),
     Scenario("connection", "TestAccConnection", r"^\w+ /connections"),
