@@ -330,7 +330,7 @@ def deploy_action(ctx: Context) -> Reply:
     version = ctx.store.deploy_action(ctx.params["id"])
     action = ctx.store.action(ctx.params["id"])
     base = ("id", "name", "supported_triggers", "all_changes_deployed", "created_at", "updated_at")
-    return Reply(200, {**version, "action": {key: action[key] for key in base}})
+    return Reply(202, {**version, "action": {key: action[key] for key in base}})
 
 
 @routes.get("/actions/triggers", "read:actions", "List triggers")
