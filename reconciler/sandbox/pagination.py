@@ -115,12 +115,15 @@ def checkpoint_page(
     key: str,
     render: Callable[[T], Any],
     seq: Callable[[T], int],
+    next_on_last: bool = False,
 ) -> dict[str, Any]:
-    """One checkpoint page of ``items`` (ordered by ``seq``); ``next`` only if more follow."""
+    """One checkpoint page of ``items`` (ordered by ``seq``); ``next`` only if more follow,
+    or with ``next_on_last`` on every page that is not empty (the reader learns of the end
+    from an empty page)."""
     first = 0 if paging.after is None else bisect_right(items, paging.after, key=seq)
     chunk = items[first : first + paging.take]
     page: dict[str, Any] = {key: [render(item) for item in chunk]}
-    if first + paging.take < len(items):
+    if chunk and (next_on_last or first + paging.take < len(items)):
         page["next"] = encode_cursor(seq(chunk[-1]))
     return page
 
@@ -131,10 +134,11 @@ def any_page(
     key: str,
     render: Callable[[T], Any],
     seq: Callable[[T], int],
+    next_on_last: bool = False,
 ) -> Any:
     """A page in whichever style was asked for."""
     if isinstance(paging, CheckpointPaging):
-        return checkpoint_page(items, paging, key, render, seq)
+        return checkpoint_page(items, paging, key, render, seq, next_on_last)
     return offset_page(items, paging, key, render)
 
 

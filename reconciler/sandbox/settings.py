@@ -37,6 +37,21 @@ class SandboxSettings(BaseModel):
         default=10, ge=1, description="Most user ids in one add/remove members call."
     )
     metadata_patch: Literal["merge", "replace"] = Field(
-        default="merge", description="How PATCH /organizations/{id} treats metadata."
+        default="replace",
+        description="How PATCH /organizations/{id} treats metadata: Auth0 replaces it whole.",
+    )
+    member_next_on_last_page: bool = Field(
+        default=False,
+        description="Member lists read by checkpoint carry `next` on their last non-empty page "
+        "too, as Auth0's do (the end shows as an empty page).",
+    )
+    action_build_reads: int = Field(
+        default=0,
+        ge=0,
+        description="Actions build asynchronously as in Auth0: a created or changed action is "
+        "`pending`, `building` for this many reads minus one, then built; 0: built at once.",
+    )
+    action_build_error: str | None = Field(
+        default=None, description="When set, builds end `failed` with this message."
     )
     seed: int = Field(default=0, description="Seed of the fault generator.")

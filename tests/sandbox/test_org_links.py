@@ -3,6 +3,8 @@ invitations of an organization, in-process."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from auth0.management import Auth0
 from auth0.management.core import ApiError as SdkApiError
@@ -104,14 +106,15 @@ def test_client_grants(api: Auth0, sandbox: Sandbox, org_id: str) -> None:
 
 def test_discovery_domains(api: Auth0, org_id: str) -> None:
     created = api.organizations.discovery_domains.create(org_id, domain="acme.com")
-    assert created.status == "pending"
-    assert created.verification_host == "_auth0-challenge.acme.com"
-    assert created.verification_txt.startswith("auth0-domain-verification=")
+    assert re.fullmatch(r"ord_[A-Za-z0-9]{22}", created.id)
+    assert (created.status, created.use_for_organization_discovery) == ("pending", True)
+    assert created.verification_host == f"_ss-verification.{org_id}.acme.com"
+    assert re.fullmatch(r"[0-9a-f]{32}", created.verification_txt)
     assert api.organizations.discovery_domains.get_by_name(org_id, "acme.com").id == created.id
     updated = api.organizations.discovery_domains.update(
-        org_id, created.id, status="verified", use_for_organization_discovery=True
+        org_id, created.id, status="verified", use_for_organization_discovery=False
     )
-    assert (updated.status, updated.use_for_organization_discovery) == ("verified", True)
+    assert (updated.status, updated.use_for_organization_discovery) == ("verified", False)
     with pytest.raises(ConflictError):
         api.organizations.discovery_domains.create(org_id, domain="ACME.com")
     with pytest.raises(BadRequestError):

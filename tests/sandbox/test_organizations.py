@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from auth0.management import Auth0
 from auth0.management.core import ApiError as SdkApiError
@@ -28,11 +29,13 @@ def test_create_get_update_delete(api: Auth0, sandbox: Sandbox) -> None:
     assert fetched.display_name == "Acme Corp"
     assert fetched.metadata == {"tier": "gold"}
     assert fetched.branding.colors.primary == "#112233"
+    assert fetched.third_party_client_access == "block"
+    assert fetched.is_app_entitlement_active is False
     assert api.organizations.get_by_name("acme").id == created.id
 
     updated = api.organizations.update(created.id, display_name="ACME", metadata={"region": "eu"})
     assert updated.display_name == "ACME"
-    assert updated.metadata == {"tier": "gold", "region": "eu"}
+    assert updated.metadata == {"region": "eu"}
 
     api.organizations.delete(created.id)
     with pytest.raises(NotFoundError) as missing:
@@ -129,24 +132,49 @@ def test_create_with_enabled_connections(api: Auth0, sandbox: Sandbox) -> None:
     assert links[0].connection.name == "Username-Password-Authentication"
 
 
-def test_metadata_patch_merges_and_null_deletes(api: Auth0) -> None:
+def test_metadata_patch_replaces_the_whole_object_by_default(api: Auth0) -> None:
+    org = api.organizations.create(name="acme", metadata={"a": "1", "b": "2"})
+    updated = api.organizations.update(org.id, metadata={"b": None, "c": "3"})
+    assert updated.metadata == {"c": "3"}
+    assert api.organizations.get(org.id).metadata == {"c": "3"}
+
+
+def test_metadata_patched_empty_reads_back_absent(
+    api: Auth0, sandbox: Sandbox, http: httpx.Client
+) -> None:
+    org = api.organizations.create(name="acme", metadata={"a": "1"})
+    api.organizations.update(org.id, metadata={})
+    token = sandbox.issue_token()
+    read = http.get(f"/api/v2/organizations/{org.id}", headers={"authorization": f"Bearer {token}"})
+    assert read.json() == {
+        "id": org.id,
+        "name": "acme",
+        "third_party_client_access": "block",
+        "is_app_entitlement_active": False,
+    }
+
+
+def test_metadata_replace_lifts_the_old_keys_off_the_limit(api: Auth0) -> None:
+    org = api.organizations.create(name="acme", metadata={f"k{i}": "v" for i in range(20)})
+    updated = api.organizations.update(org.id, metadata={f"n{i}": "v" for i in range(6)})
+    assert updated.metadata == {f"n{i}": "v" for i in range(6)}
+
+
+def test_metadata_merge_setting_merges_and_null_deletes(api: Auth0, sandbox: Sandbox) -> None:
+    sandbox.settings.metadata_patch = "merge"
     org = api.organizations.create(name="acme", metadata={"a": "1", "b": "2"})
     updated = api.organizations.update(org.id, metadata={"b": None, "c": "3"})
     assert updated.metadata == {"a": "1", "c": "3"}
 
 
-def test_metadata_patch_replace_mode(api: Auth0, sandbox: Sandbox) -> None:
-    sandbox.settings.metadata_patch = "replace"
-    org = api.organizations.create(name="acme", metadata={"a": "1", "b": "2"})
-    updated = api.organizations.update(org.id, metadata={"b": None, "c": "3"})
-    assert updated.metadata == {"c": "3"}
-
-
-def test_metadata_merge_respects_limit(api: Auth0) -> None:
+def test_metadata_merge_setting_respects_limit(api: Auth0, sandbox: Sandbox) -> None:
+    sandbox.settings.metadata_patch = "merge"
     org = api.organizations.create(name="acme", metadata={f"k{i}": "v" for i in range(20)})
     with pytest.raises(BadRequestError) as error:
         api.organizations.update(org.id, metadata={f"n{i}": "v" for i in range(6)})
-    assert "Too many properties (26), maximum 25" in error.value.body["message"]
+    assert error.value.body["message"] == (
+        "Payload validation error: 'Too many properties (26), maximum 25' on property metadata."
+    )
 
 
 def test_token_quota_and_branding_removal(api: Auth0) -> None:

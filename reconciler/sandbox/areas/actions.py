@@ -24,6 +24,15 @@ DEFAULT_RUNTIME = "node22"
 _VERSION_FIELDS = ("code", "runtime", "dependencies", "secrets", "supported_triggers", "modules")
 
 
+BUILD_READS = "_build_reads"
+"""Kept in an action under build: the reads left before it is built (never returned)."""
+
+
+def public(action: JsonObject) -> JsonObject:
+    """An action without the sandbox's own bookkeeping."""
+    return {k: v for k, v in action.items() if k != BUILD_READS}
+
+
 def check_trigger(trigger_id: str) -> str:
     """The trigger id if the sandbox knows it, else 400."""
     if trigger_id not in TRIGGERS:
@@ -86,6 +95,31 @@ class ActionOps(StoreBase):
         action["updated_at"] = now
         return action
 
+    def start_build(self, action_id: str, reads: int) -> None:
+        """Build the draft asynchronously, as Auth0 does: ``pending`` now, ``building`` for
+        ``reads - 1`` reads of the action, then built (at once when ``reads`` is 0)."""
+        action = self.action(action_id)
+        if reads > 0:
+            action["status"] = "pending"
+            action[BUILD_READS] = reads
+            action.pop("errors", None)
+
+    def read_action(self, action_id: str, build_error: str | None = None) -> JsonObject:
+        """The action as a read sees it: one more read of a build in progress, which ends
+        ``failed`` with ``build_error`` when one is set, else ``built``."""
+        action = self.action(action_id)
+        left = action.get(BUILD_READS)
+        if isinstance(left, int):
+            if left > 1:
+                action["status"] = "building"
+                action[BUILD_READS] = left - 1
+            else:
+                del action[BUILD_READS]
+                action["status"] = "failed" if build_error else "built"
+                if build_error:
+                    action["errors"] = [{"id": "build_failed", "msg": build_error}]
+        return public(action)
+
     def _unique_name(self, name: str) -> None:
         if any(a["name"] == name for a in self.state.actions.values()):
             raise conflict("An action with this name already exists.")
@@ -101,8 +135,10 @@ class ActionOps(StoreBase):
         del self.state.actions[action_id]
 
     def deploy_action(self, action_id: str) -> JsonObject:
-        """Deploy the current draft as a new version."""
+        """Deploy the current draft as a new version; 400 unless it is built."""
         action = self.action(action_id)
+        if action["status"] != "built":
+            raise bad_request("A draft must be in the 'built' state before it can be deployed.")
         now = self.timestamp()
         previous = action.get("deployed_version")
         version: JsonObject = {
@@ -248,7 +284,7 @@ def list_actions(ctx: Context) -> Reply:
         and (name is None or a["name"] == name)
         and (deployed is None or ("deployed_version" in a) == deployed)
     ]
-    chunk = actions[page * per_page : (page + 1) * per_page]
+    chunk = [public(a) for a in actions[page * per_page : (page + 1) * per_page]]
     return Reply(200, {"actions": chunk, "page": page, "per_page": per_page, "total": len(actions)})
 
 
@@ -266,18 +302,21 @@ def create_action(ctx: Context) -> Reply:
         modules=fields.get("modules") or [],
         deploy=bool(body.boolean("deploy")),
     )
-    return Reply(201, action)
+    ctx.store.start_build(action["id"], ctx.settings.action_build_reads)
+    return Reply(201, public(action))
 
 
 @routes.get("/actions/actions/{id}", "read:actions", "Get an action")
 def get_action(ctx: Context) -> Reply:
-    return Reply(200, ctx.store.action(ctx.params["id"]))
+    return Reply(200, ctx.store.read_action(ctx.params["id"], ctx.settings.action_build_error))
 
 
 @routes.patch("/actions/actions/{id}", "update:actions", "Update an action")
 def update_action(ctx: Context) -> Reply:
     fields = _action_fields(Body(ctx.body(), ACTION_FIELDS))
-    return Reply(200, ctx.store.update_action(ctx.params["id"], fields))
+    action = ctx.store.update_action(ctx.params["id"], fields)
+    ctx.store.start_build(action["id"], ctx.settings.action_build_reads)
+    return Reply(200, public(action))
 
 
 @routes.delete("/actions/actions/{id}", "delete:actions", "Delete an action")

@@ -28,20 +28,21 @@ class DiscoveryDomainOps(StoreBase):
         org_id: str,
         domain: str,
         status: str = "pending",
-        use_for_organization_discovery: bool = False,
+        use_for_organization_discovery: bool = True,
     ) -> DiscoveryDomain:
-        """Register a discovery domain; 409 if the organization already has it."""
+        """Register a discovery domain (used for discovery unless told); 409 if the
+        organization already has it. Its TXT record goes under ``_ss-verification.<org id>``."""
         org = self.organization(org_id)
         if any(d.domain.lower() == domain.lower() for d in org.discovery_domains.values()):
             raise conflict("The domain already exists for this organization.")
         record = DiscoveryDomain(
-            id=self.ids.prefixed("dd_"),
+            id=self.ids.prefixed("ord_", 22),
             seq=self.next_seq(),
             domain=domain,
             status=status,
             use_for_organization_discovery=use_for_organization_discovery,
-            verification_txt="auth0-domain-verification=" + self.ids.alnum(32),
-            verification_host=f"_auth0-challenge.{domain}",
+            verification_txt=self.ids.hex(32),
+            verification_host=f"_ss-verification.{org_id}.{domain}",
         )
         org.discovery_domains[record.id] = record
         return record
@@ -113,7 +114,7 @@ def add_discovery_domain(ctx: Context) -> Reply:
         ctx.params["id"],
         domain,
         body.enum("status", DOMAIN_STATUSES) or "pending",
-        bool(body.boolean("use_for_organization_discovery")),
+        body.boolean("use_for_organization_discovery") is not False,
     )
     return Reply(201, render_domain(record))
 

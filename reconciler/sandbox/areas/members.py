@@ -123,7 +123,8 @@ def list_members(ctx: Context) -> Reply:
             body["roles"] = [{"id": r, "name": roles[r].name} for r in member.roles if r in roles]
         return select_fields(body, names, include)
 
-    return Reply(200, any_page(members, paging, "members", render, _seq))
+    last = ctx.settings.member_next_on_last_page
+    return Reply(200, any_page(members, paging, "members", render, _seq, last))
 
 
 def _member_ids(ctx: Context) -> list[str]:

@@ -39,10 +39,11 @@ class OrganizationOps(OrgConnectionOps):
         metadata: Mapping[str, str | None] | None = None,
         token_quota: JsonObject | None = None,
         enabled_connections: Sequence[OrgConnection] = (),
-        third_party_client_access: str | None = None,
-        is_app_entitlement_active: bool | None = None,
+        third_party_client_access: str = "block",
+        is_app_entitlement_active: bool = False,
     ) -> Organization:
-        """Create an organization, optionally with its enabled connections."""
+        """Create an organization, optionally with its enabled connections; as Auth0, it
+        blocks third-party applications and has no application entitlements unless told."""
         if name in self._org_ids_by_name:
             raise conflict("An organization with this name already exists.")
         if len(enabled_connections) > MAX_ORG_CONNECTIONS:
@@ -74,7 +75,7 @@ class OrganizationOps(OrgConnectionOps):
         return org
 
     def update_organization(
-        self, org_id: str, changes: Mapping[str, Any], metadata_mode: str = "merge"
+        self, org_id: str, changes: Mapping[str, Any], metadata_mode: str = "replace"
     ) -> Organization:
         """Apply a PATCH: only keys present change; ``None`` unsets; metadata merges or
         replaces (``metadata_mode``), a ``None`` metadata value deleting that key."""
@@ -93,6 +94,7 @@ class OrganizationOps(OrgConnectionOps):
                 metadata = _without_nulls(merged)
             else:
                 metadata = _without_nulls(patch)
+            metadata = metadata or None  # an empty metadata reads back absent
             if metadata is not None and len(metadata) > MAX_METADATA_KEYS:
                 raise invalid_body(
                     f"Too many properties ({len(metadata)}), maximum {MAX_METADATA_KEYS}",
