@@ -33,6 +33,9 @@ ORG_FIELDS = (
 )
 """What is read of an organization's own fields."""
 
+AUTH0_DEFAULTS = {"third_party_client_access": "block", "is_app_entitlement_active": False}
+"""What Auth0 gives an organization created without these fields: import leaves them out."""
+
 Found = dict[str, tuple[str, dict[str, Any]]]
 """Organization name -> (id, fields as Auth0 returned them, at least `name`)."""
 
@@ -290,9 +293,11 @@ class Organizations(Resource):
             data["branding"] = org.branding
         if org.metadata:
             data["metadata"] = dict(sorted(org.metadata.items()))
-        for name in ("token_quota", "third_party_client_access", "is_app_entitlement_active"):
+        if org.token_quota is not None:
+            data["token_quota"] = org.token_quota
+        for name, default in AUTH0_DEFAULTS.items():
             value = getattr(org, name)
-            if value is not None:
+            if value is not None and value != default:
                 data[name] = value
         return data
 

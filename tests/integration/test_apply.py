@@ -117,7 +117,7 @@ async def test_newer_org_fields_and_token_quota_round_trip():
     tenant = generate(orgs=1, members=1)
     org = tenant.desired.organizations["org-0000"]
     extra = {
-        "third_party_client_access": "block",
+        "third_party_client_access": "allow",
         "is_app_entitlement_active": True,
         "token_quota": {"client_credentials": {"enforce": True, "per_day": 100}},
     }
