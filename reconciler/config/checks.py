@@ -26,6 +26,7 @@ def check_tenant(
         *_unique_names(orgs),
         *_unique_members(orgs),
         *_email_domain_overlaps(orgs),
+        *_signup_needs_auto_membership(orgs),
     ]
     if roles is not None:
         errors += _known_roles(orgs, set(roles.roles))
@@ -177,6 +178,18 @@ def _overlap_message(entry: str, other: _Routed, priority: int) -> str:
         f"{what} to {quoted(other.org)} by {other.where} at the same priority ({priority}): "
         "give one of them a higher routing.priority"
     )
+
+
+def _signup_needs_auto_membership(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
+    """Auth0 refuses signup on a link that does not assign membership on login."""
+    for org in orgs:
+        for index, conn in enumerate(org.model.connections or []):
+            if conn.is_signup_enabled and not conn.assign_membership_on_login:
+                yield org.error(
+                    ("connections", index, "is_signup_enabled"),
+                    "true needs assign_membership_on_login: true (Auth0 refuses signup on "
+                    "a connection that does not assign membership)",
+                )
 
 
 def _known_roles(orgs: Sequence[OrgFile], tenant_roles: set[str]) -> Iterator[ConfigError]:

@@ -20,6 +20,8 @@ from reconciler.resources.resource import OrgReading, Planning, Reading, Resourc
 from reconciler.resources.scope import OrgScope, Scope
 
 FLAGS = ("assign_membership_on_login", "show_as_button", "is_signup_enabled")
+DATABASE = "auth0"
+"""The strategy of database connections, the only ones Auth0 lets organizations sign up on."""
 
 
 def enabled_connection(item: Any) -> LiveEnabledConnection | None:
@@ -117,6 +119,12 @@ def known_connections(
                 f"unknown connection {conn.name!r}: "
                 "no connection of that name exists in the tenant",
                 ctx.where("connections", index, "name"),
+            )
+        elif conn.is_signup_enabled and live.strategy != DATABASE:
+            builder.error(
+                f"is_signup_enabled: true needs a database connection; {conn.name!r} is "
+                f"{live.strategy or 'of another strategy'} (Auth0 refuses signup on it)",
+                ctx.where("connections", index, "is_signup_enabled"),
             )
         else:
             found.append((conn, live))

@@ -72,12 +72,12 @@ EDITS = [
     (
         "acme-corp.yaml",
         "  - name: Username-Password-Authentication",
-        "  - name: Username-Password-Authentication\n    is_signup_enabled: true",
+        "  - name: Username-Password-Authentication\n    show_as_button: false",
     ),
     (
         "beta-llc.yaml",
         "  - name: Username-Password-Authentication",
-        "  - name: Username-Password-Authentication\n    is_signup_enabled: true",
+        "  - name: Username-Password-Authentication\n    show_as_button: false",
     ),
     ("acme-corp.yaml", "assign_membership_on_login: true", "assign_membership_on_login: false"),
 ]

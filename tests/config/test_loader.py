@@ -138,6 +138,16 @@ def test_checks_across_files_skip_an_invalid_roles_file(tmp_path: Path) -> None:
     ]
 
 
+def test_signup_without_auto_membership_is_refused_at_the_flag(tmp_path: Path) -> None:
+    org = "name: acme\nconnections:\n  - name: db\n    is_signup_enabled: true\n"
+    write_tenant(tmp_path, {"organizations/acme.yaml": org})
+    assert _messages(tmp_path) == [
+        f"{tmp_path}/organizations/acme.yaml:4:24: connections[0].is_signup_enabled: true "
+        "needs assign_membership_on_login: true (Auth0 refuses signup on a connection that "
+        "does not assign membership)"
+    ]
+
+
 def test_invited_members_are_accepted_when_invitations_are_configured(tmp_path: Path) -> None:
     tenant = "domain: sandbox\ninvitations:\n  client_id: spa\n  inviter_name: Acme\n"
     org = "name: acme\nmembers:\n  - email: new@acme.com\n    invite: true\n"

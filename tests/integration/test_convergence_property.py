@@ -40,10 +40,18 @@ def org_states(draw: st.DrawFn) -> tuple[dict, dict]:
     wanted = {
         "display_name": draw(st.sampled_from(["Old", "New"])),
         "metadata": draw(metadata),
-        "connections": [{"name": c, **draw(flags)} for c in connections],
+        "connections": [{"name": c, **allowed(c, draw(flags))} for c in connections],
         "members": [(i, draw(role_choice)) for i in draw(member_sets)],
     }
     return live, wanted
+
+
+def allowed(connection: str, chosen: dict[str, bool]) -> dict[str, bool]:
+    """The flags as Auth0 allows them: signup only on the database connection, with
+    auto-membership."""
+    if connection == CONNECTIONS[0] and chosen.get("assign_membership_on_login"):
+        return chosen
+    return {flag: value for flag, value in chosen.items() if flag != "is_signup_enabled"}
 
 
 @settings(

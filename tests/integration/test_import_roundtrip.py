@@ -94,7 +94,10 @@ def seed(sandbox: Sandbox, orgs: list[OrgSpec], extra_role: bool) -> None:
         for conn, assign, button, signup in spec.connections:
             found = store.connection_by_name(CONNECTIONS[conn]["name"])
             assert found is not None
-            store.link_connection(org.id, OrgConnection(found["id"], assign, button, signup))
+            signup_allowed = signup and assign and found["strategy"] == "auth0"
+            store.link_connection(
+                org.id, OrgConnection(found["id"], assign, button, bool(signup_allowed))
+            )
         for prefix, status in spec.domains:
             store.add_discovery_domain(org.id, f"{prefix}.{name}.example", status, True)
         own = {}

@@ -119,7 +119,7 @@ async def test_organization_links(api: Api, served: tuple[Sandbox, str, str]) ->
     conns = api.organizations.connections
     await done(conns.create(org.id, connection_id=google, is_enabled=True))
     assert (await done(conns.get(org.id, google))).is_enabled is True
-    await done(conns.update(org.id, google, is_signup_enabled=True))
+    await done(conns.update(org.id, google, show_as_button=False))
     assert [c.connection_id for c in await items(conns.list(org.id))] == [google]
     await done(conns.delete(org.id, google))
 

@@ -169,3 +169,28 @@ def test_invitation_needs_an_existing_client(api: Auth0, org_id: str) -> None:
             org_id, inviter={"name": "A"}, invitee={"email": "x@y.z"}, client_id="nope"
         )
     assert error.value.body["message"] == "The client nope does not exist."
+
+
+@pytest.mark.parametrize(
+    ("connection", "assign"),
+    [("Username-Password-Authentication", False), ("google-oauth2", True)],
+)
+def test_signup_is_refused_unless_a_database_connection_assigns_membership(
+    api: Auth0, sandbox: Sandbox, org_id: str, connection: str, assign: bool
+) -> None:
+    conn = connection_id(sandbox, connection)
+    links = api.organizations.enabled_connections
+    refused = (
+        "Only database connections with assign_membership_on_login = true support "
+        "is_signup_enabled = true."
+    )
+    with pytest.raises(BadRequestError) as on_add:
+        links.add(
+            org_id, connection_id=conn, assign_membership_on_login=assign, is_signup_enabled=True
+        )
+    assert on_add.value.body["message"] == refused
+    links.add(org_id, connection_id=conn, assign_membership_on_login=assign)
+    with pytest.raises(BadRequestError) as on_update:
+        links.update(org_id, conn, is_signup_enabled=True)
+    assert on_update.value.body["message"] == refused
+    assert links.get(org_id, conn).is_signup_enabled is False

@@ -169,6 +169,29 @@ def test_unknown_connection_is_an_error_naming_the_file():
     ]
 
 
+def test_signup_on_a_connection_that_is_no_database_is_an_error_at_the_flag():
+    conn = {"name": "acme-azure-ad", "assign_membership_on_login": True, "is_signup_enabled": True}
+    want = desired({**ACME, "connections": [conn]})
+    with pytest.raises(PlanErrors) as caught:
+        diff(want, snapshot())
+    assert [str(e) for e in caught.value.errors] == [
+        "organizations/acme-corp.yaml:3:1: is_signup_enabled: true needs a database "
+        "connection; 'acme-azure-ad' is waad (Auth0 refuses signup on it)"
+    ]
+
+
+def test_signup_on_the_database_connection_with_auto_membership_is_planned():
+    conn = {
+        "name": "Username-Password-Authentication",
+        "assign_membership_on_login": True,
+        "is_signup_enabled": True,
+    }
+    plan = diff(desired({**ACME, "connections": [conn]}), snapshot(live_org(ACME)))
+    assert [op.body for op in plan.operations] == [
+        {"connection_id": "con_db", "assign_membership_on_login": True, "is_signup_enabled": True}
+    ]
+
+
 def test_email_domains_become_discovery_domains():
     want = desired({**ACME, "routing": {"email_domains": ["acme.com", "acme.io"]}})
     have = live_org(

@@ -4,6 +4,7 @@ views of an organization's links to connections."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from ..errors import bad_request, conflict, not_found
@@ -20,15 +21,24 @@ READ = "read:organization_connections"
 CREATE = "create:organization_connections"
 UPDATE = "update:organization_connections"
 DELETE = "delete:organization_connections"
+SIGNUP_REFUSED = (
+    "Only database connections with assign_membership_on_login = true support "
+    "is_signup_enabled = true."
+)
 
 
 class OrgConnectionOps(StoreBase):
     """Operations on an organization's connection links."""
 
-    def _linkable_connection(self, connection_id: str) -> JsonObject:
-        connection = self.state.connections.get(connection_id)
+    def _linkable_connection(self, link: OrgConnection) -> JsonObject:
+        """The connection a link is for; 400 when it does not exist, or when the link enables
+        signup where Auth0 does not allow it."""
+        connection = self.state.connections.get(link.connection_id)
         if connection is None:
-            raise bad_request(f"The connection {connection_id} does not exist.")
+            raise bad_request(f"The connection {link.connection_id} does not exist.")
+        signup_allowed = connection.get("strategy") == "auth0" and link.assign_membership_on_login
+        if link.is_signup_enabled and not signup_allowed:
+            raise bad_request(SIGNUP_REFUSED)
         return connection
 
     def _check_room(self, org: Organization) -> None:
@@ -49,21 +59,21 @@ class OrgConnectionOps(StoreBase):
     ) -> OrgConnection:
         """Enable a connection (``enabled_connections`` view); 409 if already enabled."""
         org = self.organization(org_id)
-        self._linkable_connection(connection_id)
+        link = OrgConnection(
+            connection_id, assign_membership_on_login, show_as_button, is_signup_enabled
+        )
+        self._linkable_connection(link)
         existing = org.connections.get(connection_id)
         if existing is not None and existing.is_enabled:
             raise conflict("The connection is already enabled for this organization.")
         self._check_room(org)
-        link = OrgConnection(
-            connection_id, assign_membership_on_login, show_as_button, is_signup_enabled
-        )
         org.connections[connection_id] = link
         return link
 
     def link_connection(self, org_id: str, link: OrgConnection) -> OrgConnection:
         """Link a connection (``connections`` view, which can hold disabled links)."""
         org = self.organization(org_id)
-        self._linkable_connection(link.connection_id)
+        self._linkable_connection(link)
         if link.connection_id in org.connections:
             raise conflict("The connection is already associated with this organization.")
         if link.is_enabled:
@@ -90,9 +100,9 @@ class OrgConnectionOps(StoreBase):
         link = self.org_connection(org_id, connection_id, enabled_only)
         if changes.get("is_enabled") and not link.is_enabled:
             self._check_room(self.organization(org_id))
-        for key, value in changes.items():
-            if key == "is_enabled" and value is None:
-                continue
+        applied = {k: v for k, v in changes.items() if not (k == "is_enabled" and v is None)}
+        self._linkable_connection(replace(link, **applied))
+        for key, value in applied.items():
             setattr(link, key, value)
         return link
 

@@ -53,7 +53,7 @@ class OrganizationOps(OrgConnectionOps):
             )
         seen: set[str] = set()
         for link in enabled_connections:
-            self._linkable_connection(link.connection_id)
+            self._linkable_connection(link)
             if link.connection_id in seen:
                 raise bad_request("The same connection is listed more than once.")
             seen.add(link.connection_id)
