@@ -3,6 +3,7 @@ an imported file goes through: names and emails a file can hold, models validate
 Auth0 holds that a file cannot left out and noted."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
@@ -36,7 +37,7 @@ class OrgImport:
     left_out: list[str] = field(default_factory=list)
     """What this organization's parts leave out, and why (noted after its validation)."""
 
-    @property
+    @cached_property
     def own(self) -> dict[str, str]:
         """Role id -> name of the roles the organization owns."""
         return {
@@ -45,7 +46,7 @@ class OrgImport:
             if owner == self.org.name
         }
 
-    @property
+    @cached_property
     def tenant(self) -> dict[str, str]:
         """Role id -> name of the tenant's roles."""
         return {role.id: role.name for role in self.live.roles.values()}
