@@ -159,7 +159,9 @@ class SandboxApp:
                 reply = route.handler(ctx)
                 status, payload = reply.status, reply.body
                 if route.mutating:
-                    sandbox.record_write(route, method, path, status, grant.client_id, body, query)
+                    sandbox.record_write(
+                        route, method, path, status, grant.client_id, body, query, payload
+                    )
             except ApiError as error:
                 status, payload = error.status, error.body()
             encoded = b"" if payload is None else dump(payload)

@@ -95,12 +95,16 @@ def offset_page(
     *,
     with_total: bool = True,
     with_length: bool = False,
+    limit_is_length: bool = False,
 ) -> Any:
-    """One offset page: a bare array, or ``{start, limit, total, <key>}`` with totals."""
+    """One offset page: a bare array, or ``{start, limit, total, <key>}`` with totals;
+    ``limit_is_length``: ``limit`` counts the items answered rather than repeating
+    ``per_page`` (as Auth0's invitations list does)."""
     rendered = [render(item) for item in items[paging.start : paging.start + paging.per_page]]
     if not paging.include_totals:
         return rendered
-    page: dict[str, Any] = {"start": paging.start, "limit": paging.per_page}
+    limit = len(rendered) if limit_is_length else paging.per_page
+    page: dict[str, Any] = {"start": paging.start, "limit": limit}
     if with_length:
         page["length"] = len(rendered)
     if with_total:

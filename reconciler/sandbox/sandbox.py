@@ -28,6 +28,26 @@ SECRET_WORDS = ("secret", "password", "private", "credential")
 """A body key holding one of these is left out of the log (``client_secret``, an Action's
 ``secrets``, a user's ``password``...), at any depth."""
 SAVE_SHARE = 20
+MASK = "*****"
+"""What Auth0's log shows for a secret's value."""
+LOOPBACK = "127.0.0.1"
+NULL_LOG_FIELDS = dict.fromkeys(
+    (
+        "connection",
+        "connection_id",
+        "organization_id",
+        "organization_name",
+        "hostname",
+        "user_id",
+        "user_name",
+        "audience",
+        "scope",
+        "strategy",
+        "strategy_type",
+        "location_info",
+    )
+)
+"""The fields of a log event that Auth0 leaves null in a Management API (``sapi``) event."""
 """Writes between saves are at most 1/SAVE_SHARE of the objects the state holds."""
 ROUTER = Router(ROUTE_TABLES)
 
@@ -179,30 +199,36 @@ class Sandbox:
         client_id: str,
         body: bytes = b"",
         query: str = "",
+        answer: Any = None,
     ) -> None:
         """After a successful write: log it for ``/logs`` as Auth0 does (a ``sapi`` event
-        with the request's method, path, query and JSON body, secrets left out) and save the
-        state (see `flush`)."""
+        with the request's method, path as sent, query and JSON body, and the answer, secrets
+        masked; the fields Auth0 fills for logins are null) and save the state (see
+        `flush`)."""
         if status >= 300:
             return
         request: dict[str, Any] = {
+            "auth": {"credentials": {}, "strategy": "jwt", "user": {}},
+            "body": masked(_json_or_none(body)),
+            "channel": "api",
+            "ip": LOOPBACK,
             "method": method.lower(),
             "path": path,
             "query": {k: v[0] for k, v in parse_qs(query).items()},
-            "channel": "api",
+            "userAgent": "",
         }
-        payload = _json_or_none(body)
-        if payload is not None:
-            request["body"] = without_secrets(payload)
+        response = {"body": masked(answer) if answer is not None else {}, "statusCode": status}
         self.store.add_log(
             {
+                **NULL_LOG_FIELDS,
                 "type": "sapi",
                 "description": route.summary,
                 "client_id": client_id,
                 "client_name": self.store.state.clients.get(client_id, {}).get("name", ""),
-                "ip": "127.0.0.1",
-                "hostname": self.tenant_domain,
-                "details": {"request": request, "response": {"statusCode": status}},
+                "ip": LOOPBACK,
+                "details": {"request": request, "response": response},
+                "user_agent": "Other 0.0.0 / Other 0.0.0",
+                "isMobile": False,
             }
         )
         # Saving rewrites the whole state: save after every write while the state is small,
@@ -232,14 +258,14 @@ def _json_or_none(body: bytes) -> Any:
         return None
 
 
-def without_secrets(value: Any) -> Any:
-    """A JSON value with every key that names a secret left out, at any depth."""
+def masked(value: Any) -> Any:
+    """A JSON value with the value of every key that names a secret replaced by Auth0's
+    mask, at any depth."""
     if isinstance(value, dict):
         return {
-            k: without_secrets(v)
+            k: MASK if any(word in str(k).lower() for word in SECRET_WORDS) else masked(v)
             for k, v in value.items()
-            if not any(word in str(k).lower() for word in SECRET_WORDS)
         }
     if isinstance(value, list):
-        return [without_secrets(item) for item in value]
+        return [masked(item) for item in value]
     return value

@@ -1,7 +1,8 @@
 """Distil recorded Management API traffic into the replay fixtures of this directory.
 
-Usage: ``python -m tests.conformance.distil <recordings dir or git dir> [--commit SHA]``.
-Each scenario below names a recording and the requests kept from it; a fixture holds only
+Usage: ``python -m tests.conformance.distil REPOSITORY=PATH ...``, one checkout or git directory
+per recorded repository of `SOURCES` (each is read at its pinned commit). Each scenario below
+names a repository, a recording and the requests kept from it; a fixture holds only
 facts: methods, paths and bodies with ids as placeholders, statuses, response shapes and the
 values that matter. Headers, tokens, secrets and e-mail addresses are never kept.
 """
@@ -21,6 +22,15 @@ import yaml
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RECORDINGS = "test/data/recordings"
+TERRAFORM = "auth0/terraform-provider-auth0"
+GO_SDK = "auth0/go-auth0"
+SOURCES = {
+    TERRAFORM: "a00b69214a6c1daef76cf89d25ece690c7f9db22",
+    GO_SDK: "df1084db909530241b4d1165438324b7601a6386",
+}
+"""The recorded repositories, at the commit each fixture is distilled from. The Go SDK's
+Management API recordings (invitations, the tenant log, users by e-mail) were removed after
+that commit, its last of the v1 SDK."""
 
 KINDS: dict[str, str] = {
     "org": r"org_[A-Za-z0-9]{16}",
@@ -28,8 +38,9 @@ KINDS: dict[str, str] = {
     "rol": r"rol_[A-Za-z0-9]{16}",
     "cgr": r"cgr_[A-Za-z0-9]{16}",
     "uinv": r"uinv_[A-Za-z0-9]{16}",
+    "log": r"900\d{53}",
     "ord": r"ord_[A-Za-z0-9]{22}",
-    "user": r"auth0\|[0-9a-f]{24}",
+    "user": r"auth0(?:\||%7C)[0-9a-f]{24}",
     "uuid": r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
     "client": r"[A-Za-z0-9]{32}",
     "rs": r"[0-9a-f]{24}",
@@ -43,14 +54,18 @@ TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 SECRET_KEYS = re.compile(
     r"secret|password|^token$|_token|private|credential|signing_keys|ticket", re.I
 )
-OPAQUE_KEYS = frozenset({"next", "verification_txt", "identities", "picture", "nickname", "tenant"})
+OPAQUE_KEYS = frozenset(
+    {"next", "verification_txt", "identities", "picture", "nickname", "tenant", "invitation_url"}
+)
 """Values that are Auth0's own, never the same twice, or made of an e-mail address: shape
 only."""
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """One fixture: ``keep`` selects the requests (method and path) kept, in order."""
+    """One fixture: ``keep`` selects the requests (method and path) kept, in order. Requests
+    matching ``brief`` keep only their status and the ids they answer (what later steps refer
+    to), not their shape; ``values_kept`` limits the values kept to the paths it matches."""
 
     name: str
     cassette: str
@@ -58,6 +73,9 @@ class Scenario:
     first: int = 0
     last: int | None = None
     most: int = 40
+    repository: str = TERRAFORM
+    brief: str | None = None
+    values_kept: str | None = None
 
 
 SCENARIOS = (
@@ -133,6 +151,35 @@ SCENARIOS = (
     Scenario("resource_server", "TestAccResourceServer", r"^\w+ /resource-servers", most=4),
     Scenario("connection", "TestAccConnection", r"^\w+ /connections"),
     Scenario("user", "TestAccUser", r"^\w+ /users"),
+    Scenario(
+        "invitations",
+        "TestOrganizationManager_Invitations",
+        r"^\w+ /(organizations|clients)",
+        repository=GO_SDK,
+        brief=r"^POST /clients$",
+    ),
+    Scenario(
+        "invitation_deleted",
+        "TestOrganizationManager_DeleteInvitation",
+        r"^\w+ /(organizations|clients)",
+        repository=GO_SDK,
+        brief=r"^POST /clients$",
+    ),
+    Scenario(
+        "members_checkpoint",
+        "TestOrganizationManager_MembersCheckpointPagination",
+        r"^\w+ /(organizations|users)",
+        repository=GO_SDK,
+    ),
+    Scenario("users_by_email", "TestUserManager_ListByEmail", r"^\w+ /users", repository=GO_SDK),
+    Scenario(
+        "sapi_log",
+        "TestLogManager",
+        r"^GET /logs$",
+        first=2,
+        repository=GO_SDK,
+        values_kept=r"\[0\]\.(type|description|details\.request\.(method|path|channel))",
+    ),
 )
 
 
@@ -253,9 +300,16 @@ def distil(scenario: Scenario, interactions: list[dict[str, Any]]) -> list[dict[
         if body is not None:
             step["body"] = request_body(body, ab)
         step["status"] = res["code"]
-        if payload is not None:
+        brief = scenario.brief is not None and re.search(scenario.brief, f"{method} {path}")
+        if payload is not None and brief:
+            step["values"] = {k: v for k, v in values(payload, ab).items() if _is_id(v)}
+        elif payload is not None:
             step["shape"] = shape(payload)
-            step["values"] = values(payload, ab)
+            step["values"] = {
+                k: v
+                for k, v in values(payload, ab).items()
+                if scenario.values_kept is None or re.fullmatch(scenario.values_kept, k)
+            }
             if isinstance(payload, dict) and isinstance(payload.get("next"), str):
                 step["captures"] = {"next": ab.opaque(payload["next"])}
         steps.append(step)
@@ -264,18 +318,18 @@ def distil(scenario: Scenario, interactions: list[dict[str, Any]]) -> list[dict[
     return steps
 
 
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"\{[a-z]+_\d+\}", value) is not None
+
+
 def load(source: Path, cassette: str, commit: str) -> list[dict[str, Any]]:
-    """The interactions of one recording, from a checkout or a git directory."""
-    file = source / RECORDINGS / f"{cassette}.yaml"
-    if file.exists():
-        text = file.read_text()
-    else:
-        text = subprocess.run(
-            ["git", "-C", str(source), "show", f"{commit}:{RECORDINGS}/{cassette}.yaml"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+    """The interactions of one recording at `commit`, from a checkout or a git directory."""
+    text = subprocess.run(
+        ["git", "-C", str(source), "show", f"{commit}:{RECORDINGS}/{cassette}.yaml"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return list(yaml.safe_load(text)["interactions"])
 
 
@@ -289,23 +343,23 @@ def dump(fixture: dict[str, Any]) -> str:
 def main() -> None:
     """Write one fixture per scenario."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("source", type=Path, help="repository checkout or git directory")
-    parser.add_argument("--commit", default="HEAD")
+    parser.add_argument(
+        "sources",
+        nargs="+",
+        metavar="REPOSITORY=PATH",
+        help="a checkout or git directory of each repository of SOURCES",
+    )
     args = parser.parse_args()
-    commit = args.commit
-    if commit == "HEAD":
-        commit = subprocess.run(
-            ["git", "-C", str(args.source), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+    paths = dict(item.split("=", 1) for item in args.sources)
     FIXTURES.mkdir(exist_ok=True)
     for scenario in SCENARIOS:
-        steps = distil(scenario, load(args.source, scenario.cassette, commit))
+        if scenario.repository not in paths:
+            continue
+        commit = SOURCES[scenario.repository]
+        steps = distil(scenario, load(Path(paths[scenario.repository]), scenario.cassette, commit))
         fixture = {
             "source": {
-                "repository": "auth0/terraform-provider-auth0",
+                "repository": scenario.repository,
                 "recording": f"{RECORDINGS}/{scenario.cassette}.yaml",
                 "commit": commit,
             },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -20,9 +21,30 @@ AUTH0_BEHAVIOUR: dict[str, Any] = {"member_next_on_last_page": True, "action_bui
 NEWER_FIELDS = (r"(.*\.)?third_party_client_access", r"(.*\.)?is_app_entitlement_active")
 """Keys Auth0 added after some recordings were made: the sandbox returns them as the newest
 recordings show; in older ones their absence is not a difference."""
-KNOWN_DEVIATIONS: dict[str, tuple[str, ...]] = {}
+KNOWN_DEVIATIONS: dict[str, tuple[str, ...]] = {
+    "members_checkpoint": (r"members\[\d+\]\.(user_id|email|name)",),
+    "sapi_log": (r"\[0\]\.details\.request\.auth\.credentials\.scopes",),
+}
 """Response paths (regular expressions) left unchecked, by fixture; tests/conformance/README.md
 says why for each."""
+
+
+SETUP: dict[str, tuple[tuple[str, str, dict[str, Any] | None], ...]] = {
+    "sapi_log": (
+        (
+            "POST",
+            "/users",
+            {
+                "connection": "Username-Password-Authentication",
+                "email": "log-replay@example.com",
+                "password": "Conformance-Replay-1!",
+            },
+        ),
+        ("DELETE", "/users/{user_id}", None),
+    ),
+}
+"""Writes made before a fixture that reads what the recorded tenant had done before (the
+tenant log read after a user was created and deleted)."""
 
 
 NOT_YET: dict[str, str] = {
@@ -61,6 +83,14 @@ def test_sandbox_answers_as_auth0_recorded(fixture: Path) -> None:
     with sandbox.sync_client(
         headers={"authorization": f"Bearer {sandbox.issue_token()}"}
     ) as client:
+        made: dict[str, str] = {}
+        for method, path, body in SETUP.get(fixture.stem, ()):
+            answer = client.request(method, f"/api/v2{path.format_map(made)}", json=body)
+            assert answer.status_code < 300, answer.text
+            if answer.content:
+                made.update(
+                    {k: quote(v, safe="") for k, v in answer.json().items() if isinstance(v, str)}
+                )
         for index, step in enumerate(load(fixture)["steps"]):
             if not replay.step(client, index, step):
                 break

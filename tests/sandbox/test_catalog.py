@@ -110,7 +110,7 @@ def test_logs_record_writes(api: Auth0, sandbox: Sandbox) -> None:
     assert [e["log_id"] for e in after] == [logs[0].log_id]
 
 
-def test_a_write_is_logged_with_its_request_and_without_secrets(
+def test_a_write_is_logged_as_auth0_logs_it_with_secrets_masked(
     api: Auth0, sandbox: Sandbox
 ) -> None:
     org = api.organizations.create(name="acme", metadata={"tier": "gold"})
@@ -120,18 +120,31 @@ def test_a_write_is_logged_with_its_request_and_without_secrets(
     created, user = sorted(api.logs.list(), key=lambda e: e.log_id)
     assert created.details == {
         "request": {
+            "auth": {"credentials": {}, "strategy": "jwt", "user": {}},
+            "body": {"name": "acme", "metadata": {"tier": "gold"}},
+            "channel": "api",
+            "ip": "127.0.0.1",
             "method": "post",
             "path": "/api/v2/organizations",
             "query": {},
-            "channel": "api",
-            "body": {"name": "acme", "metadata": {"tier": "gold"}},
+            "userAgent": "",
         },
-        "response": {"statusCode": 201},
+        "response": {
+            "body": {
+                "id": org.id,
+                "name": "acme",
+                "metadata": {"tier": "gold"},
+                "third_party_client_access": "block",
+                "is_app_entitlement_active": False,
+            },
+            "statusCode": 201,
+        },
     }
     assert created.client_name == "Sandbox Management Client" and org.id
     assert user.details["request"]["body"] == {
         "connection": "Username-Password-Authentication",
         "email": "x@acme.com",
+        "password": "*****",
     }
     assert "s3cret-value" not in str(sandbox.store.state.logs)
 

@@ -87,7 +87,7 @@ class InvitationOps(StoreBase):
         """One invitation, or 404."""
         invitation = self.organization(org_id).invitations.get(invitation_id)
         if invitation is None:
-            raise not_found("The invitation does not exist.")
+            raise not_found("The invitation does not exist.", "inexistent_invitation")
         return invitation
 
     def delete_invitation(self, org_id: str, invitation_id: str) -> None:
@@ -114,6 +114,7 @@ def list_invitations(ctx: Context) -> Reply:
             "invitations",
             lambda i: select_fields(i, names, include),
             with_total=False,
+            limit_is_length=True,
         ),
     )
 
@@ -153,7 +154,7 @@ def create_invitation(ctx: Context) -> Reply:
         app_metadata=body.object("app_metadata"),
         user_metadata=body.object("user_metadata"),
     )
-    return Reply(200, invitation)
+    return Reply(201, invitation)
 
 
 @routes.get(

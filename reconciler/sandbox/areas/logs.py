@@ -18,10 +18,11 @@ class LogOps(StoreBase):
     """The tenant log."""
 
     def add_log(self, entry: JsonObject) -> JsonObject:
-        """Append a log event (``log_id`` and ``date`` are filled in); the oldest beyond
-        the retention are dropped."""
+        """Append a log event (``_id`` and ``log_id``, 56 digits as Auth0's, and ``date`` are
+        filled in); the oldest beyond the retention are dropped."""
         self.state.log_seq += 1
-        event: JsonObject = {"log_id": f"90020{self.state.log_seq:020d}", "date": self.timestamp()}
+        log_id = f"90020{self.state.log_seq:051d}"
+        event: JsonObject = {"_id": log_id, "log_id": log_id, "date": self.timestamp()}
         event.update(entry)
         self.state.logs.append(event)
         if len(self.state.logs) > LOG_RETENTION:

@@ -188,7 +188,7 @@ def list_users(ctx: Context) -> Reply:
     )
 
 
-@routes.post("/users", "create:users", "Create a user")
+@routes.post("/users", "create:users", "Create a User")
 def create_user(ctx: Context) -> Reply:
     body = Body(
         ctx.body(),
@@ -245,7 +245,7 @@ def update_user(ctx: Context) -> Reply:
     return Reply(200, ctx.store.update_user(ctx.params["id"], changes))
 
 
-@routes.delete("/users/{id}", "delete:users delete:current_user", "Delete a user")
+@routes.delete("/users/{id}", "delete:users delete:current_user", "Delete a User")
 def delete_user(ctx: Context) -> Reply:
     ctx.store.delete_user(ctx.params["id"])
     return Reply(204)
