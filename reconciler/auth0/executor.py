@@ -21,6 +21,7 @@ from reconciler.auth0.errors import describe, describe_response, json_or_none
 from reconciler.auth0.recovery import find_created
 from reconciler.auth0.report import ApplyReport, CallResult, Outcome
 from reconciler.auth0.retry import Attempts, Verdict, classify
+from reconciler.engine.answers import echoes
 from reconciler.engine.identity import ObjectKey, OpKey, Ref, SecretRef
 from reconciler.engine.kinds import Kind
 from reconciler.engine.plan import JSON, Operation, Settle
@@ -64,7 +65,7 @@ async def execute(
     """
     env = os.environ if environ is None else environ
     report = ApplyReport()
-    refs: dict[ObjectKey, str] = {}
+    refs = report.created
     finished: dict[OpKey, Outcome] = {}
     total = len(operations)
 
@@ -157,14 +158,16 @@ async def _attempt(
         verdict = classify(status)
         if response is not None:
             if verdict is Verdict.DONE:
-                return _created(op, refs, json_or_none(response), Outcome.DONE), status
+                answer = json_or_none(response)
+                settled = answer is None or echoes(op.body, answer)
+                return _created(op, refs, answer, Outcome.DONE, settled=settled), status
             reason = describe_response(response)
             if verdict is Verdict.WAIT:
                 attempts.rate_limited(reason)
                 await api.wait_for_reset(response.headers)
                 continue
         if status == 404 and op.method == "DELETE":
-            return CallResult(op, Outcome.ALREADY, "already gone"), status
+            return CallResult(op, Outcome.ALREADY, "already gone", settled=True), status
         if op.settle is not Settle.REPEAT and (verdict is Verdict.RETRY or status == 409):
             # The object may exist: made by someone else (409) or by a lost earlier try.
             found = await find_created(api, op.settle, path, body)
@@ -178,7 +181,13 @@ async def _attempt(
 
 
 def _created(
-    op: Operation, refs: dict[ObjectKey, str], data: Any, outcome: Outcome, note: str = ""
+    op: Operation,
+    refs: dict[ObjectKey, str],
+    data: Any,
+    outcome: Outcome,
+    note: str = "",
+    *,
+    settled: bool = False,
 ) -> CallResult:
     if op.creates is not None:
         # An application's id is its client id; everything else has an `id`.
@@ -186,7 +195,7 @@ def _created(
         if not isinstance(data, dict) or not isinstance(data.get(field), str):
             return CallResult(op, Outcome.FAILED, "the response carries no id")
         refs[op.creates] = data[field]
-    return CallResult(op, outcome, note)
+    return CallResult(op, outcome, note, settled=settled)
 
 
 def resolve_path(op: Operation, refs: Mapping[ObjectKey, str]) -> str:

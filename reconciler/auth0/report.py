@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from reconciler.engine.identity import ObjectKey
 from reconciler.engine.plan import Operation
 from reconciler.safe_text import inert
 
@@ -25,6 +26,10 @@ class CallResult:
     operation: Operation
     outcome: Outcome
     detail: str = ""
+    settled: bool = False
+    """Auth0's answer settles the call: it was done and answered nothing, or what was sent
+    (`engine.answers.echoes`), or it deleted what was already gone; the verification need
+    not read the object again."""
 
     @property
     def ok(self) -> bool:
@@ -45,6 +50,8 @@ class ApplyReport:
     """The results of all operations, in the order they finished."""
 
     results: list[CallResult] = field(default_factory=list)
+    created: dict[ObjectKey, str] = field(default_factory=dict)
+    """The ids of the objects the apply created (or found already created)."""
 
     @property
     def failed(self) -> list[CallResult]:

@@ -14,6 +14,7 @@ from reconciler.core.files import tenant_files_digest
 from reconciler.core.journal import Journal
 from reconciler.core.results import ApplyResult
 from reconciler.core.service import Reconciler, selected
+from reconciler.core.verification import Verify
 from reconciler.engine import Action
 from reconciler.engine.planfile import read_plan_file
 from reconciler.render import PlanView, render_text
@@ -31,6 +32,14 @@ from reconciler.safe_text import inert
 @click.option("--allow-delete", is_flag=True, help="Allow deleting organizations.")
 @click.option("--force", is_flag=True, help="Apply a plan larger than policy.max_change_percent.")
 @click.option(
+    "--verify",
+    type=click.Choice([v.value for v in Verify]),
+    default=Verify.ANSWERS.value,
+    show_default=True,
+    help="After the writes: take Auth0's answers where they show what was sent and read "
+    "member lists again (answers), or read and plan again everything the apply touched (full).",
+)
+@click.option(
     "--journal",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Keep the record of an unfinished apply in this file (default "
@@ -44,6 +53,7 @@ def apply(
     yes: bool,
     allow_delete: bool,
     force: bool,
+    verify: str,
     journal: Path | None,
 ) -> None:
     """Make Auth0 match the files: plan, check the safety rails, confirm, apply, verify.
@@ -68,6 +78,7 @@ def apply(
                 session,
                 desired,
                 progress=progress,
+                verify=Verify(verify),
                 files=tenant_files_digest(tenant),
                 journal=Journal(journal, tenant_id, label)
                 if journal is not None

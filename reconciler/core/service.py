@@ -26,7 +26,17 @@ from reconciler.core.saved_plans import (
     to_replan,
 )
 from reconciler.core.shards import Shard
-from reconciler.core.verification import VERIFY_DELAYS, cheaper_to_list, remaining, to_verify
+from reconciler.core.verification import (
+    VERIFY_DELAYS,
+    Verify,
+    cheaper_to_list,
+    member_rereads,
+    members_found,
+    members_scope,
+    remaining,
+    to_verify,
+    with_members,
+)
 from reconciler.engine import Plan
 from reconciler.engine.duplicate_apps import (
     DuplicateApplications,
@@ -42,6 +52,7 @@ from reconciler.model.desired import Desired
 from reconciler.model.live import Snapshot
 from reconciler.progress import Progress
 from reconciler.resources import diff
+from reconciler.resources.members import MEMBERS
 from reconciler.resources.organizations import Found
 from reconciler.resources.planner import DEFAULT_MEMBER_BATCH
 from reconciler.resources.scope import scope_of
@@ -85,6 +96,7 @@ class Reconciler:
         member_batch: int = DEFAULT_MEMBER_BATCH,
         progress: Progress | None = None,
         verify_delays: tuple[float, ...] = VERIFY_DELAYS,
+        verify: Verify = Verify.ANSWERS,
         files: str | None = None,
         journal: Journal | None = None,
         lock: ApplyLock | None = None,
@@ -97,6 +109,7 @@ class Reconciler:
         self.member_batch = member_batch
         self.progress = progress
         self.verify_delays = verify_delays
+        self.verify = verify
         self.files = files
         self.journal = journal
         self.lock = lock
@@ -208,7 +221,7 @@ class Reconciler:
             result.existing,
             allow_delete=allow_delete,
             force=force,
-            verify=lambda report: self._verify(result.plan, report, organizations),
+            verify=lambda report: self._verify(result.plan, report, organizations, result.live),
             whole=result.whole,
         )
 
@@ -242,7 +255,7 @@ class Reconciler:
             fresh.existing,
             allow_delete=allow_delete,
             force=force,
-            verify=lambda report: self._verify(plan, report, saved.organizations),
+            verify=lambda report: self._verify(plan, report, saved.organizations, fresh.live),
             whole=only is None,
         )
 
@@ -343,13 +356,36 @@ class Reconciler:
                 journal.finish()
             return result
 
-    async def _verify(self, plan: Plan, report: ApplyReport, organizations: int | None) -> Plan:
-        """Re-plan what the apply touched (see `to_verify`) until it matches or the wait runs
-        out."""
+    async def _verify(
+        self, plan: Plan, report: ApplyReport, organizations: int | None, before: Snapshot
+    ) -> Plan:
+        """What is left to do after the apply (see `verification`): the member lists the apply
+        changed read again, the rest taken from Auth0's answers; or, when an answer does not
+        settle its write or with `Verify.FULL`, what the apply touched planned again (see
+        `to_verify`); until it matches or the wait runs out."""
+        clock = self.session.clock
+        rereads = member_rereads(report) if self.verify is Verify.ANSWERS else None
+        if rereads is not None:
+            if not rereads:
+                return Plan(rows=(), operations=())
+            found = members_found(self.desired, before, report, rereads)
+            scope = members_scope(scope_of(self.desired, rereads, list_all=False))
+
+            async def members_again() -> Plan:
+                fresh = await read_live(self.session, scope, self.progress, found=found)
+                live = with_members(self.desired, before, fresh)
+                return diff(
+                    self.desired,
+                    live,
+                    only=rereads,
+                    member_batch=self.member_batch,
+                    resources=(MEMBERS,),
+                )
+
+            return await remaining(members_again, report, self.verify_delays, clock, self.progress)
         touched, listing = to_verify(plan, organizations)
 
         async def replan() -> Plan:
             return (await self.plan(touched, list_all=listing)).plan
 
-        clock = self.session.clock
         return await remaining(replan, report, self.verify_delays, clock, self.progress)

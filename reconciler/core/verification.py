@@ -1,12 +1,42 @@
-"""Verification after an apply: plan again what it touched until nothing is left to do or
-the wait runs out (member lists are eventually consistent)."""
+"""Verification after an apply: from Auth0's answers where they settle a write, else by
+planning again what the apply touched, until nothing is left to do or the wait runs out
+(member lists are eventually consistent).
+
+By default (`Verify.ANSWERS`) a write whose answer shows what was sent is not read again:
+only the member lists of the organizations whose members the apply changed are, with what
+planning them needs (pending invitations; the roles, when members' roles are managed). When
+some write is not settled by its answer (a create found by reading after a 409 or a lost
+answer, an answer that differs from what was sent, a failure), or with `Verify.FULL`,
+everything the apply touched is planned again.
+"""
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from enum import StrEnum
 
 from reconciler.auth0.report import ApplyReport
 from reconciler.clock import Clock
+from reconciler.engine.identity import ObjectKey
+from reconciler.engine.kinds import Kind
 from reconciler.engine.plan import Phase, Plan
+from reconciler.model.desired import Desired
+from reconciler.model.live import LiveOrganization, Snapshot
 from reconciler.progress import Progress, ProgressEvent
+from reconciler.resources.organizations import Found
+from reconciler.resources.scope import Scope
+
+
+class Verify(StrEnum):
+    """How an apply is verified."""
+
+    ANSWERS = "answers"
+    """From the writes' answers; member lists are read again."""
+    FULL = "full"
+    """Everything the apply touched is read and planned again."""
+
+
+MEMBER_KINDS = frozenset({Kind.MEMBERS, Kind.MEMBER_ROLES})
+"""Writes whose effect Auth0 shows late (member lists are eventually consistent)."""
 
 VERIFY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
 """Pauses between verification reads while member lists catch up (eventually consistent)."""
@@ -46,3 +76,91 @@ async def remaining(
         await clock.sleep(delay)
         left = await replan()
     return left
+
+
+def member_rereads(report: ApplyReport) -> frozenset[str] | None:
+    """The organizations whose member lists the verification reads again, when every other
+    write of the apply is settled by its answer; None when one is not (or something failed):
+    then everything the apply touched is planned again."""
+    if not report.ok:
+        return None
+    orgs: set[str] = set()
+    for result in report.results:
+        op = result.operation
+        if op.key.kind in MEMBER_KINDS and op.org is not None:
+            orgs.add(op.org)
+        elif not result.settled:
+            return None
+    return frozenset(orgs)
+
+
+def members_scope(scope: Scope) -> Scope:
+    """`scope` narrowed to the organizations' members and pending invitations, the users
+    they name and the roles their roles name: nothing else is read again."""
+    return replace(
+        scope,
+        organizations={
+            name: replace(
+                org,
+                connections=False,
+                domains=False,
+                client_grants=False,
+                applications=False,
+                member_links=False,
+            )
+            for name, org in scope.organizations.items()
+        },
+        roles=frozenset(),
+        org_roles=frozenset(),
+        needs_connections=False,
+        permissions={},
+        invitation_client=None,
+        applications=False,
+        grants={},
+        action=None,
+    )
+
+
+def before_apply(desired: Desired, before: Snapshot, name: str) -> LiveOrganization | None:
+    """The organization as it was read before the apply, by its name or a previous one."""
+    org = desired.organizations[name]
+    for known in (name, *(org.previous_names or ())):
+        if known in before.organizations:
+            return before.organizations[known]
+    return None
+
+
+def members_found(
+    desired: Desired, before: Snapshot, report: ApplyReport, orgs: frozenset[str]
+) -> Found:
+    """The ids of the organizations whose members are read again: as read before the apply,
+    or as the apply created them."""
+    found: Found = {}
+    for name in orgs:
+        live = before_apply(desired, before, name)
+        org_id = live.id if live is not None else report.created[ObjectKey.organization(name)]
+        found[name] = (org_id, {"name": name})
+    return found
+
+
+def with_members(desired: Desired, before: Snapshot, fresh: Snapshot) -> Snapshot:
+    """The state before the apply with the organizations' members and invitations (and the
+    roles, when they were read) as read again; the APIs are left unread (references were
+    checked when the plan was made)."""
+    organizations = dict(before.organizations)
+    for name, got in fresh.organizations.items():
+        base = before_apply(desired, before, name) or LiveOrganization(got.id, name)
+        organizations.pop(base.name, None)
+        organizations[name] = replace(
+            base, id=got.id, name=name, members=got.members, invitations=got.invitations
+        )
+    return replace(
+        before,
+        organizations=organizations,
+        other_organizations={},
+        roles=fresh.roles or before.roles,
+        org_roles=fresh.org_roles or before.org_roles,
+        users_by_email={**before.users_by_email, **fresh.users_by_email},
+        users_by_id={**before.users_by_id, **fresh.users_by_id},
+        apis=None,
+    )

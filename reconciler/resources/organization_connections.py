@@ -155,7 +155,7 @@ class OrganizationConnections(Resource):
     def organization_lists(self, scope: OrgScope) -> frozenset[Endpoint]:
         """The organization's links: for its connections, and for its members (a rule may
         name the connection they log in with)."""
-        wanted = scope.connections or scope.members
+        wanted = scope.connections or (scope.members and scope.member_links)
         return frozenset({ENDPOINTS.list_enabled_connections} if wanted else ())
 
     async def read(self, stage: Stage, reading: Reading) -> None:

@@ -11,7 +11,7 @@ from reconciler.model.desired import Desired
 from reconciler.model.live import LiveOrganization, Snapshot
 from reconciler.resources.organizations import create_key
 from reconciler.resources.registry import RESOURCES, ROW_RANKS
-from reconciler.resources.resource import Planning
+from reconciler.resources.resource import Planning, Resource
 
 DEFAULT_MEMBER_BATCH = 10
 
@@ -22,6 +22,7 @@ def diff(
     *,
     only: frozenset[str] | None = None,
     member_batch: int = DEFAULT_MEMBER_BATCH,
+    resources: tuple[Resource, ...] = RESOURCES,
 ) -> Plan:
     """Plan the calls that make `live` match `desired`.
 
@@ -29,17 +30,20 @@ def diff(
     grants of every organization's API access and the post-login Action, which routes to every
     organization, are always planned); an organization no file describes is pruned or reported
     only when `only` allows its name.
+    `resources` limits what is planned to those kinds (the verification after an apply plans
+    only members again).
     Raises PlanErrors naming every file and place that cannot be planned.
     """
+    planning = Planning(PlanBuilder(row_ranks=ROW_RANKS), desired, live, only, member_batch)
     with paused_collection():
-        return _diff(Planning(PlanBuilder(row_ranks=ROW_RANKS), desired, live, only, member_batch))
+        return _diff(planning, resources)
 
 
-def _diff(planning: Planning) -> Plan:
+def _diff(planning: Planning, resources: tuple[Resource, ...]) -> Plan:
     builder, desired, live = planning.builder, planning.desired, planning.live
     selected = [org for name, org in desired.organizations.items() if planning.selected(name)]
     check_references(desired, live, selected, builder)
-    for resource in RESOURCES:
+    for resource in resources:
         resource.plan(planning)
     for name, org in sorted(desired.organizations.items()):
         if not planning.selected(name):
@@ -53,9 +57,9 @@ def _diff(planning: Planning) -> Plan:
             created_by=None if current else create_key(name),
             applications=planning.applications,
         )
-        for resource in RESOURCES:
+        for resource in resources:
             resource.plan_organization(ctx, planning)
-    for resource in RESOURCES:
+    for resource in resources:
         resource.plan_after(planning)
     if builder.errors:
         raise PlanErrors(builder.errors)

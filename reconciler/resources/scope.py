@@ -28,6 +28,9 @@ class OrgScope:
     """The client grants associated with it are managed (the file has `api_access`)."""
     applications: bool = False
     """The applications its members may use are managed (the file has `applications`)."""
+    member_links: bool = True
+    """Its connection links are read for its members too (a rule may name the connection
+    they log in with); False where the links are known already."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import pytest
 
 from reconciler.core.service import Reconciler, UnsafePlan
 from reconciler.core.targets import connect
+from reconciler.core.verification import Verify
 from reconciler.model import Organization, Policy
 from reconciler.progress import ProgressEvent
 from tests.integration.tenants import generate
@@ -41,7 +42,7 @@ async def test_member_with_a_tenant_role_and_an_org_role_of_the_same_name_plans(
     ]
 
 
-async def test_verify_after_pruning_lists_organizations_and_sees_one_that_came_back():
+async def test_full_verify_after_pruning_lists_organizations_and_sees_one_that_came_back():
     tenant = generate(orgs=1, members=1)
     with_policy(tenant, prune_organizations=True, max_change_percent=100)
     store = tenant.sandbox.store
@@ -52,7 +53,9 @@ async def test_verify_after_pruning_lists_organizations_and_sees_one_that_came_b
             store.create_organization("gone-co", "Back again")
 
     async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
-        core = Reconciler(session, tenant.desired, progress=resurrect, verify_delays=())
+        core = Reconciler(
+            session, tenant.desired, progress=resurrect, verify_delays=(), verify=Verify.FULL
+        )
         planned = await core.plan()
         tenant.sandbox.reset_calls()
         result = await core.apply(planned, allow_delete=True)

@@ -5,6 +5,7 @@ from collections import Counter
 from reconciler.core.service import Reconciler
 from reconciler.core.shards import Shard
 from reconciler.core.targets import connect
+from reconciler.core.verification import Verify
 from reconciler.engine.planfile import read_plan_file
 from reconciler.model import ApiAccess, Member, Organization
 from reconciler.resources.fingerprints import write_plan_file
@@ -80,14 +81,14 @@ async def test_emails_not_among_members_are_looked_up_once_each():
     ] * 2
 
 
-async def test_verify_after_a_cold_apply_lists_organizations_instead_of_looking_each_up():
+async def test_full_verify_after_a_cold_apply_lists_organizations_instead_of_looking_each_up():
     tenant = generate(orgs=0, members=2)
     for i in range(5):
         tenant.desired.organizations[f"new-{i}"] = Organization.model_validate(
             {"name": f"new-{i}", "members": [{"user_id": u} for u in tenant.user_ids]}
         )
     async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
-        core = Reconciler(session, tenant.desired)
+        core = Reconciler(session, tenant.desired, verify=Verify.FULL)
         planned = await core.plan()
         tenant.sandbox.reset_calls()
         result = await core.apply(planned)
@@ -100,13 +101,13 @@ async def test_verify_after_a_cold_apply_lists_organizations_instead_of_looking_
     assert len(reads) == 1 + 5 * 2 + (1 + 2) + 1
 
 
-async def test_saved_plan_of_many_orgs_is_checked_and_verified_by_listing(tmp_path):
+async def test_saved_plan_of_many_orgs_is_checked_and_fully_verified_by_listing(tmp_path):
     tenant = generate(orgs=5, members=2)
     for name, org in list(tenant.desired.organizations.items()):
         tenant.desired.organizations[name] = org.model_copy(update={"display_name": "Renamed"})
     path = tmp_path / "plan.json"
     async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
-        core = Reconciler(session, tenant.desired)
+        core = Reconciler(session, tenant.desired, verify=Verify.FULL)
         planned = await core.plan()
         write_plan_file(path, "generated", "embedded sandbox", "f", planned.plan, planned.live)
         tenant.sandbox.reset_calls()

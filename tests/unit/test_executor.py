@@ -243,3 +243,31 @@ def test_an_action_of_the_same_name_with_other_code_is_never_adopted_or_deployed
     report = asyncio.run(execute(api, (CREATE_ACTION, DEPLOY_ACTION), environ={"S": "v"}))
     assert outcomes(report) == [("create", Outcome.FAILED), ("deploy", Outcome.SKIPPED)]
     assert api.writes == [("POST", "/actions/actions")]
+
+
+def test_an_answer_showing_what_was_sent_settles_the_call():
+    api = FakeApi(answers(reply(201, {"id": "org_1", "name": "acme", "metadata": {}}), reply(204)))
+    report = run(api, CREATE, ADD)
+    assert [r.settled for r in report.results] == [True, True]
+    assert report.created == {ACME: "org_1"}
+
+
+def test_an_answer_with_another_value_than_was_sent_does_not_settle_the_call():
+    api = FakeApi(answers(reply(200, {"id": "org_beta", "display_name": "Other"})))
+    report = run(api, PATCH)
+    assert report.ok and not report.results[0].settled
+
+
+def test_a_create_found_after_a_conflict_does_not_settle_the_call():
+    api = FakeApi(
+        answers(reply(409, {"message": "exists"}), reply(200, {"id": "org_1", "name": "acme"}))
+    )
+    report = run(api, CREATE)
+    assert outcomes(report) == [("create", Outcome.ALREADY)]
+    assert not report.results[0].settled
+
+
+def test_deleting_what_is_already_gone_settles_the_call():
+    api = FakeApi(answers(reply(404, {"message": "gone"})))
+    report = run(api, DELETE)
+    assert outcomes(report) == [("delete", Outcome.ALREADY)] and report.results[0].settled
