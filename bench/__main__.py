@@ -73,11 +73,17 @@ def pages(count: int) -> int:
     return max(1, math.ceil(count / 100))
 
 
+def member_pages(count: int) -> int:
+    """Requests to list `count` members: Auth0 carries `next` on the last page that has
+    members, so a full last page is followed by an empty one."""
+    return count // 100 + 1
+
+
 def plan_bound(shape: Shape) -> int:
     """Reads of a no-op plan (docs/performance.md): organization pages, per organization its
     members, enabled connections and discovery domains, role pages and the roles'
     permissions, connection pages."""
-    return pages(shape.orgs) + shape.orgs * (pages(shape.members) + 2) + 1 + ROLES + 1
+    return pages(shape.orgs) + shape.orgs * (member_pages(shape.members) + 2) + 1 + ROLES + 1
 
 
 def incremental_bound(shape: Shape, events: int, fields: int, parts: int, lookups: int) -> int:
@@ -86,7 +92,7 @@ def incremental_bound(shape: Shape, events: int, fields: int, parts: int, lookup
     organization whose own fields changed; the connection list and, per organization below
     which something changed, its members, enabled connections and discovery domains; `lookups`
     of users the files list who are not members."""
-    below = pages(CONNECTIONS) + parts * (pages(shape.members) + 2) if parts else 0
+    below = pages(CONNECTIONS) + parts * (member_pages(shape.members) + 2) if parts else 0
     return 1 + (events // 100 + 1) + pages(ROLES) + fields + below + lookups
 
 

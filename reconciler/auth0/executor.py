@@ -3,9 +3,10 @@
 Every call goes through the one retry policy: 429 waits for the bucket; an unknown outcome
 (5xx, no response) or a 409 on a create is settled as the operation says (`Settle`): by
 reading the object it creates, or by sending an idempotent call again; a 404 on a delete
-means done. Only the plan's own requests are written. A secret in a body is read from its
-environment variable just before the request is sent, never kept, and redacted from every
-message from then on.
+means done. A created or changed Action is read until Auth0 has built it (`builds`), so that
+its deploy is not refused. Only the plan's own requests are written. A secret in a body is
+read from its environment variable just before the request is sent, never kept, and redacted
+from every message from then on.
 """
 
 import asyncio
@@ -17,13 +18,16 @@ from urllib.parse import quote
 
 import httpx
 
+from reconciler.auth0.builds import await_build
 from reconciler.auth0.errors import describe, describe_response, json_or_none
 from reconciler.auth0.recovery import find_created
 from reconciler.auth0.report import ApplyReport, CallResult, Outcome
 from reconciler.auth0.retry import Attempts, Verdict, classify
+from reconciler.clock import Clock
 from reconciler.engine.answers import echoes
+from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.identity import ObjectKey, OpKey, Ref, SecretRef
-from reconciler.engine.kinds import Kind
+from reconciler.engine.kinds import Kind, Step
 from reconciler.engine.plan import JSON, Operation, Settle
 from reconciler.progress import Progress, ProgressEvent
 from reconciler.safe_text import hold_secret
@@ -31,6 +35,11 @@ from reconciler.safe_text import hold_secret
 
 class Api(Protocol):
     """What the executor needs of a session."""
+
+    @property
+    def clock(self) -> Clock:
+        """The clock every wait runs on."""
+        ...
 
     async def send(self, method: str, path: str, body: JSON = None) -> httpx.Response:
         """One raw request; no retries."""
@@ -77,7 +86,7 @@ async def execute(
             waits = ", ".join(str(d) for d in blocked)
             result = CallResult(op, Outcome.SKIPPED, f"waits for {waits}")
         else:
-            result = await _send(api, op, refs, env)
+            result = await _send(api, op, refs, env, progress)
         finished[op.key] = result.outcome
         report.results.append(result)
         if progress is not None:
@@ -95,7 +104,11 @@ async def execute(
 
 
 async def _send(
-    api: Api, op: Operation, refs: dict[ObjectKey, str], env: Mapping[str, str]
+    api: Api,
+    op: Operation,
+    refs: dict[ObjectKey, str],
+    env: Mapping[str, str],
+    progress: Progress | None = None,
 ) -> CallResult:
     try:
         path = resolve_path(op, refs)
@@ -112,10 +125,34 @@ async def _send(
         pending = await find_created(api, op.settle, path, body)
         if pending is not None:
             return _created(op, refs, pending.data, Outcome.ALREADY, "already pending")
-    result, status = await _attempt(api, op, path, body, refs)
+    result, status = await _attempt(api, op, path, body, refs, progress)
     if status == 400 and op.batch is not None and len(body[op.batch]) > 1:
         return await _split(api, op, path, body, refs)
     return result
+
+
+_BUILDS = frozenset({(Kind.ACTION, Step.CREATE), (Kind.ACTION, Step.UPDATE)})
+"""The operations after which Auth0 builds what they wrote before it can be deployed."""
+
+
+async def _built(
+    api: Api,
+    op: Operation,
+    path: str,
+    refs: Mapping[ObjectKey, str],
+    result: CallResult,
+    data: Any,
+    progress: Progress | None,
+) -> CallResult:
+    """The result of a create or update of the Action once Auth0 has built it: failed,
+    with Auth0's reason, when the build fails or does not finish in time."""
+    if not result.ok or (op.key.kind, op.key.verb) not in _BUILDS:
+        return result
+    # An update's path is the Action's; a successful create has put the new id in `refs`.
+    if op.creates is not None:
+        path = ENDPOINTS.get_action.url_path(refs[op.creates])
+    problem = await await_build(api, path, op.key.name, data, progress)
+    return result if problem is None else CallResult(op, Outcome.FAILED, problem)
 
 
 async def _split(
@@ -144,9 +181,15 @@ async def _split(
 
 
 async def _attempt(
-    api: Api, op: Operation, path: str, body: JSON, refs: dict[ObjectKey, str]
+    api: Api,
+    op: Operation,
+    path: str,
+    body: JSON,
+    refs: dict[ObjectKey, str],
+    progress: Progress | None = None,
 ) -> tuple[CallResult, int | None]:
-    """One request under the retry policy: its result, and the last status seen."""
+    """One request under the retry policy: its result (once built, for what Auth0 builds),
+    and the last status seen."""
     attempts = api.attempts()
     status: int | None = None
     while not attempts.exhausted:
@@ -158,9 +201,10 @@ async def _attempt(
         verdict = classify(status)
         if response is not None:
             if verdict is Verdict.DONE:
-                answer = json_or_none(response)
-                settled = answer is None or echoes(op.body, answer)
-                return _created(op, refs, answer, Outcome.DONE, settled=settled), status
+                data = json_or_none(response)
+                settled = data is None or echoes(op.body, data)
+                done = _created(op, refs, data, Outcome.DONE, settled=settled)
+                return await _built(api, op, path, refs, done, data, progress), status
             reason = describe_response(response)
             if verdict is Verdict.WAIT:
                 attempts.rate_limited(reason)
@@ -173,7 +217,9 @@ async def _attempt(
             found = await find_created(api, op.settle, path, body)
             if found is not None:
                 outcome = Outcome.ALREADY if status == 409 else Outcome.DONE
-                return _created(op, refs, found.data, outcome, found.note), status
+                adopted = _created(op, refs, found.data, outcome, found.note)
+                built = await _built(api, op, path, refs, adopted, found.data, progress)
+                return built, status
         if verdict is Verdict.FAIL:
             return CallResult(op, Outcome.FAILED, reason), status
         await attempts.back_off(reason)

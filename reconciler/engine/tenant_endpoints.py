@@ -119,6 +119,9 @@ class TenantEndpoints:
 
     # The post-login Action.
     list_actions = Endpoint(Verb.GET, "/actions/actions", "read:actions", Need.READ, Paging.OFFSET)
+    get_action = Endpoint(Verb.GET, "/actions/actions/{id}", "read:actions", Need.READ)
+    """Read by `apply` after a create or update until the Action is built (deploying needs
+    that); its scope is that of the reads."""
     create_action = Endpoint(
         Verb.POST,
         "/actions/actions",

@@ -148,6 +148,9 @@ class LiveAction:
     name: str
     draft: ActionVersion
     deployed: ActionVersion | None
+    draft_built: bool = True
+    """False while Auth0 has not built the draft (its build failed, or has not finished):
+    Auth0 refuses to deploy it."""
 
 
 @dataclass(frozen=True)

@@ -109,13 +109,17 @@ def _update(
     builder.fingerprint(ObjectKey.action(name))
     update = None
     note = None if live.deployed is not None else "never deployed"
-    if not runs_as_wanted(live.draft, want):
+    if not live.draft_built:
+        # A draft whose build failed (or never finished) is written again: that builds it
+        # anew, and the apply waits for the build before it deploys.
+        note = "the draft is not built: written again"
+    if not runs_as_wanted(live.draft, want) or not live.draft_built:
         update = builder.call(
             ENDPOINTS.update_action,
             OpKey(None, Kind.ACTION, name, Step.UPDATE),
             Phase.ACTIONS,
             live.id,
-            body=_update_body(definition, want, live.draft),
+            body=_update_body(definition, want, live.draft, rebuild=not live.draft_built),
         )
     elif live.deployed is not None:
         note = "the draft holds these changes already: deployed only"
@@ -136,16 +140,17 @@ def _deploy(builder: PlanBuilder, name: str, action_id: PathPart, after: OpKey |
 
 
 def _update_body(
-    definition: ActionDefinition, want: ActionVersion, draft: ActionVersion
+    definition: ActionDefinition, want: ActionVersion, draft: ActionVersion, rebuild: bool
 ) -> dict[str, JSON]:
-    """The draft's fields that differ, and the secrets (whose values are always sent)."""
+    """The draft's fields that differ (all of them for a `rebuild`), and the secrets (whose
+    values are always sent)."""
     body = definition.body()
     changed: dict[str, JSON] = {}
-    if draft.code != want.code:
+    if rebuild or draft.code != want.code:
         changed["code"] = body["code"]
-    if draft.runtime != want.runtime:
+    if rebuild or draft.runtime != want.runtime:
         changed["runtime"] = body["runtime"]
-    if draft.dependencies != want.dependencies:
+    if rebuild or draft.dependencies != want.dependencies:
         changed["dependencies"] = body["dependencies"]
     return {**changed, "secrets": _secrets(definition)}
 
@@ -196,11 +201,13 @@ def live_action(item: Any) -> LiveAction | None:
     if not action_id:
         return None
     deployed = getattr(item, "deployed_version", None)
+    status = getattr(item, "status", None)
     return LiveAction(
         id=str(action_id),
         name=str(getattr(item, "name", None) or ""),
         draft=action_version(item),
         deployed=action_version(deployed) if deployed is not None else None,
+        draft_built=not status or str(status).lower() == "built",
     )
 
 

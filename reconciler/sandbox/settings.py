@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class SandboxSettings(BaseModel):
-    """Every knob is off (or Auth0's documented default) unless set."""
+    """Every fault is off unless set; behaviour follows Auth0 (its documented defaults and what
+    its recordings show) unless set otherwise."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -41,15 +42,16 @@ class SandboxSettings(BaseModel):
         description="How PATCH /organizations/{id} treats metadata: Auth0 replaces it whole.",
     )
     member_next_on_last_page: bool = Field(
-        default=False,
+        default=True,
         description="Member lists read by checkpoint carry `next` on their last non-empty page "
-        "too, as Auth0's do (the end shows as an empty page).",
+        "too, as Auth0's do (the end shows as an empty page); False: only while more follow.",
     )
     action_build_reads: int = Field(
-        default=0,
+        default=2,
         ge=0,
         description="Actions build asynchronously as in Auth0: a created or changed action is "
-        "`pending`, `building` for this many reads minus one, then built; 0: built at once.",
+        "`pending`, `building` for this many reads minus one, then built (Auth0's recordings "
+        "show one `building` read and up to four); 0: built at once.",
     )
     action_build_error: str | None = Field(
         default=None, description="When set, builds end `failed` with this message."

@@ -40,14 +40,26 @@ def writes(sandbox: Sandbox) -> list[tuple[str, str]]:
     return [(c.method, c.path) for c in sandbox.api_calls() if c.method != "GET"]
 
 
-async def plan_and_apply(sandbox: Sandbox, desired: Desired):
-    async with connect(desired, sandbox=sandbox) as session:
+async def plan_and_apply(sandbox: Sandbox, desired: Desired, clock: VirtualClock | None = None):
+    """Plan, then apply that plan; the pauses (of the wait for a build) on a virtual clock."""
+    async with connect(desired, sandbox=sandbox, clock=clock or VirtualClock()) as session:
         sandbox.reset_calls()
         planned = await Reconciler(session, desired).plan()
         reads = sandbox.api_calls()
         sandbox.reset_calls()
         result = await Reconciler(session, desired).apply(planned)
     return planned, reads, result
+
+
+def action_calls(sandbox: Sandbox) -> list[str]:
+    """The calls to `/actions` in order, the Action's id shown as `{id}`."""
+    found = [a["id"] for a in sandbox.store.state.actions.values() if a["name"] == "org-routing"]
+    shown = [f"{c.method} {c.path.removeprefix('/api/v2')}" for c in sandbox.api_calls()]
+    return [
+        call.replace(found[0], "{id}") if found else call
+        for call in shown
+        if call.split(" ")[1].startswith("/actions")
+    ]
 
 
 def our_action(sandbox: Sandbox) -> dict[str, Any]:
@@ -225,4 +237,85 @@ async def test_lost_responses_and_5xx_still_leave_one_action_bound_once(seed):
     assert result.converged
     actions = tenant.sandbox.store.state.actions.values()
     assert [a["name"] for a in actions] == ["org-routing"]
+    assert [name for _, name in bound(tenant.sandbox)] == ["org-routing"]
+
+
+async def test_a_build_that_takes_reads_is_waited_for_and_then_deployed_and_bound():
+    tenant = generate(orgs=2, members=2)
+    tenant.sandbox.update_settings(action_build_reads=3)
+    desired = with_action(tenant.desired)
+    clock = VirtualClock()
+    planned, _, result = await plan_and_apply(tenant.sandbox, desired, clock)
+    assert result.report.ok and result.converged
+    assert planned.plan.summary.api_calls == 3
+    # The create answers `pending`; reads 1 and 2 see `building`, read 3 `built`. Then the
+    # deploy, the binding, and the verification's reads of the Action and the bindings.
+    assert action_calls(tenant.sandbox) == [
+        "POST /actions/actions",
+        *["GET /actions/actions/{id}"] * 3,
+        "POST /actions/actions/{id}/deploy",
+        "PATCH /actions/triggers/post-login/bindings",
+        "GET /actions/actions",
+        "GET /actions/triggers/post-login/bindings",
+    ]
+    # The verification touches no organization: the Action, its bindings, the role list and
+    # the two roles' permissions.
+    assert len(tenant.sandbox.api_calls()) == 3 + 3 + (2 + 1 + 2)
+    assert clock.slept[:3] == [0.5, 0.75, 1.125]
+    assert [name for _, name in bound(tenant.sandbox)] == ["org-routing"]
+
+
+async def test_a_rule_change_waits_for_the_build_of_the_update_before_the_deploy():
+    tenant = generate(orgs=2, members=2)
+    desired = with_action(tenant.desired)
+    await plan_and_apply(tenant.sandbox, desired)
+    org = desired.organizations["org-0001"]
+    assert org.routing is not None
+    routing = org.routing.model_copy(update={"priority": 3})
+    desired.organizations["org-0001"] = org.model_copy(update={"routing": routing})
+    _, _, result = await plan_and_apply(tenant.sandbox, desired)
+    assert result.converged
+    # Auth0's default here: one `building` read, then `built`.
+    assert action_calls(tenant.sandbox)[:4] == [
+        "PATCH /actions/actions/{id}",
+        "GET /actions/actions/{id}",
+        "GET /actions/actions/{id}",
+        "POST /actions/actions/{id}/deploy",
+    ]
+
+
+async def test_a_failed_build_names_the_action_and_auth0_s_message_and_a_rerun_converges():
+    tenant = generate(orgs=2, members=2)
+    tenant.sandbox.update_settings(action_build_error="Cannot find module 'left-pad'")
+    desired = with_action(tenant.desired)
+    _, _, failed = await plan_and_apply(tenant.sandbox, desired)
+    assert [r.line() for r in failed.report.failed] == [
+        "POST /actions/actions: failed: the Action org-routing did not build: "
+        "Cannot find module 'left-pad'",
+        "POST /actions/actions/{action:org-routing}/deploy: skipped: waits for create action "
+        "org-routing",
+        "PATCH /actions/triggers/post-login/bindings: skipped: waits for deploy action org-routing",
+    ]
+    assert action_calls(tenant.sandbox)[:3] == [
+        "POST /actions/actions",
+        "GET /actions/actions/{id}",
+        "GET /actions/actions/{id}",
+    ]
+    # Nothing worse than an undeployed, unbound draft is left behind.
+    assert "deployed_version" not in our_action(tenant.sandbox)
+    assert bound(tenant.sandbox) == []
+    tenant.sandbox.update_settings(action_build_error=None)
+    planned, _, result = await plan_and_apply(tenant.sandbox, desired)
+    assert [r.note for r in planned.plan.rows if r.kind == "action"] == [
+        "the draft is not built: written again"
+    ]
+    assert result.report.ok and result.converged
+    assert action_calls(tenant.sandbox)[:6] == [
+        "PATCH /actions/actions/{id}",
+        "GET /actions/actions/{id}",
+        "GET /actions/actions/{id}",
+        "POST /actions/actions/{id}/deploy",
+        "PATCH /actions/triggers/post-login/bindings",
+        "GET /actions/actions",
+    ]
     assert [name for _, name in bound(tenant.sandbox)] == ["org-routing"]

@@ -127,6 +127,8 @@ async def test_the_post_login_action_is_read_on_every_check_and_a_change_to_it_f
     async with t.by_hand() as hand:
         code = "exports.onExecutePostLogin = async () => {};"
         assert (await hand.patch(f"/actions/actions/{action_id}", json={"code": code})).is_success
+        while (await hand.get(f"/actions/actions/{action_id}")).json()["status"] != "built":
+            pass
         assert (await hand.post(f"/actions/actions/{action_id}/deploy")).is_success
     checked = await t.check()
     assert (checked.scan.incremental, checked.scan.writes) == (True, 2)

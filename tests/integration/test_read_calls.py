@@ -2,6 +2,8 @@
 
 from collections import Counter
 
+import pytest
+
 from reconciler.core.service import Reconciler
 from reconciler.core.shards import Shard
 from reconciler.core.targets import connect
@@ -55,12 +57,18 @@ async def test_plan_for_one_org_reads_only_that_org():
     )
 
 
-async def test_exactly_100_members_read_in_one_page():
-    tenant = generate(orgs=1, members=100)
+@pytest.mark.parametrize(("members", "member_reads"), [(99, 1), (100, 2), (101, 2), (200, 3)])
+async def test_a_member_list_costs_an_empty_page_only_when_its_last_page_is_full(
+    members: int, member_reads: int
+):
+    """Auth0 carries `next` on the last page that has members; a short page ends the list."""
+    tenant = generate(orgs=1, members=members)
     tenant.sandbox.reset_calls()
     async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         await Reconciler(session, tenant.desired).plan()
-    assert len(tenant.sandbox.api_calls()) == formula(orgs=1, members=100, roles=2, connections=4)
+    calls = tenant.sandbox.api_calls()
+    assert len([c for c in calls if c.path.endswith("/members")]) == member_reads
+    assert len(calls) == formula(orgs=1, members=members, roles=2, connections=4)
 
 
 async def test_emails_not_among_members_are_looked_up_once_each():

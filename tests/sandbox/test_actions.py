@@ -11,18 +11,36 @@ from auth0.management import Auth0
 from auth0.management.core.api_error import ApiError
 from auth0.management.errors import BadRequestError, NotFoundError
 
-from reconciler.sandbox import Sandbox
+from reconciler.sandbox import Sandbox, SandboxSettings, World
+from tests.sandbox.conftest import sdk
 
 POST_LOGIN = [{"id": "post-login", "version": "v3"}]
 
 
+def built(api: Auth0, action_id: str) -> Any:
+    """The action once a read finds it built (Auth0 builds asynchronously)."""
+    for _ in range(10):
+        action = api.actions.get(action_id)
+        if action.status not in ("pending", "building"):
+            return action
+    raise AssertionError("never built")
+
+
 def create(api: Auth0, name: str, **fields: Any) -> Any:
-    return api.actions.create(
+    """A new action, once built."""
+    action = api.actions.create(
         name=name,
         supported_triggers=POST_LOGIN,
         code=fields.pop("code", "exports.onExecutePostLogin = async () => {};"),
         **fields,
     )
+    return built(api, action.id)
+
+
+def update(api: Auth0, action_id: str, **fields: Any) -> Any:
+    """The action changed, once built."""
+    api.actions.update(action_id, **fields)
+    return built(api, action_id)
 
 
 def test_an_action_is_created_as_a_draft_and_deployed_as_a_version(api: Auth0) -> None:
@@ -49,7 +67,7 @@ def test_an_action_is_created_as_a_draft_and_deployed_as_a_version(api: Auth0) -
 def test_secret_values_are_never_returned_or_kept(api: Auth0, sandbox: Sandbox) -> None:
     action = create(api, "a", secrets=[{"name": "TOKEN", "value": "very-secret"}])
     api.actions.deploy(action.id)
-    api.actions.update(action.id, secrets=[{"name": "TOKEN", "value": "rotated-secret"}])
+    update(api, action.id, secrets=[{"name": "TOKEN", "value": "rotated-secret"}])
     secrets = api.actions.get(action.id).secrets or []
     assert [s.model_dump(exclude_none=True).keys() for s in secrets] == [{"name", "updated_at"}]
     assert "very-secret" not in repr(sandbox.store.state)
@@ -59,7 +77,7 @@ def test_secret_values_are_never_returned_or_kept(api: Auth0, sandbox: Sandbox) 
 def test_an_update_changes_the_draft_until_it_is_deployed(api: Auth0) -> None:
     action = create(api, "a", code="v1")
     api.actions.deploy(action.id)
-    updated = api.actions.update(action.id, code="v2")
+    updated = update(api, action.id, code="v2")
     assert updated.code == "v2" and updated.all_changes_deployed is False
     assert updated.deployed_version is not None and updated.deployed_version.code == "v1"
     assert api.actions.deploy(action.id).number == 2
@@ -150,3 +168,53 @@ def test_only_deployed_actions_of_the_trigger_can_be_bound(api: Auth0) -> None:
         bind(api, ("action_id", draft.id))
     with pytest.raises(BadRequestError):
         bind(api, ("binding_id", "unknown"))
+
+
+def test_a_written_action_builds_over_reads_and_is_deployable_only_once_built(
+    world: World,
+) -> None:
+    sandbox = Sandbox(world, settings=SandboxSettings(action_build_reads=3))
+    with sandbox.sync_client() as http:
+        api = sdk(sandbox, http)
+        action = api.actions.create(name="a", supported_triggers=POST_LOGIN, code="v1")
+        assert action.status == "pending"
+        with pytest.raises(BadRequestError):
+            api.actions.deploy(action.id)
+        reads = [api.actions.get(action.id).status for _ in range(3)]
+        assert reads == ["building", "building", "built"]
+        version = api.actions.deploy(action.id)
+        assert api.actions.update(action.id, code="v2").status == "pending"
+        assert [api.actions.get(action.id).status for _ in range(3)][-1] == "built"
+    assert version.deployed is False and version.action is not None
+    assert version.action.all_changes_deployed is False
+
+
+def test_a_failed_build_says_why_and_cannot_be_deployed(world: World) -> None:
+    sandbox = Sandbox(
+        world, settings=SandboxSettings(action_build_reads=1, action_build_error="no such module")
+    )
+    token = {"authorization": f"Bearer {sandbox.issue_token()}"}
+    with sandbox.sync_client(headers=token) as http:
+        api = sdk(sandbox, http)
+        action = api.actions.create(name="a", supported_triggers=POST_LOGIN, code="v1")
+        failed = http.get(f"/api/v2/actions/actions/{action.id}").json()
+        assert failed["status"] == "failed"
+        assert [e["msg"] for e in failed["errors"]] == ["no such module"]
+        with pytest.raises(BadRequestError):
+            api.actions.deploy(action.id)
+
+
+def test_a_deploy_answers_200_and_the_action_shows_its_current_version(
+    sandbox: Sandbox, api: Auth0
+) -> None:
+    action = create(api, "a", code="v1")
+    token = {"authorization": f"Bearer {sandbox.issue_token()}"}
+    with sandbox.sync_client(headers=token) as http:
+        answer = http.post(f"/api/v2/actions/actions/{action.id}/deploy")
+        found = http.get(f"/api/v2/actions/actions/{action.id}").json()
+    assert answer.status_code == 200
+    assert "action_id" not in answer.json() and "built_at" not in answer.json()
+    assert found["current_version"]["id"] == found["deployed_version"]["id"]
+    assert found["current_version"]["status"] == "BUILT"
+    assert {"modules", "built_at"}.isdisjoint(found)
+    assert "action_id" not in found["deployed_version"]

@@ -200,8 +200,12 @@ def test_actions_deploy_and_bind(api: Auth0) -> None:
             "post-login", bindings=[{"ref": {"type": "action_id", "value": action.id}}]
         )
     assert "must be deployed" in undeployed.value.body["message"]
+    with pytest.raises(BadRequestError) as unbuilt:
+        api.actions.deploy(action.id)
+    assert "'built' state" in unbuilt.value.body["message"]
+    assert [api.actions.get(action.id).status for _ in range(2)] == ["building", "built"]
     version = api.actions.deploy(action.id)
-    assert version.number == 1 and version.deployed is True
+    assert version.number == 1 and version.deployed is False
     assert api.actions.get(action.id).all_changes_deployed is True
     bound = api.actions.triggers.bindings.update_many(
         "post-login",

@@ -228,7 +228,9 @@ async def test_actions(api: Api) -> None:
     )
     assert (await done(api.actions.get(action.id))).name == f"claims-{t}"
     await done(api.actions.update(action.id, code="exports.onExecutePostLogin = async () => {};"))
-    assert (await done(api.actions.deploy(action.id))).deployed is True
+    while (await done(api.actions.get(action.id))).status != "built":
+        pass
+    assert (await done(api.actions.deploy(action.id))).number == 1
     assert action.id in [a.id for a in await items(api.actions.list())]
     assert (await done(api.actions.triggers.list())).triggers
     bound = await done(

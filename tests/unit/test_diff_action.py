@@ -181,6 +181,28 @@ def test_a_draft_that_already_holds_the_change_is_only_deployed():
     assert plan.rows[0].note == "the draft holds these changes already: deployed only"
 
 
+def test_a_draft_that_holds_the_change_but_did_not_build_is_written_again_whole():
+    old = deployed()
+    changed = {**ACME, "routing": {"email_domains": ["acme.com"], "priority": 5}}
+    draft = deployed(changed)
+    unbuilt = LiveAction("act_ours", "org-routing", draft, old, draft_built=False)
+    plan = plan_with(unbuilt, (LiveBinding("b", "act_ours", None),), (changed,))
+    assert calls(plan) == [
+        ("PATCH", "/actions/actions/act_ours"),
+        ("POST", "/actions/actions/act_ours/deploy"),
+    ]
+    update, deploy = plan.operations
+    assert update.body.keys() == {"code", "runtime", "dependencies", "secrets"}
+    assert deploy.depends_on == (update.key,)
+    assert plan.rows[0].note == "the draft is not built: written again"
+
+
+def test_an_unbuilt_draft_is_left_alone_when_the_deployed_version_is_as_wanted():
+    version = deployed()
+    unbuilt = LiveAction("act_ours", "org-routing", version, version, draft_built=False)
+    assert plan_with(unbuilt, (LiveBinding("b", "act_ours", None),)).operations == ()
+
+
 def test_a_runtime_change_patches_only_the_runtime_and_the_secrets():
     old = deployed(runtime="node18")
     plan = plan_with(ours(old, old), (LiveBinding("b", "act_ours", None),))

@@ -1,6 +1,7 @@
 """The executor on a scripted fake: outcomes, settling unknown outcomes, dependencies, refs."""
 
 import asyncio
+from typing import Any
 
 import httpx
 
@@ -271,3 +272,89 @@ def test_deleting_what_is_already_gone_settles_the_call():
     api = FakeApi(answers(reply(404, {"message": "gone"})))
     report = run(api, DELETE)
     assert outcomes(report) == [("delete", Outcome.ALREADY)] and report.results[0].settled
+
+
+BUILD_CREATE = Operation(
+    OpKey(None, "action", "org-routing", "create"),
+    Phase.ACTIONS,
+    "POST",
+    ("actions", "actions"),
+    {"name": "org-routing", "code": "ours"},
+    creates=ACTION,
+    settle=Settle.FIND_ACTION,
+)
+BUILD_UPDATE = Operation(
+    OpKey(None, "action", "org-routing", "update"),
+    Phase.ACTIONS,
+    "PATCH",
+    ("actions", "actions", "act_1"),
+    {"code": "ours"},
+)
+BUILD_DEPLOY = Operation(
+    OpKey(None, "action", "org-routing", "deploy"),
+    Phase.ACTIONS,
+    "POST",
+    ("actions", "actions", Ref(ACTION), "deploy"),
+    depends_on=(BUILD_CREATE.key,),
+)
+
+
+def action_status(status: str, **more: Any) -> dict[str, Any]:
+    return {"id": "act_1", "name": "org-routing", "status": status, **more}
+
+
+def sent(api: FakeApi) -> list[tuple[str, str]]:
+    return [(method, path) for method, path, _ in api.sent]
+
+
+def test_a_pending_action_is_read_until_built_and_only_then_deployed():
+    api = FakeApi(
+        answers(
+            reply(201, action_status("pending")),
+            reply(200, action_status("building")),
+            reply(200, action_status("built")),
+            reply(200, {"id": "ver_1"}),
+        )
+    )
+    report = asyncio.run(execute(api, (BUILD_CREATE, BUILD_DEPLOY)))
+    assert report.ok
+    assert sent(api) == [
+        ("POST", "/actions/actions"),
+        ("GET", "/actions/actions/act_1"),
+        ("GET", "/actions/actions/act_1"),
+        ("POST", "/actions/actions/act_1/deploy"),
+    ]
+    assert api.clock.slept == [0.5, 0.75]
+
+
+def test_an_action_the_write_answers_built_is_deployed_without_a_read():
+    api = FakeApi(answers(reply(201, action_status("built")), reply(200, {"id": "ver_1"})))
+    report = asyncio.run(execute(api, (BUILD_CREATE, BUILD_DEPLOY)))
+    assert report.ok
+    assert [m for m, _ in sent(api)] == ["POST", "POST"]
+
+
+def test_an_update_is_waited_for_on_the_action_s_own_path():
+    api = FakeApi(answers(reply(200, action_status("pending")), reply(200, action_status("built"))))
+    report = asyncio.run(execute(api, (BUILD_UPDATE,)))
+    assert report.ok
+    assert sent(api) == [("PATCH", "/actions/actions/act_1"), ("GET", "/actions/actions/act_1")]
+
+
+def test_a_failed_build_fails_the_write_with_auth0_s_message_and_nothing_is_deployed():
+    errors = [{"id": "build_failed", "msg": "Cannot find module 'lefpad'"}]
+    api = FakeApi(
+        answers(
+            reply(201, action_status("pending")), reply(200, action_status("failed", errors=errors))
+        )
+    )
+    report = asyncio.run(execute(api, (BUILD_CREATE, BUILD_DEPLOY)))
+    assert [(r.operation.key.verb, r.outcome) for r in report.results] == [
+        ("create", Outcome.FAILED),
+        ("deploy", Outcome.SKIPPED),
+    ]
+    assert report.results[0].line() == (
+        "POST /actions/actions: failed: the Action org-routing did not build: "
+        "Cannot find module 'lefpad'"
+    )
+    assert [m for m, _ in sent(api)] == ["POST", "GET"]

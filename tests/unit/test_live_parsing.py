@@ -134,3 +134,27 @@ def test_an_action_and_its_bindings_parse_with_any_part_missing():
     assert live_binding(SimpleNamespace(id=None)) is None
     binding = live_binding(SimpleNamespace(id="b", action=None))
     assert binding is not None and (binding.action_id, binding.action_name) == (None, None)
+
+
+def test_an_action_s_build_status_is_read_leniently():
+    def status(value: object) -> bool:
+        parsed = live_action(SimpleNamespace(id="act_1", status=value))
+        assert parsed is not None
+        return parsed.draft_built
+
+    assert [status(v) for v in ("built", "BUILT", None, "")] == [True] * 4
+    assert [status(v) for v in ("failed", "building", "pending", "retrying")] == [False] * 4
+
+
+def test_a_binding_embedding_auth0_s_action_summary_parses():
+    summary = SimpleNamespace(
+        id="act_1",
+        name="org-routing",
+        current_version=SimpleNamespace(id="ver_1", status="BUILT"),
+        all_changes_deployed=False,
+    )
+    binding = live_binding(SimpleNamespace(id="b", action=summary, display_name="org-routing"))
+    assert binding is not None and (binding.action_id, binding.action_name) == (
+        "act_1",
+        "org-routing",
+    )

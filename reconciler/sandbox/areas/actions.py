@@ -26,11 +26,52 @@ _VERSION_FIELDS = ("code", "runtime", "dependencies", "secrets", "supported_trig
 
 BUILD_READS = "_build_reads"
 """Kept in an action under build: the reads left before it is built (never returned)."""
+BINDING_ACTION_FIELDS = ("id", "name", "supported_triggers", "created_at", "updated_at")
 
 
 def public(action: JsonObject) -> JsonObject:
-    """An action without the sandbox's own bookkeeping."""
-    return {k: v for k, v in action.items() if k != BUILD_READS}
+    """An action as Auth0 answers it: no bookkeeping, `modules` only when it has some, and
+    once deployed its `current_version` (a summary of the deployed version)."""
+    shown = {k: v for k, v in action.items() if k not in (BUILD_READS, "deployed_version")}
+    if not shown.get("modules"):
+        shown.pop("modules", None)
+    deployed = action.get("deployed_version")
+    if deployed is not None:
+        shown["current_version"] = current_version(deployed)
+        shown["deployed_version"] = public_version(deployed)
+    return shown
+
+
+def public_version(version: JsonObject) -> JsonObject:
+    """A version as Auth0 shows it inside its action: without `action_id`, `modules` only
+    when it has some."""
+    shown = {k: v for k, v in version.items() if k != "action_id"}
+    if not shown.get("modules"):
+        shown.pop("modules", None)
+    return shown
+
+
+def current_version(version: JsonObject) -> JsonObject:
+    """The summary of the deployed version that Auth0 returns as `current_version`."""
+    summary = {k: version[k] for k in ("id", "number", "code", "runtime", "created_at")}
+    return {
+        **summary,
+        "status": "BUILT",
+        "build_time": version["built_at"],
+        "updated_at": version["updated_at"],
+    }
+
+
+def binding_action(action: JsonObject) -> JsonObject:
+    """The action a binding embeds: its identity and versions, not its draft. Auth0's
+    recordings show `all_changes_deployed` false there whatever the action's own value."""
+    embedded: JsonObject = {k: action[k] for k in BINDING_ACTION_FIELDS}
+    embedded["all_changes_deployed"] = False
+    deployed = action.get("deployed_version")
+    if deployed is not None:
+        embedded["current_version"] = current_version(deployed)
+        embedded["deployed_version"] = public_version(deployed)
+    return embedded
 
 
 def check_trigger(trigger_id: str) -> str:
@@ -72,7 +113,6 @@ class ActionOps(StoreBase):
             "all_changes_deployed": False,
             "created_at": now,
             "updated_at": now,
-            "built_at": now,
         }
         self.state.actions[action["id"]] = action
         if deploy:
@@ -135,7 +175,8 @@ class ActionOps(StoreBase):
         del self.state.actions[action_id]
 
     def deploy_action(self, action_id: str) -> JsonObject:
-        """Deploy the current draft as a new version; 400 unless it is built."""
+        """Deploy the current draft as a new version (returned as stored); 400 unless it is
+        built."""
         action = self.action(action_id)
         if action["status"] != "built":
             raise bad_request("A draft must be in the 'built' state before it can be deployed.")
@@ -327,10 +368,13 @@ def delete_action(ctx: Context) -> Reply:
 
 @routes.post("/actions/actions/{id}/deploy", "create:actions", "Deploy an action")
 def deploy_action(ctx: Context) -> Reply:
+    """200 with the new version as Auth0 answers it while the deployment is under way: not
+    yet `deployed`, no `built_at`, and its action not yet with all changes deployed."""
     version = ctx.store.deploy_action(ctx.params["id"])
     action = ctx.store.action(ctx.params["id"])
-    base = ("id", "name", "supported_triggers", "all_changes_deployed", "created_at", "updated_at")
-    return Reply(202, {**version, "action": {key: action[key] for key in base}})
+    shown = {k: v for k, v in public_version(version).items() if k != "built_at"}
+    embedded = {**{k: action[k] for k in BINDING_ACTION_FIELDS}, "all_changes_deployed": False}
+    return Reply(200, {**shown, "deployed": False, "action": embedded})
 
 
 @routes.get("/actions/triggers", "read:actions", "List triggers")
@@ -354,7 +398,7 @@ def _render_binding(ctx: Context, trigger_id: str, binding: Binding) -> JsonObje
     return {
         "id": binding.id,
         "trigger_id": trigger_id,
-        "action": ctx.store.state.actions[binding.action_id],
+        "action": binding_action(ctx.store.state.actions[binding.action_id]),
         "display_name": binding.display_name,
         "created_at": binding.created_at,
         "updated_at": binding.updated_at,
@@ -363,19 +407,19 @@ def _render_binding(ctx: Context, trigger_id: str, binding: Binding) -> JsonObje
 
 @routes.get("/actions/triggers/{triggerId}/bindings", "read:actions", "List trigger bindings")
 def list_bindings(ctx: Context) -> Reply:
+    """A page of bindings as Auth0's recordings show them: `page` left out when it is 0,
+    `total` only on a page that holds bindings."""
     page, per_page = _page(ctx)
     trigger_id = ctx.params["triggerId"]
     bindings = ctx.store.trigger_bindings(trigger_id)
     chunk = bindings[page * per_page : (page + 1) * per_page]
-    return Reply(
-        200,
-        {
-            "bindings": [_render_binding(ctx, trigger_id, b) for b in chunk],
-            "page": page,
-            "per_page": per_page,
-            "total": len(bindings),
-        },
-    )
+    answer: JsonObject = {"bindings": [_render_binding(ctx, trigger_id, b) for b in chunk]}
+    if page:
+        answer["page"] = page
+    answer["per_page"] = per_page
+    if chunk:
+        answer["total"] = len(bindings)
+    return Reply(200, answer)
 
 
 @routes.patch("/actions/triggers/{triggerId}/bindings", "update:actions", "Update trigger bindings")
