@@ -32,6 +32,9 @@ ROLE_EXTENSIONS = {
     "type": {"type": "string", "enum": ["tenant", "organization"]},
     "owner_id": {"type": "string"},
 }
+IDENTIFIER_PATHS = frozenset({"/resource-servers/{id}"})
+"""Templates whose last parameter may hold slashes: Auth0 finds an API by its identifier, often
+a URL, in the path."""
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -142,8 +145,13 @@ class OpenApiChecker:
             return None
         segments = _segments(path[len(API_PREFIX) :])
         for parts, template, operations in self._templates:
-            if len(parts) == len(segments) and all(
-                part is None or part == seg for part, seg in zip(parts, segments, strict=True)
+            if template in IDENTIFIER_PATHS and len(segments) > len(parts):
+                head = len(parts) - 1
+                folded = [*segments[:head], "/".join(segments[head:])]
+            else:
+                folded = segments
+            if len(parts) == len(folded) and all(
+                part is None or part == seg for part, seg in zip(parts, folded, strict=True)
             ):
                 return template, operations
         return None

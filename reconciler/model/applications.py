@@ -39,6 +39,16 @@ MANAGED_FIELDS = (
     "organization_require_behavior",
 )
 """The fields of an application the files may set; each is managed only where it is set."""
+AUTH0_DEFAULTS: dict[str, object] = {
+    "callbacks": [],
+    "allowed_logout_urls": [],
+    "initiate_login_uri": "",
+    "oidc_conformant": False,
+    "organization_usage": "deny",
+    "organization_require_behavior": "no_prompt",
+}
+"""What an application has when Auth0's answer leaves the field out (a field never set, or
+cleared): an absent field compares equal to these."""
 UNORDERED_FIELDS = frozenset({"grant_types", "callbacks", "allowed_logout_urls"})
 """List fields whose order means nothing: compared as sets."""
 

@@ -14,7 +14,12 @@ from reconciler.engine.identity import ObjectKey, OpKey
 from reconciler.engine.kinds import Kind, Step
 from reconciler.engine.plan import Action, FieldChange, Phase
 from reconciler.engine.planfile import ABSENT, digest_of
-from reconciler.model.applications import MANAGED_FIELDS, UNORDERED_FIELDS, Application
+from reconciler.model.applications import (
+    AUTH0_DEFAULTS,
+    MANAGED_FIELDS,
+    UNORDERED_FIELDS,
+    Application,
+)
 from reconciler.model.desired import Desired
 from reconciler.model.live import LiveApplication, Snapshot
 from reconciler.resources.reads import PAGE, Reads
@@ -85,7 +90,7 @@ def _update(builder: PlanBuilder, name: str, app: Application, live: LiveApplica
     changed = {
         field: want
         for field, want in app.settings().items()
-        if not _same(field, want, live.settings.get(field))
+        if not _same(field, want, live_setting(live, field))
     }
     app_type = app.app_type or live.app_type
     if not changed:
@@ -98,9 +103,15 @@ def _update(builder: PlanBuilder, name: str, app: Application, live: LiveApplica
         body=changed,
     )
     builder.fingerprint(ObjectKey.application(name))
-    fields = tuple(FieldChange(f, live.settings.get(f), want) for f, want in changed.items())
+    fields = tuple(FieldChange(f, live_setting(live, f), want) for f, want in changed.items())
     builder.row(None, Action.UPDATE, Kind.APPLICATION, name, fields, operations=(key,))
     return AppId(live.client_id, app_type=app_type)
+
+
+def live_setting(live: LiveApplication, field: str) -> Any:
+    """A managed field of the application as Auth0 has it: its default when the answer
+    leaves it out."""
+    return live.settings.get(field, AUTH0_DEFAULTS.get(field))
 
 
 def _same(field: str, want: Any, have: Any) -> bool:

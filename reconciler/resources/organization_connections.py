@@ -20,6 +20,12 @@ from reconciler.resources.resource import OrgReading, Planning, Reading, Resourc
 from reconciler.resources.scope import OrgScope, Scope
 
 FLAGS = ("assign_membership_on_login", "show_as_button", "is_signup_enabled")
+LINK_DEFAULTS = {
+    "assign_membership_on_login": False,
+    "show_as_button": True,
+    "is_signup_enabled": False,
+}
+"""The flags Auth0 gives a link made without them: import leaves these out."""
 DATABASE = "auth0"
 """The strategy of database connections, the only ones Auth0 lets organizations sign up on."""
 
@@ -194,7 +200,7 @@ class OrganizationConnections(Resource):
         return sum(len(org.connections or {}) for org in live.organizations.values())
 
     def import_organization(self, importing: OrgImport) -> dict[str, Any]:
-        """Every link with its flags."""
+        """Every link with the flags that differ from Auth0's defaults."""
         links = importing.org.connections
         if not links:
             return {}
@@ -202,7 +208,13 @@ class OrganizationConnections(Resource):
 
 
 def _entry(name: str, link: LiveEnabledConnection) -> dict[str, Any]:
-    return {"name": name, **{flag: getattr(link, flag) for flag in FLAGS}}
+    """A link as a file holds it: only the flags that differ from a new link's."""
+    entry: dict[str, Any] = {"name": name}
+    for flag in FLAGS:
+        value = getattr(link, flag)
+        if value != LINK_DEFAULTS[flag]:
+            entry[flag] = value
+    return entry
 
 
 ORGANIZATION_CONNECTIONS = OrganizationConnections()

@@ -34,7 +34,8 @@ ORG_FIELDS = (
 """What is read of an organization's own fields."""
 
 AUTH0_DEFAULTS = {"third_party_client_access": "block", "is_app_entitlement_active": False}
-"""What Auth0 gives an organization created without these fields: import leaves them out."""
+"""What Auth0 gives an organization created without these fields: import leaves them out,
+and an answer without them (older tenants) compares as these."""
 
 Found = dict[str, tuple[str, dict[str, Any]]]
 """Organization name -> (id, fields as Auth0 returned them, at least `name`)."""
@@ -163,6 +164,8 @@ def update_organization(ctx: OrgContext, builder: PlanBuilder) -> None:
         fields.append(FieldChange("name", live.name, desired.name))
     for name in SCALARS:
         want, have = getattr(desired, name), getattr(live, name)
+        if have is None:
+            have = AUTH0_DEFAULTS.get(name)  # an older tenant's answer leaves it out
         if want is not None and want != have:
             body[name] = want
             fields.append(FieldChange(name, have, want))

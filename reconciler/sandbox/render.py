@@ -16,6 +16,7 @@ ORG_GRANT_FIELDS = (
     "scope",
     "organization_usage",
     "allow_any_organization",
+    "subject_type",
 )
 
 
@@ -38,7 +39,9 @@ def render_org(org: Organization) -> JsonObject:
 
 
 def render_link(store: Store, link: OrgConnection, full: bool = False) -> JsonObject:
-    """An enabled connection; ``full`` adds the fields of the newer ``connections`` view."""
+    """An enabled connection; ``full``: as the newer ``connections`` view shows it, with
+    ``is_enabled`` and the access level (``none`` unless set), and ``is_signup_enabled``
+    for database connections only."""
     connection = store.state.connections.get(link.connection_id, {})
     body: JsonObject = {
         "connection_id": link.connection_id,
@@ -48,19 +51,22 @@ def render_link(store: Store, link: OrgConnection, full: bool = False) -> JsonOb
         "connection": {"name": connection.get("name"), "strategy": connection.get("strategy")},
     }
     if full:
+        if connection.get("strategy") != "auth0":
+            del body["is_signup_enabled"]
         body["is_enabled"] = link.is_enabled
-        if link.organization_access_level is not None:
-            body["organization_access_level"] = link.organization_access_level
+        body["organization_access_level"] = link.organization_access_level or "none"
         if link.organization_connection_name is not None:
             body["organization_connection_name"] = link.organization_connection_name
     return body
 
 
-def render_role(role: Role) -> JsonObject:
-    """A role, with its type and (for organization roles) owner."""
+def render_role(role: Role, written: bool = False) -> JsonObject:
+    """A role, with its type and (for organization roles) owner. Reads show a role without
+    description with an empty one; the answer to a create or update (``written``) leaves it
+    out."""
     body: JsonObject = {"id": role.id, "name": role.name}
-    if role.description is not None:
-        body["description"] = role.description
+    if role.description is not None or not written:
+        body["description"] = role.description or ""
     body["type"] = role.type
     if role.owner_id is not None:
         body["owner_id"] = role.owner_id
@@ -68,8 +74,15 @@ def render_role(role: Role) -> JsonObject:
 
 
 def render_org_grant(grant: JsonObject) -> JsonObject:
-    """A client grant as the organization endpoints show it."""
+    """A client grant as the organization's list shows it."""
     return {key: grant[key] for key in ORG_GRANT_FIELDS if key in grant}
+
+
+def render_org_grant_association(grant: JsonObject) -> JsonObject:
+    """A client grant as associating it answers: ``grant_id`` for ``id``, no subject type."""
+    body = render_org_grant(grant)
+    body.pop("subject_type", None)
+    return {"grant_id": body.pop("id"), **body}
 
 
 def render_org_client(store: Store, link: OrgClient) -> JsonObject:

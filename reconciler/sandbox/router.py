@@ -76,6 +76,9 @@ class Route:
     handler: Handler
     segments: tuple[str | None, ...]
     names: tuple[str, ...]
+    greedy: bool = False
+    """Whether the last parameter takes the rest of the path, slashes included (an API's
+    identifier is often a URL)."""
 
     @property
     def mutating(self) -> bool:
@@ -90,36 +93,51 @@ class RouteTable:
         self.routes: list[Route] = []
 
     def add(
-        self, method: str, template: str, scopes: str, summary: str
+        self, method: str, template: str, scopes: str, summary: str, greedy: bool = False
     ) -> Callable[[Handler], Handler]:
-        """Register a handler."""
+        """Register a handler; ``greedy``: the last parameter takes the rest of the path."""
 
         def register(handler: Handler) -> Handler:
             parts = template.strip("/").split("/")
             segments = tuple(None if p.startswith("{") else p for p in parts)
             names = tuple(p[1:-1] for p in parts if p.startswith("{"))
             self.routes.append(
-                Route(method, template, tuple(scopes.split()), summary, handler, segments, names)
+                Route(
+                    method,
+                    template,
+                    tuple(scopes.split()),
+                    summary,
+                    handler,
+                    segments,
+                    names,
+                    greedy and segments[-1] is None,
+                )
             )
             return handler
 
         return register
 
-    def get(self, template: str, scopes: str, summary: str) -> Callable[[Handler], Handler]:
+    def get(
+        self, template: str, scopes: str, summary: str, greedy: bool = False
+    ) -> Callable[[Handler], Handler]:
         """Register a GET handler."""
-        return self.add("GET", template, scopes, summary)
+        return self.add("GET", template, scopes, summary, greedy)
 
     def post(self, template: str, scopes: str, summary: str) -> Callable[[Handler], Handler]:
         """Register a POST handler."""
         return self.add("POST", template, scopes, summary)
 
-    def patch(self, template: str, scopes: str, summary: str) -> Callable[[Handler], Handler]:
+    def patch(
+        self, template: str, scopes: str, summary: str, greedy: bool = False
+    ) -> Callable[[Handler], Handler]:
         """Register a PATCH handler."""
-        return self.add("PATCH", template, scopes, summary)
+        return self.add("PATCH", template, scopes, summary, greedy)
 
-    def delete(self, template: str, scopes: str, summary: str) -> Callable[[Handler], Handler]:
+    def delete(
+        self, template: str, scopes: str, summary: str, greedy: bool = False
+    ) -> Callable[[Handler], Handler]:
         """Register a DELETE handler."""
-        return self.add("DELETE", template, scopes, summary)
+        return self.add("DELETE", template, scopes, summary, greedy)
 
 
 class Router:
@@ -128,9 +146,12 @@ class Router:
 
     def __init__(self, tables: Iterable[RouteTable]) -> None:
         self._by_shape: dict[tuple[str, int], list[Route]] = {}
+        self._greedy: list[Route] = []
         for table in tables:
             for route in table.routes:
                 self._by_shape.setdefault((route.method, len(route.segments)), []).append(route)
+                if route.greedy:
+                    self._greedy.append(route)
         for routes in self._by_shape.values():
             routes.sort(key=lambda r: tuple(s is None for s in r.segments))
 
@@ -149,4 +170,16 @@ class Router:
                     seg for lit, seg in zip(route.segments, segments, strict=True) if lit is None
                 ]
                 return route, dict(zip(route.names, values, strict=True))
+        for route in self._greedy:
+            head = len(route.segments) - 1
+            if route.method == method and len(segments) > head + 1:
+                folded = [*segments[:head], "/".join(segments[head:])]
+                if all(
+                    lit is None or lit == seg
+                    for lit, seg in zip(route.segments, folded, strict=True)
+                ):
+                    values = [
+                        seg for lit, seg in zip(route.segments, folded, strict=True) if lit is None
+                    ]
+                    return route, dict(zip(route.names, values, strict=True))
         return None

@@ -90,6 +90,37 @@ async def test_one_changed_field_is_one_patch_of_that_field_only():
     assert client["description"] == "kept as it is"
 
 
+async def test_defaults_auth0_leaves_out_of_its_answers_are_no_change():
+    tenant = generate(orgs=1, members=1)
+    tenant.sandbox.store.create_client("Reporting")
+    defaults = {
+        "callbacks": [],
+        "allowed_logout_urls": [],
+        "oidc_conformant": False,
+        "organization_usage": "deny",
+        "organization_require_behavior": "no_prompt",
+    }
+    desired = with_app(tenant.desired, "Reporting", defaults)
+    assert "callbacks" not in client_named(tenant.sandbox, "Reporting")
+    assert (await plan_only(tenant.sandbox, desired)).operations == ()
+
+
+async def test_a_login_uri_cleared_in_auth0_reads_back_absent_and_is_set_again():
+    tenant = generate(orgs=1, members=1)
+    spec = {**PROJECT_MANAGER, "initiate_login_uri": "https://app.example/login"}
+    desired = with_app(tenant.desired, "ProjectManager", spec)
+    await apply(tenant.sandbox, desired)
+    client = client_named(tenant.sandbox, "ProjectManager")
+    tenant.sandbox.store.update_client(client["client_id"], {"initiate_login_uri": ""})
+    assert "initiate_login_uri" not in client
+    plan = await apply(tenant.sandbox, desired)
+    assert [op.body for op in plan.operations] == [
+        {"initiate_login_uri": "https://app.example/login"}
+    ]
+    tenant.sandbox.reset_calls()
+    assert (await plan_only(tenant.sandbox, desired)).operations == ()
+
+
 async def test_reordered_lists_are_no_change():
     tenant = generate(orgs=1, members=1)
     desired = with_app(tenant.desired, "ProjectManager", PROJECT_MANAGER)

@@ -184,8 +184,6 @@ def test_an_imported_file_reads_like_a_hand_written_one(tmp_path: Path) -> None:
         "connections:\n"
         "  - name: corp-ad\n"
         "    assign_membership_on_login: true\n"
-        "    show_as_button: true\n"
-        "    is_signup_enabled: false\n"
         "routing:\n"
         "  email_domains: [a.org-0.example]\n"
         "roles:\n"

@@ -69,7 +69,7 @@ def test_roles_inline_and_per_member(api: Auth0, sandbox: Sandbox, org_id: str) 
         (viewer.id, "viewer"),
     ]
     roles = list(api.organizations.members.roles.list(org_id, alice))
-    assert [(r.name, r.description) for r in roles] == [("admin", "Admins"), ("viewer", None)]
+    assert [(r.name, r.description) for r in roles] == [("admin", "Admins"), ("viewer", "")]
     api.organizations.members.roles.delete(org_id, alice, roles=[admin.id])
     assert [r.name for r in api.organizations.members.roles.list(org_id, alice)] == ["viewer"]
     api.roles.delete(viewer.id)

@@ -147,3 +147,38 @@ def test_client_grant_keys_round_trip_through_plan_files(tmp_path: Path):
     saved = read_plan_file(path)
     assert saved.plan.operations == plan.operations
     assert saved.fingerprints[ObjectKey.client_grant("Backend", API)] == ABSENT
+
+
+def test_application_without_callbacks_in_auth0_plans_no_change_for_empty_list():
+    want = with_apps(desired(), Portal={"callbacks": [], "allowed_logout_urls": []})
+    assert diff(want, live_with(LiveApplication("cid", "Portal"))).operations == ()
+
+
+def test_application_defaults_auth0_leaves_out_plan_no_change():
+    spec = {
+        "oidc_conformant": False,
+        "organization_usage": "deny",
+        "organization_require_behavior": "no_prompt",
+    }
+    want = with_apps(desired(), Portal=spec)
+    assert diff(want, live_with(LiveApplication("cid", "Portal"))).operations == ()
+
+
+def test_a_value_other_than_the_default_left_out_is_patched_from_the_default():
+    want = with_apps(
+        desired(), Portal={"callbacks": ["https://p/cb"], "organization_usage": "allow"}
+    )
+    plan = diff(want, live_with(LiveApplication("cid", "Portal")))
+    assert [(op.method, op.path_text, op.body) for op in plan.operations] == [
+        ("PATCH", "/clients/cid", {"callbacks": ["https://p/cb"], "organization_usage": "allow"})
+    ]
+    assert [(f.field, f.before, f.after) for f in plan.rows[0].fields] == [
+        ("callbacks", [], ["https://p/cb"]),
+        ("organization_usage", "deny", "allow"),
+    ]
+
+
+def test_an_application_type_auth0_has_none_of_is_set():
+    want = with_apps(desired(), Portal={"app_type": "spa"})
+    plan = diff(want, live_with(LiveApplication("cid", "Portal")))
+    assert [op.body for op in plan.operations] == [{"app_type": "spa"}]

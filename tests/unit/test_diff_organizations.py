@@ -273,3 +273,21 @@ def test_pending_discovery_domain_shows_the_record_to_publish():
             "pending: publish TXT 'auth0-domain-verification=abc' at _auth0.acme.com",
         )
     ]
+
+
+def test_defaults_an_older_tenant_leaves_out_of_its_answer_are_no_change():
+    want = desired(
+        {**ACME, "third_party_client_access": "block", "is_app_entitlement_active": False}
+    )
+    assert calls(diff(want, snapshot(live_org(ACME)))) == []
+
+
+def test_a_value_other_than_the_default_left_out_is_patched():
+    want = desired({**ACME, "third_party_client_access": "allow"})
+    plan = diff(want, snapshot(live_org(ACME)))
+    assert calls(plan) == [
+        ("PATCH", "/organizations/org_acme-corp", {"third_party_client_access": "allow"})
+    ]
+    assert [(f.field, f.before, f.after) for f in plan.rows[0].fields] == [
+        ("third_party_client_access", "block", "allow")
+    ]

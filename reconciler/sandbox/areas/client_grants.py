@@ -43,26 +43,32 @@ class ClientGrantOps(StoreBase):
             "client_id": client_id,
             "audience": audience,
             "scope": list(scope),
-            "is_system": False,
+            "subject_type": "client",
         }
         grant.update({k: v for k, v in fields.items() if v is not None})
+        if grant.get("allow_all_scopes"):
+            grant.pop("scope")
         self.state.client_grants[grant["id"]] = grant
         return grant
 
     def update_client_grant(self, grant_id: str, changes: Mapping[str, Any]) -> JsonObject:
-        """Change scopes or organization settings of a grant."""
+        """Change scopes or organization settings of a grant; allowing all scopes drops the
+        list of scopes, as in Auth0."""
         grant = self.client_grant(grant_id)
         for key, value in changes.items():
             if value is None:
                 grant.pop(key, None)
             else:
                 grant[key] = value
+        if grant.get("allow_all_scopes") and "scope" not in changes:
+            grant.pop("scope", None)
         return grant
 
     def delete_client_grant(self, grant_id: str) -> None:
-        """Delete a grant and its associations with organizations."""
-        self.client_grant(grant_id)
-        del self.state.client_grants[grant_id]
+        """Delete a grant and its associations with organizations; a grant already gone
+        (deleted, or with its application) is no error: Auth0 answers 204."""
+        if self.state.client_grants.pop(grant_id, None) is None:
+            return
         for org in self.state.organizations.values():
             if grant_id in org.client_grants:
                 org.client_grants.remove(grant_id)

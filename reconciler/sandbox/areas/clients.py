@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,55 +43,83 @@ APP_TYPES = frozenset(
         "oag",
     ]
 )
-_PUBLIC_APP_TYPES = frozenset({"spa", "native"})
+ALL_GRANT_TYPES = ("authorization_code", "implicit", "refresh_token", "client_credentials")
+DEFAULT_GRANT_TYPES: dict[str, tuple[str, ...]] = {
+    "spa": ("authorization_code", "implicit", "refresh_token"),
+    "native": ("authorization_code", "implicit", "refresh_token"),
+    "express_configuration": ("authorization_code", "client_credentials"),
+    "resource_server": (),
+}
+"""Grant types Auth0 gives a new application by type (every other type: ALL_GRANT_TYPES)."""
+DEFAULT_REFRESH_TOKEN: JsonObject = {
+    "rotation_type": "non-rotating",
+    "expiration_type": "non-expiring",
+    "leeway": 0,
+    "token_lifetime": 2592000,
+    "infinite_token_lifetime": True,
+    "infinite_idle_token_lifetime": True,
+    "idle_token_lifetime": 1296000,
+}
+
+
+def _certificate(client_id: str) -> str:
+    """A stand-in for the signing certificate Auth0 issues each application."""
+    body = base64.b64encode(f"sandbox signing key of {client_id}".encode()).decode()
+    return f"-----BEGIN CERTIFICATE-----\r\n{body}\r\n-----END CERTIFICATE-----\r\n"
 
 
 class ClientOps(ClientGrantOps):
     """Operations on applications; deleting one deletes its client grants."""
 
     def create_client(
-        self, name: str, app_type: str = "regular_web", client_id: str | None = None, **fields: Any
+        self,
+        name: str,
+        app_type: str | None = None,
+        client_id: str | None = None,
+        **fields: Any,
     ) -> JsonObject:
-        """Create an application; ``client_id`` is generated when omitted."""
+        """Create an application as Auth0 does: its defaults, and of the rest only what was
+        given (no ``app_type``, ``callbacks``, ``organization_usage``... unless set);
+        ``client_id`` is generated when omitted."""
         client_id = client_id or self.ids.alnum(32)
         if client_id in self.state.clients:
             raise conflict("A client with this client_id already exists.")
-        public = app_type in _PUBLIC_APP_TYPES
         client: JsonObject = {
             "client_id": client_id,
-            "tenant": self.state.tenant_domain.split(".")[0],
             "name": name,
-            "app_type": app_type,
             "client_secret": self.ids.alnum(64),
             "is_first_party": True,
-            "global": False,
+            "is_token_endpoint_ip_header_trusted": False,
             "oidc_conformant": False,
-            "callbacks": [],
-            "allowed_origins": [],
-            "web_origins": [],
-            "allowed_logout_urls": [],
-            "grant_types": (
-                ["authorization_code", "implicit", "refresh_token"]
-                if public
-                else ["client_credentials"]
-                if app_type == "non_interactive"
-                else ["authorization_code", "implicit", "refresh_token", "client_credentials"]
-            ),
-            "token_endpoint_auth_method": "none" if public else "client_secret_post",
-            "jwt_configuration": {"alg": "RS256", "lifetime_in_seconds": 36000},
-            "organization_usage": "deny",
-            "organization_require_behavior": "no_prompt",
+            "jwt_configuration": {"secret_encoded": False, "lifetime_in_seconds": 36000},
+            "signing_keys": [{"cert": _certificate(client_id)}],
+            "sso_disabled": False,
+            "cross_origin_authentication": False,
+            "grant_types": list(DEFAULT_GRANT_TYPES.get(app_type or "", ALL_GRANT_TYPES)),
+            "custom_login_page_on": True,
+            "refresh_token": dict(DEFAULT_REFRESH_TOKEN),
         }
-        client.update({k: v for k, v in fields.items() if v is not None})
+        if app_type is not None:
+            client["app_type"] = app_type
+        for key, value in fields.items():
+            if key == "jwt_configuration" and isinstance(value, dict):
+                client[key] = {**client[key], **value}
+            elif value is not None and not (key == "initiate_login_uri" and value == ""):
+                client[key] = value
         self.state.clients[client_id] = client
         return client
 
     def update_client(self, client_id: str, changes: Mapping[str, Any]) -> JsonObject:
-        """Apply a PATCH to an application."""
+        """Apply a PATCH to an application: null removes a key, and so does an empty
+        ``initiate_login_uri`` (Auth0 reads it back absent); ``client_metadata`` is merged
+        key by key, a null value removing its key."""
         client = self.client(client_id)
         for key, value in changes.items():
-            if value is None:
+            if value is None or (key == "initiate_login_uri" and value == ""):
                 client.pop(key, None)
+            elif key == "client_metadata" and isinstance(value, dict):
+                merged = {**client.get(key, {}), **value}
+                client[key] = {k: v for k, v in merged.items() if v is not None}
             else:
                 client[key] = value
         return client
@@ -283,7 +312,7 @@ def create_client(ctx: Context) -> Reply:
     body = Body(ctx.body(), CLIENT_CREATE_FIELDS, ("name",))
     fields = _client_fields(body)
     name = fields.pop("name")
-    app_type = fields.pop("app_type", None) or "regular_web"
+    app_type = fields.pop("app_type", None)
     return Reply(201, ctx.store.create_client(name, app_type, **fields))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -84,6 +85,33 @@ CONNECTION_FIELDS = (
     "authentication",
     "connected_accounts",
 )
+DATABASE_OPTIONS: JsonObject = {
+    "mfa": {"active": True, "return_enroll_settings": True},
+    "passwordPolicy": "good",
+    "brute_force_protection": True,
+    "strategy_version": 2,
+    "authentication_methods": {
+        "password": {"enabled": True, "api_behavior": "required", "signup_behavior": "allow"},
+        "passkey": {"enabled": False},
+    },
+    "passkey_options": {
+        "challenge_ui": "both",
+        "progressive_enrollment_enabled": True,
+        "local_enrollment_enabled": True,
+    },
+}
+"""The options Auth0 gives a new database connection."""
+OKTA_OPTIONS: JsonObject = {
+    "attribute_map": {"mapping_mode": "basic_profile"},
+    "connection_settings": {"pkce": "auto"},
+    "schema_version": "oidc-V4",
+    "type": "back_channel",
+}
+"""The options Auth0 adds to a new Okta connection."""
+KEPT_DATABASE_OPTIONS = ("authentication_methods", "passkey_options")
+"""Options of a database connection that an update replacing ``options`` does not drop."""
+OTP_METHODS = {"email_otp": {"enabled": False}, "phone_otp": {"enabled": False}}
+"""Authentication methods Auth0 adds once any are set."""
 LISTED_CONNECTION_FIELDS = frozenset(
     {"id", "name", "strategy", *CONNECTION_FIELDS} - {"enabled_clients"}
 )
@@ -93,7 +121,8 @@ class ConnectionOps(StoreBase):
     """Operations on connections."""
 
     def create_connection(self, name: str, strategy: str, **fields: Any) -> JsonObject:
-        """Create a connection; names are unique."""
+        """Create a connection with Auth0's defaults (for database and Okta connections, their
+        options, the given ones merged in); names are unique."""
         if self.connection_by_name(name) is not None:
             raise conflict("A connection with the same name already exists", "connection_conflict")
         connection: JsonObject = {
@@ -104,23 +133,33 @@ class ConnectionOps(StoreBase):
             "enabled_clients": [],
             "is_domain_connection": False,
             "realms": [name],
+            "authentication": {"active": True},
+            "connected_accounts": {"active": False},
         }
+        if strategy == "okta":
+            connection["show_as_button"] = False
         connection.update({k: v for k, v in fields.items() if v is not None})
+        connection["options"] = _default_options(strategy, connection["options"])
         self.state.connections[connection["id"]] = connection
         return connection
 
     def update_connection(self, connection_id: str, changes: Mapping[str, Any]) -> JsonObject:
-        """Apply a PATCH (``options`` is replaced as a whole, as Auth0 does)."""
+        """Apply a PATCH: ``options`` is replaced as a whole, as Auth0 does, but for a
+        database connection's authentication methods and passkey options."""
         connection = self.connection(connection_id)
         for key, value in changes.items():
             if value is None:
                 connection.pop(key, None)
+            elif key == "options" and connection["strategy"] == "auth0":
+                kept = {k: connection["options"][k] for k in KEPT_DATABASE_OPTIONS}
+                connection[key] = kept | value
             else:
                 connection[key] = value
         return connection
 
-    def delete_connection(self, connection_id: str) -> None:
-        """Delete a connection, its users and its links to organizations."""
+    def delete_connection(self, connection_id: str) -> str:
+        """Delete a connection, its users and its links to organizations; the time of the
+        deletion (Auth0 completes it in the background)."""
         connection = self.connection(connection_id)
         del self.state.connections[connection_id]
         for org in self.state.organizations.values():
@@ -132,6 +171,23 @@ class ConnectionOps(StoreBase):
         ]
         for user_id in doomed:
             self._forget_user(user_id)
+        return self.timestamp()
+
+
+def _default_options(strategy: str, given: JsonObject) -> JsonObject:
+    """A new connection's options: Auth0's defaults for its strategy, with ``given`` over
+    them (authentication methods merged method by method)."""
+    if strategy == "okta":
+        return copy.deepcopy(OKTA_OPTIONS) | given
+    if strategy != "auth0":
+        return given
+    options = copy.deepcopy(DATABASE_OPTIONS)
+    methods = options["authentication_methods"]
+    for method, settings in given.get("authentication_methods", {}).items():
+        methods[method] = {**methods.get(method, {}), **settings}
+    if "authentication_methods" in given:
+        methods |= {k: v for k, v in copy.deepcopy(OTP_METHODS).items() if k not in methods}
+    return options | {k: v for k, v in given.items() if k != "authentication_methods"}
 
 
 routes = RouteTable()
@@ -197,5 +253,4 @@ def update_connection(ctx: Context) -> Reply:
 
 @routes.delete("/connections/{id}", "delete:connections", "Delete a connection")
 def delete_connection(ctx: Context) -> Reply:
-    ctx.store.delete_connection(ctx.params["id"])
-    return Reply(204)
+    return Reply(202, {"deleted_at": ctx.store.delete_connection(ctx.params["id"])})

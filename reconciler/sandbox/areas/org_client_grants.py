@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..errors import bad_request, conflict, not_found
 from ..pagination import offset_page, read_offset
 from ..records import JsonObject
-from ..render import render_org_grant
+from ..render import render_org_grant, render_org_grant_association
 from ..router import Context, Reply, RouteTable
 from ..store_base import StoreBase
 from ..validation import Body
@@ -66,7 +66,7 @@ def list_org_client_grants(ctx: Context) -> Reply:
 def associate_org_client_grant(ctx: Context) -> Reply:
     body = Body(ctx.body(), ("grant_id",), ("grant_id",))
     grant = ctx.store.associate_client_grant(ctx.params["id"], body.string("grant_id") or "")
-    return Reply(201, render_org_grant(grant))
+    return Reply(201, render_org_grant_association(grant))
 
 
 @routes.delete(

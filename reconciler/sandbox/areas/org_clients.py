@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..errors import conflict, invalid_body, not_found
-from ..pagination import checkpoint_page, read_checkpoint
+from ..pagination import checkpoint_page, ranked, read_checkpoint
 from ..records import OrgClient
 from ..render import render_org_client
 from ..router import Context, Reply, RouteTable
@@ -68,13 +68,18 @@ routes = RouteTable()
 )
 def list_org_clients(ctx: Context) -> Reply:
     paging = read_checkpoint(ctx.query)
-    links = sorted(ctx.store.organization(ctx.params["id"]).clients.values(), key=lambda k: k.seq)
+    links = ranked(sorted(ctx.store.organization(ctx.params["id"]).clients.values(), key=_order))
     return Reply(
         200,
         checkpoint_page(
-            links, paging, "clients", lambda k: render_org_client(ctx.store, k), lambda k: k.seq
+            links, paging, "clients", lambda r: render_org_client(ctx.store, r[1]), lambda r: r[0]
         ),
     )
+
+
+def _order(link: OrgClient) -> str:
+    """Auth0 lists an organization's applications by client id, ignoring case."""
+    return link.client_id.lower()
 
 
 @routes.post(

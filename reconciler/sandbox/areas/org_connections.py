@@ -82,8 +82,10 @@ class OrgConnectionOps(StoreBase):
         return link
 
     def org_connections(self, org_id: str, enabled_only: bool) -> list[OrgConnection]:
-        """Links of an organization, in the order they were made."""
-        links = self.organization(org_id).connections.values()
+        """Links of an organization in Auth0's order: by connection id, ignoring case."""
+        links = sorted(
+            self.organization(org_id).connections.values(), key=lambda k: k.connection_id.lower()
+        )
         return [link for link in links if link.is_enabled or not enabled_only]
 
     def org_connection(self, org_id: str, connection_id: str, enabled_only: bool) -> OrgConnection:
@@ -107,9 +109,11 @@ class OrgConnectionOps(StoreBase):
         return link
 
     def unlink_connection(self, org_id: str, connection_id: str, enabled_only: bool) -> None:
-        """Remove a link."""
-        self.org_connection(org_id, connection_id, enabled_only)
-        del self.organization(org_id).connections[connection_id]
+        """Remove a link; through the newer view (not ``enabled_only``) a link already gone
+        is no error, as Auth0 answers 204."""
+        if enabled_only or connection_id in self.organization(org_id).connections:
+            self.org_connection(org_id, connection_id, enabled_only)
+            del self.organization(org_id).connections[connection_id]
 
 
 routes = RouteTable()

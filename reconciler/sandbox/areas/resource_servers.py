@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import copy
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import conflict
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from ..errors import conflict, invalid_body
 from ..pagination import offset_page, read_offset
 from ..records import JsonObject
 from ..router import Context, Reply, RouteTable
@@ -29,7 +36,12 @@ RESOURCE_SERVER_FIELDS = (
     "token_dialect",
     "token_encryption",
     "token_lifetime",
+    "token_lifetime_for_web",
 )
+DEFAULT_SUBJECT_TYPE_AUTHORIZATION: JsonObject = {
+    "user": {"policy": "allow_all"},
+    "client": {"policy": "require_client_grant"},
+}
 
 
 class ResourceServerOps(ClientGrantOps):
@@ -37,28 +49,29 @@ class ResourceServerOps(ClientGrantOps):
 
     def create_resource_server(
         self,
-        name: str,
+        name: str | None,
         identifier: str,
-        scopes: Sequence[str | JsonObject] = (),
+        scopes: Sequence[str | JsonObject] | None = None,
         **fields: Any,
     ) -> JsonObject:
         """Create an API with its permissions (names, or ``{value, description}`` objects);
-        identifiers are unique."""
+        identifiers are unique. As in Auth0, a name or permissions not given are left out."""
         if self.resource_server_by_identifier(identifier) is not None:
             raise conflict("A resource server with the same identifier already exists.")
-        server: JsonObject = {
-            "id": self.ids.hex(24),
-            "name": name,
-            "identifier": identifier,
-            "scopes": [{"value": s, "description": s} if isinstance(s, str) else s for s in scopes],
+        server: JsonObject = {"id": self.ids.hex(24), "identifier": identifier}
+        if name is not None:
+            server["name"] = name
+        if scopes is not None:
+            server["scopes"] = [
+                {"value": s, "description": s} if isinstance(s, str) else s for s in scopes
+            ]
+        server |= {
             "signing_alg": "RS256",
             "token_lifetime": 86400,
             "token_lifetime_for_web": 7200,
             "allow_offline_access": False,
-            "skip_consent_for_verifiable_first_party_clients": True,
-            "enforce_policies": False,
-            "token_dialect": "access_token",
-            "is_system": False,
+            "skip_consent_for_verifiable_first_party_clients": False,
+            "subject_type_authorization": copy.deepcopy(DEFAULT_SUBJECT_TYPE_AUTHORIZATION),
         }
         server.update({k: v for k, v in fields.items() if v is not None})
         self.state.resource_servers[server["id"]] = server
@@ -102,11 +115,43 @@ def _resource_server_fields(body: Body) -> dict[str, Any]:
                 | ({"description": s.string("description")} if s.has("description") else {})
                 for s in scopes
             ]
-        elif key == "token_lifetime":
+        elif key == "token_encryption":
+            fields[key] = _stored_encryption(body.object(key, nullable=True))
+        elif key in ("token_lifetime", "token_lifetime_for_web"):
             fields[key] = body.integer(key, minimum=0, maximum=2592000)
         else:
             fields[key] = body.data[key]
     return fields
+
+
+def _stored_encryption(settings: JsonObject | None) -> JsonObject | None:
+    """Token encryption as Auth0 keeps it: the key's certificate replaced by the RFC 7638
+    thumbprint of its public key."""
+    key = (settings or {}).get("encryption_key")
+    if settings is None or not isinstance(key, dict) or "pem" not in key:
+        return settings
+    try:
+        public = x509.load_pem_x509_certificate(str(key["pem"]).encode()).public_key()
+    except ValueError:
+        raise invalid_body("The encryption key is not a PEM certificate.") from None
+    if not isinstance(public, rsa.RSAPublicKey):
+        raise invalid_body("The encryption key must be an RSA key.")
+    numbers = public.public_numbers()
+    jwk = json.dumps(
+        {"e": _b64url_int(numbers.e), "kty": "RSA", "n": _b64url_int(numbers.n)},
+        separators=(",", ":"),
+    )
+    stored = {k: v for k, v in key.items() if k != "pem"}
+    stored["thumbprint_sha256"] = _b64url(hashlib.sha256(jwk.encode()).digest())
+    return {**settings, "encryption_key": stored}
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _b64url_int(value: int) -> str:
+    return _b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
 
 
 @routes.get("/resource-servers", "read:resource_servers", "List resource servers")
@@ -126,23 +171,27 @@ def create_resource_server(ctx: Context) -> Reply:
     body = Body(ctx.body(), ("identifier", *RESOURCE_SERVER_FIELDS), ("identifier",))
     identifier = body.string("identifier", min_len=1, max_len=600) or ""
     fields = _resource_server_fields(body)
-    name = fields.pop("name", None) or identifier
-    scopes = fields.pop("scopes", [])
+    name = fields.pop("name", None)
+    scopes = fields.pop("scopes", None)
     return Reply(201, ctx.store.create_resource_server(name, identifier, scopes, **fields))
 
 
-@routes.get("/resource-servers/{id}", "read:resource_servers", "Get a resource server")
+@routes.get("/resource-servers/{id}", "read:resource_servers", "Get a resource server", greedy=True)
 def get_resource_server(ctx: Context) -> Reply:
     return Reply(200, ctx.store.resource_server(ctx.params["id"]))
 
 
-@routes.patch("/resource-servers/{id}", "update:resource_servers", "Update a resource server")
+@routes.patch(
+    "/resource-servers/{id}", "update:resource_servers", "Update a resource server", greedy=True
+)
 def update_resource_server(ctx: Context) -> Reply:
     fields = _resource_server_fields(Body(ctx.body(), RESOURCE_SERVER_FIELDS))
-    return Reply(201, ctx.store.update_resource_server(ctx.params["id"], fields))
+    return Reply(200, ctx.store.update_resource_server(ctx.params["id"], fields))
 
 
-@routes.delete("/resource-servers/{id}", "delete:resource_servers", "Delete a resource server")
+@routes.delete(
+    "/resource-servers/{id}", "delete:resource_servers", "Delete a resource server", greedy=True
+)
 def delete_resource_server(ctx: Context) -> Reply:
     ctx.store.delete_resource_server(ctx.params["id"])
     return Reply(204)

@@ -166,7 +166,7 @@ def create_role(ctx: Context) -> Reply:
         type=body.enum("type", ROLE_TYPES) or "tenant",
         owner_id=body.string("owner_id", min_len=1),
     )
-    return Reply(200, render_role(role))
+    return Reply(200, render_role(role, written=True))
 
 
 @routes.get("/roles/{id}", "read:roles", "Get a role")
@@ -182,13 +182,13 @@ def update_role(ctx: Context) -> Reply:
         changes["name"] = body.string("name", min_len=1)
     if body.has("description"):
         changes["description"] = body.string("description")
-    return Reply(200, render_role(ctx.store.update_role(ctx.params["id"], changes)))
+    return Reply(200, render_role(ctx.store.update_role(ctx.params["id"], changes), written=True))
 
 
 @routes.delete("/roles/{id}", "delete:roles", "Delete a role")
 def delete_role(ctx: Context) -> Reply:
     ctx.store.delete_role(ctx.params["id"])
-    return Reply(200)
+    return Reply(200, {})
 
 
 @routes.get("/roles/{id}/permissions", "read:roles", "List permissions of a role")
@@ -200,14 +200,15 @@ def list_role_permissions(ctx: Context) -> Reply:
         identifier, name = permission
         body = {"resource_server_identifier": identifier, "permission_name": name}
         server = ctx.store.resource_server_by_identifier(identifier)
-        if server is not None:
+        if server is not None and "name" in server:
             body["resource_server_name"] = server["name"]
             for scope in server.get("scopes", []):
                 if scope["value"] == name and scope.get("description"):
                     body["description"] = scope["description"]
         return body
 
-    return Reply(200, offset_page(role.permissions, paging, "permissions", render))
+    permissions = sorted(role.permissions)  # Auth0 lists them by API, then by name
+    return Reply(200, offset_page(permissions, paging, "permissions", render))
 
 
 def _permissions(ctx: Context) -> list[tuple[str, str]]:
@@ -222,13 +223,13 @@ def _permissions(ctx: Context) -> list[tuple[str, str]]:
 @routes.post("/roles/{id}/permissions", "update:roles", "Add permissions to a role")
 def add_role_permissions(ctx: Context) -> Reply:
     ctx.store.add_role_permissions(ctx.params["id"], _permissions(ctx))
-    return Reply(201)
+    return Reply(201, {})
 
 
 @routes.delete("/roles/{id}/permissions", "update:roles", "Remove permissions from a role")
 def remove_role_permissions(ctx: Context) -> Reply:
     ctx.store.remove_role_permissions(ctx.params["id"], _permissions(ctx))
-    return Reply(200)
+    return Reply(204)
 
 
 @routes.get("/roles/{id}/users", "read:users read:roles read:role_members", "List users of a role")

@@ -32,7 +32,11 @@ def _picture(email: str) -> str:
 
 
 def _merge_metadata(current: JsonObject | None, patch: JsonObject | None) -> JsonObject:
-    merged = {**(current or {}), **(patch or {})}
+    """Metadata after a PATCH: merged at top level, a null deleting its key; an empty
+    object empties it."""
+    if not patch:
+        return {}
+    merged = {**(current or {}), **patch}
     return {k: v for k, v in merged.items() if v is not None}
 
 
@@ -94,14 +98,17 @@ class UserOps(StoreBase):
         return user
 
     def update_user(self, user_id: str, changes: Mapping[str, Any]) -> JsonObject:
-        """Apply a PATCH: metadata merges at top level (``None`` deletes a key), other
-        fields are set, ``None`` unsets."""
+        """Apply a PATCH: metadata merges at top level (``None`` deletes a key, ``{}``
+        empties it; empty app metadata is left out), other fields are set, ``None``
+        unsets."""
         user = self.user(user_id)
         self._unindex_email(user)
         try:
             for key, value in changes.items():
                 if key in METADATA_FIELDS:
                     user[key] = _merge_metadata(user.get(key), value)
+                    if key == "app_metadata" and not user[key]:
+                        del user[key]  # Auth0 leaves out empty app metadata
                 elif key == "email" and value is not None:
                     database = user["identities"][0]["provider"] == "auth0"
                     user["email"] = value.lower() if database else value
