@@ -1,7 +1,8 @@
 """Auth0's Management API rate limits per subscription: the tenant-wide bucket and the
 buckets of the endpoint groups the reconciler's endpoints fall into.
 
-Transcribed from Auth0's "Rate limit configurations" pages (`SOURCES`, read on `READ_ON`).
+Transcribed from Auth0's "Rate limit configurations" pages (each `Limits.source`), as read
+on `READ_ON`.
 Each bucket is a token bucket: `burst` requests at once, refilled at `requests` per `unit`.
 A group a page does not list shares the page's "all other endpoints combined" bucket when it
 has one (Essentials/Professional); otherwise only the tenant-wide bucket limits it.
@@ -72,9 +73,6 @@ class Bucket:
         sustained rate."""
         return max(0, calls - self.burst) * self._unit_seconds / self.requests
 
-    def __str__(self) -> str:
-        return f"burst {self.burst}, {self.requests}/{self.unit}"
-
 
 @dataclass(frozen=True)
 class Limits:
@@ -105,50 +103,50 @@ def _per_minute(burst: int, requests: int) -> Bucket:
     return Bucket(burst, requests, Unit.MINUTE)
 
 
-G = RateGroup
+_G = RateGroup
 LIMITS: dict[Subscription, Limits] = {
     Subscription.ENTERPRISE: Limits(
         source=_PAGES + "enterprise-public",
         # Production tenants; non-production ones have burst 10, 2/second.
         tenant=Bucket(50, 16, Unit.SECOND),
         groups={
-            G.ORGANIZATIONS_READ: _per_minute(10, 100),
-            G.ORGANIZATION_BY_ID_READ: _per_minute(10, 100),
-            G.USER_ORGANIZATIONS_READ: _per_minute(40, 500),
-            G.ORGANIZATION_BY_NAME_READ: _per_minute(20, 200),
-            G.ORGANIZATIONS_WRITE: _per_minute(5, 150),
-            G.MEMBERS_READ: _per_minute(40, 500),
-            G.MEMBERS_WRITE: _per_minute(20, 200),
-            G.INVITATIONS_READ: _per_minute(20, 200),
-            G.INVITATIONS_WRITE: _per_minute(20, 200),
-            G.MEMBER_ROLES_WRITE: _per_minute(20, 200),
-            G.ORGANIZATION_CONNECTIONS_READ: _per_minute(10, 100),
-            G.ORGANIZATION_CONNECTIONS_WRITE: _per_minute(5, 150),
-            G.ORGANIZATION_GRANTS_READ: _per_minute(10, 100),
-            G.ORGANIZATION_GRANTS_WRITE: _per_minute(5, 150),
+            _G.ORGANIZATIONS_READ: _per_minute(10, 100),
+            _G.ORGANIZATION_BY_ID_READ: _per_minute(10, 100),
+            _G.USER_ORGANIZATIONS_READ: _per_minute(40, 500),
+            _G.ORGANIZATION_BY_NAME_READ: _per_minute(20, 200),
+            _G.ORGANIZATIONS_WRITE: _per_minute(5, 150),
+            _G.MEMBERS_READ: _per_minute(40, 500),
+            _G.MEMBERS_WRITE: _per_minute(20, 200),
+            _G.INVITATIONS_READ: _per_minute(20, 200),
+            _G.INVITATIONS_WRITE: _per_minute(20, 200),
+            _G.MEMBER_ROLES_WRITE: _per_minute(20, 200),
+            _G.ORGANIZATION_CONNECTIONS_READ: _per_minute(10, 100),
+            _G.ORGANIZATION_CONNECTIONS_WRITE: _per_minute(5, 150),
+            _G.ORGANIZATION_GRANTS_READ: _per_minute(10, 100),
+            _G.ORGANIZATION_GRANTS_WRITE: _per_minute(5, 150),
         },
     ),
     Subscription.PROFESSIONAL: Limits(
         source=_PAGES + "essentials-professional-b2b",
         tenant=None,
         groups={
-            G.ORGANIZATIONS_READ: _per_minute(5, 50),
-            G.ORGANIZATION_BY_ID_READ: _per_minute(20, 200),
-            G.ORGANIZATION_BY_NAME_READ: _per_minute(10, 100),
-            G.ORGANIZATIONS_WRITE: _per_minute(5, 25),
+            _G.ORGANIZATIONS_READ: _per_minute(5, 50),
+            _G.ORGANIZATION_BY_ID_READ: _per_minute(20, 200),
+            _G.ORGANIZATION_BY_NAME_READ: _per_minute(10, 100),
+            _G.ORGANIZATIONS_WRITE: _per_minute(5, 25),
             # The page lists the members read twice (40, 500/minute and 20, 200/minute as
             # "Read Members of an Organization"): the lower one is taken.
-            G.MEMBERS_READ: _per_minute(20, 200),
-            G.MEMBERS_WRITE: _per_minute(20, 200),
-            G.MEMBER_ROLES_WRITE: _per_minute(20, 200),
-            G.ORGANIZATION_CONNECTIONS_READ: _per_minute(5, 50),
-            G.ORGANIZATION_CONNECTIONS_WRITE: _per_minute(5, 25),
-            G.LOGS_READ: _per_minute(10, 100),
-            G.CLIENTS_READ: _per_minute(5, 100),
-            G.CONNECTIONS_READ: _per_minute(5, 50),
-            G.ORGANIZATION_GRANTS_READ: _per_minute(10, 100),
-            G.ORGANIZATION_GRANTS_WRITE: _per_minute(5, 150),
-            G.OTHER: _per_minute(10, 150),
+            _G.MEMBERS_READ: _per_minute(20, 200),
+            _G.MEMBERS_WRITE: _per_minute(20, 200),
+            _G.MEMBER_ROLES_WRITE: _per_minute(20, 200),
+            _G.ORGANIZATION_CONNECTIONS_READ: _per_minute(5, 50),
+            _G.ORGANIZATION_CONNECTIONS_WRITE: _per_minute(5, 25),
+            _G.LOGS_READ: _per_minute(10, 100),
+            _G.CLIENTS_READ: _per_minute(5, 100),
+            _G.CONNECTIONS_READ: _per_minute(5, 50),
+            _G.ORGANIZATION_GRANTS_READ: _per_minute(10, 100),
+            _G.ORGANIZATION_GRANTS_WRITE: _per_minute(5, 150),
+            _G.OTHER: _per_minute(10, 150),
         },
     ),
     Subscription.FREE: Limits(
