@@ -7,7 +7,6 @@ draft that is not built cannot be deployed. The wait reads the Action
 after a bounded number of reads.
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -49,10 +48,6 @@ class Poller(Protocol):
 
     async def send(self, method: str, path: str, body: JSON = None) -> httpx.Response:
         """One raw request; no retries."""
-        ...
-
-    async def wait_for_reset(self, headers: Mapping[str, str]) -> None:
-        """Wait for the rate-limit bucket after a 429."""
         ...
 
     def attempts(self) -> Attempts:
@@ -120,8 +115,8 @@ async def _read(api: Poller, path: str) -> tuple[Any, str | None]:
             return json_or_none(response), None
         reason = describe_response(response)
         if verdict is Verdict.WAIT:
+            # The transport holds the group's next request until its bucket refills.
             attempts.rate_limited(reason)
-            await api.wait_for_reset(response.headers)
         elif verdict is Verdict.FAIL:
             return None, reason
         else:

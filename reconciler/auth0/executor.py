@@ -1,6 +1,6 @@
 """Runs a plan's operations in dependency order, concurrently within a phase.
 
-Every call goes through the one retry policy: 429 waits for the bucket; an unknown outcome
+Every call goes through the one retry policy: 429 waits for its group's bucket; an unknown outcome
 (5xx, no response) or a 409 on a create is settled as the operation says (`Settle`): by
 reading the object it creates, or by sending an idempotent call again; a 404 on a delete
 means done. A created or changed Action is read until Auth0 has built it (`builds`), so that
@@ -43,10 +43,6 @@ class Api(Protocol):
 
     async def send(self, method: str, path: str, body: JSON = None) -> httpx.Response:
         """One raw request; no retries."""
-        ...
-
-    async def wait_for_reset(self, headers: Mapping[str, str]) -> None:
-        """Wait for the rate-limit bucket after a 429."""
         ...
 
     def attempts(self) -> Attempts:
@@ -207,8 +203,8 @@ async def _attempt(
                 return await _built(api, op, path, refs, done, data, progress), status
             reason = describe_response(response)
             if verdict is Verdict.WAIT:
+                # The transport holds the group's next request until its bucket refills.
                 attempts.rate_limited(reason)
-                await api.wait_for_reset(response.headers)
                 continue
         if status == 404 and op.method == "DELETE":
             return CallResult(op, Outcome.ALREADY, "already gone", settled=True), status

@@ -1,25 +1,33 @@
-"""A client-side limiter that keeps part of the tenant's rate limit free for user logins.
+"""Client-side limiters that keep part of each rate-limit bucket free for user logins.
 
-It learns the bucket from the `x-ratelimit-limit/remaining/reset` headers and sends a request
-only while the bucket, less the requests still in flight, stays above the reserved part
+Auth0 limits the Management API per endpoint group on top of a tenant-wide bucket (see
+`reconciler.engine.rate_limits`). There is one `RateLimiter` per bucket of the tenant's
+subscription: it starts from the published bucket and learns the live one from the
+`x-ratelimit-limit/remaining/reset` headers of its group's responses. It sends a request only
+while the bucket, less the requests still in flight, stays above the reserved part
 `(1 - share) * limit`: that part is always left to others (user logins), and when they spend
-it the reconciler waits. Before the first response it sends one request at a time. When it
-has to wait, it assumes the bucket refills evenly until the reset and waits for just the
-tokens it needs.
+it the reconciler waits. When it has to wait, it assumes the bucket refills evenly until the
+reset and waits for just the tokens it needs. Groups are paced apart, so reads of different
+groups proceed at once, and a 429 holds back only its own group.
 """
 
 import asyncio
 from collections.abc import Mapping
+from urllib.parse import unquote
 
 from reconciler.clock import Clock, SystemClock
+from reconciler.engine.endpoints import ENDPOINTS
+from reconciler.engine.kinds import Verb
+from reconciler.engine.rate_limits import Bucket, Limits, RateGroup
 
 MAX_WAIT = 60.0
+API_PREFIX = "/api/v2/"
 
 
 class RateLimiter:
-    """Spends at most `share` of the tenant's bucket."""
+    """Spends at most `share` of one bucket."""
 
-    def __init__(self, share: float, clock: Clock | None = None):
+    def __init__(self, share: float, clock: Clock | None = None, bucket: Bucket | None = None):
         self.share = share
         self.clock = clock or SystemClock()
         self._changed = asyncio.Condition()
@@ -29,6 +37,11 @@ class RateLimiter:
         self.in_flight = 0
         self.refill = 0.0
         """Tokens per second the bucket regains (the highest estimate seen)."""
+        self._stamp = self.clock.now()
+        if bucket is not None:
+            self.limit = self.remaining = bucket.burst
+            self.refill = bucket.per_second
+            self.reset = self._stamp
 
     @property
     def reserve(self) -> float:
@@ -38,9 +51,17 @@ class RateLimiter:
     def _fits(self) -> bool:
         return self.remaining - self.in_flight - 1 >= self.reserve
 
+    def _regain(self) -> None:
+        """Credit the tokens the bucket regained since the last reading."""
+        now = self.clock.now()
+        if self.limit is not None and self.refill > 0:
+            self.remaining = min(self.limit, self.remaining + (now - self._stamp) * self.refill)
+        self._stamp = now
+
     async def acquire(self) -> None:
         """Wait until one more request fits our share of the bucket."""
         async with self._changed:
+            self._regain()
             while not self._fits():
                 if self.in_flight:
                     await self._changed.wait()
@@ -56,18 +77,34 @@ class RateLimiter:
             if until_reset > 0:
                 await self._pause(until_reset)
             self.remaining = self.limit or 1
+            self._stamp = self.clock.now()
             return
         delay = min(until_reset, needed / self.refill)
         await self._pause(delay)
         self.remaining = min(self.limit or 1, self.remaining + delay * self.refill)
+        self._stamp = self.clock.now()
 
-    async def release(self, headers: Mapping[str, str] | None) -> None:
-        """A request finished; learn from its headers (None when it got no response)."""
+    async def release(self, headers: Mapping[str, str] | None, status: int | None = None) -> None:
+        """A request finished; learn from its headers (None when it got no response or the
+        headers describe another bucket, of which this one also spent a token)."""
         async with self._changed:
             self.in_flight -= 1
-            if headers is not None:
+            if headers is None:
+                self._spend()
+            else:
                 self.observe(headers)
+                if status == 429:
+                    # Refused: nothing is left until the reset, at least a moment away.
+                    self.remaining = min(self.remaining, 0)
+                    self.reset = max(self.reset, self.clock.now() + 0.05)
             self._changed.notify_all()
+
+    def _spend(self) -> None:
+        """One token spent that no header accounts for: the bucket is full a token later."""
+        self._regain()
+        self.remaining -= 1
+        if self.refill > 0:
+            self.reset = max(self.reset, self.clock.now()) + 1 / self.refill
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Take the bucket's state from a response's rate-limit headers."""
@@ -80,16 +117,66 @@ class RateLimiter:
         self.limit = max(limit, 1)
         self.remaining = remaining
         self.reset = reset
-        until_reset = reset - self.clock.now()
+        self._stamp = self.clock.now()
+        until_reset = reset - self._stamp
         if until_reset > 0 and remaining < self.limit:
             # Whole-second resets make one reading an underestimate: keep the best one.
             self.refill = max(self.refill, (self.limit - remaining) / until_reset)
 
-    async def wait_for_reset(self, headers: Mapping[str, str]) -> None:
-        """After a 429: wait until the bucket's reset (at least a moment, at most a minute)."""
-        self.observe(headers)
-        await self._pause(max(self.reset - self.clock.now(), 0.05))
-
     async def _pause(self, seconds: float) -> None:
         seconds = min(seconds, MAX_WAIT)
         await self.clock.sleep(seconds)
+
+
+def group_of(method: str, raw_path: str) -> RateGroup:
+    """The endpoint group of a Management API request (`OTHER` for one not in the table)."""
+    path = raw_path.split("?", 1)[0]
+    if API_PREFIX not in path:
+        return RateGroup.OTHER
+    segments = [unquote(s) for s in path.split(API_PREFIX, 1)[1].split("/")]
+    try:
+        found = ENDPOINTS.at(Verb(method), segments)
+    except ValueError:
+        return RateGroup.OTHER
+    return RateGroup.OTHER if found is None else found[0].group
+
+
+class Limiters:
+    """The limiters of one tenant: one per bucket its subscription has, each spending at most
+    `share` of it; a request takes from its group's bucket and from the tenant-wide one."""
+
+    def __init__(self, share: float, limits: Limits, clock: Clock | None = None) -> None:
+        self.share = share
+        self.limits = limits
+        self.clock = clock or SystemClock()
+        self.tenant = RateLimiter(share, self.clock, limits.tenant)
+        """The tenant-wide bucket, and the one of groups without a bucket of their own."""
+        self._groups: dict[RateGroup, RateLimiter] = {}
+
+    def limiter(self, group: RateGroup) -> RateLimiter:
+        """The limiter whose bucket a request of `group` reports in its headers."""
+        key = self.limits.bucket_of(group)
+        if key is None:
+            return self.tenant
+        if key not in self._groups:
+            self._groups[key] = RateLimiter(self.share, self.clock, self.limits.groups[key])
+        return self._groups[key]
+
+    def _also_tenant(self, own: RateLimiter) -> bool:
+        return own is not self.tenant and self.limits.tenant is not None
+
+    async def acquire(self, group: RateGroup) -> None:
+        """Wait until a request of `group` fits its buckets."""
+        own = self.limiter(group)
+        await own.acquire()
+        if self._also_tenant(own):
+            await self.tenant.acquire()
+
+    async def release(
+        self, group: RateGroup, headers: Mapping[str, str] | None, status: int | None
+    ) -> None:
+        """A request of `group` finished with these headers (None: no response)."""
+        own = self.limiter(group)
+        await own.release(headers, status)
+        if self._also_tenant(own):
+            await self.tenant.release(None)

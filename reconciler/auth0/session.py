@@ -1,7 +1,7 @@
-"""A connection to one target: the SDK client, its call counter, rate limiter and clock."""
+"""A connection to one target: the SDK client, its call counter, rate limiters and clock."""
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,12 +15,13 @@ from auth0.management.core.parse_error import ParsingError
 from reconciler.auth0.calls import CallCounter
 from reconciler.auth0.credentials import ClientCredentials, Login, fetch_token, token_client
 from reconciler.auth0.errors import ApiCallError, describe
-from reconciler.auth0.ratelimit import RateLimiter
+from reconciler.auth0.ratelimit import Limiters
 from reconciler.auth0.retry import Attempts, RetryPolicy, Verdict, classify
 from reconciler.auth0.target import Target, unreachable
 from reconciler.auth0.transport import DEADLINE, MeteredTransport
 from reconciler.clock import Clock, SystemClock
 from reconciler.engine.plan import JSON
+from reconciler.engine.rate_limits import limits_of
 from reconciler.model import Tenant
 
 T = TypeVar("T")
@@ -35,7 +36,7 @@ class Session:
     client: AsyncAuth0
     http: httpx.AsyncClient
     counter: CallCounter
-    limiter: RateLimiter
+    limiters: Limiters
     slots: asyncio.Semaphore
     token: str = field(repr=False)
     policy: RetryPolicy = field(default_factory=RetryPolicy)
@@ -48,7 +49,7 @@ class Session:
     @property
     def clock(self) -> Clock:
         """The clock every wait of this session uses."""
-        return self.limiter.clock
+        return self.limiters.clock
 
     def attempts(self) -> Attempts:
         """A fresh attempt counter under the session's retry policy."""
@@ -63,10 +64,6 @@ class Session:
                 json=body,
                 headers={"Authorization": f"Bearer {self.token}"},
             )
-
-    async def wait_for_reset(self, headers: Mapping[str, str]) -> None:
-        """After a 429: wait for the bucket."""
-        await self.limiter.wait_for_reset(headers)
 
     async def read(
         self, call: Callable[[], Awaitable[T]], *, what: str, org: str | None = None
@@ -87,8 +84,8 @@ class Session:
                     raise ApiCallError(what, "the answer is not JSON", org) from None
                 verdict = classify(error.status_code)
                 if verdict is Verdict.WAIT:
+                    # The group's limiter holds the next request until its bucket refills.
                     attempts.rate_limited(describe(error))
-                    await self.wait_for_reset(httpx.Headers(error.headers or {}))
                     continue
                 if verdict is Verdict.FAIL:
                     raise ApiCallError(what, describe(error), org, error.status_code) from None
@@ -114,12 +111,17 @@ async def open_session(
     deadline: float = DEADLINE,
 ) -> AsyncIterator[Session]:
     """Connect to a target through `transport` (HTTP, or an in-process app) as `login`,
-    spending at most `share` of its rate limit (default: the tenant file's); each request ends
-    within `deadline` seconds. `ca_file` is the CA the transport trusts, for messages."""
+    spending at most `share` of each of its rate-limit buckets (default: the tenant file's);
+    each request ends within `deadline` seconds. `ca_file` is the CA the transport trusts,
+    for messages."""
     counter = CallCounter()
-    limiter = RateLimiter(share or tenant.rate_limit.share, clock or SystemClock())
+    limiters = Limiters(
+        share or tenant.rate_limit.share,
+        limits_of(tenant.rate_limit.subscription),
+        clock or SystemClock(),
+    )
     http = httpx.AsyncClient(
-        transport=MeteredTransport(transport, counter, limiter, deadline), timeout=TIMEOUT
+        transport=MeteredTransport(transport, counter, limiters, deadline), timeout=TIMEOUT
     )
     async with http:
         try:
@@ -132,7 +134,7 @@ async def open_session(
             client=client,
             http=http,
             counter=counter,
-            limiter=limiter,
+            limiters=limiters,
             slots=asyncio.Semaphore(tenant.rate_limit.max_concurrency),
             token=token,
             client_id=login.client_id

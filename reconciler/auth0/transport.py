@@ -1,5 +1,5 @@
-"""An httpx transport that meters Management API requests: counts them, rate-limits them and
-gives each one an overall deadline."""
+"""An httpx transport that meters Management API requests: counts them, rate-limits each by
+its endpoint group and gives each one an overall deadline."""
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 
 from reconciler.auth0.calls import CallCounter
-from reconciler.auth0.ratelimit import RateLimiter
+from reconciler.auth0.ratelimit import Limiters, group_of
 
 DEADLINE = 60.0
 """Seconds a request may take from sending it to the last byte of its answer (httpx's own
@@ -19,34 +19,36 @@ class DeadlineExceeded(httpx.TimeoutException):
 
 
 class MeteredTransport(httpx.AsyncBaseTransport):
-    """Wraps another transport; every `/api/v2/` request is counted and waits for the limiter,
-    and every request ends, the last byte of its answer read, within `deadline` seconds."""
+    """Wraps another transport; every `/api/v2/` request is counted and waits for the limiters
+    of its endpoint group, and every request ends, the last byte of its answer read, within
+    `deadline` seconds."""
 
     def __init__(
         self,
         inner: httpx.AsyncBaseTransport,
         counter: CallCounter,
-        limiter: RateLimiter,
+        limiters: Limiters,
         deadline: float = DEADLINE,
     ) -> None:
         self._inner = inner
         self._counter = counter
-        self._limiter = limiter
+        self._limiters = limiters
         self._deadline = deadline
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send one request through the inner transport."""
         if "/api/v2/" not in request.url.path:
             return await self._send(request)
-        await self._limiter.acquire()
-        self._counter.count(request)
-        headers = None
+        group = group_of(request.method, request.url.raw_path.decode("ascii"))
+        await self._limiters.acquire(group)
+        self._counter.count(request, group)
+        headers, status = None, None
         try:
             response = await self._send(request)
-            headers = dict(response.headers)
+            headers, status = dict(response.headers), response.status_code
             return response
         finally:
-            await self._limiter.release(headers)
+            await self._limiters.release(group, headers, status)
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
         """The answer, its body to be read by the deadline too."""

@@ -93,7 +93,14 @@ def apply(
                         )
                     result = await core.plan(only, shard=target.shard)
                     progress.clear()
-                    view = PlanView(tenant_id.name, label, result.plan, result.live.read_calls)
+                    view = PlanView(
+                        tenant_id.name,
+                        label,
+                        result.plan,
+                        result.live.read_calls,
+                        limits=files.desired.tenant.rate_limit.subscription,
+                        read_groups=session.counter.read_groups.copy(),
+                    )
                     echo(render_text(view, colour=colour()), nl=False)
                     if not result.plan.operations:
                         return None

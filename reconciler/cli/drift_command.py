@@ -75,11 +75,16 @@ def drift(
                     )
                     checked = await incremental_drift(reconciler, path)
                     note = ScanNote(checked.scan.sentence(), checked.scan.document())
-                    return DriftView(name, label, checked.drift, checked.read_calls, note)
-                found = await detect_drift(reconciler, shard=target.shard)
+                    read = checked.read_calls
+                    drift = checked.drift
+                else:
+                    found = await detect_drift(reconciler, shard=target.shard)
+                    read, drift, note = found.result.live.read_calls, found.drift, None
             finally:
                 progress.clear()
-            return DriftView(name, label, found.drift, found.result.live.read_calls)
+            limits = files.desired.tenant.rate_limit.subscription
+            groups = session.counter.read_groups.copy()
+            return DriftView(name, label, drift, read, note, limits, groups)
 
     view = asyncio.run(run())
     if output_format == "json":

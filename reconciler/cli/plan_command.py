@@ -73,7 +73,7 @@ def plan(
         only, list_all = changes.only, changes.list_all
     progress = TerminalProgress()
 
-    async def run() -> tuple[PlanResult, str, tuple[str, ...]]:
+    async def run() -> tuple[PlanResult, PlanView]:
         async with target.connect(files) as session:
             core = Reconciler(session, desired, progress=progress)
             try:
@@ -81,10 +81,18 @@ def plan(
             finally:
                 progress.clear()
             refusals = tuple(str(r) for r in core.refusals(result))
-            return result, session.target.label, refusals
+            return result, PlanView(
+                files.tenant.name,
+                session.target.label,
+                result.plan,
+                result.live.read_calls,
+                refusals,
+                limits=desired.tenant.rate_limit.subscription,
+                read_groups=session.counter.read_groups.copy(),
+            )
 
-    result, label, refusals = asyncio.run(run())
-    view = PlanView(files.tenant.name, label, result.plan, result.live.read_calls, refusals)
+    result, view = asyncio.run(run())
+    label = view.target
     echo_plan(view, output_format, verbose=verbose, max_chars=max_chars)
     if summary is not None:
         summary.write_text(redact(render_markdown(view, verbose=True)), encoding="utf-8")
@@ -126,7 +134,8 @@ def show(
             await core.verify_saved(saved)
 
     asyncio.run(run())
-    view = PlanView(saved.tenant, saved.target, saved.plan, None)
+    limits = files.desired.tenant.rate_limit.subscription
+    view = PlanView(saved.tenant, saved.target, saved.plan, None, limits=limits)
     echo_plan(view, output_format, verbose=verbose, max_chars=max_chars)
 
 

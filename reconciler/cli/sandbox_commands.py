@@ -1,6 +1,7 @@
 """`reconciler sandbox ...`: serve a tenant's sandbox to other clients, or reset its state."""
 
 from pathlib import Path
+from typing import get_args
 
 import click
 
@@ -15,6 +16,7 @@ from reconciler.config.loader import load_sandbox_world
 from reconciler.config.tenant_id import TenantId
 from reconciler.core.targets import embedded_sandbox
 from reconciler.sandbox import Sandbox, SandboxSettings, state_lock
+from reconciler.sandbox.limits import LimitsName
 from reconciler.sandbox.server import DEFAULT_PORT, serve
 
 
@@ -47,6 +49,14 @@ def sandbox_cli() -> None:
 @click.option("--state", type=click.Path(path_type=Path), help="Persist state in this file.")
 @click.option("--rate-limit", type=float, help="Requests per second (token bucket).")
 @click.option("--rate-limit-burst", default=10, show_default=True, type=int)
+@click.option(
+    "--limits",
+    type=click.Choice(get_args(LimitsName)),
+    default="off",
+    show_default=True,
+    help="Enforce this subscription's Auth0 limits: a tenant-wide bucket and one per endpoint "
+    "group (off: the one bucket of --rate-limit).",
+)
 @click.option("--latency-ms", default=0.0, show_default=True, type=float)
 @click.option("--fail-rate", default=0.0, show_default=True, type=float, help="P(5xx).")
 @click.option("--drop-rate", default=0.0, show_default=True, type=float, help="P(drop).")
@@ -66,6 +76,7 @@ def serve_command(
     state: Path | None,
     rate_limit: float | None,
     rate_limit_burst: int,
+    limits: LimitsName,
     latency_ms: float,
     fail_rate: float,
     drop_rate: float,
@@ -79,6 +90,7 @@ def serve_command(
         settings = SandboxSettings(
             rate_limit_rps=rate_limit,
             rate_limit_burst=rate_limit_burst,
+            limits=limits,
             latency_ms=latency_ms,
             fail_rate=fail_rate,
             drop_rate=drop_rate,

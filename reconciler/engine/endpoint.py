@@ -1,5 +1,6 @@
-"""One Management API endpoint: its method, path template, scope, paging, settling and the
-kinds of objects a logged write to it changes; how it builds and matches request paths.
+"""One Management API endpoint: its method, path template, scope, paging, rate-limit group,
+settling and the kinds of objects a logged write to it changes; how it builds and matches
+request paths.
 
 The table of every endpoint the reconciler calls is `reconciler.engine.endpoints.ENDPOINTS`.
 """
@@ -9,6 +10,7 @@ from enum import StrEnum
 
 from reconciler.engine.kinds import Kind, Verb
 from reconciler.engine.plan import PathPart, Settle, path_text
+from reconciler.engine.rate_limits import RateGroup
 
 
 class Paging(StrEnum):
@@ -67,6 +69,8 @@ class Endpoint:
     """For a write: what its tenant-log event says may have changed."""
     also_needs: tuple[str, ...] = ()
     """Scopes the request needs besides `scope` for the fields the reconciler asks for."""
+    group: RateGroup = field(kw_only=True)
+    """The endpoint group whose rate-limit bucket its requests take from."""
     name: str = field(default="", compare=False)
     """Its attribute name in `ENDPOINTS`."""
 

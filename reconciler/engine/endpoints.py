@@ -8,7 +8,7 @@ them (`touched_by`), the reader names its reads by them, and the scopes the docs
 rendered from them (`reconciler.engine.scopes_doc`).
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from reconciler.engine.endpoint import Endpoint
 from reconciler.engine.kinds import Verb
@@ -32,9 +32,19 @@ class Endpoints(OrganizationEndpoints, TenantEndpoints):
     def write_at(self, verb: Verb, segments: list[str]) -> tuple[Endpoint, tuple[str, ...]] | None:
         """The write entry whose template a decoded path matches, with the path's parameters;
         literal segments win over parameters."""
+        return self._at(self.writes, verb, segments)
+
+    def at(self, verb: Verb, segments: list[str]) -> tuple[Endpoint, tuple[str, ...]] | None:
+        """The entry whose template a decoded path matches, as `write_at` for any method."""
+        return self._at(self, verb, segments)
+
+    @staticmethod
+    def _at(
+        entries: Iterable[Endpoint], verb: Verb, segments: list[str]
+    ) -> tuple[Endpoint, tuple[str, ...]] | None:
         found = [
             (e, params)
-            for e in self.writes
+            for e in entries
             if e.verb is verb and (params := e.match(segments)) is not None
         ]
         if not found:

@@ -3,6 +3,7 @@
 from reconciler.engine.endpoint import Endpoint, Need, Paging, Touch, by_id
 from reconciler.engine.kinds import Kind, Verb
 from reconciler.engine.plan import Settle
+from reconciler.engine.rate_limits import RateGroup
 
 ORGANIZATION_PARTS = (
     Kind.ORGANIZATION,
@@ -22,12 +23,27 @@ class OrganizationEndpoints:
     API access and applications."""
 
     list_organizations = Endpoint(
-        Verb.GET, "/organizations", "read:organizations", Need.READ, Paging.CHECKPOINT
+        Verb.GET,
+        "/organizations",
+        "read:organizations",
+        Need.READ,
+        Paging.CHECKPOINT,
+        group=RateGroup.ORGANIZATIONS_READ,
     )
     organization_by_name = Endpoint(
-        Verb.GET, "/organizations/name/{name}", "read:organizations", Need.READ
+        Verb.GET,
+        "/organizations/name/{name}",
+        "read:organizations",
+        Need.READ,
+        group=RateGroup.ORGANIZATION_BY_NAME_READ,
     )
-    get_organization = Endpoint(Verb.GET, "/organizations/{id}", "read:organizations", Need.READ)
+    get_organization = Endpoint(
+        Verb.GET,
+        "/organizations/{id}",
+        "read:organizations",
+        Need.READ,
+        group=RateGroup.ORGANIZATION_BY_ID_READ,
+    )
     create_organization = Endpoint(
         Verb.POST,
         "/organizations",
@@ -35,6 +51,7 @@ class OrganizationEndpoints:
         Need.APPLY,
         settle=Settle.FIND_ORGANIZATION,
         touches=(Touch(Kind.ORGANIZATION, named=True),),
+        group=RateGroup.ORGANIZATIONS_WRITE,
     )
     update_organization = Endpoint(
         Verb.PATCH,
@@ -42,6 +59,7 @@ class OrganizationEndpoints:
         "update:organizations",
         Need.APPLY,
         touches=(Touch(Kind.ORGANIZATION, named=True),),
+        group=RateGroup.ORGANIZATIONS_WRITE,
     )
     delete_organization = Endpoint(
         Verb.DELETE,
@@ -49,6 +67,7 @@ class OrganizationEndpoints:
         "delete:organizations",
         Need.PRUNE,
         touches=by_id(*ORGANIZATION_PARTS),
+        group=RateGroup.ORGANIZATIONS_WRITE,
     )
     list_members = Endpoint(
         Verb.GET,
@@ -56,7 +75,8 @@ class OrganizationEndpoints:
         "read:organization_members",
         Need.READ,
         Paging.CHECKPOINT,
-        also_needs=("read:organization_member_roles",),  # roles inline
+        also_needs=("read:organization_member_roles",),  # roles inline,
+        group=RateGroup.MEMBERS_READ,
     )
     add_members = Endpoint(
         Verb.POST,
@@ -64,6 +84,7 @@ class OrganizationEndpoints:
         "create:organization_members",
         Need.APPLY,
         touches=by_id(Kind.MEMBERS),
+        group=RateGroup.MEMBERS_WRITE,
     )
     remove_members = Endpoint(
         Verb.DELETE,
@@ -71,6 +92,7 @@ class OrganizationEndpoints:
         "delete:organization_members",
         Need.APPLY,
         touches=by_id(Kind.MEMBERS),
+        group=RateGroup.MEMBERS_WRITE,
     )
     add_member_roles = Endpoint(
         Verb.POST,
@@ -78,6 +100,7 @@ class OrganizationEndpoints:
         "create:organization_member_roles",
         Need.APPLY,
         touches=by_id(Kind.MEMBER_ROLES),
+        group=RateGroup.MEMBER_ROLES_WRITE,
     )
     remove_member_roles = Endpoint(
         Verb.DELETE,
@@ -85,6 +108,7 @@ class OrganizationEndpoints:
         "delete:organization_member_roles",
         Need.APPLY,
         touches=by_id(Kind.MEMBER_ROLES),
+        group=RateGroup.MEMBER_ROLES_WRITE,
     )
     list_enabled_connections = Endpoint(
         Verb.GET,
@@ -92,12 +116,14 @@ class OrganizationEndpoints:
         "read:organization_connections",
         Need.READ,
         Paging.OFFSET,
+        group=RateGroup.ORGANIZATION_CONNECTIONS_READ,
     )
     get_enabled_connection = Endpoint(
         Verb.GET,
         "/organizations/{id}/enabled_connections/{connection_id}",
         "read:organization_connections",
         Need.READ,
+        group=RateGroup.ORGANIZATION_CONNECTIONS_READ,
     )
     enable_connection = Endpoint(
         Verb.POST,
@@ -106,6 +132,7 @@ class OrganizationEndpoints:
         Need.APPLY,
         settle=Settle.FIND_CONNECTION,
         touches=by_id(Kind.CONNECTIONS),
+        group=RateGroup.ORGANIZATION_CONNECTIONS_WRITE,
     )
     update_enabled_connection = Endpoint(
         Verb.PATCH,
@@ -113,6 +140,7 @@ class OrganizationEndpoints:
         "update:organization_connections",
         Need.APPLY,
         touches=by_id(Kind.CONNECTIONS),
+        group=RateGroup.ORGANIZATION_CONNECTIONS_WRITE,
     )
     disable_connection = Endpoint(
         Verb.DELETE,
@@ -120,6 +148,7 @@ class OrganizationEndpoints:
         "delete:organization_connections",
         Need.APPLY,
         touches=by_id(Kind.CONNECTIONS),
+        group=RateGroup.ORGANIZATION_CONNECTIONS_WRITE,
     )
     list_discovery_domains = Endpoint(
         Verb.GET,
@@ -127,12 +156,14 @@ class OrganizationEndpoints:
         "read:organization_discovery_domains",
         Need.READ,
         Paging.CHECKPOINT,
+        group=RateGroup.OTHER,
     )
     discovery_domain_by_name = Endpoint(
         Verb.GET,
         "/organizations/{id}/discovery-domains/name/{domain}",
         "read:organization_discovery_domains",
         Need.READ,
+        group=RateGroup.OTHER,
     )
     add_discovery_domain = Endpoint(
         Verb.POST,
@@ -141,6 +172,7 @@ class OrganizationEndpoints:
         Need.APPLY,
         settle=Settle.FIND_DOMAIN,
         touches=by_id(Kind.DISCOVERY_DOMAINS),
+        group=RateGroup.OTHER,
     )
     update_discovery_domain = Endpoint(
         Verb.PATCH,
@@ -148,6 +180,7 @@ class OrganizationEndpoints:
         "update:organization_discovery_domains",
         Need.APPLY,
         touches=by_id(Kind.DISCOVERY_DOMAINS),
+        group=RateGroup.OTHER,
     )
     remove_discovery_domain = Endpoint(
         Verb.DELETE,
@@ -155,6 +188,7 @@ class OrganizationEndpoints:
         "delete:organization_discovery_domains",
         Need.APPLY,
         touches=by_id(Kind.DISCOVERY_DOMAINS),
+        group=RateGroup.OTHER,
     )
     list_invitations = Endpoint(
         Verb.GET,
@@ -162,6 +196,7 @@ class OrganizationEndpoints:
         "read:organization_invitations",
         Need.READ,
         Paging.OFFSET,
+        group=RateGroup.INVITATIONS_READ,
     )
     send_invitation = Endpoint(
         Verb.POST,
@@ -170,6 +205,7 @@ class OrganizationEndpoints:
         Need.APPLY,
         settle=Settle.FIND_INVITATION,
         touches=by_id(Kind.INVITATIONS),
+        group=RateGroup.INVITATIONS_WRITE,
     )
     revoke_invitation = Endpoint(
         Verb.DELETE,
@@ -177,6 +213,7 @@ class OrganizationEndpoints:
         "delete:organization_invitations",
         Need.APPLY,
         touches=by_id(Kind.INVITATIONS),
+        group=RateGroup.OTHER,
     )
     list_organization_grants = Endpoint(
         Verb.GET,
@@ -184,6 +221,7 @@ class OrganizationEndpoints:
         "read:organization_client_grants",
         Need.READ,
         Paging.OFFSET,
+        group=RateGroup.ORGANIZATION_GRANTS_READ,
     )
     add_organization_grant = Endpoint(
         Verb.POST,
@@ -192,6 +230,7 @@ class OrganizationEndpoints:
         Need.APPLY,
         settle=Settle.FIND_ORGANIZATION_GRANT,
         touches=by_id(Kind.API_ACCESS),
+        group=RateGroup.ORGANIZATION_GRANTS_WRITE,
     )
     remove_organization_grant = Endpoint(
         Verb.DELETE,
@@ -199,6 +238,7 @@ class OrganizationEndpoints:
         "delete:organization_client_grants",
         Need.APPLY,
         touches=by_id(Kind.API_ACCESS),
+        group=RateGroup.OTHER,
     )
     list_organization_applications = Endpoint(
         Verb.GET,
@@ -206,6 +246,7 @@ class OrganizationEndpoints:
         "read:organization_clients",
         Need.READ,
         Paging.CHECKPOINT,
+        group=RateGroup.OTHER,
     )
     add_organization_applications = Endpoint(
         Verb.POST,
@@ -214,6 +255,7 @@ class OrganizationEndpoints:
         Need.APPLY,
         settle=Settle.FIND_ORGANIZATION_APPLICATIONS,
         touches=by_id(Kind.ORGANIZATION_APPLICATIONS),
+        group=RateGroup.OTHER,
     )
     update_organization_application = Endpoint(
         Verb.PATCH,
@@ -221,6 +263,7 @@ class OrganizationEndpoints:
         "update:organization_clients",
         Need.APPLY,
         touches=by_id(Kind.ORGANIZATION_APPLICATIONS),
+        group=RateGroup.OTHER,
     )
     remove_organization_applications = Endpoint(
         Verb.DELETE,
@@ -228,4 +271,5 @@ class OrganizationEndpoints:
         "delete:organization_clients",
         Need.APPLY,
         touches=by_id(Kind.ORGANIZATION_APPLICATIONS),
+        group=RateGroup.OTHER,
     )

@@ -5,6 +5,7 @@ tenant log."""
 from reconciler.engine.endpoint import Endpoint, Need, Paging, Touch, by_id
 from reconciler.engine.kinds import Kind, Verb
 from reconciler.engine.plan import Settle
+from reconciler.engine.rate_limits import RateGroup
 
 _EVERY_ACTION = (Touch(Kind.ACTION, by_id=False),)
 
@@ -13,8 +14,10 @@ class TenantEndpoints:
     """Roles, connections, users, applications, grants, APIs, the Action and the log."""
 
     # Roles.
-    list_roles = Endpoint(Verb.GET, "/roles", "read:roles", Need.READ, Paging.OFFSET)
-    get_role = Endpoint(Verb.GET, "/roles/{id}", "read:roles", Need.READ)
+    list_roles = Endpoint(
+        Verb.GET, "/roles", "read:roles", Need.READ, Paging.OFFSET, group=RateGroup.OTHER
+    )
+    get_role = Endpoint(Verb.GET, "/roles/{id}", "read:roles", Need.READ, group=RateGroup.OTHER)
     create_role = Endpoint(
         Verb.POST,
         "/roles",
@@ -22,6 +25,7 @@ class TenantEndpoints:
         Need.APPLY,
         settle=Settle.FIND_ROLE,
         touches=(Touch(Kind.ROLE, named=True),),
+        group=RateGroup.OTHER,
     )
     update_role = Endpoint(
         Verb.PATCH,
@@ -32,6 +36,7 @@ class TenantEndpoints:
             Touch(Kind.ROLE, named=True, only_with=frozenset({"name"})),
             Touch(Kind.ROLE_DESCRIPTION, only_with=frozenset({"description"})),
         ),
+        group=RateGroup.OTHER,
     )
     delete_role = Endpoint(
         Verb.DELETE,
@@ -39,9 +44,15 @@ class TenantEndpoints:
         "delete:roles",
         Need.APPLY,
         touches=by_id(Kind.ROLE, Kind.PERMISSIONS),
+        group=RateGroup.OTHER,
     )
     list_permissions = Endpoint(
-        Verb.GET, "/roles/{id}/permissions", "read:roles", Need.READ, Paging.OFFSET
+        Verb.GET,
+        "/roles/{id}/permissions",
+        "read:roles",
+        Need.READ,
+        Paging.OFFSET,
+        group=RateGroup.OTHER,
     )
     add_permissions = Endpoint(
         Verb.POST,
@@ -49,6 +60,7 @@ class TenantEndpoints:
         "update:roles",
         Need.APPLY,
         touches=by_id(Kind.PERMISSIONS),
+        group=RateGroup.OTHER,
     )
     remove_permissions = Endpoint(
         Verb.DELETE,
@@ -56,22 +68,45 @@ class TenantEndpoints:
         "update:roles",
         Need.APPLY,
         touches=by_id(Kind.PERMISSIONS),
+        group=RateGroup.OTHER,
     )
 
     # Connections and users, read to resolve names and emails.
     list_connections = Endpoint(
-        Verb.GET, "/connections", "read:connections", Need.READ, Paging.CHECKPOINT
+        Verb.GET,
+        "/connections",
+        "read:connections",
+        Need.READ,
+        Paging.CHECKPOINT,
+        group=RateGroup.CONNECTIONS_READ,
     )
-    get_connection = Endpoint(Verb.GET, "/connections/{id}", "read:connections", Need.READ)
-    users_by_email = Endpoint(Verb.GET, "/users-by-email", "read:users", Need.READ)
-    get_user = Endpoint(Verb.GET, "/users/{id}", "read:users", Need.READ)
+    get_connection = Endpoint(
+        Verb.GET,
+        "/connections/{id}",
+        "read:connections",
+        Need.READ,
+        group=RateGroup.CONNECTIONS_READ,
+    )
+    users_by_email = Endpoint(
+        Verb.GET, "/users-by-email", "read:users", Need.READ, group=RateGroup.OTHER
+    )
+    get_user = Endpoint(Verb.GET, "/users/{id}", "read:users", Need.READ, group=RateGroup.OTHER)
     user_organizations = Endpoint(
-        Verb.GET, "/users/{id}/organizations", "read:organizations", Need.READ, Paging.OFFSET
+        Verb.GET,
+        "/users/{id}/organizations",
+        "read:organizations",
+        Need.READ,
+        Paging.OFFSET,
+        group=RateGroup.USER_ORGANIZATIONS_READ,
     )
 
     # Applications, client grants and APIs.
-    list_applications = Endpoint(Verb.GET, "/clients", "read:clients", Need.READ, Paging.OFFSET)
-    get_application = Endpoint(Verb.GET, "/clients/{id}", "read:clients", Need.READ)
+    list_applications = Endpoint(
+        Verb.GET, "/clients", "read:clients", Need.READ, Paging.OFFSET, group=RateGroup.CLIENTS_READ
+    )
+    get_application = Endpoint(
+        Verb.GET, "/clients/{id}", "read:clients", Need.READ, group=RateGroup.CLIENTS_READ
+    )
     create_application = Endpoint(
         Verb.POST,
         "/clients",
@@ -79,9 +114,15 @@ class TenantEndpoints:
         Need.APPLY,
         settle=Settle.FIND_APPLICATION,
         touches=by_id(Kind.APPLICATION),
+        group=RateGroup.OTHER,
     )
     update_application = Endpoint(
-        Verb.PATCH, "/clients/{id}", "update:clients", Need.APPLY, touches=by_id(Kind.APPLICATION)
+        Verb.PATCH,
+        "/clients/{id}",
+        "update:clients",
+        Need.APPLY,
+        touches=by_id(Kind.APPLICATION),
+        group=RateGroup.OTHER,
     )
     delete_application = Endpoint(
         Verb.DELETE,
@@ -94,9 +135,15 @@ class TenantEndpoints:
             Touch(Kind.API_ACCESS, by_id=False),
             Touch(Kind.ORGANIZATION_APPLICATIONS, by_id=False),
         ),
+        group=RateGroup.OTHER,
     )
     list_client_grants = Endpoint(
-        Verb.GET, "/client-grants", "read:client_grants", Need.READ, Paging.CHECKPOINT
+        Verb.GET,
+        "/client-grants",
+        "read:client_grants",
+        Need.READ,
+        Paging.CHECKPOINT,
+        group=RateGroup.OTHER,
     )
     create_client_grant = Endpoint(
         Verb.POST,
@@ -105,6 +152,7 @@ class TenantEndpoints:
         Need.APPLY,
         settle=Settle.FIND_CLIENT_GRANT,
         touches=by_id(Kind.CLIENT_GRANT),
+        group=RateGroup.OTHER,
     )
     update_client_grant = Endpoint(
         Verb.PATCH,
@@ -112,14 +160,29 @@ class TenantEndpoints:
         "update:client_grants",
         Need.APPLY,
         touches=by_id(Kind.CLIENT_GRANT),
+        group=RateGroup.OTHER,
     )
     list_apis = Endpoint(
-        Verb.GET, "/resource-servers", "read:resource_servers", Need.READ, Paging.OFFSET
+        Verb.GET,
+        "/resource-servers",
+        "read:resource_servers",
+        Need.READ,
+        Paging.OFFSET,
+        group=RateGroup.OTHER,
     )
 
     # The post-login Action.
-    list_actions = Endpoint(Verb.GET, "/actions/actions", "read:actions", Need.READ, Paging.OFFSET)
-    get_action = Endpoint(Verb.GET, "/actions/actions/{id}", "read:actions", Need.READ)
+    list_actions = Endpoint(
+        Verb.GET,
+        "/actions/actions",
+        "read:actions",
+        Need.READ,
+        Paging.OFFSET,
+        group=RateGroup.OTHER,
+    )
+    get_action = Endpoint(
+        Verb.GET, "/actions/actions/{id}", "read:actions", Need.READ, group=RateGroup.OTHER
+    )
     """Read by `apply` after a create or update until the Action is built (deploying needs
     that); its scope is that of the reads."""
     create_action = Endpoint(
@@ -129,9 +192,15 @@ class TenantEndpoints:
         Need.APPLY,
         settle=Settle.FIND_ACTION,
         touches=_EVERY_ACTION,
+        group=RateGroup.OTHER,
     )
     update_action = Endpoint(
-        Verb.PATCH, "/actions/actions/{id}", "update:actions", Need.APPLY, touches=_EVERY_ACTION
+        Verb.PATCH,
+        "/actions/actions/{id}",
+        "update:actions",
+        Need.APPLY,
+        touches=_EVERY_ACTION,
+        group=RateGroup.OTHER,
     )
     deploy_action = Endpoint(
         Verb.POST,
@@ -139,6 +208,7 @@ class TenantEndpoints:
         "create:actions",
         Need.APPLY,
         touches=_EVERY_ACTION,
+        group=RateGroup.OTHER,
     )
     list_bindings = Endpoint(
         Verb.GET,
@@ -146,6 +216,7 @@ class TenantEndpoints:
         "read:actions",
         Need.READ,
         Paging.OFFSET,
+        group=RateGroup.OTHER,
     )
     bind_actions = Endpoint(
         Verb.PATCH,
@@ -153,8 +224,18 @@ class TenantEndpoints:
         "update:actions",
         Need.APPLY,
         touches=_EVERY_ACTION,
+        group=RateGroup.OTHER,
     )
 
     # The tenant log (incremental drift).
-    list_logs = Endpoint(Verb.GET, "/logs", "read:logs", Need.INCREMENTAL, Paging.CHECKPOINT)
-    get_log = Endpoint(Verb.GET, "/logs/{id}", "read:logs", Need.INCREMENTAL)
+    list_logs = Endpoint(
+        Verb.GET,
+        "/logs",
+        "read:logs",
+        Need.INCREMENTAL,
+        Paging.CHECKPOINT,
+        group=RateGroup.LOGS_READ,
+    )
+    get_log = Endpoint(
+        Verb.GET, "/logs/{id}", "read:logs", Need.INCREMENTAL, group=RateGroup.LOGS_READ
+    )

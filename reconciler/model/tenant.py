@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Self
 from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from reconciler.model.common import OrgName, Strict
+from reconciler.model.subscription import MOST_CONSERVATIVE, Subscription, SubscriptionName
 
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 MembersPolicy = Literal["exact", "additive"]
@@ -38,6 +39,14 @@ class RateLimit(Strict):
 
     share: float = Field(default=0.5, gt=0, le=1)
     max_concurrency: int = Field(default=8, ge=1, le=64)
+    limits: SubscriptionName = MOST_CONSERVATIVE
+    """The subscription whose published limits the tenant has: paces each endpoint group
+    from the start and sizes the duration plans announce."""
+
+    @property
+    def subscription(self) -> Subscription:
+        """`limits` as a value."""
+        return Subscription(self.limits)
 
 
 class DriftSettings(Strict):

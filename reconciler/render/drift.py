@@ -1,13 +1,16 @@
 """Drift reports: what changed in Auth0 against Git, as text, Markdown (for an issue) or JSON."""
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import groupby
 
 from reconciler.engine.drift import Change, Drift, DriftRow
 from reconciler.engine.plan import JSON
+from reconciler.engine.rate_limits import RateGroup
+from reconciler.model.subscription import Subscription
 from reconciler.render.markdown import COMMENT_LIMIT, Block, code, compose, details, text
-from reconciler.render.view import value
+from reconciler.render.view import apply_estimate, read_phrase, value
 from reconciler.safe_text import inert, redact
 
 _NOTES = {
@@ -35,6 +38,15 @@ class DriftView:
     drift: Drift
     read_calls: int
     scan: ScanNote | None = None
+    limits: Subscription | None = None
+    """The tenant's subscription, to say how long the reads and the repair take at least."""
+    read_groups: Mapping[RateGroup, int] | None = None
+    """The reads by endpoint group."""
+
+    @property
+    def read(self) -> str:
+        """`live state read in 9 API calls, about 4 s at Free limits`."""
+        return read_phrase(self.read_calls, self.read_groups, self.limits) or ""
 
 
 def summary(drift: Drift) -> str:
@@ -67,12 +79,13 @@ def _heading(org: str | None) -> str:
     return "Tenant roles" if org is None else f"Organization {inert(org)}"
 
 
-def _repair(drift: Drift) -> str:
+def _repair(drift: Drift, limits: Subscription | None) -> str:
     calls = drift.plan.summary.api_calls
     if not calls:
         return ""
     noun = "API call" if calls == 1 else "API calls"
-    return f"`reconciler apply` would make Auth0 match Git again in {calls} {noun}."
+    how = f"{calls} {noun}" if limits is None else str(apply_estimate(drift.plan, limits))
+    return f"`reconciler apply` would make Auth0 match Git again in {how}."
 
 
 def _unmanaged(drift: Drift) -> str:
@@ -84,8 +97,7 @@ def render_drift_text(view: DriftView) -> str:
     """The drift as terminal text, ending with the summary line."""
     drift = view.drift
     lines = [
-        f"Tenant {inert(view.tenant)} ({inert(view.target)}): live state read in "
-        f"{view.read_calls} API calls.",
+        f"Tenant {inert(view.tenant)} ({inert(view.target)}): {view.read}.",
         *([inert(view.scan.sentence)] if view.scan else []),
         "",
     ]
@@ -97,7 +109,7 @@ def render_drift_text(view: DriftView) -> str:
         lines.append("")
     if drift.unmanaged:
         lines += [f"Organizations in Auth0 but in no file: {_unmanaged(drift)}", ""]
-    repair = _repair(drift)
+    repair = _repair(drift, view.limits)
     if repair:
         lines += [repair.replace("`", ""), ""]
     lines.append(summary(drift))
@@ -110,8 +122,7 @@ def render_drift_markdown(view: DriftView, *, limit: int | None = COMMENT_LIMIT)
     head = [
         f"### Drift in Auth0 tenant {code(view.tenant)}",
         "",
-        f"**{summary(drift)}** (target {code(view.target)}, "
-        f"live state read in {view.read_calls} API calls)",
+        f"**{summary(drift)}** (target {code(view.target)}, {view.read})",
         "",
         *([text(view.scan.sentence), ""] if view.scan else []),
     ]
@@ -139,7 +150,7 @@ def render_drift_markdown(view: DriftView, *, limit: int | None = COMMENT_LIMIT)
             "or delete them in Auth0).",
             "",
         ]
-    repair = _repair(drift)
+    repair = _repair(drift, view.limits)
     if repair:
         tail += [repair, ""]
     columns = [

@@ -36,13 +36,11 @@ def render_markdown(
 ) -> str:
     """The plan as a comment: a table of what changes per organization, the changed rows in
     a collapsible section each (`=` rows too when `verbose`), at most `limit` characters."""
-    read = (
-        f", live state read in {view.read_calls} API calls" if view.read_calls is not None else ""
-    )
+    read = f", {view.read}" if view.read is not None else ""
     head = [
         f"### Auth0 plan for {code(view.tenant)}",
         "",
-        f"**{summary_line(view.plan)}** (target {code(view.target)}{read})",
+        f"**{summary_line(view.plan, view.limits)}** (target {code(view.target)}{read})",
         "",
     ]
     if view.refusals:

@@ -15,9 +15,7 @@ _RESET = "\x1b[0m"
 
 def render_text(view: PlanView, *, colour: bool = False) -> str:
     """The plan as terminal text, ending with the summary line."""
-    read = (
-        f": live state read in {view.read_calls} API calls" if view.read_calls is not None else ""
-    )
+    read = f": {view.read}" if view.read is not None else ""
     lines = [f"Tenant {inert(view.tenant)} ({inert(view.target)}){read}.", ""]
     for section in sections(view.plan):
         lines.append(section.title)
@@ -35,5 +33,5 @@ def render_text(view: PlanView, *, colour: bool = False) -> str:
         lines.append("Warning: apply would refuse this plan:")
         lines.extend(f"  ! {inert(refusal)}" for refusal in view.refusals)
         lines.append("")
-    lines.append(summary_line(view.plan))
+    lines.append(summary_line(view.plan, view.limits))
     return "\n".join(lines) + "\n"

@@ -1,11 +1,15 @@
 """What every renderer shows: the plan's rows grouped into sections, and the summary line."""
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import groupby
 
+from reconciler.engine.duration import Estimate, lower_bound, operation_groups
 from reconciler.engine.kinds import Kind
 from reconciler.engine.plan import JSON, Action, FieldChange, Plan, Row
+from reconciler.engine.rate_limits import RateGroup
+from reconciler.model.subscription import Subscription
 from reconciler.safe_text import inert
 
 
@@ -20,6 +24,31 @@ class PlanView:
     """Requests the live state took to read (None for a saved plan)."""
     refusals: tuple[str, ...] = ()
     """Why apply would refuse the plan (safety rails), shown as a warning."""
+    limits: Subscription | None = None
+    """The tenant's subscription, to say how long the reads and the apply take at least."""
+    read_groups: Mapping[RateGroup, int] | None = None
+    """The reads by endpoint group."""
+
+    @property
+    def read(self) -> str | None:
+        """`live state read in 9 API calls, about 4 s at Free limits` (None: not read)."""
+        return read_phrase(self.read_calls, self.read_groups, self.limits)
+
+
+def read_phrase(
+    calls: int | None, groups: Mapping[RateGroup, int] | None, limits: Subscription | None
+) -> str | None:
+    """How many reads the live state took and, when known, how long they take at least."""
+    if calls is None:
+        return None
+    if groups is None or limits is None:
+        return f"live state read in {calls} API calls"
+    return f"live state read in {Estimate(calls, lower_bound(groups, limits), limits)}"
+
+
+def apply_estimate(plan: Plan, limits: Subscription) -> Estimate:
+    """The plan's calls and how long they take at least under `limits`."""
+    return Estimate.of(operation_groups(plan.operations), limits)
 
 
 @dataclass(frozen=True)
@@ -52,16 +81,16 @@ def counts(rows: tuple[Row, ...]) -> tuple[int, int, int]:
     )
 
 
-def summary_line(plan: Plan) -> str:
-    """`Plan: 2 to create, 1 to change, 0 to delete; 14 API calls.` or `No changes.`"""
+def summary_line(plan: Plan, limits: Subscription | None = None) -> str:
+    """`Plan: 2 to create, 1 to change, 0 to delete; 14 API calls.` or `No changes.`; with
+    the tenant's `limits`, how long the calls take at least: `14 API calls, about 4 s at
+    Free limits.`"""
     s = plan.summary
     if not s.changes:
         return "No changes."
     calls = "API call" if s.api_calls == 1 else "API calls"
-    return (
-        f"Plan: {s.create} to create, {s.update} to change, {s.delete} to delete; "
-        f"{s.api_calls} {calls}."
-    )
+    how_long = f"{s.api_calls} {calls}" if limits is None else str(apply_estimate(plan, limits))
+    return f"Plan: {s.create} to create, {s.update} to change, {s.delete} to delete; {how_long}."
 
 
 def value(v: JSON) -> str:

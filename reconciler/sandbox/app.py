@@ -16,6 +16,7 @@ from .auth import token_endpoint
 from .calllog import API_PREFIX, CALL_LOG_LIMIT, CallRecord, ResponseSample, observing, publish
 from .errors import ApiError
 from .faults import ConnectionDropped
+from .limits import OTHER, group_of, limit_reached
 from .router import Context, Route, insufficient_scope
 from .validation import Query
 
@@ -130,11 +131,19 @@ class SandboxApp:
         settings = sandbox.settings
         if settings.latency_ms:
             await asyncio.sleep(settings.latency_ms / 1000)
-        allowed, limits = sandbox.limiter.take(
-            sandbox.clock(), settings.rate_limit_rps, settings.rate_limit_burst
+        segments = [unquote(s) for s in path[len(API_PREFIX) :].split("/")]
+        match = sandbox.router.match(method, segments)
+        group = OTHER if match is None else group_of(method, match[0].template)
+        taken = sandbox.limiter.take(
+            sandbox.clock(),
+            settings.limits,
+            group,
+            settings.rate_limit_rps,
+            settings.rate_limit_burst,
         )
-        if not allowed:
-            error = ApiError(429, "Global limit has been reached", "too_many_requests")
+        limits = taken.headers
+        if taken.refused_by is not None:
+            error = ApiError(429, limit_reached(taken.refused_by), "too_many_requests")
             return self._api_response(method, path, 429, error.body(), limits, "rate_limited")
         fault = sandbox.faults.before_request(settings)
         if fault == "drop":
@@ -148,8 +157,6 @@ class SandboxApp:
         with sandbox.lock:
             try:
                 grant = sandbox.tokens.check(headers.get("authorization"))
-                segments = [unquote(s) for s in path[len(API_PREFIX) :].split("/")]
-                match = sandbox.router.match(method, segments)
                 if match is None:
                     raise ApiError(404, "Not Found")
                 route, params = match

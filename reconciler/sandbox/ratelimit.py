@@ -13,23 +13,31 @@ class TokenBucket:
         self._tokens: float | None = None
         self._stamp = 0.0
 
-    def take(self, now: float, rps: float | None, burst: int) -> tuple[bool, dict[str, str]]:
-        """Try to take a token: (allowed, headers). ``x-ratelimit-reset`` is the Unix second
-        at which the bucket is full again. Without ``rps`` every request is allowed."""
+    def peek(self, now: float, rps: float | None, burst: int) -> tuple[bool, dict[str, str]]:
+        """Whether a token is there to take, and the headers as they stand."""
         if rps is None:
             self._tokens = None
             return True, _headers(burst, burst, now)
+        tokens = self._refill(now, rps, burst)
+        return tokens >= 1, _headers(burst, int(tokens), now + (burst - tokens) / rps)
+
+    def take(self, now: float, rps: float | None, burst: int) -> tuple[bool, dict[str, str]]:
+        """Try to take a token: (allowed, headers). ``x-ratelimit-reset`` is the Unix second
+        at which the bucket is full again. Without ``rps`` every request is allowed."""
+        allowed, headers = self.peek(now, rps, burst)
+        if rps is None or not allowed:
+            return allowed, headers
+        self._tokens = self._refill(now, rps, burst) - 1
+        return True, self.peek(now, rps, burst)[1]
+
+    def _refill(self, now: float, rps: float, burst: int) -> float:
         if self._tokens is None:
             self._tokens = float(burst)
         else:
             elapsed = max(0.0, now - self._stamp)
             self._tokens = min(float(burst), self._tokens + elapsed * rps)
         self._stamp = now
-        allowed = self._tokens >= 1
-        if allowed:
-            self._tokens -= 1
-        reset = now + (burst - self._tokens) / rps
-        return allowed, _headers(burst, int(self._tokens), reset)
+        return self._tokens
 
 
 def _headers(limit: int, remaining: int, reset: float) -> dict[str, str]:

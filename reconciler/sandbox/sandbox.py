@@ -16,7 +16,7 @@ from .areas import ROUTE_TABLES
 from .auth import TokenIssuer
 from .calllog import CallRecord
 from .faults import FaultInjector
-from .ratelimit import TokenBucket
+from .limits import RateLimits
 from .router import Route, Router
 from .settings import SandboxSettings
 from .store import DEFAULT_TENANT_DOMAIN, Store
@@ -80,7 +80,7 @@ class Sandbox:
         self.calls: list[CallRecord] = []
         self.router = ROUTER
         self.tokens = TokenIssuer(self._now)
-        self.limiter = TokenBucket()
+        self.limiter = RateLimits()
         self.faults = FaultInjector()
         self.lock = threading.Lock()
         self.app = SandboxApp(self)

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .limits import LimitsName
+
 
 class SandboxSettings(BaseModel):
     """Every fault is off unless set; behaviour follows Auth0 (its documented defaults and what
@@ -17,6 +19,11 @@ class SandboxSettings(BaseModel):
         default=None, gt=0, description="Token bucket refill per second; None: no limit."
     )
     rate_limit_burst: int = Field(default=10, ge=1, description="Token bucket size.")
+    limits: LimitsName = Field(
+        default="off",
+        description="Auth0's limits of this subscription: a tenant-wide bucket and one per "
+        "endpoint group; off: the single bucket of rate_limit_rps and rate_limit_burst.",
+    )
     latency_ms: float = Field(default=0, ge=0, description="Added to every /api/v2 request.")
     fail_rate: float = Field(
         default=0, ge=0, le=1, description="Probability of a 5xx (request not applied)."

@@ -8,7 +8,7 @@ from reconciler.sandbox import serving
 from tests.cli.conftest import edit, embedded_sandbox
 
 BETA = "tenants/example/organizations/beta-llc.yaml"
-SUMMARY = "Plan: 7 to create, 0 to change, 0 to delete; 21 API calls."
+SUMMARY = "Plan: 7 to create, 0 to change, 0 to delete; 21 API calls, about 10 s at Free limits."
 
 
 def test_plan_of_the_example_creates_both_orgs(run):

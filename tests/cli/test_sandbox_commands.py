@@ -63,3 +63,9 @@ def test_loopback_hosts() -> None:
     check_host("0.0.0.0", unsafe_listen=True)
     with pytest.raises(ValueError):
         check_host("192.168.1.10")
+
+
+def test_serve_takes_a_subscription_of_limits(run):
+    result = run("sandbox", "serve", "--limits", "gold")
+    assert result.exit_code == 1
+    assert "'gold' is not one of 'off', 'free', 'professional', 'enterprise'" in result.stderr

@@ -48,6 +48,13 @@ def test_wrong_value_points_at_the_value(tmp_path: Path) -> None:
     ]
 
 
+def test_an_unknown_subscription_points_at_the_value(tmp_path: Path) -> None:
+    text = "domain: sandbox\nrate_limit:\n  limits: gold\n"
+    assert _messages(tmp_path, Tenant, text) == [
+        '3:11: rate_limit.limits: must be "free", "professional" or "enterprise" (got "gold")'
+    ]
+
+
 def test_missing_key_points_at_the_mapping(tmp_path: Path) -> None:
     text = "domain: sandbox\ninvitations:\n  client_id: spa\n"
     assert _messages(tmp_path, Tenant, text) == [

@@ -28,7 +28,6 @@ class FakeApi:
     script: Script
     sent: list[tuple[str, str, Any]] = field(default_factory=list)
     clock: VirtualClock = field(default_factory=VirtualClock)
-    resets: int = 0
 
     async def send(self, method: str, path: str, body: Any = None) -> httpx.Response:
         self.sent.append((method, path, body))
@@ -36,9 +35,6 @@ class FakeApi:
         if isinstance(answer, Exception):
             raise answer
         return answer
-
-    async def wait_for_reset(self, headers: Mapping[str, str]) -> None:
-        self.resets += 1
 
     def attempts(self) -> Attempts:
         return Attempts(RetryPolicy(), self.clock)

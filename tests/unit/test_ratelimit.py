@@ -2,8 +2,12 @@
 
 import asyncio
 
-from reconciler.auth0.ratelimit import RateLimiter
+import pytest
+
+from reconciler.auth0.ratelimit import Limiters, RateLimiter, group_of
 from reconciler.clock import VirtualClock
+from reconciler.engine.rate_limits import Bucket, RateGroup, Unit, limits_of
+from reconciler.model.subscription import Subscription
 
 
 def headers(limit: int, remaining: int, reset: float) -> dict[str, str]:
@@ -73,7 +77,65 @@ def test_release_learns_from_the_response_headers():
     assert (rl.limit, rl.remaining, rl.in_flight) == (10, 4, 0)
 
 
-def test_after_429_it_waits_until_the_reset_header():
+def test_after_429_the_next_request_waits_for_the_tokens_its_share_needs():
     rl, time = limiter()
-    asyncio.run(rl.wait_for_reset(headers(10, 0, time.time + 3)))
-    assert time.slept == [3.0]
+
+    async def refused_then_again() -> None:
+        await rl.acquire()
+        await rl.release(headers(10, 0, time.time + 3), 429)
+        await rl.acquire()
+
+    asyncio.run(refused_then_again())
+    # 10 tokens back within 3 s; half the bucket reserved: 6 tokens needed.
+    assert time.slept == [pytest.approx(1.8)]
+
+
+def test_a_limiter_starts_from_the_published_bucket():
+    time = VirtualClock(1_000.0)
+    rl = RateLimiter(0.5, time, Bucket(10, 60, Unit.MINUTE))
+
+    async def send(n: int) -> None:
+        for _ in range(n):
+            await rl.acquire()
+            await rl.release(None)
+
+    # Half of the burst at once, then one a second: the published refill.
+    asyncio.run(send(8))
+    assert time.slept == [1.0] * 3
+
+
+def test_requests_take_from_their_groups_bucket_and_the_tenants():
+    time = VirtualClock(1_000.0)
+    limiters = Limiters(1.0, limits_of(Subscription.ENTERPRISE), time)
+    members = limiters.limiter(RateGroup.MEMBERS_READ)
+    assert limiters.limiter(RateGroup.ORGANIZATIONS_WRITE) is not members
+    assert limiters.limiter(RateGroup.OTHER) is limiters.tenant
+
+    async def one() -> None:
+        await limiters.acquire(RateGroup.MEMBERS_READ)
+        await limiters.release(RateGroup.MEMBERS_READ, headers(40, 39, time.time + 2), 200)
+
+    asyncio.run(one())
+    assert (members.remaining, limiters.tenant.remaining) == (39, 49)
+
+
+def test_a_429_holds_back_only_its_group():
+    time = VirtualClock(1_000.0)
+    limiters = Limiters(1.0, limits_of(Subscription.PROFESSIONAL), time)
+
+    async def refused_members_then_roles() -> None:
+        await limiters.acquire(RateGroup.MEMBERS_READ)
+        await limiters.release(RateGroup.MEMBERS_READ, headers(20, 0, time.time + 5), 429)
+        await limiters.acquire(RateGroup.MEMBER_ROLES_WRITE)
+
+    asyncio.run(refused_members_then_roles())
+    assert time.slept == []
+
+
+def test_requests_are_grouped_by_the_endpoint_table():
+    assert group_of("GET", "/api/v2/organizations/org_1/members?take=50") is RateGroup.MEMBERS_READ
+    assert group_of("GET", "/api/v2/organizations/name/a%2Fb") is (
+        RateGroup.ORGANIZATION_BY_NAME_READ
+    )
+    assert group_of("DELETE", "/api/v2/organizations/org_1") is RateGroup.ORGANIZATIONS_WRITE
+    assert group_of("GET", "/api/v2/stats/daily") is RateGroup.OTHER
