@@ -35,6 +35,7 @@ class OrganizationEndpoints:
         Need.APPLY,
         settle=Settle.FIND_ORGANIZATION,
         touches=(Touch(Kind.ORGANIZATION, named=True),),
+        also_needs=("create:organization_connections",),  # connections inline
     )
     update_organization = Endpoint(
         Verb.PATCH,
