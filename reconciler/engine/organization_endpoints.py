@@ -35,7 +35,8 @@ class OrganizationEndpoints:
         Need.APPLY,
         settle=Settle.FIND_ORGANIZATION,
         touches=(Touch(Kind.ORGANIZATION, named=True),),
-        also_needs=("create:organization_connections",),  # connections inline
+        also_needs=("create:organization_connections",),
+        also_needs_with=frozenset({"enabled_connections"}),  # connections inline
     )
     update_organization = Endpoint(
         Verb.PATCH,

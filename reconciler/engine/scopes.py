@@ -30,7 +30,7 @@ def needed_scopes(operations: Iterable[Operation]) -> dict[str, Operation]:
         segments = [p if isinstance(p, str) else "{ref}" for p in op.path]
         found = ENDPOINTS.write_at(op.method, segments)
         if found is not None:
-            for scope in (found[0].scope, *found[0].also_needs):
+            for scope in found[0].scopes_for(op.body):
                 needed.setdefault(scope, op)
     return needed
 

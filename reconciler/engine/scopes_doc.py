@@ -60,14 +60,16 @@ def scopes_table() -> str:
 
 def calls_table() -> str:
     """The Markdown table: one row per scope, the calls that need it and their commands."""
-    calls: dict[str, list[Endpoint]] = {s: [] for s in every_scope()}
+    calls: dict[str, list[tuple[Endpoint, str]]] = {s: [] for s in every_scope()}
     for endpoint in ENDPOINTS:
-        for scope in _scopes_of(endpoint):
-            calls[scope].append(endpoint)
+        calls[endpoint.scope].append((endpoint, ""))
+        fields = ", ".join(f"`{f}`" for f in sorted(endpoint.also_needs_with))
+        for scope in endpoint.also_needs:
+            calls[scope].append((endpoint, f" (with {fields})" if fields else ""))
     lines = ["| scope | calls | needed by |", "|---|---|---|"]
     for scope, endpoints in calls.items():
-        commands = dict.fromkeys(_COMMANDS[e.need] for e in endpoints)
-        shown = ", ".join(f"`{e}`" for e in endpoints)
+        commands = dict.fromkeys(_COMMANDS[e.need] for e, _ in endpoints)
+        shown = ", ".join(f"`{e}`{note}" for e, note in endpoints)
         lines.append(f"| `{scope}` | {shown} | {'; '.join(commands)} |")
     return "\n".join(lines)
 

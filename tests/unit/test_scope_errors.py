@@ -5,7 +5,7 @@ import httpx
 from reconciler.auth0.errors import describe_response, describe_status
 from reconciler.engine.identity import OpKey
 from reconciler.engine.kinds import Kind, Step, Verb
-from reconciler.engine.plan import Operation, Phase
+from reconciler.engine.plan import JSON, Operation, Phase
 from reconciler.engine.scopes import MissingScopes, check_scopes, needed_scopes
 
 FORBIDDEN = {
@@ -27,13 +27,19 @@ def test_auth0s_insufficient_scope_names_the_scope():
     assert describe_status(403, {"message": "Forbidden"}) == "403 Forbidden"
 
 
-def _op(method: Verb, *path: str) -> Operation:
+def _op(method: Verb, *path: str, body: JSON = None) -> Operation:
     key = OpKey("acme", Kind.MEMBERS, "/".join(path), Step.ADD)
-    return Operation(key, Phase.ORG_LINKS, method, path)
+    return Operation(key, Phase.ORG_LINKS, method, path, body)
 
 
 def test_the_writes_of_a_plan_need_their_endpoints_scopes_and_a_lacking_one_stops_it():
-    ops = [_op(Verb.POST, "organizations", "org_1", "members"), _op(Verb.POST, "organizations")]
+    plain = _op(Verb.POST, "organizations", body={"name": "acme"})
+    assert list(needed_scopes([plain])) == ["create:organizations"]
+    inline = {"name": "acme", "enabled_connections": [{"connection_id": "con_1"}]}
+    ops = [
+        _op(Verb.POST, "organizations", "org_1", "members"),
+        _op(Verb.POST, "organizations", body=inline),
+    ]
     assert list(needed_scopes(ops)) == [
         "create:organization_members",
         "create:organizations",
