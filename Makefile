@@ -15,7 +15,7 @@ PEER_ARGS ?=
 ACTION_SDK_VERSION := 7.1.0
 ACTION_SDK_DIR := .cache/action-sdk
 
-.PHONY: venv test lint actionlint typecheck pytest test-action validate schemas schema-check scopes \
+.PHONY: venv test lint actionlint typecheck pytest test-action validate schemas schema-check scopes scopes-check \
 	plan plan-all drift apply bench bench-quick bench-peers clean
 
 venv: $(VENV)/.installed
@@ -26,7 +26,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-test: lint typecheck schema-check pytest test-action
+test: lint typecheck schema-check scopes-check pytest test-action
 
 lint: venv actionlint
 	$(BIN)/ruff check .
@@ -75,6 +75,9 @@ schema-check: venv
 
 scopes: venv
 	$(BIN)/python -m reconciler.engine.scopes_doc
+
+scopes-check: venv
+	$(BIN)/python -m reconciler.engine.scopes_doc --check
 
 plan: venv
 	$(BIN)/reconciler plan --tenant $(TENANT)

@@ -43,10 +43,19 @@ class Token:
 Login = ClientCredentials | Token
 
 
-async def fetch_token(http: httpx.AsyncClient, origin: str, login: Login) -> str:
-    """The bearer token: given, or exchanged for client credentials (a secret from then on)."""
+@dataclass(frozen=True)
+class Issued:
+    """A bearer token and the scopes it carries (None: the token does not say)."""
+
+    token: str = field(repr=False)
+    scopes: frozenset[str] | None
+
+
+async def fetch_token(http: httpx.AsyncClient, origin: str, login: Login) -> Issued:
+    """The bearer token: given, or exchanged for client credentials (a secret from then on),
+    with its scopes: the token endpoint's `scope`, else the token's own `scope` claim."""
     if isinstance(login, Token):
-        return login.value
+        return Issued(login.value, _scopes(_claims(login.value).get("scope")))
     call = f"POST {origin}/oauth/token"
     response = await http.post(
         f"{origin}/oauth/token",
@@ -68,7 +77,14 @@ async def fetch_token(http: httpx.AsyncClient, origin: str, login: Login) -> str
     token = answer.get("access_token") if isinstance(answer, dict) else None
     if not isinstance(token, str) or not token:
         raise CredentialsError(f"{call} returned no access_token")
-    return hold_secret(token)
+    hold_secret(token)
+    scopes = _scopes(answer.get("scope"))
+    return Issued(token, scopes if scopes is not None else _scopes(_claims(token).get("scope")))
+
+
+def _scopes(value: object) -> frozenset[str] | None:
+    """Space-separated scopes, as Auth0 writes them; None for anything else."""
+    return frozenset(value.split()) if isinstance(value, str) else None
 
 
 def login_from_environment(
@@ -95,19 +111,23 @@ def token_client(token: str) -> str | None:
     """The client id an access token (a JWT) was issued to: its `azp` claim, or `sub` of a
     client-credentials token (`<client_id>@clients`); None for any other token. Read, not
     verified: it only tells the session's own writes apart in the tenant log."""
-    parts = token.split(".")
-    if len(parts) != 3:
-        return None
-    try:
-        padded = parts[1] + "=" * (-len(parts[1]) % 4)
-        claims = json.loads(base64.urlsafe_b64decode(padded))
-    except (ValueError, binascii.Error):
-        return None
-    if not isinstance(claims, dict):
-        return None
+    claims = _claims(token)
     azp, sub = claims.get("azp"), claims.get("sub")
     if isinstance(azp, str) and azp:
         return azp
     if isinstance(sub, str) and sub.endswith("@clients"):
         return sub.removesuffix("@clients") or None
     return None
+
+
+def _claims(token: str) -> dict[str, object]:
+    """The claims of a JWT, read and not verified; empty for any other token."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return {}
+    try:
+        padded = parts[1] + "=" * (-len(parts[1]) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(padded))
+    except (ValueError, binascii.Error):
+        return {}
+    return claims if isinstance(claims, dict) else {}

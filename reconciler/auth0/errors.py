@@ -47,8 +47,29 @@ def message_of(body: Any) -> str | None:
     return None
 
 
+_EXPECTED = "expected any of:"
+
+
+def scope_text(body: Any) -> str | None:
+    """For Auth0's 403 `insufficient_scope`: which scope the token lacks, as a message says
+    it (`the token lacks the scope read:roles`); None for any other answer."""
+    if not isinstance(body, dict) or body.get("errorCode") != "insufficient_scope":
+        return None
+    message = message_of(body) or ""
+    _, found, listed = message.partition(_EXPECTED)
+    scopes = [s.strip() for s in listed.split(",") if s.strip()] if found else []
+    if not scopes:
+        return "the token lacks a scope this call needs"
+    others = f" (or {', '.join(scopes[1:])})" if len(scopes) > 1 else ""
+    return server_text(f"the token lacks the scope {scopes[0]}{others}")
+
+
 def describe_status(status: int | None, body: Any) -> str:
-    """`404 Not found` from a status and Auth0's error body (its message when it has one)."""
+    """`404 Not found` from a status and Auth0's error body (its message when it has one);
+    a missing scope is named as such."""
+    lacking = scope_text(body)
+    if lacking is not None:
+        return f"{status} {lacking}"
     message = message_of(body)
     return f"{status} {server_text(message)}" if message else f"status {status}"
 
@@ -71,4 +92,6 @@ def json_or_none(response: httpx.Response) -> Any:
 def describe_response(response: httpx.Response) -> str:
     """One line for an unsuccessful response."""
     body = json_or_none(response)
-    return f"{response.status_code} {server_text(message_of(body) or response.reason_phrase)}"
+    if scope_text(body) is not None or message_of(body):
+        return describe_status(response.status_code, body)
+    return f"{response.status_code} {server_text(response.reason_phrase)}"

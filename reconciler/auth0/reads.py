@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from auth0.management import AsyncAuth0
 
 from reconciler.auth0.errors import ApiCallError
-from reconciler.auth0.paging import Pager, read_pages
+from reconciler.auth0.paging import OFFSET_WINDOW, Pager, PastOffsetWindow, read_pages
 from reconciler.auth0.session import Session
 from reconciler.engine.endpoint import Endpoint
 from reconciler.resources.reads import PageFetch
@@ -57,7 +57,15 @@ class SessionReads:
         async def read(call: Callable[[], Awaitable[Pager]]) -> Pager:
             return await self.one(endpoint, call, *params, org=org)
 
-        return await read_pages(endpoint.paging, fetch, read)
+        try:
+            return await read_pages(endpoint.paging, fetch, read)
+        except PastOffsetWindow:
+            reason = (
+                f"{OFFSET_WINDOW:,} records read and there may be more: Auth0 lists no further "
+                f"than the {OFFSET_WINDOW:,}th with page/per_page, and a plan on a partial "
+                "list could undo what it does not see"
+            )
+            raise ApiCallError(endpoint.call(*params), reason, org) from None
 
     async def pages_or_none(
         self, endpoint: Endpoint, fetch: PageFetch, *params: str, org: str | None = None

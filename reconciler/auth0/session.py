@@ -45,6 +45,8 @@ class Session:
     the tenant log names it on every write this session makes."""
     ca_file: Path | None = None
     """The CA that `--ca-file` trusts for the target's certificate (None: the system's)."""
+    scopes: frozenset[str] | None = None
+    """The scopes the token carries (None: it does not say); an apply checks them first."""
 
     @property
     def clock(self) -> Clock:
@@ -125,9 +127,10 @@ async def open_session(
     )
     async with http:
         try:
-            token = await fetch_token(http, target.origin, login)
+            issued = await fetch_token(http, target.origin, login)
         except httpx.TransportError as error:
             raise unreachable(target, error, ca_file) from None
+        token = issued.token
         client = AsyncAuth0(base_url=target.api_url, token=token, httpx_client=http, max_retries=0)
         yield Session(
             target=target,
@@ -141,4 +144,5 @@ async def open_session(
             if isinstance(login, ClientCredentials)
             else token_client(token),
             ca_file=ca_file,
+            scopes=issued.scopes,
         )

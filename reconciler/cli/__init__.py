@@ -27,6 +27,7 @@ from reconciler.core.service import UnsafePlan
 from reconciler.engine.duplicate_apps import DuplicateApplications
 from reconciler.engine.errors import PlanErrors
 from reconciler.engine.planfile import PlanFileError
+from reconciler.engine.scopes import MissingScopes
 from reconciler.safe_text import inert
 from reconciler.sandbox import StateBusy
 
@@ -62,6 +63,7 @@ class _Commands(click.Group):
             ChangesError,
             ImportRefused,
             WriteRefused,
+            MissingScopes,
         ) as error:
             problem("error", str(error))
             ctx.exit(1)

@@ -40,7 +40,7 @@ from reconciler.config.yaml_source import YamlSource, display_path, read_yaml
 from reconciler.model.applications import ApplicationsFile
 from reconciler.model.desired import Desired, Location
 from reconciler.model.organization import Organization
-from reconciler.model.roles import RolesFile
+from reconciler.model.roles import MAX_TENANT_ROLES, RolesFile
 from reconciler.model.tenant import Tenant
 from reconciler.sandbox.world import World, world_problems
 
@@ -134,6 +134,7 @@ class _Reader:
         inside = not org_paths or org_dir.resolve().is_relative_to(self.root)
         orgs = [org for org in (self.load(Organization, p, inside) for p in org_paths) if org]
         self.limit_members(orgs)
+        self.limit_roles(roles, orgs)
         needs_world = tenant is not None and tenant.model.domain == SANDBOX_DOMAIN
         world = self.world(world_path, required=needs_world)
         known_roles = roles.model if roles else None
@@ -214,6 +215,26 @@ class _Reader:
             self.errors += problems.errors
             return None
         return None if refused else validated
+
+    def limit_roles(
+        self, roles: Validated[RolesFile] | None, orgs: list[Validated[Organization]]
+    ) -> None:
+        """An error at the file in which the roles of roles.yaml and the organizations' own
+        roles pass `MAX_TENANT_ROLES`, the most Auth0 lets a tenant hold."""
+        files: list[tuple[Validated[RolesFile] | Validated[Organization], int]] = (
+            [(roles, len(roles.model.roles))] if roles is not None else []
+        )
+        files += [(org, len(org.model.roles or {})) for org in orgs]
+        count = 0
+        for validated, defined in files:
+            count += defined
+            if count > MAX_TENANT_ROLES:
+                message = (
+                    f"the tenant's files define more than {MAX_TENANT_ROLES:,} roles in all, "
+                    "the most Auth0 lets a tenant hold: refused"
+                )
+                self.errors.append(validated.error(("roles",), message))
+                return
 
     def limit_members(self, orgs: list[Validated[Organization]]) -> None:
         """An error at the file in which the members of all files pass `MAX_MEMBERS`."""

@@ -187,8 +187,13 @@ def _number(value: object) -> str:
     return str(value)
 
 
+_NOUNS = {"api_access": "api_access entries"}
+
+
 def _noun(loc: KeyPath) -> str:
-    return loc[-1] if loc and isinstance(loc[-1], str) else "entries"
+    if loc and isinstance(loc[-1], str):
+        return _NOUNS.get(loc[-1], loc[-1])
+    return "entries"
 
 
 def _fields_at(model: type[BaseModel], loc: KeyPath) -> list[str]:

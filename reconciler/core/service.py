@@ -47,6 +47,7 @@ from reconciler.engine.duplicate_apps import (
 from reconciler.engine.errors import PlanError, PlanErrors
 from reconciler.engine.planfile import SavedPlan
 from reconciler.engine.safety import Refusal, check_plan
+from reconciler.engine.scopes import check_scopes
 from reconciler.model import Policy
 from reconciler.model.desired import Desired
 from reconciler.model.live import Snapshot
@@ -340,14 +341,16 @@ class Reconciler:
         whole: bool = True,
         resumable: bool = True,
     ) -> ApplyResult:
-        """The one way to write: under the apply lock, gate, record (a `resumable` apply of
-        the files), execute, verify; the record goes when a `whole` apply converged."""
+        """The one way to write: under the apply lock, gate, check the token's scopes, record
+        (a `resumable` apply of the files), execute, verify; the record goes when a `whole`
+        apply converged."""
         with self.exclusive():
             files = self.files
             journal = self.journal if resumable and files is not None else None
             resuming = journal is not None and self.resuming(plan)
             policy = self.desired.tenant.policy
             gate(plan, existing, policy, allow_delete=allow_delete, force=force or resuming)
+            check_scopes(plan.operations, self.session.scopes)
             if journal is not None and files is not None and not resuming:
                 journal.begin(files, plan)
             report = await execute(self.session, plan.operations, self.progress)

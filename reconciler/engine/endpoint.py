@@ -71,8 +71,17 @@ class Endpoint:
     """Scopes the request needs besides `scope` for the fields the reconciler asks for."""
     group: RateGroup = field(kw_only=True)
     """The endpoint group whose rate-limit bucket its requests take from."""
+    also_needs_with: frozenset[str] = frozenset()
+    """For a write: `also_needs` applies only to a body with one of these fields (none: always)."""
     name: str = field(default="", compare=False)
     """Its attribute name in `ENDPOINTS`."""
+
+    def scopes_for(self, body: object) -> tuple[str, ...]:
+        """The scopes a request with `body` needs: `scope`, and `also_needs` when they apply."""
+        applies = not self.also_needs_with or (
+            isinstance(body, dict) and not self.also_needs_with.isdisjoint(body)
+        )
+        return (self.scope, *self.also_needs) if applies else (self.scope,)
 
     def __set_name__(self, owner: type, name: str) -> None:
         object.__setattr__(self, "name", name)

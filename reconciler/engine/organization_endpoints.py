@@ -52,6 +52,8 @@ class OrganizationEndpoints:
         settle=Settle.FIND_ORGANIZATION,
         touches=(Touch(Kind.ORGANIZATION, named=True),),
         group=RateGroup.ORGANIZATIONS_WRITE,
+        also_needs=("create:organization_connections",),
+        also_needs_with=frozenset({"enabled_connections"}),  # connections inline
     )
     update_organization = Endpoint(
         Verb.PATCH,

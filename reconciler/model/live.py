@@ -183,6 +183,8 @@ class Snapshot:
     """How many organizations the tenant has, when they were all listed."""
     roles: dict[str, LiveRole] = field(default_factory=dict)
     org_roles: dict[tuple[str, str], LiveRole] = field(default_factory=dict)
+    roles_listed: int | None = None
+    """How many roles the tenant holds, its own and its organizations', when they were listed."""
     connections: dict[str, LiveConnection] = field(default_factory=dict)
     users_by_email: dict[str, str | None] = field(default_factory=dict)
     """Lowercased email -> user_id (None: no such user) for emails not found among members."""

@@ -14,6 +14,13 @@ MAX_METADATA_KEYS = 25
 MAX_METADATA_VALUE = 255
 MAX_CONNECTIONS = 10
 MAX_ROLES_PER_MEMBER = 50
+MAX_API_ACCESS = 100
+"""Machine-to-machine client grants an organization may be associated with."""
+MAX_APPLICATIONS = 100
+"""Application associations of an organization."""
+MAX_INVITATIONS = 1000
+"""Invitations of an organization that can be read: Auth0 lists them with page/per_page only,
+and such lists end at the 1,000th record."""
 
 HexColour = Annotated[str, StringConstraints(pattern=r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")]
 HttpsUrl = Annotated[str, StringConstraints(max_length=2048, pattern=r"^https://[^\s/]+\S*$")]
@@ -100,10 +107,21 @@ class Organization(Strict):
     token_quota: dict[str, object] | None = None
     third_party_client_access: Literal["block", "allow"] | None = None
     is_app_entitlement_active: bool | None = None
-    applications: list[ApplicationName] | None = None
+    applications: list[ApplicationName] | None = Field(default=None, max_length=MAX_APPLICATIONS)
     """The applications the organization's members may use (by name)."""
-    api_access: list[ApiAccess] | None = None
+    api_access: list[ApiAccess] | None = Field(default=None, max_length=MAX_API_ACCESS)
     """Machine-to-machine applications that may call an API on the organization's behalf."""
+
+    @field_validator("members")
+    @classmethod
+    def _readable_invitations(cls, value: list[Member] | None) -> list[Member] | None:
+        invited = sum(1 for member in value or () if member.invite)
+        if invited > MAX_INVITATIONS:
+            raise ValueError(
+                f"at most {MAX_INVITATIONS:,} members can be invited, found {invited:,}: Auth0 "
+                f"lists only the first {MAX_INVITATIONS:,} invitations of an organization"
+            )
+        return value
 
     @field_validator("applications")
     @classmethod

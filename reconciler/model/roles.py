@@ -5,6 +5,8 @@ from pydantic import Field, field_validator
 from reconciler.model.common import ApiIdentifier, PermissionName, RoleName, Strict
 
 MAX_PERMISSIONS_PER_ROLE = 1000
+MAX_TENANT_ROLES = 1000
+"""Roles a tenant can hold, its own and its organizations' (Auth0's entity limit)."""
 
 
 class Role(Strict):

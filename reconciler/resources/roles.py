@@ -3,6 +3,7 @@ Roles are listed when anything names one; permissions are read only of the roles
 permissions the files manage."""
 
 import asyncio
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from reconciler.engine.plan import JSON, Action, FieldChange, PathPart, Phase
 from reconciler.engine.planfile import ABSENT, digest_of
 from reconciler.model import Role
 from reconciler.model.live import LiveRole, Snapshot
+from reconciler.model.roles import MAX_TENANT_ROLES
 from reconciler.resources.importing import OrgImport, imported_role
 from reconciler.resources.reads import PAGE, Reads
 from reconciler.resources.resource import Planning, Reading, Resource, Stage
@@ -256,6 +258,7 @@ async def _read_roles(reading: Reading) -> None:
     roles = await api.pages(
         ENDPOINTS.list_roles, lambda page: client.list(page=page, per_page=PAGE)
     )
+    snapshot.roles_listed = len(roles)
     kept = roles_to_keep(reading.scope, roles, reading.org_names)
     for role, owner, _ in kept:
         _store_role(snapshot, LiveRole(role.id, role.name, role.description, None, owner))
@@ -317,6 +320,23 @@ class Roles(Resource):
         for (owner, name), live_role in sorted(org_roles.items()):
             if owner == ctx.name and name not in own:
                 delete_role(builder, name, live_role, ctx.name)
+
+    def plan_after(self, planning: Planning) -> None:
+        """A plan error when its creates would leave the tenant more roles than Auth0 lets it
+        hold (`MAX_TENANT_ROLES`), counting the roles no file manages."""
+        listed = planning.live.roles_listed
+        ops = planning.builder.operations.values()
+        steps = Counter(op.key.verb for op in ops if op.key.kind is Kind.ROLE)
+        if listed is None or not steps[Step.CREATE]:
+            return
+        after = listed + steps[Step.CREATE] - steps[Step.DELETE]
+        if after > MAX_TENANT_ROLES:
+            planning.builder.error(
+                f"the tenant holds {listed:,} roles and the plan creates {steps[Step.CREATE]:,}"
+                f" and deletes {steps[Step.DELETE]:,}: that is {after:,}, more than the "
+                f"{MAX_TENANT_ROLES:,} roles Auth0 lets a tenant hold",
+                planning.desired.where("roles"),
+            )
 
     def digest(self, key: ObjectKey, live: Snapshot) -> str:
         """The role and, when read, its permissions."""

@@ -322,8 +322,8 @@ async def test_a_log_that_cannot_be_read_means_a_full_read_and_no_checkpoint(tmp
     checked = await t.check()
     assert not checked.scan.incremental
     assert checked.scan.unwritten == (
-        "the tenant log cannot be read (GET /logs: 403 Insufficient scope, expected any of: "
-        "read:logs,read:logs_users)"
+        "the tenant log cannot be read (GET /logs: 403 the token lacks the scope read:logs "
+        "(or read:logs_users))"
     )
     assert not t.checkpoint.exists()
 

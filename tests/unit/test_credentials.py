@@ -3,12 +3,14 @@
 import base64
 import json
 
+import httpx
 import pytest
 
 from reconciler.auth0.credentials import (
     ClientCredentials,
     CredentialsError,
     Token,
+    fetch_token,
     login_from_environment,
     token_client,
 )
@@ -51,3 +53,16 @@ def test_the_client_of_a_token_is_its_azp_or_the_subject_of_a_client_credentials
     assert token_client(jwt({"sub": "auth0|123"})) is None
     assert token_client("opaque-token") is None
     assert token_client("a.%%%.c") is None
+
+
+async def test_a_token_says_its_scopes_from_the_token_endpoint_or_its_claim():
+    given = await fetch_token(httpx.AsyncClient(), "https://t", Token(jwt({"scope": "read:a b"})))
+    assert given.scopes == frozenset({"read:a", "b"})
+    assert (await fetch_token(httpx.AsyncClient(), "https://t", Token("opaque"))).scopes is None
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"access_token": "opaque-2", "scope": "read:roles"})
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    issued = await fetch_token(http, "https://t", ClientCredentials("i", "s"))
+    assert (issued.token, issued.scopes) == ("opaque-2", frozenset({"read:roles"}))

@@ -5,7 +5,16 @@ from pathlib import Path
 import pytest
 
 from reconciler.engine.endpoints import ENDPOINTS
-from reconciler.engine.scopes_doc import BEGIN, DOCS, END, main, scopes_table, with_table
+from reconciler.engine.scopes_doc import (
+    BEGIN,
+    DOCS,
+    END,
+    calls_table,
+    every_scope,
+    main,
+    scopes_table,
+    with_table,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,3 +50,10 @@ def test_check_fails_on_a_stale_table_and_rewriting_fixes_it(tmp_path: Path, cap
 def test_a_document_without_the_markers_is_an_error():
     with pytest.raises(ValueError, match=r"README\.md: no scopes table"):
         with_table("no table here", "README.md")
+
+
+def test_the_per_scope_table_names_each_scopes_calls_and_commands():
+    rows = {line.split(" | ")[0]: line for line in calls_table().splitlines()[2:]}
+    assert set(rows) == {f"| `{s}`" for s in every_scope()}
+    assert "`POST /organizations`" in rows["| `create:organization_connections`"]
+    assert "`drift --incremental`" in rows["| `read:logs`"]

@@ -10,6 +10,9 @@ from ..router import Context, Reply, RouteTable
 from ..store_base import StoreBase
 from ..validation import Body
 
+MAX_ORG_CLIENT_GRANTS = 100
+"""Machine-to-machine client grants per organization (Auth0's entity limit, public cloud)."""
+
 
 class OrgClientGrantOps(StoreBase):
     """Operations on an organization's client grant associations."""
@@ -22,6 +25,10 @@ class OrgClientGrantOps(StoreBase):
             raise bad_request("The client grant does not allow organizations.")
         if grant_id in org.client_grants:
             raise conflict("The client grant is already associated with this organization.")
+        if len(org.client_grants) >= MAX_ORG_CLIENT_GRANTS:
+            raise bad_request(
+                f"An organization can have at most {MAX_ORG_CLIENT_GRANTS} client grants."
+            )
         org.client_grants.append(grant_id)
         return grant
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..errors import conflict, invalid_body, not_found
+from ..errors import bad_request, conflict, invalid_body, not_found
 from ..pagination import checkpoint_page, ranked, read_checkpoint
 from ..records import OrgClient
 from ..render import render_org_client
 from ..router import Context, Reply, RouteTable
 from ..store_base import StoreBase
 from ..validation import Body
+
+MAX_ORG_CLIENTS = 100
+"""Application associations per organization (Auth0's entity limit)."""
+MAX_CLIENTS_PER_REQUEST = 100
+"""Applications one associate or remove request may name."""
 
 
 class OrgClientOps(StoreBase):
@@ -28,6 +33,10 @@ class OrgClientOps(StoreBase):
             if client_id in org.clients or client_id in seen:
                 raise conflict("The client is already associated with this organization.")
             seen.add(client_id)
+        if len(org.clients) + len(entries) > MAX_ORG_CLIENTS:
+            raise bad_request(
+                f"An organization can have at most {MAX_ORG_CLIENTS} application associations."
+            )
         links = [OrgClient(client_id, self.next_seq(), flag) for client_id, flag in entries]
         for link in links:
             org.clients[link.client_id] = link
@@ -89,7 +98,15 @@ def _order(link: OrgClient) -> str:
 )
 def associate_org_clients(ctx: Context) -> Reply:
     body = Body(ctx.body(), ("clients",), ("clients",))
-    items = body.objects("clients", ("client_id", "use_for_member_access"), ("client_id",)) or []
+    items = (
+        body.objects(
+            "clients",
+            ("client_id", "use_for_member_access"),
+            ("client_id",),
+            max_items=MAX_CLIENTS_PER_REQUEST,
+        )
+        or []
+    )
     if not items:
         raise invalid_body("Array is too short (0), minimum 1", "clients")
     entries = [
@@ -107,7 +124,9 @@ def associate_org_clients(ctx: Context) -> Reply:
 )
 def disassociate_org_clients(ctx: Context) -> Reply:
     body = Body(ctx.body(), ("clients",), ("clients",))
-    client_ids = body.strings("clients", min_items=1, min_len=1) or []
+    client_ids = (
+        body.strings("clients", min_items=1, max_items=MAX_CLIENTS_PER_REQUEST, min_len=1) or []
+    )
     ctx.store.disassociate_clients(ctx.params["id"], client_ids)
     return Reply(204)
 
