@@ -7,7 +7,14 @@ import click
 
 from reconciler.auth0.report import Outcome
 from reconciler.cli.options import TargetChoice, org_option, target_options, tenant_option
-from reconciler.cli.terminal import TerminalProgress, colour, echo, interactive, load_files
+from reconciler.cli.terminal import (
+    TerminalProgress,
+    colour,
+    echo,
+    interactive,
+    load_files,
+    warn,
+)
 from reconciler.config.layout import RECORDS_DIR
 from reconciler.core.apply_lock import apply_lock
 from reconciler.core.files import tenant_files_digest
@@ -16,6 +23,7 @@ from reconciler.core.results import ApplyResult
 from reconciler.core.service import Reconciler, selected
 from reconciler.engine import Action
 from reconciler.engine.planfile import read_plan_file
+from reconciler.engine.safety import APPROVAL_HINT
 from reconciler.render import PlanView, render_text
 from reconciler.safe_text import inert
 
@@ -28,7 +36,11 @@ from reconciler.safe_text import inert
 @org_option
 @target_options
 @click.option("--yes", is_flag=True, help="Apply without asking.")
-@click.option("--allow-delete", is_flag=True, help="Allow deleting organizations.")
+@click.option(
+    "--allow-delete",
+    is_flag=True,
+    help="Allow deleting organizations that policy.approved_deletions does not list.",
+)
 @click.option("--force", is_flag=True, help="Apply a plan larger than policy.max_change_percent.")
 @click.option(
     "--journal",
@@ -86,7 +98,11 @@ def apply(
                     echo(render_text(view, colour=colour()), nl=False)
                     if not result.plan.operations:
                         return None
-                    core.gate(result.plan, result.existing, allow_delete=allow_delete, force=force)
+                    verdict = core.gate(
+                        result.plan, result.existing, allow_delete=allow_delete, force=force
+                    )
+                    for line in verdict.waiting_lines:
+                        warn(f"{line}; the rest is applied, this is left out")
                     if not yes and not click.confirm("Apply these changes?", default=False):
                         raise click.ClickException("not applied")
                     return await core.apply(result, allow_delete=allow_delete, force=force)
@@ -97,7 +113,7 @@ def apply(
     if outcome is None:
         return
     report_applied(outcome, "Verified: Auth0 matches the files.")
-    if not outcome.report.ok or not outcome.converged:
+    if not outcome.report.ok or not outcome.converged or outcome.waiting:
         raise click.exceptions.Exit(1)
 
 
@@ -112,10 +128,16 @@ def report_applied(result: ApplyResult, verified: str) -> None:
     for call in report.results:
         if call.ok and call.detail:
             echo(f"  {call.line()}")
-    if result.converged:
+    if result.converged and not result.waiting:
         echo(verified)
+    elif result.converged:
+        echo("Verified: Auth0 matches the files, but for what waits for approval.")
     elif report.ok:
         rows = [r for r in result.remaining.rows if r.action is not Action.KEEP]
         echo(f"Not converged: {len(result.remaining.operations)} calls still planned.")
         for row in rows:
             echo(inert(f"  {row.action.symbol} {row.org or ''} {row.kind} {row.name}".rstrip()))
+    if result.waiting:
+        echo(f"Waiting for approval: {len(result.waiting)} deletions, left out of this apply.")
+        for name in result.waiting:
+            echo(inert(f"  - organization {name}: {APPROVAL_HINT}"))

@@ -23,6 +23,7 @@ from reconciler.core.files import tenant_files_digest
 from reconciler.core.results import PlanResult
 from reconciler.core.service import Reconciler, selected
 from reconciler.engine.planfile import read_plan_file
+from reconciler.engine.safety import Verdict
 from reconciler.render import PlanView, render_json, render_markdown, render_text
 from reconciler.resources.fingerprints import write_plan_file
 from reconciler.safe_text import inert, redact
@@ -73,18 +74,25 @@ def plan(
         only, list_all = changes.only, changes.list_all
     progress = TerminalProgress()
 
-    async def run() -> tuple[PlanResult, str, tuple[str, ...]]:
+    async def run() -> tuple[PlanResult, str, Verdict]:
         async with target.connect(files) as session:
             core = Reconciler(session, desired, progress=progress)
             try:
                 result = await core.plan(only, list_all=list_all, shard=target.shard)
             finally:
                 progress.clear()
-            refusals = tuple(str(r) for r in core.refusals(result))
-            return result, session.target.label, refusals
+            return result, session.target.label, core.verdict(result)
 
-    result, label, refusals = asyncio.run(run())
-    view = PlanView(files.tenant.name, label, result.plan, result.live.read_calls, refusals)
+    result, label, verdict = asyncio.run(run())
+    view = PlanView(
+        files.tenant.name,
+        label,
+        result.plan,
+        result.live.read_calls,
+        tuple(str(r) for r in verdict.refusals),
+        approved=verdict.approved,
+        waiting=verdict.waiting,
+    )
     echo_plan(view, output_format, verbose=verbose, max_chars=max_chars)
     if summary is not None:
         summary.write_text(redact(render_markdown(view, verbose=True)), encoding="utf-8")

@@ -4,7 +4,8 @@ the target and Auth0 (`reconciler.core.saved_plans`), and applies verified after
 
 Every way of writing runs through `Reconciler.apply`, `Reconciler.apply_saved` or
 `Reconciler.repair_applications`, and each of them through `_run`: under the apply lock, `gate`
-first, so no entry point can write without the safety rails.
+first, so no entry point can write without the safety rails. An organization's deletion that
+waits for approval is left out of what is applied, and the result says so.
 """
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -36,7 +37,7 @@ from reconciler.engine.duplicate_apps import (
 )
 from reconciler.engine.errors import PlanError, PlanErrors
 from reconciler.engine.planfile import SavedPlan
-from reconciler.engine.safety import Refusal, check_plan
+from reconciler.engine.safety import Refusal, Verdict, check_plan, withhold
 from reconciler.model import Policy
 from reconciler.model.desired import Desired
 from reconciler.model.live import Snapshot
@@ -55,11 +56,13 @@ class UnsafePlan(Exception):
         self.refusals = refusals
 
 
-def gate(plan: Plan, existing: int, policy: Policy, *, allow_delete: bool, force: bool) -> None:
-    """Raise UnsafePlan when a safety rail refuses the plan; every apply runs this first."""
-    refusals = check_plan(plan, existing, policy, allow_delete=allow_delete, force=force)
-    if refusals:
-        raise UnsafePlan(refusals)
+def gate(plan: Plan, existing: int, policy: Policy, *, allow_delete: bool, force: bool) -> Verdict:
+    """Raise UnsafePlan when a safety rail refuses the plan; else what the rails say of its
+    deletions (the waiting ones are not to be applied). Every apply runs this first."""
+    verdict = check_plan(plan, existing, policy, allow_delete=allow_delete, force=force)
+    if verdict.refusals:
+        raise UnsafePlan(list(verdict.refusals))
+    return verdict
 
 
 def selected(desired: Desired, orgs: tuple[str, ...]) -> frozenset[str] | None:
@@ -175,19 +178,25 @@ class Reconciler:
             DuplicateName(name, tuple(copies[cid] for cid in ids)) for name, ids in twins.items()
         )
 
-    def refusals(self, result: PlanResult) -> list[Refusal]:
-        """What the safety rails would refuse in this plan at apply without --allow-delete or
-        --force (shown with the plan, so a reviewer sees it before anything is applied)."""
+    def verdict(self, result: PlanResult) -> Verdict:
+        """What the safety rails say of this plan at an apply without --allow-delete or
+        --force: refusals, and the deletions approved in the files or waiting (shown with the
+        plan, so a reviewer sees it before anything is applied)."""
         return check_plan(result.plan, result.existing, self.desired.tenant.policy)
 
-    def gate(self, plan: Plan, existing: int, *, allow_delete: bool, force: bool) -> None:
-        """Raise UnsafePlan when a safety rail refuses the plan under this tenant's policy.
+    def gate(
+        self, plan: Plan, existing: int, *, allow_delete: bool, force: bool, resumable: bool = True
+    ) -> Verdict:
+        """Raise UnsafePlan when a safety rail refuses the plan under this tenant's policy;
+        else the verdict, whose waiting deletions an apply leaves out.
 
         Running the same files again after an interrupted apply finishes the change that was
         approved then: the change-share rail does not count it again (see `resuming`).
         """
         policy = self.desired.tenant.policy
-        gate(plan, existing, policy, allow_delete=allow_delete, force=force or self.resuming(plan))
+        waiting = check_plan(plan, existing, policy, allow_delete=allow_delete, force=True).waiting
+        resuming = resumable and self.resuming(withhold(plan, waiting))
+        return gate(plan, existing, policy, allow_delete=allow_delete, force=force or resuming)
 
     def resuming(self, plan: Plan) -> bool:
         """Whether the plan finishes an apply of these files that started and did not
@@ -208,7 +217,7 @@ class Reconciler:
             result.existing,
             allow_delete=allow_delete,
             force=force,
-            verify=lambda report: self._verify(result.plan, report, organizations),
+            verify=lambda applied, report: self._verify(applied, report, organizations),
             whole=result.whole,
         )
 
@@ -242,7 +251,7 @@ class Reconciler:
             fresh.existing,
             allow_delete=allow_delete,
             force=force,
-            verify=lambda report: self._verify(plan, report, saved.organizations),
+            verify=lambda applied, report: self._verify(applied, report, saved.organizations),
             whole=only is None,
         )
 
@@ -274,7 +283,7 @@ class Reconciler:
             if not plan.operations:
                 return None
 
-            async def verify(report: ApplyReport) -> Plan:
+            async def verify(applied: Plan, report: ApplyReport) -> Plan:
                 return repair_plan(await self.duplicate_applications(), keep)
 
             return await self._run(
@@ -323,22 +332,26 @@ class Reconciler:
         *,
         allow_delete: bool,
         force: bool,
-        verify: Callable[[ApplyReport], Awaitable[Plan]],
+        verify: Callable[[Plan, ApplyReport], Awaitable[Plan]],
         whole: bool = True,
         resumable: bool = True,
     ) -> ApplyResult:
         """The one way to write: under the apply lock, gate, record (a `resumable` apply of
-        the files), execute, verify; the record goes when a `whole` apply converged."""
+        the files), execute what the gate lets through (the plan without the deletions that
+        wait for approval), verify that part; the record goes when a `whole` apply
+        converged."""
         with self.exclusive():
             files = self.files
             journal = self.journal if resumable and files is not None else None
-            resuming = journal is not None and self.resuming(plan)
-            policy = self.desired.tenant.policy
-            gate(plan, existing, policy, allow_delete=allow_delete, force=force or resuming)
-            if journal is not None and files is not None and not resuming:
-                journal.begin(files, plan)
-            report = await execute(self.session, plan.operations, self.progress)
-            result = ApplyResult(report, await verify(report))
+            verdict = self.gate(
+                plan, existing, allow_delete=allow_delete, force=force, resumable=resumable
+            )
+            applied = withhold(plan, verdict.waiting)
+            if journal is not None and files is not None and not self.resuming(applied):
+                journal.begin(files, applied)
+            report = await execute(self.session, applied.operations, self.progress)
+            left = withhold(await verify(applied, report), verdict.waiting)
+            result = ApplyResult(report, left, verdict.waiting)
             if journal is not None and whole and report.ok and result.converged:
                 journal.finish()
             return result

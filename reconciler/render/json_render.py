@@ -40,6 +40,8 @@ def plan_document(view: PlanView) -> dict[str, JSON]:
             for section in sections(view.plan)
         ],
         "unmanaged_organizations": list(view.plan.unmanaged_organizations),
+        "refusals": list(view.refusals),
+        "deletions": {"approved": list(view.approved), "waiting": list(view.waiting)},
         "operations": [
             {
                 "method": op.method,

@@ -6,6 +6,7 @@ from itertools import groupby
 
 from reconciler.engine.kinds import Kind
 from reconciler.engine.plan import JSON, Action, FieldChange, Plan, Row
+from reconciler.engine.safety import APPROVAL_HINT
 from reconciler.safe_text import inert
 
 
@@ -20,6 +21,26 @@ class PlanView:
     """Requests the live state took to read (None for a saved plan)."""
     refusals: tuple[str, ...] = ()
     """Why apply would refuse the plan (safety rails), shown as a warning."""
+    approved: tuple[str, ...] = ()
+    """Organizations whose deletion is approved (policy.approved_deletions)."""
+    waiting: tuple[str, ...] = ()
+    """Organizations whose deletion waits for approval: apply leaves it out and fails."""
+
+
+def deletion_lines(view: PlanView) -> list[str]:
+    """What the plan says of its organization deletions: approved ones, then waiting ones
+    with how to approve them (plain text, names made inert)."""
+    lines = []
+    if view.approved:
+        names = ", ".join(inert(n) for n in view.approved)
+        lines.append(f"Deletions approved (policy.approved_deletions): {names}")
+    if view.waiting:
+        names = ", ".join(inert(n) for n in view.waiting)
+        lines.append(
+            f"Deletions waiting for approval (apply leaves them out and fails): {names}; "
+            f"{APPROVAL_HINT}"
+        )
+    return lines
 
 
 @dataclass(frozen=True)

@@ -151,9 +151,21 @@ def test_plan_warns_when_apply_would_refuse_it_and_keeps_its_exit_code(run, proj
     result = run("plan", "--format", "markdown")
     assert result.exit_code == 0
     assert (
-        "> - the plan deletes organizations: old-co (pass --allow-delete to apply it anyway)"
-        in result.stdout
-    )
+        "> [!WARNING]\n> Deletions waiting for approval: <code>old-co</code>. Apply leaves them "
+        "out, applies the rest and fails. To approve, list them under `policy.approved_deletions` "
+        "in `tenant.yaml` in this pull request.\n"
+    ) in result.stdout
+    assert "--allow-delete" not in result.stdout
+    text = run("plan").stdout
+    assert (
+        "Deletions waiting for approval (apply leaves them out and fails): old-co; approve it "
+        "in the change that removes its file: list it under policy.approved_deletions in "
+        "tenant.yaml (applying by hand: --allow-delete)\n"
+    ) in text
+    assert json.loads(run("plan", "--format", "json").stdout)["deletions"] == {
+        "approved": [],
+        "waiting": ["old-co"],
+    }
 
 
 @pytest.mark.http
