@@ -19,6 +19,7 @@ from reconciler.cli.options import (
 )
 from reconciler.cli.terminal import TerminalProgress, colour, echo, load_files
 from reconciler.core.changes import changed_since as files_changed_since
+from reconciler.core.environment import check_environment
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.results import PlanResult
 from reconciler.core.service import Reconciler, selected
@@ -81,6 +82,7 @@ def plan(
                 result = await core.plan(only, list_all=list_all, shard=target.shard)
             finally:
                 progress.clear()
+            check_environment(result.plan)
             return result, session.target.label, core.verdict(result)
 
     result, label, verdict = asyncio.run(run())

@@ -4,8 +4,9 @@ the target and Auth0 (`reconciler.core.saved_plans`), and applies verified after
 
 Every way of writing runs through `Reconciler.apply`, `Reconciler.apply_saved` or
 `Reconciler.repair_applications`, and each of them through `_run`: under the apply lock, `gate`
-first, so no entry point can write without the safety rails. An organization's deletion that
-waits for approval is left out of what is applied, and the result says so.
+first, so no entry point can write without the safety rails, nor with a secret's variable
+unset. An organization's deletion that waits for approval is left out of what is applied, and
+the result says so.
 """
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -17,6 +18,7 @@ from reconciler.auth0.reader import read_live
 from reconciler.auth0.report import ApplyReport
 from reconciler.auth0.session import Session
 from reconciler.core.apply_lock import ApplyLock
+from reconciler.core.environment import check_environment
 from reconciler.core.journal import Journal
 from reconciler.core.results import ApplyResult, PlanResult
 from reconciler.core.saved_plans import (
@@ -347,6 +349,7 @@ class Reconciler:
                 plan, existing, allow_delete=allow_delete, force=force, resumable=resumable
             )
             applied = withhold(plan, verdict.waiting)
+            check_environment(applied)
             if journal is not None and files is not None and not self.resuming(applied):
                 journal.begin(files, applied)
             report = await execute(self.session, applied.operations, self.progress)

@@ -184,3 +184,27 @@ def test_show_checks_a_saved_plan_with_the_reads_of_a_plan_of_its_organizations(
     assert f"**{SUMMARY}** (target <code>{base_url}</code>)" in result.stdout
     assert len(reads) == json.loads(made.stdout)["read_calls"]
     assert all(call.method == "GET" for call in reads)
+
+
+ROUTING_SECRETS = ("ORG_ROUTING_DOMAIN", "ORG_ROUTING_CLIENT_ID", "ORG_ROUTING_CLIENT_SECRET")
+
+
+def test_plan_names_the_action_secrets_apply_needs_that_are_not_set(run, project, monkeypatch):
+    for name in ROUTING_SECRETS:
+        monkeypatch.delenv(name, raising=False)
+    with open(project / "tenants/example/tenant.yaml", "a") as tenant_file:
+        tenant_file.write("action: {}\n")
+    monkeypatch.setenv("ORG_ROUTING_DOMAIN", "tenant.example")
+    result = run("plan")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "apply needs the environment variables ORG_ROUTING_CLIENT_ID, ORG_ROUTING_CLIENT_SECRET "
+        "(secrets of the post-login Action, named in tenant.yaml action) and they are not set\n"
+    )
+    before = len(embedded_sandbox(project).store.state.logs)
+    assert run("apply", "--yes").exit_code == 1
+    assert len(embedded_sandbox(project).store.state.logs) == before
+    monkeypatch.setenv("ORG_ROUTING_CLIENT_ID", "routing-client")
+    monkeypatch.setenv("ORG_ROUTING_CLIENT_SECRET", "routing-secret")
+    assert run("plan").exit_code == 0
