@@ -119,6 +119,14 @@ def test_unknown_connection_is_an_error_naming_file_line_and_column(run, project
     assert result.exit_code == 1
     assert result.stderr == (
         "tenants/example/organizations/beta-llc.yaml:6:11: unknown connection 'beta-okta-typo': "
+        "no connection of that name exists in the tenant; did you mean 'beta-okta'?\n"
+    )
+
+
+def test_an_unknown_connection_like_none_gets_no_suggestion(run, project):
+    edit(project, BETA, "- name: beta-okta", "- name: zzz")
+    assert run("plan").stderr == (
+        "tenants/example/organizations/beta-llc.yaml:6:11: unknown connection 'zzz': "
         "no connection of that name exists in the tenant\n"
     )
 
