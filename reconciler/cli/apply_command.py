@@ -1,12 +1,21 @@
 """`reconciler apply`: plan (or read a saved plan), gate, confirm, apply, verify."""
 
 import asyncio
+import json
 from pathlib import Path
 
 import click
 
 from reconciler.auth0.report import Outcome
-from reconciler.cli.options import TargetChoice, org_option, target_options, tenant_option
+from reconciler.cli.options import (
+    ENVIRONMENT_HELP,
+    TargetChoice,
+    no_color_option,
+    org_option,
+    target_options,
+    tenant_option,
+    yes_option,
+)
 from reconciler.cli.terminal import (
     TerminalProgress,
     colour,
@@ -22,20 +31,31 @@ from reconciler.core.journal import Journal
 from reconciler.core.results import ApplyResult
 from reconciler.core.service import Reconciler, selected
 from reconciler.engine import Action
+from reconciler.engine.plan import JSON
 from reconciler.engine.planfile import read_plan_file
 from reconciler.engine.safety import APPROVAL_HINT
 from reconciler.render import PlanView, render_text
+from reconciler.render.json_render import plan_document
 from reconciler.safe_text import inert
 
 
-@click.command()
+@click.command(epilog=ENVIRONMENT_HELP)
 @tenant_option
 @click.argument(
     "planfile", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @org_option
 @target_options
-@click.option("--yes", is_flag=True, help="Apply without asking.")
+@yes_option
+@no_color_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one document on stdout, the plan and what the apply did (needs --yes).",
+)
 @click.option(
     "--allow-delete",
     is_flag=True,
@@ -54,6 +74,7 @@ def apply(
     orgs: tuple[str, ...],
     target: TargetChoice,
     yes: bool,
+    output_format: str,
     allow_delete: bool,
     force: bool,
     journal: Path | None,
@@ -71,6 +92,10 @@ def apply(
     saved = read_plan_file(planfile) if planfile is not None else None
     if saved is None and not yes and not interactive():
         raise click.UsageError("no terminal to confirm on: pass --yes to apply")
+    as_json = output_format == "json"
+    if as_json and saved is None and not yes:
+        raise click.UsageError("--format json asks nothing: pass --yes")
+    shown: list[PlanView] = []
     progress = TerminalProgress()
 
     async def run() -> ApplyResult | None:
@@ -95,7 +120,9 @@ def apply(
                     result = await core.plan(only, shard=target.shard)
                     progress.clear()
                     view = PlanView(tenant_id.name, label, result.plan, result.live.read_calls)
-                    echo(render_text(view, colour=colour()), nl=False)
+                    shown.append(view)
+                    if not as_json:
+                        echo(render_text(view, colour=colour()), nl=False)
                     if not result.plan.operations:
                         return None
                     verdict = core.gate(
@@ -110,9 +137,13 @@ def apply(
                     progress.clear()
 
     outcome = asyncio.run(run())
+    if as_json:
+        plan = shown[0] if shown else None
+        echo(json.dumps(apply_document(plan, outcome), indent=2, ensure_ascii=False))
     if outcome is None:
         return
-    report_applied(outcome, "Verified: Auth0 matches the files.")
+    if not as_json:
+        report_applied(outcome, "Verified: Auth0 matches the files.")
     if not outcome.report.ok or not outcome.converged or outcome.waiting:
         raise click.exceptions.Exit(1)
 
@@ -141,3 +172,31 @@ def report_applied(result: ApplyResult, verified: str) -> None:
         echo(f"Waiting for approval: {len(result.waiting)} deletions, left out of this apply.")
         for name in result.waiting:
             echo(inert(f"  - organization {name}: {APPROVAL_HINT}"))
+
+
+def apply_document(view: PlanView | None, result: ApplyResult | None) -> dict[str, JSON]:
+    """What `apply --format json` prints: the plan it made (None for a saved plan), each
+    call's outcome, whether Auth0 matches the files after it, what is still planned and the
+    deletions that wait for approval. No apply result: there was nothing to do."""
+    calls = result.report.results if result is not None else []
+    return {
+        "plan": plan_document(view) if view is not None else None,
+        "applied": {o.value: sum(c.outcome is o for c in calls) for o in Outcome},
+        "calls": [
+            {
+                "method": c.operation.method,
+                "path": c.operation.path_text,
+                "org": c.operation.org,
+                "outcome": c.outcome.value,
+                "detail": c.detail or None,
+            }
+            for c in calls
+        ],
+        "converged": result is None or result.converged,
+        "remaining": [
+            {"action": r.action.value, "org": r.org, "kind": r.kind, "name": r.name}
+            for r in (result.remaining.rows if result is not None else ())
+            if r.action is not Action.KEEP
+        ],
+        "waiting_for_approval": list(result.waiting) if result is not None else [],
+    }

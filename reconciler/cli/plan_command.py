@@ -7,11 +7,13 @@ from pathlib import Path
 import click
 
 from reconciler.cli.options import (
+    ENVIRONMENT_HELP,
     TargetChoice,
     ca_file_option,
     domain_option,
     format_option,
     max_chars_option,
+    no_color_option,
     org_option,
     target_options,
     tenant_option,
@@ -32,7 +34,7 @@ from reconciler.safe_text import inert, redact
 EXIT_CHANGES = 2
 
 
-@click.command()
+@click.command(epilog=ENVIRONMENT_HELP)
 @tenant_option
 @org_option
 @click.option(
@@ -52,6 +54,7 @@ EXIT_CHANGES = 2
     help="Also write the whole plan as Markdown, every row shown (a CI job's summary).",
 )
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+@no_color_option
 def plan(
     tenant: Path,
     orgs: tuple[str, ...],
@@ -114,6 +117,7 @@ def plan(
 @format_option
 @verbose_option
 @max_chars_option
+@no_color_option
 def show(
     tenant: Path,
     planfile: Path,
