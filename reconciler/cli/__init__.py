@@ -12,6 +12,7 @@ from reconciler.cli.apply_command import apply
 from reconciler.cli.drift_command import drift
 from reconciler.cli.file_commands import schema, validate
 from reconciler.cli.import_command import import_
+from reconciler.cli.init_command import init
 from reconciler.cli.options import ENVIRONMENT_HELP
 from reconciler.cli.plan_command import plan, show
 from reconciler.cli.repair_command import repair_applications
@@ -86,6 +87,7 @@ def main(no_color: bool) -> None:
     allow_colour(not no_color)
 
 
+main.add_command(init)
 main.add_command(validate)
 main.add_command(schema)
 main.add_command(plan)
