@@ -5,7 +5,6 @@ reconciler's own action named by the commit it is pinned to."""
 from importlib.resources import files
 from pathlib import Path, PurePosixPath
 
-from reconciler import __version__
 from reconciler.config.layout import (
     ORGANIZATIONS_DIR,
     ROLES_FILE,
@@ -55,7 +54,7 @@ def workflow(name: str, action: str) -> str:
         raise ValueError(f"workflow {name}: no step installs the reconciler")
     step = (
         "      # The reconciler with its runtime dependencies only, pinned to a commit of its\n"
-        f"      # repository (version {__version__}).\n"
+        "      # repository.\n"
         f"      - uses: {action}\n"
     )
     return text.replace(_OWN_ACTION, step)

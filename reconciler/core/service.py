@@ -350,6 +350,8 @@ class Reconciler:
             )
             applied = withhold(plan, verdict.waiting)
             check_environment(applied)
+            if not applied.operations:  # only deletions that wait: nothing to write or verify
+                return ApplyResult(ApplyReport(), applied, verdict.waiting)
             if journal is not None and files is not None and not self.resuming(applied):
                 journal.begin(files, applied)
             report = await execute(self.session, applied.operations, self.progress)

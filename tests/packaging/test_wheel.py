@@ -113,3 +113,13 @@ def test_the_installed_wheel_inits_validates_plans_and_applies_outside_the_check
     again = run(reconciler, "plan", "--detailed-exitcode", cwd=config)
     assert (again.returncode, again.stdout.splitlines()[-1]) == (0, "No changes.")
     assert (config / ".sandbox" / "example.json").is_file()
+
+
+@pytest.mark.parametrize(("target", "dev"), [("plan", False), ("apply", False), ("pytest", True)])
+def test_make_plan_installs_no_dev_tool_and_make_test_does(target: str, dev: bool, tmp_path: Path):
+    fresh = tmp_path / ".venv"  # a fresh clone: no virtualenv yet
+    dry = run("make", "-n", target, f"VENV={fresh}", cwd=ROOT)
+    assert dry.returncode == 0, dry.stderr
+    installs = [line for line in dry.stdout.splitlines() if "pip install" in line]
+    assert any(line.endswith("pip install --quiet -e .") for line in installs), installs
+    assert any("[dev]" in line for line in installs) is dev
