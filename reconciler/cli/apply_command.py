@@ -85,6 +85,8 @@ def apply(
     another tenant or target, edited, or is stale); --org then applies only those
     organizations' part of it. Running the same files again after an apply that did not
     converge (killed, failed) finishes it without --force; --journal says where its record is.
+    An organization's deletion that neither policy.approved_deletions nor --allow-delete
+    approves is left out: the rest is applied, and the command names it and exits 1.
     """
     files = load_files(tenant)
     desired = files.desired
