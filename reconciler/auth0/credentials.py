@@ -25,6 +25,8 @@ class ClientCredentials:
 
     client_id: str
     client_secret: str = field(repr=False)
+    variables: tuple[str, str] | None = field(default=None, compare=False)
+    """The environment variables they were read from (named in a refusal's hint)."""
 
     def __post_init__(self) -> None:
         hold_secret(self.client_secret)
@@ -67,7 +69,8 @@ async def fetch_token(http: httpx.AsyncClient, origin: str, login: Login) -> Iss
         },
     )
     if response.status_code != 200:
-        raise CredentialsError(f"{call} was refused with {describe_response(response)}")
+        hint = _hint(login, response.status_code)
+        raise CredentialsError(f"{call} was refused with {describe_response(response)}{hint}")
     try:
         answer = response.json()
     except RecursionError:
@@ -104,7 +107,26 @@ def login_from_environment(
             f"set {' and '.join(missing)} (named in tenant.yaml credentials) "
             f"or {TOKEN_ENV} to reach {target_label}"
         )
-    return ClientCredentials(env[credentials.client_id_env], env[credentials.client_secret_env])
+    names = (credentials.client_id_env, credentials.client_secret_env)
+    return ClientCredentials(env[names[0]], env[names[1]], names)
+
+
+def _hint(login: ClientCredentials, status: int) -> str:
+    """What to check when Auth0 refuses client credentials read from the environment."""
+    if login.variables is None or status not in (401, 403):
+        return ""
+    client_id, secret = login.variables
+    if status == 401:
+        return (
+            f"; check that {client_id} and {secret} (named in tenant.yaml credentials) hold "
+            "the client id and secret of a machine-to-machine application of this tenant, "
+            f"or set {TOKEN_ENV}"
+        )
+    return (
+        f"; the application of {client_id} (named in tenant.yaml credentials) is not "
+        "authorized for this tenant's Management API: authorize it, with the scopes the "
+        "command needs"
+    )
 
 
 def token_client(token: str) -> str | None:

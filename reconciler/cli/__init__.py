@@ -12,11 +12,13 @@ from reconciler.cli.apply_command import apply
 from reconciler.cli.drift_command import drift
 from reconciler.cli.file_commands import schema, validate
 from reconciler.cli.import_command import import_
+from reconciler.cli.init_command import init
+from reconciler.cli.options import ENVIRONMENT_HELP
 from reconciler.cli.plan_command import plan, show
 from reconciler.cli.repair_command import repair_applications
 from reconciler.cli.route_command import route
 from reconciler.cli.sandbox_commands import sandbox_cli
-from reconciler.cli.terminal import echo, problem
+from reconciler.cli.terminal import allow_colour, echo, problem
 from reconciler.config.errors import ConfigErrors
 from reconciler.config.writer import WriteRefused
 from reconciler.core.apply_lock import ApplyLocked, LockFolderUnsafe
@@ -73,12 +75,21 @@ class _Commands(click.Group):
             ctx.exit(1)
 
 
-@click.group(cls=_Commands)
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=ENVIRONMENT_HELP,
+)
 @click.version_option(__version__, prog_name="reconciler")
-def main() -> None:
+@click.option(
+    "--no-color", is_flag=True, help="Plain text, no colours, for every command (as NO_COLOR=1)."
+)
+def main(no_color: bool) -> None:
     """Declarative GitOps reconciler for Auth0 Organizations."""
+    allow_colour(not no_color)
 
 
+main.add_command(init)
 main.add_command(validate)
 main.add_command(schema)
 main.add_command(plan)

@@ -1,13 +1,29 @@
 """`reconciler apply`: plan (or read a saved plan), gate, confirm, apply, verify."""
 
 import asyncio
+import json
 from pathlib import Path
 
 import click
 
 from reconciler.auth0.report import Outcome
-from reconciler.cli.options import TargetChoice, org_option, target_options, tenant_option
-from reconciler.cli.terminal import TerminalProgress, colour, echo, interactive, load_files
+from reconciler.cli.options import (
+    ENVIRONMENT_HELP,
+    TargetChoice,
+    no_color_option,
+    org_option,
+    target_options,
+    tenant_option,
+    yes_option,
+)
+from reconciler.cli.terminal import (
+    TerminalProgress,
+    colour,
+    echo,
+    interactive,
+    load_files,
+    warn,
+)
 from reconciler.config.layout import RECORDS_DIR
 from reconciler.core.apply_lock import apply_lock
 from reconciler.core.files import tenant_files_digest
@@ -16,20 +32,36 @@ from reconciler.core.results import ApplyResult
 from reconciler.core.service import Reconciler, selected
 from reconciler.core.verification import Verify
 from reconciler.engine import Action
+from reconciler.engine.plan import JSON
 from reconciler.engine.planfile import read_plan_file
+from reconciler.engine.safety import APPROVAL_HINT
 from reconciler.render import PlanView, render_text
+from reconciler.render.json_render import plan_document
 from reconciler.safe_text import inert
 
 
-@click.command()
+@click.command(epilog=ENVIRONMENT_HELP)
 @tenant_option
 @click.argument(
     "planfile", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @org_option
 @target_options
-@click.option("--yes", is_flag=True, help="Apply without asking.")
-@click.option("--allow-delete", is_flag=True, help="Allow deleting organizations.")
+@yes_option
+@no_color_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one document on stdout, the plan and what the apply did (needs --yes).",
+)
+@click.option(
+    "--allow-delete",
+    is_flag=True,
+    help="Allow deleting organizations that policy.approved_deletions does not list.",
+)
 @click.option("--force", is_flag=True, help="Apply a plan larger than policy.max_change_percent.")
 @click.option(
     "--verify",
@@ -51,6 +83,7 @@ def apply(
     orgs: tuple[str, ...],
     target: TargetChoice,
     yes: bool,
+    output_format: str,
     allow_delete: bool,
     force: bool,
     verify: str,
@@ -62,6 +95,8 @@ def apply(
     another tenant or target, edited, or is stale); --org then applies only those
     organizations' part of it. Running the same files again after an apply that did not
     converge (killed, failed) finishes it without --force; --journal says where its record is.
+    An organization's deletion that neither policy.approved_deletions nor --allow-delete
+    approves is left out: the rest is applied, and the command names it and exits 1.
     """
     files = load_files(tenant)
     desired = files.desired
@@ -69,6 +104,10 @@ def apply(
     saved = read_plan_file(planfile) if planfile is not None else None
     if saved is None and not yes and not interactive():
         raise click.UsageError("no terminal to confirm on: pass --yes to apply")
+    as_json = output_format == "json"
+    if as_json and saved is None and not yes:
+        raise click.UsageError("--format json asks nothing: pass --yes")
+    shown: list[PlanView] = []
     progress = TerminalProgress()
 
     async def run() -> ApplyResult | None:
@@ -101,10 +140,16 @@ def apply(
                         limits=files.desired.tenant.rate_limit.subscription,
                         read_groups=session.counter.read_groups.copy(),
                     )
-                    echo(render_text(view, colour=colour()), nl=False)
+                    shown.append(view)
+                    if not as_json:
+                        echo(render_text(view, colour=colour()), nl=False)
                     if not result.plan.operations:
                         return None
-                    core.gate(result.plan, result.existing, allow_delete=allow_delete, force=force)
+                    verdict = core.gate(
+                        result.plan, result.existing, allow_delete=allow_delete, force=force
+                    )
+                    for line in verdict.waiting_lines:
+                        warn(f"{line}; the rest is applied, this is left out")
                     if not yes and not click.confirm("Apply these changes?", default=False):
                         raise click.ClickException("not applied")
                     return await core.apply(result, allow_delete=allow_delete, force=force)
@@ -112,10 +157,14 @@ def apply(
                     progress.clear()
 
     outcome = asyncio.run(run())
+    if as_json:
+        plan = shown[0] if shown else None
+        echo(json.dumps(apply_document(plan, outcome), indent=2, ensure_ascii=False))
     if outcome is None:
         return
-    report_applied(outcome, "Verified: Auth0 matches the files.")
-    if not outcome.report.ok or not outcome.converged:
+    if not as_json:
+        report_applied(outcome, "Verified: Auth0 matches the files.")
+    if not outcome.report.ok or not outcome.converged or outcome.waiting:
         raise click.exceptions.Exit(1)
 
 
@@ -130,10 +179,44 @@ def report_applied(result: ApplyResult, verified: str) -> None:
     for call in report.results:
         if call.ok and call.detail:
             echo(f"  {call.line()}")
-    if result.converged:
+    if result.converged and not result.waiting:
         echo(verified)
+    elif result.converged:
+        echo("Verified: Auth0 matches the files, but for what waits for approval.")
     elif report.ok:
         rows = [r for r in result.remaining.rows if r.action is not Action.KEEP]
         echo(f"Not converged: {len(result.remaining.operations)} calls still planned.")
         for row in rows:
             echo(inert(f"  {row.action.symbol} {row.org or ''} {row.kind} {row.name}".rstrip()))
+    if result.waiting:
+        echo(f"Waiting for approval: {len(result.waiting)} deletions, left out of this apply.")
+        for name in result.waiting:
+            echo(inert(f"  - organization {name}: {APPROVAL_HINT}"))
+
+
+def apply_document(view: PlanView | None, result: ApplyResult | None) -> dict[str, JSON]:
+    """What `apply --format json` prints: the plan it made (None for a saved plan), each
+    call's outcome, whether Auth0 matches the files after it, what is still planned and the
+    deletions that wait for approval. No apply result: there was nothing to do."""
+    calls = result.report.results if result is not None else []
+    return {
+        "plan": plan_document(view) if view is not None else None,
+        "applied": {o.value: sum(c.outcome is o for c in calls) for o in Outcome},
+        "calls": [
+            {
+                "method": c.operation.method,
+                "path": c.operation.path_text,
+                "org": c.operation.org,
+                "outcome": c.outcome.value,
+                "detail": c.detail or None,
+            }
+            for c in calls
+        ],
+        "converged": result is None or result.converged,
+        "remaining": [
+            {"action": r.action.value, "org": r.org, "kind": r.kind, "name": r.name}
+            for r in (result.remaining.rows if result is not None else ())
+            if r.action is not Action.KEEP
+        ],
+        "waiting_for_approval": list(result.waiting) if result is not None else [],
+    }

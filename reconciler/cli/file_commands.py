@@ -1,11 +1,14 @@
 """`reconciler validate` and `reconciler schema`: the files alone, no target."""
 
+import json
 from pathlib import Path
+from typing import Any
 
 import click
 
 from reconciler.cli.options import tenant_option
 from reconciler.cli.terminal import echo, load_files
+from reconciler.config.errors import ConfigErrors
 from reconciler.config.layout import SCHEMAS_DIR
 from reconciler.config.schemas import stale_schemas, write_schemas
 from reconciler.config.yaml_source import display_path
@@ -15,9 +18,55 @@ from reconciler.safe_text import inert
 
 @click.command()
 @tenant_option
-def validate(tenant: Path) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one document on stdout, the counts or every error with its place.",
+)
+def validate(tenant: Path, output_format: str) -> None:
     """Check a tenant's files and print a summary, or every error."""
-    echo(inert(summary(load_files(tenant).desired)))
+    if output_format == "text":
+        echo(inert(summary(load_files(tenant).desired)))
+        return
+    try:
+        desired = load_files(tenant).desired
+    except ConfigErrors as problems:
+        echo(json.dumps(errors_document(problems), indent=2, ensure_ascii=False))
+        raise click.exceptions.Exit(1) from None
+    echo(json.dumps(counts_document(desired), indent=2, ensure_ascii=False))
+
+
+def counts_document(desired: Desired) -> dict[str, Any]:
+    """`validate --format json` for valid files: the tenant and what its files hold."""
+    return {
+        "tenant": desired.tenant_name,
+        "valid": True,
+        "organizations": len(desired.organizations),
+        "roles": len(desired.roles),
+        "members": _members(desired),
+        "warnings": list(desired.warnings),
+        "errors": [],
+    }
+
+
+def errors_document(problems: ConfigErrors) -> dict[str, Any]:
+    """`validate --format json` for invalid files: every error with its file, line and
+    column (None for a problem of a whole file)."""
+    return {
+        "valid": False,
+        "errors": [
+            {
+                "file": error.location.path,
+                "line": None if error.whole_file else error.location.line,
+                "column": None if error.whole_file else error.location.column,
+                "message": error.message,
+            }
+            for error in problems.errors
+        ],
+    }
 
 
 @click.command()
@@ -47,16 +96,19 @@ def schema(check: bool, directory: Path) -> None:
 
 def summary(desired: Desired) -> str:
     """`example: 2 organizations, 2 roles, 6 members: valid`."""
-    members = sum(
-        1 for org in desired.organizations.values() for m in org.members or [] if not m.absent
-    )
     counts = [
         _count(len(desired.organizations), "organization"),
         _count(len(desired.roles), "role"),
-        _count(members, "member"),
+        _count(_members(desired), "member"),
     ]
     return f"{desired.tenant_name}: {', '.join(counts)}: valid"
 
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _members(desired: Desired) -> int:
+    return sum(
+        1 for org in desired.organizations.values() for m in org.members or [] if not m.absent
+    )

@@ -10,11 +10,13 @@ from typing import Any, TypeVar, cast
 import click
 
 from reconciler.auth0.session import Session
-from reconciler.cli.terminal import warn
+from reconciler.cli.terminal import allow_colour, warn
 from reconciler.config.loader import TenantFiles
 from reconciler.config.tenants import TenantNotFoundError, resolve_tenant
 from reconciler.core.shards import Shard, ShardError
 from reconciler.core.targets import connect
+from reconciler.model import ActionSettings, Credentials
+from reconciler.model.tenant import TOKEN_ENV
 from reconciler.render import COMMENT_LIMIT
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,9 +40,57 @@ def tenant_option(command: F) -> F:
     return option(command)
 
 
+DOMAIN_ENV = "AUTH0_DOMAIN"
+"""The environment variable that overrides tenant.yaml's domain, as --domain does."""
+
 domain_option = click.option(
-    "--domain", help="Override the tenant file's domain (sandbox, http://127.0.0.1:PORT, a host)."
+    "--domain",
+    envvar=DOMAIN_ENV,
+    show_envvar=True,
+    help="Override the tenant file's domain (sandbox, http://127.0.0.1:PORT, a host).",
 )
+
+
+def _no_colour(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        allow_colour(False)
+
+
+no_color_option = click.option(
+    "--no-color",
+    is_flag=True,
+    expose_value=False,
+    callback=_no_colour,
+    help="Plain text, no colours (as NO_COLOR=1 does).",
+)
+yes_option = click.option("--yes", "-y", is_flag=True, help="Go ahead without asking.")
+
+
+def _environment_help() -> str:
+    credentials, action = Credentials(), ActionSettings()
+    rows = [
+        (
+            f"{credentials.client_id_env}, {credentials.client_secret_env}",
+            "the Management API client's id and secret (the names tenant.yaml credentials gives)",
+        ),
+        (TOKEN_ENV, "a Management API token, used instead of the client credentials"),
+        (DOMAIN_ENV, "the tenant to reach instead of tenant.yaml's domain (as --domain)"),
+        (
+            ", ".join(action.secret_names),
+            "the post-login Action's secrets, sent when it is deployed (the names tenant.yaml "
+            "action gives)",
+        ),
+        ("NO_COLOR", "no colours (as --no-color)"),
+        ("XDG_RUNTIME_DIR", "where the apply lock is kept"),
+    ]
+    lines = ["\b", "Environment variables:"]
+    for names, meaning in rows:
+        lines += [f"  {names}", f"      {meaning}"]
+    return "\n".join(lines)
+
+
+ENVIRONMENT_HELP = _environment_help()
+"""The environment variables the commands read, for the epilog of `--help`."""
 org_option = click.option(
     "--org", "orgs", multiple=True, metavar="NAME", help="Only this organization (repeatable)."
 )

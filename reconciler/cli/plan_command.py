@@ -7,11 +7,13 @@ from pathlib import Path
 import click
 
 from reconciler.cli.options import (
+    ENVIRONMENT_HELP,
     TargetChoice,
     ca_file_option,
     domain_option,
     format_option,
     max_chars_option,
+    no_color_option,
     org_option,
     target_options,
     tenant_option,
@@ -19,6 +21,7 @@ from reconciler.cli.options import (
 )
 from reconciler.cli.terminal import TerminalProgress, colour, echo, load_files
 from reconciler.core.changes import changed_since as files_changed_since
+from reconciler.core.environment import check_environment
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.results import PlanResult
 from reconciler.core.service import Reconciler, selected
@@ -30,7 +33,7 @@ from reconciler.safe_text import inert, redact
 EXIT_CHANGES = 2
 
 
-@click.command()
+@click.command(epilog=ENVIRONMENT_HELP)
 @tenant_option
 @org_option
 @click.option(
@@ -50,6 +53,7 @@ EXIT_CHANGES = 2
     help="Also write the whole plan as Markdown, every row shown (a CI job's summary).",
 )
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+@no_color_option
 def plan(
     tenant: Path,
     orgs: tuple[str, ...],
@@ -80,13 +84,16 @@ def plan(
                 result = await core.plan(only, list_all=list_all, shard=target.shard)
             finally:
                 progress.clear()
-            refusals = tuple(str(r) for r in core.refusals(result))
+            check_environment(result.plan)
+            verdict = core.verdict(result)
             return result, PlanView(
                 files.tenant.name,
                 session.target.label,
                 result.plan,
                 result.live.read_calls,
-                refusals,
+                tuple(str(r) for r in verdict.refusals),
+                approved=verdict.approved,
+                waiting=verdict.waiting,
                 limits=desired.tenant.rate_limit.subscription,
                 read_groups=session.counter.read_groups.copy(),
             )
@@ -112,6 +119,7 @@ def plan(
 @format_option
 @verbose_option
 @max_chars_option
+@no_color_option
 def show(
     tenant: Path,
     planfile: Path,

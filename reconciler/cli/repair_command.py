@@ -25,7 +25,7 @@ from reconciler.safe_text import inert
     metavar="CLIENT_ID",
     help="Of a name whose copies nothing refers to, the copy to keep (repeatable).",
 )
-@click.option("--yes", is_flag=True, help="Delete without asking.")
+@click.option("--yes", "-y", is_flag=True, help="Delete without asking.")
 @click.option(
     "--force",
     is_flag=True,

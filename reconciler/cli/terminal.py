@@ -29,9 +29,18 @@ def problem(prefix: str, message: str) -> None:
     echo(f"{prefix}: {inert(message)}", err=True)
 
 
+_colour_allowed = True
+
+
+def allow_colour(allowed: bool) -> None:
+    """`--no-color` says False; each run of the command line starts allowing it."""
+    global _colour_allowed  # noqa: PLW0603 (one setting of the process, reset per command)
+    _colour_allowed = allowed
+
+
 def colour() -> bool:
-    """Colour plan text on a terminal, unless NO_COLOR is set."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    """Colour plan text on a terminal, unless NO_COLOR is set or --no-color given."""
+    return _colour_allowed and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def interactive() -> bool:

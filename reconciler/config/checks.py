@@ -59,6 +59,24 @@ def check_action_secrets(tenant: Validated[Tenant]) -> list[ConfigError]:
     ]
 
 
+def check_approved_deletions(
+    tenant: Validated[Tenant], orgs: Sequence[OrgFile]
+) -> list[ConfigError]:
+    """An error at each name of policy.approved_deletions that an organization file defines:
+    an approval outlives its deletion in the files, and must not delete a later organization
+    of the same name."""
+    defined = {org.model.name: org for org in orgs}
+    return [
+        tenant.error(
+            ("policy", "approved_deletions", index),
+            f"{quoted(name)} is approved for deletion but "
+            f"{defined[name].source.path} defines it: remove it from the list",
+        )
+        for index, name in enumerate(tenant.model.policy.approved_deletions)
+        if name in defined
+    ]
+
+
 def _file_names(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
     for org in orgs:
         file = PurePath(org.source.path)

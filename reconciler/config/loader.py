@@ -10,7 +10,11 @@ from pydantic import BaseModel
 
 from reconciler.collection import paused_collection
 from reconciler.config.app_checks import check_api_access, check_applications
-from reconciler.config.checks import check_action_secrets, check_tenant
+from reconciler.config.checks import (
+    check_action_secrets,
+    check_approved_deletions,
+    check_tenant,
+)
 from reconciler.config.empty_keys import (
     APPLICATIONS_KEYS,
     ORGANIZATION_KEYS,
@@ -141,6 +145,7 @@ class _Reader:
         errors += check_tenant(orgs, tenant.model if tenant else None, known_roles)
         if tenant is not None:
             errors += check_action_secrets(tenant)
+            errors += check_approved_deletions(tenant, orgs)
         if apps is not None:
             errors += check_applications(apps)
         errors += check_api_access(orgs, apps.model if apps else None)

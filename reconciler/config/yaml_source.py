@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.config.errors import ConfigError, ConfigErrors
@@ -167,7 +168,39 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str, shown: str) -> ConfigE
         return ConfigError(location(shown, mark), f"tab character {message} with spaces")
     if error.context == "expected a single document in the stream":
         return ConfigError(location(shown, mark), "a file holds one YAML document, found a second")
+    friendly = _indentation_error(error, text, mark)
+    if friendly is not None:
+        message, column = friendly
+        return ConfigError(Location(shown, mark.line + 1, column + 1), message)
     message = f"YAML syntax error: {error.problem}"
     if error.context and error.context_mark is not None:
         message += f" ({error.context} at line {error.context_mark.line + 1})"
     return ConfigError(location(shown, mark), message)
+
+
+def _indentation_error(
+    error: yaml.MarkedYAMLError, text: str, mark: Mark
+) -> tuple[str, int] | None:
+    """PyYAML's messages for a line indented wrongly, said in the file's terms, with the
+    column (from 0) to point at; None for other errors."""
+    problem = error.problem or ""
+    start = text.rfind("\n", 0, mark.index) + 1
+    before = text[start : mark.index]
+    spaces = len(before) - len(before.lstrip(" "))
+    if problem.startswith("expected <block end>") and error.context_mark is not None:
+        block = "list" if "collection" in (error.context or "") else "mapping"
+        return (
+            f"indentation: {spaces} spaces here line up with no key or list item above (in "
+            f"the {block} that starts at line {error.context_mark.line + 1}, column "
+            f"{error.context_mark.column + 1}); indent it as the keys it belongs with",
+            mark.column,
+        )
+    if problem == "mapping values are not allowed here":
+        if ": " in before.strip():
+            return 'a value that holds ": " must be quoted, e.g. "Acme: Corp"', mark.column
+        return (
+            "indentation: this key is indented under a key that already has a value; "
+            "indent it as that key, or give that key no value to nest under it",
+            spaces,
+        )
+    return None

@@ -33,6 +33,8 @@ class ApplyResult:
 
     report: ApplyReport
     remaining: Plan
+    waiting: tuple[str, ...] = ()
+    """Organizations whose deletion the apply left out: it waits for approval."""
 
     @property
     def converged(self) -> bool:

@@ -4,7 +4,9 @@ the target and Auth0 (`reconciler.core.saved_plans`), and applies verified after
 
 Every way of writing runs through `Reconciler.apply`, `Reconciler.apply_saved` or
 `Reconciler.repair_applications`, and each of them through `_run`: under the apply lock, `gate`
-first, so no entry point can write without the safety rails.
+first, so no entry point can write without the safety rails, nor with a secret's variable
+unset. An organization's deletion that waits for approval is left out of what is applied, and
+the result says so.
 """
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -16,6 +18,7 @@ from reconciler.auth0.reader import read_live
 from reconciler.auth0.report import ApplyReport
 from reconciler.auth0.session import Session
 from reconciler.core.apply_lock import ApplyLock
+from reconciler.core.environment import check_environment
 from reconciler.core.journal import Journal
 from reconciler.core.results import ApplyResult, PlanResult
 from reconciler.core.saved_plans import (
@@ -31,11 +34,9 @@ from reconciler.core.verification import (
     Verify,
     cheaper_to_list,
     member_rereads,
-    members_found,
-    members_scope,
+    members_replan,
     remaining,
     to_verify,
-    with_members,
 )
 from reconciler.engine import Plan
 from reconciler.engine.duplicate_apps import (
@@ -46,14 +47,13 @@ from reconciler.engine.duplicate_apps import (
 )
 from reconciler.engine.errors import PlanError, PlanErrors
 from reconciler.engine.planfile import SavedPlan
-from reconciler.engine.safety import Refusal, check_plan
+from reconciler.engine.safety import Refusal, Verdict, check_plan, withhold
 from reconciler.engine.scopes import check_scopes
 from reconciler.model import Policy
 from reconciler.model.desired import Desired
 from reconciler.model.live import Snapshot
 from reconciler.progress import Progress
 from reconciler.resources import diff
-from reconciler.resources.members import MEMBERS
 from reconciler.resources.organizations import Found
 from reconciler.resources.planner import DEFAULT_MEMBER_BATCH
 from reconciler.resources.scope import scope_of
@@ -67,11 +67,13 @@ class UnsafePlan(Exception):
         self.refusals = refusals
 
 
-def gate(plan: Plan, existing: int, policy: Policy, *, allow_delete: bool, force: bool) -> None:
-    """Raise UnsafePlan when a safety rail refuses the plan; every apply runs this first."""
-    refusals = check_plan(plan, existing, policy, allow_delete=allow_delete, force=force)
-    if refusals:
-        raise UnsafePlan(refusals)
+def gate(plan: Plan, existing: int, policy: Policy, *, allow_delete: bool, force: bool) -> Verdict:
+    """Raise UnsafePlan when a safety rail refuses the plan; else what the rails say of its
+    deletions (the waiting ones are not to be applied). Every apply runs this first."""
+    verdict = check_plan(plan, existing, policy, allow_delete=allow_delete, force=force)
+    if verdict.refusals:
+        raise UnsafePlan(list(verdict.refusals))
+    return verdict
 
 
 def selected(desired: Desired, orgs: tuple[str, ...]) -> frozenset[str] | None:
@@ -189,19 +191,25 @@ class Reconciler:
             DuplicateName(name, tuple(copies[cid] for cid in ids)) for name, ids in twins.items()
         )
 
-    def refusals(self, result: PlanResult) -> list[Refusal]:
-        """What the safety rails would refuse in this plan at apply without --allow-delete or
-        --force (shown with the plan, so a reviewer sees it before anything is applied)."""
+    def verdict(self, result: PlanResult) -> Verdict:
+        """What the safety rails say of this plan at an apply without --allow-delete or
+        --force: refusals, and the deletions approved in the files or waiting (shown with the
+        plan, so a reviewer sees it before anything is applied)."""
         return check_plan(result.plan, result.existing, self.desired.tenant.policy)
 
-    def gate(self, plan: Plan, existing: int, *, allow_delete: bool, force: bool) -> None:
-        """Raise UnsafePlan when a safety rail refuses the plan under this tenant's policy.
+    def gate(
+        self, plan: Plan, existing: int, *, allow_delete: bool, force: bool, resumable: bool = True
+    ) -> Verdict:
+        """Raise UnsafePlan when a safety rail refuses the plan under this tenant's policy;
+        else the verdict, whose waiting deletions an apply leaves out.
 
         Running the same files again after an interrupted apply finishes the change that was
         approved then: the change-share rail does not count it again (see `resuming`).
         """
         policy = self.desired.tenant.policy
-        gate(plan, existing, policy, allow_delete=allow_delete, force=force or self.resuming(plan))
+        waiting = check_plan(plan, existing, policy, allow_delete=allow_delete, force=True).waiting
+        resuming = resumable and self.resuming(withhold(plan, waiting))
+        return gate(plan, existing, policy, allow_delete=allow_delete, force=force or resuming)
 
     def resuming(self, plan: Plan) -> bool:
         """Whether the plan finishes an apply of these files that started and did not
@@ -222,7 +230,9 @@ class Reconciler:
             result.existing,
             allow_delete=allow_delete,
             force=force,
-            verify=lambda report: self._verify(result.plan, report, organizations, result.live),
+            verify=lambda applied, report: self._verify(
+                applied, report, organizations, result.live
+            ),
             whole=result.whole,
         )
 
@@ -256,7 +266,9 @@ class Reconciler:
             fresh.existing,
             allow_delete=allow_delete,
             force=force,
-            verify=lambda report: self._verify(plan, report, saved.organizations, fresh.live),
+            verify=lambda applied, report: self._verify(
+                applied, report, saved.organizations, fresh.live
+            ),
             whole=only is None,
         )
 
@@ -288,7 +300,7 @@ class Reconciler:
             if not plan.operations:
                 return None
 
-            async def verify(report: ApplyReport) -> Plan:
+            async def verify(applied: Plan, report: ApplyReport) -> Plan:
                 return repair_plan(await self.duplicate_applications(), keep)
 
             return await self._run(
@@ -337,24 +349,30 @@ class Reconciler:
         *,
         allow_delete: bool,
         force: bool,
-        verify: Callable[[ApplyReport], Awaitable[Plan]],
+        verify: Callable[[Plan, ApplyReport], Awaitable[Plan]],
         whole: bool = True,
         resumable: bool = True,
     ) -> ApplyResult:
         """The one way to write: under the apply lock, gate, check the token's scopes, record
-        (a `resumable` apply of the files), execute, verify; the record goes when a `whole`
-        apply converged."""
+        (a `resumable` apply of the files), execute what the gate lets through (the plan
+        without the deletions that wait for approval), verify that part; the record goes when
+        a `whole` apply converged."""
         with self.exclusive():
             files = self.files
             journal = self.journal if resumable and files is not None else None
-            resuming = journal is not None and self.resuming(plan)
-            policy = self.desired.tenant.policy
-            gate(plan, existing, policy, allow_delete=allow_delete, force=force or resuming)
-            check_scopes(plan.operations, self.session.scopes)
-            if journal is not None and files is not None and not resuming:
-                journal.begin(files, plan)
-            report = await execute(self.session, plan.operations, self.progress)
-            result = ApplyResult(report, await verify(report))
+            verdict = self.gate(
+                plan, existing, allow_delete=allow_delete, force=force, resumable=resumable
+            )
+            applied = withhold(plan, verdict.waiting)
+            check_scopes(applied.operations, self.session.scopes)
+            check_environment(applied)
+            if not applied.operations:  # only deletions that wait: nothing to write or verify
+                return ApplyResult(ApplyReport(), applied, verdict.waiting)
+            if journal is not None and files is not None and not self.resuming(applied):
+                journal.begin(files, applied)
+            report = await execute(self.session, applied.operations, self.progress)
+            left = withhold(await verify(applied, report), verdict.waiting)
+            result = ApplyResult(report, left, verdict.waiting)
             if journal is not None and whole and report.ok and result.converged:
                 journal.finish()
             return result
@@ -366,29 +384,17 @@ class Reconciler:
         changed read again, the rest taken from Auth0's answers; or, when an answer does not
         settle its write or with `Verify.FULL`, what the apply touched planned again (see
         `to_verify`); until it matches or the wait runs out."""
-        clock = self.session.clock
         rereads = member_rereads(report) if self.verify is Verify.ANSWERS else None
-        if rereads is not None:
-            if not rereads:
-                return Plan(rows=(), operations=())
-            found = members_found(self.desired, before, report, rereads)
-            scope = members_scope(scope_of(self.desired, rereads, list_all=False))
-
-            async def members_again() -> Plan:
-                fresh = await read_live(self.session, scope, self.progress, found=found)
-                live = with_members(self.desired, before, fresh)
-                return diff(
-                    self.desired,
-                    live,
-                    only=rereads,
-                    member_batch=self.member_batch,
-                    resources=(MEMBERS,),
-                )
-
-            return await remaining(members_again, report, self.verify_delays, clock, self.progress)
+        if rereads == frozenset():
+            return Plan(rows=(), operations=())
         touched, listing = to_verify(plan, organizations)
 
-        async def replan() -> Plan:
+        async def full() -> Plan:
             return (await self.plan(touched, list_all=listing)).plan
 
+        replan: Callable[[], Awaitable[Plan]] = full
+        if rereads is not None:
+            args = (self.session, self.desired, before, report, rereads, self.member_batch)
+            replan = members_replan(*args, self.progress)
+        clock = self.session.clock
         return await remaining(replan, report, self.verify_delays, clock, self.progress)

@@ -14,7 +14,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from enum import StrEnum
 
+from reconciler.auth0.reader import read_live
 from reconciler.auth0.report import ApplyReport
+from reconciler.auth0.session import Session
 from reconciler.clock import Clock
 from reconciler.engine.identity import ObjectKey
 from reconciler.engine.kinds import Kind
@@ -22,8 +24,10 @@ from reconciler.engine.plan import Phase, Plan
 from reconciler.model.desired import Desired
 from reconciler.model.live import LiveOrganization, Snapshot
 from reconciler.progress import Progress, ProgressEvent
+from reconciler.resources.members import MEMBERS
 from reconciler.resources.organizations import Found
-from reconciler.resources.scope import Scope
+from reconciler.resources.planner import diff
+from reconciler.resources.scope import Scope, scope_of
 
 
 class Verify(StrEnum):
@@ -164,3 +168,25 @@ def with_members(desired: Desired, before: Snapshot, fresh: Snapshot) -> Snapsho
         users_by_id={**before.users_by_id, **fresh.users_by_id},
         apis=None,
     )
+
+
+def members_replan(
+    session: Session,
+    desired: Desired,
+    before: Snapshot,
+    report: ApplyReport,
+    orgs: frozenset[str],
+    member_batch: int,
+    progress: Progress | None,
+) -> Callable[[], Awaitable[Plan]]:
+    """Planning the members of `orgs` again: their member lists (and what planning them
+    needs) read, everything else as it was before the apply or as its answers showed."""
+    found = members_found(desired, before, report, orgs)
+    scope = members_scope(scope_of(desired, orgs, list_all=False))
+
+    async def again() -> Plan:
+        fresh = await read_live(session, scope, progress, found=found)
+        live = with_members(desired, before, fresh)
+        return diff(desired, live, only=orgs, member_batch=member_batch, resources=(MEMBERS,))
+
+    return again

@@ -7,6 +7,11 @@ from reconciler.model import Policy
 
 MIN_EXISTING = 10
 """Below this many existing managed objects the change-share rail does not apply."""
+APPROVAL_HINT = (
+    "approve it in the change that removes its file: list it under policy.approved_deletions "
+    "in tenant.yaml (applying by hand: --allow-delete)"
+)
+"""How an organization's deletion is approved, where the plan shows it waiting."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,46 @@ class Refusal:
         return f"{self.message}{hint}"
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What the rails make of a plan: refusals of the whole plan, and the organizations it
+    deletes, approved (in the files or by the flag) or waiting for approval. An apply leaves
+    the waiting deletions out, does the rest, and fails."""
+
+    refusals: tuple[Refusal, ...] = ()
+    approved: tuple[str, ...] = ()
+    waiting: tuple[str, ...] = ()
+
+    @property
+    def waiting_lines(self) -> tuple[str, ...]:
+        """One line per deletion that waits, with how to approve it."""
+        return tuple(
+            f"deleting organization {name} waits for approval: {APPROVAL_HINT}"
+            for name in self.waiting
+        )
+
+
+def deletions(plan: Plan) -> list[str]:
+    """The organizations the plan deletes, sorted."""
+    return sorted({op.org for op in plan.operations if op.phase is Phase.ORG_DELETES and op.org})
+
+
+def withhold(plan: Plan, orgs: tuple[str, ...]) -> Plan:
+    """The plan without the deletion of these organizations (its row and its call) and
+    without whatever depends on that call."""
+    if not orgs:
+        return plan
+    held = {op.key for op in plan.operations if op.phase is Phase.ORG_DELETES and op.org in orgs}
+    kept = []
+    for op in plan.operations:  # in apply order: what an operation depends on comes first
+        if op.key in held or any(dep in held for dep in op.depends_on):
+            held.add(op.key)
+        else:
+            kept.append(op)
+    rows = tuple(r for r in plan.rows if not any(key in held for key in r.operations))
+    return Plan(rows, tuple(kept), plan.unmanaged_organizations, plan.fingerprinted)
+
+
 def check_plan(
     plan: Plan,
     existing: int,
@@ -28,28 +73,35 @@ def check_plan(
     *,
     allow_delete: bool = False,
     force: bool = False,
-) -> list[Refusal]:
-    """Every reason to refuse the plan; empty when it may be applied.
+) -> Verdict:
+    """What the rails say of the plan: nothing refused and nothing waiting means it may be
+    applied as it is.
 
+    An organization's deletion needs `policy.prune_organizations`, never touches a protected
+    organization (both refuse the whole plan), and is approved by `policy.approved_deletions`
+    or `allow_delete`; the others wait. The change-share rail counts what would be applied.
     `existing` counts the managed objects that exist (see
     `reconciler.resources.registry.existing_objects`).
     """
     refusals: list[Refusal] = []
-    deletes = sorted({op.org for op in plan.operations if op.phase is Phase.ORG_DELETES and op.org})
+    deletes = deletions(plan)
     protected = [name for name in deletes if name in policy.protected_organizations]
     if protected:
         refusals.append(
             Refusal(f"protected organizations would be deleted: {', '.join(protected)}")
         )
+    approved: list[str] = []
+    waiting: list[str] = []
     if deletes and not policy.prune_organizations:
         refusals.append(
             Refusal(f"deleting {', '.join(deletes)} needs policy.prune_organizations: true")
         )
-    elif deletes and not allow_delete:
-        refusals.append(
-            Refusal(f"the plan deletes organizations: {', '.join(deletes)}", "--allow-delete")
-        )
-    changed = sum(r.action in (Action.UPDATE, Action.DELETE) for r in plan.rows)
+    else:
+        listed = set(policy.approved_deletions)
+        for name in deletes:
+            (approved if allow_delete or name in listed else waiting).append(name)
+    applied = withhold(plan, tuple(waiting))
+    changed = sum(r.action in (Action.UPDATE, Action.DELETE) for r in applied.rows)
     if not force and existing >= MIN_EXISTING:
         percent = 100 * changed / existing
         if percent > policy.max_change_percent:
@@ -61,4 +113,4 @@ def check_plan(
                     "--force",
                 )
             )
-    return refusals
+    return Verdict(tuple(refusals), tuple(approved), tuple(waiting))

@@ -29,6 +29,10 @@ class Policy(Strict):
     prune_organizations: bool = False
     max_change_percent: float = Field(default=30, ge=0, le=100)
     protected_organizations: list[OrgName] = Field(default_factory=list)
+    approved_deletions: list[OrgName] = Field(default_factory=list)
+    """Organizations whose deletion (with `prune_organizations`) is approved in the files
+    themselves, in the reviewed change that removes their file; others wait for
+    `apply --allow-delete`."""
     members: MembersPolicy = "exact"
     unmanaged_organizations: UnmanagedPolicy = "report"
     """Whether `drift` counts organizations that are in Auth0 but in no file."""

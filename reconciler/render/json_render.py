@@ -8,7 +8,8 @@ from reconciler.safe_text import redact
 
 
 def plan_document(view: PlanView) -> dict[str, JSON]:
-    """The plan as a JSON-ready dict: tenant, target, summary, read_calls, rows, operations."""
+    """The plan as a JSON-ready dict: tenant, target, summary, read_calls, rows, operations,
+    what the safety rails refuse and the deletions approved or waiting."""
     s = view.plan.summary
     return {
         "tenant": view.tenant,
@@ -49,6 +50,8 @@ def plan_document(view: PlanView) -> dict[str, JSON]:
             }
             for op in view.plan.operations
         ],
+        "refusals": list(view.refusals),
+        "deletions": {"approved": list(view.approved), "waiting": list(view.waiting)},
     }
 
 

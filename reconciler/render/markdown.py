@@ -43,6 +43,18 @@ def render_markdown(
         f"**{summary_line(view.plan, view.limits)}** (target {code(view.target)}{read})",
         "",
     ]
+    if view.approved:
+        names = ", ".join(code(n) for n in view.approved)
+        head += ["> [!NOTE]", f"> Deletions approved in `policy.approved_deletions`: {names}", ""]
+    if view.waiting:
+        names = ", ".join(code(n) for n in view.waiting)
+        head += [
+            "> [!WARNING]",
+            f"> Deletions waiting for approval: {names}. Apply leaves them out, applies the "
+            "rest and fails. To approve, list them under `policy.approved_deletions` in "
+            "`tenant.yaml` in this pull request.",
+            "",
+        ]
     if view.refusals:
         head += ["> [!WARNING]", "> Apply would refuse this plan:"]
         head += [f"> - {text(refusal)}" for refusal in view.refusals]

@@ -1,7 +1,14 @@
 """Terminal text: `+ ~ - =` rows grouped by organization, coloured when asked."""
 
 from reconciler.engine.plan import Action
-from reconciler.render.view import PlanView, field_line, row_title, sections, summary_line
+from reconciler.render.view import (
+    PlanView,
+    deletion_lines,
+    field_line,
+    row_title,
+    sections,
+    summary_line,
+)
 from reconciler.safe_text import inert
 
 _COLOURS = {
@@ -29,6 +36,9 @@ def render_text(view: PlanView, *, colour: bool = False) -> str:
     if view.plan.unmanaged_organizations:
         names = ", ".join(inert(n) for n in view.plan.unmanaged_organizations)
         lines.extend([f"Unmanaged organizations (in Auth0, in no file): {names}", ""])
+    deletions = deletion_lines(view)
+    if deletions:
+        lines.extend([*deletions, ""])
     if view.refusals:
         lines.append("Warning: apply would refuse this plan:")
         lines.extend(f"  ! {inert(refusal)}" for refusal in view.refusals)

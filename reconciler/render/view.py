@@ -9,6 +9,7 @@ from reconciler.engine.duration import Estimate, lower_bound, operation_groups
 from reconciler.engine.kinds import Kind
 from reconciler.engine.plan import JSON, Action, FieldChange, Plan, Row
 from reconciler.engine.rate_limits import RateGroup
+from reconciler.engine.safety import APPROVAL_HINT
 from reconciler.model.subscription import Subscription
 from reconciler.safe_text import inert
 
@@ -28,6 +29,10 @@ class PlanView:
     """The tenant's subscription, to say how long the reads and the apply take at least."""
     read_groups: Mapping[RateGroup, int] | None = None
     """The reads by endpoint group."""
+    approved: tuple[str, ...] = ()
+    """Organizations whose deletion is approved (policy.approved_deletions)."""
+    waiting: tuple[str, ...] = ()
+    """Organizations whose deletion waits for approval: apply leaves it out and fails."""
 
     @property
     def read(self) -> str | None:
@@ -49,6 +54,22 @@ def read_phrase(
 def apply_estimate(plan: Plan, limits: Subscription) -> Estimate:
     """The plan's calls and how long they take at least under `limits`."""
     return Estimate.of(operation_groups(plan.operations), limits)
+
+
+def deletion_lines(view: PlanView) -> list[str]:
+    """What the plan says of its organization deletions: approved ones, then waiting ones
+    with how to approve them (plain text, names made inert)."""
+    lines = []
+    if view.approved:
+        names = ", ".join(inert(n) for n in view.approved)
+        lines.append(f"Deletions approved (policy.approved_deletions): {names}")
+    if view.waiting:
+        names = ", ".join(inert(n) for n in view.waiting)
+        lines.append(
+            f"Deletions waiting for approval (apply leaves them out and fails): {names}; "
+            f"{APPROVAL_HINT}"
+        )
+    return lines
 
 
 @dataclass(frozen=True)

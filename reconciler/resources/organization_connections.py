@@ -3,6 +3,7 @@ organization is created, else one call per link added, changed or removed. The t
 connections are listed (id, name, strategy) when a file names one or lists members, whose
 connection a routing rule may name."""
 
+from difflib import get_close_matches
 from typing import Any
 
 from reconciler.engine.builder import PlanBuilder
@@ -121,9 +122,11 @@ def known_connections(
     for index, conn in enumerate(ctx.desired.connections or []):
         live = ctx.snapshot.connections.get(conn.name)
         if live is None:
+            close = get_close_matches(conn.name, list(ctx.snapshot.connections), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
             builder.error(
                 f"unknown connection {conn.name!r}: "
-                "no connection of that name exists in the tenant",
+                f"no connection of that name exists in the tenant{hint}",
                 ctx.where("connections", index, "name"),
             )
         elif conn.is_signup_enabled and live.strategy != DATABASE:

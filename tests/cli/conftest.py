@@ -24,6 +24,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(EXAMPLE, tmp_path / "tenants" / "example")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("AUTH0_TOKEN", raising=False)
+    monkeypatch.delenv("AUTH0_DOMAIN", raising=False)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
     return tmp_path
 

@@ -125,14 +125,80 @@ def prune(project: Path) -> None:
     sandbox.save()
 
 
-def test_org_deletion_needs_allow_delete(run, project):
+def writes_since(project: Path, before: int) -> list[tuple[str, str]]:
+    """The writes the sandbox logged after the first `before`: (method, path)."""
+    logs = embedded_sandbox(project).store.state.logs[before:]
+    return [(e["details"]["request"]["method"], e["details"]["request"]["path"]) for e in logs]
+
+
+def test_an_unapproved_deletion_waits_and_the_unrelated_changes_are_applied(run, project):
+    run("apply", "--yes")
+    prune(project)
+    edit(project, str(ORGS / "beta-llc.yaml"), "display_name: Beta LLC", "display_name: Beta")
+    sandbox = embedded_sandbox(project)
+    before = len(sandbox.store.state.logs)
+    beta = sandbox.store.organization_by_name("beta-llc").id
+    result = run("apply", "--yes")
+    assert result.exit_code == 1
+    assert writes_since(project, before) == [("patch", f"/api/v2/organizations/{beta}")]
+    assert (
+        "warning: deleting organization old-customer waits for approval: approve it in the "
+        "change that removes its file: list it under policy.approved_deletions in tenant.yaml "
+        "(applying by hand: --allow-delete); the rest is applied, this is left out\n"
+    ) in result.stderr
+    assert result.stdout.splitlines()[-3:] == [
+        "Verified: Auth0 matches the files, but for what waits for approval.",
+        "Waiting for approval: 1 deletions, left out of this apply.",
+        "  - organization old-customer: approve it in the change that removes its file: list "
+        "it under policy.approved_deletions in tenant.yaml (applying by hand: --allow-delete)",
+    ]
+    names = {o.name for o in embedded_sandbox(project).store.state.organizations.values()}
+    assert "old-customer" in names
+
+
+def test_a_deletion_listed_in_policy_approved_deletions_is_applied(run, project):
+    run("apply", "--yes")
+    prune(project)
+    edit(
+        project,
+        "tenants/example/tenant.yaml",
+        "protected_organizations: [internal-staff]",
+        "protected_organizations: [internal-staff]\n  approved_deletions: [old-customer]",
+    )
+    planned = run("plan")
+    assert "Deletions approved (policy.approved_deletions): old-customer" in planned.stdout
+    sandbox = embedded_sandbox(project)
+    before = len(sandbox.store.state.logs)
+    old = sandbox.store.organization_by_name("old-customer").id
+    result = run("apply", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert writes_since(project, before) == [("delete", f"/api/v2/organizations/{old}")]
+    assert result.stdout.splitlines()[-1] == "Verified: Auth0 matches the files."
+    names = {o.name for o in embedded_sandbox(project).store.state.organizations.values()}
+    assert names == {"acme-corp", "beta-llc", "internal-staff"}
+
+
+def test_an_approval_of_an_organization_a_file_defines_is_an_error(run, project):
+    edit(
+        project,
+        "tenants/example/tenant.yaml",
+        "protected_organizations: [internal-staff]",
+        "protected_organizations: [internal-staff]\n  approved_deletions: [beta-llc]",
+    )
+    result = run("validate")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        'tenants/example/tenant.yaml:12:24: policy.approved_deletions[0]: "beta-llc" is '
+        "approved for deletion but tenants/example/organizations/beta-llc.yaml defines it: "
+        "remove it from the list\n"
+    )
+
+
+def test_without_ci_the_flag_still_approves_a_deletion(run, project):
     run("apply", "--yes")
     prune(project)
     result, writes = api_writes(project, run, "--yes")
     assert result.exit_code == 1
-    assert "refused: the plan deletes organizations: old-customer (pass --allow-delete" in (
-        result.stderr
-    )
     assert writes == 0
     allowed, writes = api_writes(project, run, "--yes", "--allow-delete")
     assert allowed.exit_code == 0, allowed.stderr

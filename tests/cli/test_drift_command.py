@@ -1,6 +1,8 @@
 """`reconciler drift` as CI runs it: exit 2 on drift, 0 without, 1 on error."""
 
 import json
+import subprocess
+from pathlib import Path
 
 from reconciler.core import targets
 from reconciler.sandbox import Sandbox
@@ -9,6 +11,7 @@ from tests.cli.conftest import edit, embedded_sandbox
 from tests.integration.incremental import ReplacedLogAnswers, checkpoint_pages
 
 TENANT = "tenants/example/tenant.yaml"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def applied(run, project) -> Sandbox:
@@ -187,3 +190,32 @@ def test_incremental_drift_with_an_edited_checkpoint_exits_as_a_full_drift(run, 
         "Full read: .reconciler/example@embedded_sandbox.drift.json is not as it was written "
         "(its checksum does not match its content)."
     )
+
+
+def make_drift(project) -> subprocess.CompletedProcess[str]:
+    """`make drift` of this checkout's Makefile, run in `project` with this checkout's venv."""
+    venv = ROOT / ".venv"
+    makefile, ready = str(ROOT / "Makefile"), f"{venv}/.installed"
+    return subprocess.run(
+        ["make", "--no-print-directory", "-f", makefile, "-o", ready, "drift", f"VENV={venv}"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_make_drift_ends_with_its_finding_not_makes_error(run, project):
+    sandbox = applied(run, project)
+    assert make_drift(project).returncode == 0
+    sandbox.store.create_organization("hand-made")
+    sandbox.save()
+    found = make_drift(project)
+    assert found.returncode == 0, found.stderr
+    assert "Error" not in found.stderr
+    assert found.stdout.splitlines()[-1] == (
+        "Drift: Auth0 differs from the files of example (`reconciler drift` exits 2)."
+    )
+    edit(project, TENANT, "domain: sandbox", "domain: [")
+    failed = make_drift(project)
+    assert failed.returncode != 0

@@ -119,6 +119,14 @@ def test_unknown_connection_is_an_error_naming_file_line_and_column(run, project
     assert result.exit_code == 1
     assert result.stderr == (
         "tenants/example/organizations/beta-llc.yaml:6:11: unknown connection 'beta-okta-typo': "
+        "no connection of that name exists in the tenant; did you mean 'beta-okta'?\n"
+    )
+
+
+def test_an_unknown_connection_like_none_gets_no_suggestion(run, project):
+    edit(project, BETA, "- name: beta-okta", "- name: zzz")
+    assert run("plan").stderr == (
+        "tenants/example/organizations/beta-llc.yaml:6:11: unknown connection 'zzz': "
         "no connection of that name exists in the tenant\n"
     )
 
@@ -151,9 +159,21 @@ def test_plan_warns_when_apply_would_refuse_it_and_keeps_its_exit_code(run, proj
     result = run("plan", "--format", "markdown")
     assert result.exit_code == 0
     assert (
-        "> - the plan deletes organizations: old-co (pass --allow-delete to apply it anyway)"
-        in result.stdout
-    )
+        "> [!WARNING]\n> Deletions waiting for approval: <code>old-co</code>. Apply leaves them "
+        "out, applies the rest and fails. To approve, list them under `policy.approved_deletions` "
+        "in `tenant.yaml` in this pull request.\n"
+    ) in result.stdout
+    assert "--allow-delete" not in result.stdout
+    text = run("plan").stdout
+    assert (
+        "Deletions waiting for approval (apply leaves them out and fails): old-co; approve it "
+        "in the change that removes its file: list it under policy.approved_deletions in "
+        "tenant.yaml (applying by hand: --allow-delete)\n"
+    ) in text
+    assert json.loads(run("plan", "--format", "json").stdout)["deletions"] == {
+        "approved": [],
+        "waiting": ["old-co"],
+    }
 
 
 @pytest.mark.http
@@ -172,3 +192,27 @@ def test_show_checks_a_saved_plan_with_the_reads_of_a_plan_of_its_organizations(
     assert f"**{SUMMARY}** (target <code>{base_url}</code>)" in result.stdout
     assert len(reads) == json.loads(made.stdout)["read_calls"]
     assert all(call.method == "GET" for call in reads)
+
+
+ROUTING_SECRETS = ("ORG_ROUTING_DOMAIN", "ORG_ROUTING_CLIENT_ID", "ORG_ROUTING_CLIENT_SECRET")
+
+
+def test_plan_names_the_action_secrets_apply_needs_that_are_not_set(run, project, monkeypatch):
+    for name in ROUTING_SECRETS:
+        monkeypatch.delenv(name, raising=False)
+    with open(project / "tenants/example/tenant.yaml", "a") as tenant_file:
+        tenant_file.write("action: {}\n")
+    monkeypatch.setenv("ORG_ROUTING_DOMAIN", "tenant.example")
+    result = run("plan")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "apply needs the environment variables ORG_ROUTING_CLIENT_ID, ORG_ROUTING_CLIENT_SECRET "
+        "(secrets of the post-login Action, named in tenant.yaml action) and they are not set\n"
+    )
+    before = len(embedded_sandbox(project).store.state.logs)
+    assert run("apply", "--yes").exit_code == 1
+    assert len(embedded_sandbox(project).store.state.logs) == before
+    monkeypatch.setenv("ORG_ROUTING_CLIENT_ID", "routing-client")
+    monkeypatch.setenv("ORG_ROUTING_CLIENT_SECRET", "routing-secret")
+    assert run("plan").exit_code == 0

@@ -52,8 +52,7 @@ SETUP: dict[str, tuple[tuple[str, str, dict[str, Any] | None], ...]] = {
 tenant log read after a user was created and deleted)."""
 
 
-NOT_YET: dict[str, str] = {
-}
+NOT_YET: dict[str, str] = {}
 """Fixtures the sandbox does not follow yet, with what differs (README: known deviations)."""
 
 

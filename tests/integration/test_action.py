@@ -10,6 +10,7 @@ import pytest
 from reconciler.clock import VirtualClock
 from reconciler.core.service import Reconciler
 from reconciler.core.targets import connect
+from reconciler.engine.errors import PlanErrors
 from reconciler.model import ActionSettings, Claims, Organization
 from reconciler.model.desired import Desired
 from reconciler.routing.action import split_code
@@ -173,18 +174,16 @@ async def test_other_post_login_actions_keep_their_bindings_and_order():
     assert [name for _, name in after] == ["log-logins", "require-mfa", "org-routing"]
 
 
-async def test_a_missing_secret_variable_stops_the_action_and_names_the_variable(monkeypatch):
+async def test_a_missing_secret_variable_stops_the_apply_before_any_write(monkeypatch):
     monkeypatch.delenv("ORG_ROUTING_CLIENT_SECRET")
+    monkeypatch.delenv("ORG_ROUTING_DOMAIN")
     tenant = generate(orgs=1, members=1)
-    _, _, result = await plan_and_apply(tenant.sandbox, with_action(tenant.desired))
+    with pytest.raises(PlanErrors) as caught:
+        await plan_and_apply(tenant.sandbox, with_action(tenant.desired))
     assert writes(tenant.sandbox) == []
-    lines = [r.line() for r in result.report.failed]
-    assert lines == [
-        "POST /actions/actions: failed: the environment variable ORG_ROUTING_CLIENT_SECRET "
-        "(a secret's value) is not set",
-        "POST /actions/actions/{action:org-routing}/deploy: skipped: waits for create action "
-        "org-routing",
-        "PATCH /actions/triggers/post-login/bindings: skipped: waits for deploy action org-routing",
+    assert [str(e) for e in caught.value.errors] == [
+        "apply needs the environment variables ORG_ROUTING_CLIENT_SECRET, ORG_ROUTING_DOMAIN "
+        "(secrets of the post-login Action, named in tenant.yaml action) and they are not set"
     ]
     assert not tenant.sandbox.store.state.actions
 

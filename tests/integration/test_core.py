@@ -79,3 +79,36 @@ async def test_every_apply_path_runs_the_gate_before_writing():
         with pytest.raises(UnsafePlan, match="protected organizations would be deleted"):
             await Reconciler(session, tenant.desired).apply(planned, allow_delete=True, force=True)
     assert [c for c in tenant.sandbox.api_calls() if c.method != "GET"] == []
+
+
+async def test_a_plan_of_only_a_waiting_deletion_calls_nothing_and_says_it_waits():
+    tenant = generate(orgs=1, members=1)
+    with_policy(tenant, prune_organizations=True)
+    tenant.sandbox.store.create_organization("gone-co")
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
+        core = Reconciler(session, tenant.desired, verify_delays=())
+        planned = await core.plan()
+        tenant.sandbox.reset_calls()
+        result = await core.apply(planned)
+    assert tenant.sandbox.api_calls() == []
+    assert (result.waiting, result.report.results, result.converged) == (("gone-co",), [], True)
+
+
+async def test_an_approved_deletion_and_the_unrelated_changes_are_applied_and_verified():
+    tenant = generate(orgs=1, members=1)
+    with_policy(tenant, prune_organizations=True, approved_deletions=["gone-co"])
+    gone = tenant.sandbox.store.create_organization("gone-co")
+    org = tenant.desired.organizations["org-0000"]
+    tenant.desired.organizations["org-0000"] = org.model_copy(update={"display_name": "New"})
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
+        core = Reconciler(session, tenant.desired, verify_delays=())
+        planned = await core.plan()
+        tenant.sandbox.reset_calls()
+        result = await core.apply(planned)
+    org_id = tenant.sandbox.store.organization_by_name("org-0000").id
+    writes = [(c.method, c.path) for c in tenant.sandbox.api_calls() if c.method != "GET"]
+    assert sorted(writes) == [
+        ("DELETE", f"/api/v2/organizations/{gone.id}"),
+        ("PATCH", f"/api/v2/organizations/{org_id}"),
+    ]
+    assert (result.waiting, result.converged) == ((), True)

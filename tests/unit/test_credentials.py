@@ -1,5 +1,6 @@
 """Credentials come from the environment variables tenant.yaml names; values never leak."""
 
+import asyncio
 import base64
 import json
 
@@ -66,3 +67,37 @@ async def test_a_token_says_its_scopes_from_the_token_endpoint_or_its_claim():
     http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
     issued = await fetch_token(http, "https://t", ClientCredentials("i", "s"))
     assert (issued.token, issued.scopes) == ("opaque-2", frozenset({"read:roles"}))
+
+
+def refused_with(status: int, login: ClientCredentials) -> str:
+    body = {"error": "access_denied", "error_description": "Unauthorized"}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, json=body)
+
+    async def attempt() -> str:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
+            with pytest.raises(CredentialsError) as caught:
+                await fetch_token(http, "https://acme.eu.auth0.com", login)
+        return str(caught.value)
+
+    return asyncio.run(attempt())
+
+
+def test_a_401_at_the_token_endpoint_names_the_variables_to_check():
+    creds = Credentials(client_id_env="ACME_ID", client_secret_env="ACME_SECRET")
+    login = login_from_environment(creds, "t", {"ACME_ID": "i", "ACME_SECRET": "wrong-secret"})
+    message = refused_with(401, login)
+    assert message.startswith("POST https://acme.eu.auth0.com/oauth/token was refused with 401")
+    assert message.endswith(
+        "; check that ACME_ID and ACME_SECRET (named in tenant.yaml credentials) hold the "
+        "client id and secret of a machine-to-machine application of this tenant, or set "
+        "AUTH0_TOKEN"
+    )
+    assert "wrong-secret" not in message
+    assert "is not authorized for this tenant's Management API" in refused_with(403, login)
+
+
+def test_credentials_not_read_from_the_environment_get_no_hint():
+    message = refused_with(401, ClientCredentials("i", "s"))
+    assert "check that" not in message

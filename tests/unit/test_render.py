@@ -82,6 +82,8 @@ def test_json_has_the_stable_top_level_keys():
         "organizations",
         "unmanaged_organizations",
         "operations",
+        "refusals",
+        "deletions",
     ]
     assert document["summary"] == {"create": 1, "update": 2, "delete": 0, "api_calls": 11}
 
