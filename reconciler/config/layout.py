@@ -13,6 +13,7 @@ SCHEMAS_DIR = Path("schemas")
 TENANT_FILE = "tenant.yaml"
 ROLES_FILE = "roles.yaml"
 APPLICATIONS_FILE = "applications.yaml"
+CONNECTIONS_FILE = "connections.yaml"
 WORLD_FILE = "sandbox.yaml"
 """The embedded sandbox's world: not desired state."""
 ORGANIZATIONS_DIR = "organizations"

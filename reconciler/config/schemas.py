@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from reconciler.model.applications import ApplicationsFile
+from reconciler.model.connections import ConnectionsFile
 from reconciler.model.organization import Organization
 from reconciler.model.roles import RolesFile
 from reconciler.model.tenant import Tenant
@@ -18,6 +19,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "tenant.schema.json": (Tenant, "tenants/<tenant>/tenant.yaml"),
     "roles.schema.json": (RolesFile, "tenants/<tenant>/roles.yaml"),
     "applications.schema.json": (ApplicationsFile, "tenants/<tenant>/applications.yaml"),
+    "connections.schema.json": (ConnectionsFile, "tenants/<tenant>/connections.yaml"),
     "organization.schema.json": (Organization, "tenants/<tenant>/organizations/<name>.yaml"),
     "sandbox.schema.json": (World, "tenants/<tenant>/sandbox.yaml (the embedded sandbox's world)"),
 }

@@ -69,6 +69,8 @@ async def rereads(
     await _place_users(reconciler, changes)
     permission_roles, named = await _place_roles(reconciler, checkpoint, changes)
     named |= _managing(reconciler.desired, changes.every_part)
+    if changes.connections:
+        named |= _using_connections(reconciler.desired)
     fetched = await _fetch_organizations(reconciler, changes, org_map)
     current = _after_own_writes(org_map, mine)
     for org_id, got in fetched.items():
@@ -101,6 +103,8 @@ class _Changes:
     every_permission: bool = False
     every_part: set[Kind] = field(default_factory=set)
     """Parts changed in every organization that manages them (API access, applications)."""
+    connections: bool = False
+    """A connection was created or changed: the organizations using declared ones."""
 
 
 def _changes(writes: list[Write]) -> _Changes:
@@ -114,6 +118,9 @@ def _changes(writes: list[Write]) -> _Changes:
             if kind is Kind.TENANT:
                 raise FullScan(f"{write.method} {write.path} can change any organization")
             if kind in READ_ON_EVERY_CHECK:
+                continue
+            if kind in (Kind.ENTERPRISE_CONNECTION, Kind.CONNECTION_CLIENTS):
+                changes.connections = True
                 continue
             if kind is Kind.ORGANIZATION:
                 if touched.id is not None:
@@ -230,6 +237,17 @@ def _managing(desired: Desired, parts: set[Kind]) -> set[str]:
         for org in desired.organizations.values()
         if (Kind.API_ACCESS in parts and org.api_access is not None)
         or (Kind.ORGANIZATION_APPLICATIONS in parts and org.applications is not None)
+    }
+
+
+def _using_connections(desired: Desired) -> set[str]:
+    """Organizations that own an enterprise connection or enable one of connections.yaml:
+    their connections are planned (and read) again when a connection changed."""
+    return {
+        org.name
+        for org in desired.organizations.values()
+        if org.enterprise_connections
+        or any(link.name in desired.connections for link in org.connections or [])
     }
 
 

@@ -32,6 +32,8 @@ class Need(StrEnum):
     APPLY = "apply"
     PRUNE = "prune"
     """`apply` with `policy.prune_organizations` on."""
+    PRUNE_CONNECTIONS = "prune connections"
+    """`apply` with `policy.prune_connections` on."""
     REPAIR = "repair"
     """`reconciler repair-applications`."""
 

@@ -19,10 +19,13 @@ DOCS = ("README.md", "SECURITY.md")
 _ROWS = (
     ("`plan`, `drift`, `import` (read only)", (Need.READ,)),
     ("`drift --incremental` (the reads, plus)", (Need.INCREMENTAL,)),
-    ("`apply` (the reads, plus)", (Need.APPLY, Need.PRUNE)),
+    ("`apply` (the reads, plus)", (Need.APPLY, Need.PRUNE, Need.PRUNE_CONNECTIONS)),
     ("`repair-applications` (the reads, plus)", (Need.REPAIR,)),
 )
-_NOTES = {Need.PRUNE: " (only with `policy.prune_organizations`)"}
+_NOTES = {
+    Need.PRUNE: " (only with `policy.prune_organizations`)",
+    Need.PRUNE_CONNECTIONS: " (only with `policy.prune_connections`)",
+}
 
 
 def scopes_table() -> str:

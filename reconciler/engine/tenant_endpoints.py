@@ -58,11 +58,52 @@ class TenantEndpoints:
         touches=by_id(Kind.PERMISSIONS),
     )
 
-    # Connections and users, read to resolve names and emails.
+    # Connections (enterprise ones the files declare are written) and users, read to resolve
+    # names and emails.
     list_connections = Endpoint(
-        Verb.GET, "/connections", "read:connections", Need.READ, Paging.CHECKPOINT
+        Verb.GET,
+        "/connections",
+        "read:connections",
+        Need.READ,
+        Paging.CHECKPOINT,
+        also_needs=("read:connections_options",),  # options, when the files declare connections
     )
     get_connection = Endpoint(Verb.GET, "/connections/{id}", "read:connections", Need.READ)
+    create_connection = Endpoint(
+        Verb.POST,
+        "/connections",
+        "create:connections",
+        Need.APPLY,
+        settle=Settle.FIND_TENANT_CONNECTION,
+        touches=(Touch(Kind.ENTERPRISE_CONNECTION, named=True),),
+    )
+    update_connection = Endpoint(
+        Verb.PATCH,
+        "/connections/{id}",
+        "update:connections",
+        Need.APPLY,
+        touches=by_id(Kind.ENTERPRISE_CONNECTION),
+        also_needs=("update:connections_options",),  # options are sent whole
+    )
+    delete_connection = Endpoint(
+        Verb.DELETE,
+        "/connections/{id}",
+        "delete:connections",
+        Need.PRUNE_CONNECTIONS,
+        # It disables the connection in every organization, which can also change who is
+        # admitted by `assign_membership_on_login`.
+        touches=(Touch(Kind.TENANT, by_id=False),),
+    )
+    list_connection_clients = Endpoint(
+        Verb.GET, "/connections/{id}/clients", "read:connections", Need.READ, Paging.CHECKPOINT
+    )
+    update_connection_clients = Endpoint(
+        Verb.PATCH,
+        "/connections/{id}/clients",
+        "update:connections",
+        Need.APPLY,
+        touches=by_id(Kind.CONNECTION_CLIENTS),
+    )
     users_by_email = Endpoint(Verb.GET, "/users-by-email", "read:users", Need.READ)
     get_user = Endpoint(Verb.GET, "/users/{id}", "read:users", Need.READ)
     user_organizations = Endpoint(

@@ -21,11 +21,19 @@ class LiveRole:
 
 @dataclass(frozen=True)
 class LiveConnection:
-    """A connection of the tenant."""
+    """A connection of the tenant; the fields the files may manage are read only when the
+    files declare enterprise connections."""
 
     id: str
     name: str
     strategy: str
+    display_name: str | None = None
+    show_as_button: bool | None = None
+    is_domain_connection: bool | None = None
+    options: dict[str, Any] | None = None
+    """Its options as Auth0 returns them, secrets left out (None: not read)."""
+    clients: frozenset[str] | None = None
+    """The client ids it is enabled for (None: not read)."""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ class Policy(Strict):
     """Safety rails checked for every plan before anything is applied."""
 
     prune_organizations: bool = False
+    prune_connections: bool = False
+    """Whether a declared connection marked `absent: true` is deleted (else the plan refuses)."""
     max_change_percent: float = Field(default=30, ge=0, le=100)
     protected_organizations: list[OrgName] = Field(default_factory=list)
     members: MembersPolicy = "exact"

@@ -52,6 +52,7 @@ def _diff(planning: Planning) -> Plan:
             live=current,
             created_by=None if current else create_key(name),
             applications=planning.applications,
+            connections=planning.connections,
         )
         for resource in RESOURCES:
             resource.plan_organization(ctx, planning)

@@ -13,6 +13,7 @@ from pydantic import TypeAdapter
 from .areas.actions import ActionOps
 from .areas.client_grants import ClientGrantOps
 from .areas.clients import ClientOps
+from .areas.connection_clients import ConnectionClientOps
 from .areas.connections import ConnectionOps
 from .areas.discovery_domains import DiscoveryDomainOps
 from .areas.invitations import InvitationOps
@@ -45,6 +46,7 @@ class Store(
     RoleOps,
     UserOps,
     ConnectionOps,
+    ConnectionClientOps,
     ClientOps,
     ResourceServerOps,
     ClientGrantOps,

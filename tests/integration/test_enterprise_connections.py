@@ -1,0 +1,144 @@
+"""A customer's own SAML connection against the sandbox: the exact writes of onboarding, a
+no-op's reads, a changed certificate, options the files leave out, and connections the files
+do not declare."""
+
+from copy import deepcopy
+from dataclasses import replace
+
+import pytest
+
+from reconciler.engine.errors import PlanErrors
+from reconciler.sandbox import Sandbox
+from tests.integration.connections import CERT_FILE, CUSTOMER, SAML, as_sent, pem, with_customer
+from tests.integration.tenants import formula, generate
+from tests.integration.test_applications import apply, plan_only, writes
+
+
+def connection_named(sandbox: Sandbox, name: str) -> dict[str, object]:
+    found = sandbox.store.connection_by_name(name)
+    assert found is not None
+    return found
+
+
+def reads(sandbox: Sandbox) -> list[str]:
+    return [c.path for c in sandbox.api_calls() if c.method == "GET"]
+
+
+async def test_a_new_customer_with_its_saml_connection_is_three_writes():
+    tenant = generate(orgs=1, members=1)
+    desired = with_customer(tenant.desired, SAML, pem(1))
+    await apply(tenant.sandbox, desired)
+    conn = connection_named(tenant.sandbox, "acme-sso")
+    org = tenant.sandbox.store.organization_by_name(CUSTOMER)
+    assert org is not None
+    # The connection, the application it is enabled for, and the organization with its link
+    # inline in the create.
+    assert writes(tenant.sandbox) == [
+        ("POST", "/api/v2/connections"),
+        ("PATCH", f"/api/v2/connections/{conn['id']}/clients"),
+        ("POST", "/api/v2/organizations"),
+    ]
+    assert conn["enabled_clients"] == ["gen-app"]
+    assert conn["options"] == {
+        "signInEndpoint": "https://idp.acme.example/sso",
+        "signingCert": as_sent(pem(1)),
+        "domain_aliases": ["acme.example"],
+    }
+    link = org.connections[str(conn["id"])]
+    assert link.assign_membership_on_login is True
+
+
+async def test_a_no_op_writes_nothing_and_reads_within_the_model():
+    tenant = generate(orgs=1, members=1)
+    desired = with_customer(tenant.desired, SAML, pem(1))
+    await apply(tenant.sandbox, desired)
+    tenant.sandbox.reset_calls()
+    assert (await plan_only(tenant.sandbox, desired)).operations == ()
+    conn = connection_named(tenant.sandbox, "acme-sso")
+    customer = tenant.sandbox.store.organization_by_name(CUSTOMER)
+    assert customer is not None
+    # docs/performance.md: the connections listing is the same one call (with options); the
+    # connection's applications are one read, and naming an application reads the
+    # applications; the customer's links are its only organization read.
+    assert len(reads(tenant.sandbox)) == formula(1, 1, 2, 5) + 3
+    assert f"/api/v2/connections/{conn['id']}/clients" in reads(tenant.sandbox)
+    assert f"/api/v2/organizations/{customer.id}/enabled_connections" in reads(tenant.sandbox)
+    assert "/api/v2/clients" in reads(tenant.sandbox)
+    assert reads(tenant.sandbox).count("/api/v2/connections") == 1
+    assert writes(tenant.sandbox) == []
+
+
+async def test_a_changed_signing_certificate_is_one_patch_keeping_unmanaged_options():
+    tenant = generate(orgs=1, members=1)
+    desired = with_customer(tenant.desired, SAML, pem(1))
+    await apply(tenant.sandbox, desired)
+    conn = connection_named(tenant.sandbox, "acme-sso")
+    options = conn["options"]
+    assert isinstance(options, dict)
+    options["signatureAlgorithm"] = "rsa-sha256"  # set in Auth0, not in the files
+    rotated = replace(desired, files={CERT_FILE: as_sent(pem(2))})
+    plan = await apply(tenant.sandbox, rotated)
+    assert writes(tenant.sandbox) == [("PATCH", f"/api/v2/connections/{conn['id']}")]
+    (row,) = plan.rows
+    assert [f.field for f in row.fields] == ["options.signingCert"]
+    assert str(row.fields[0].after).startswith("certificate sha256:")
+    assert connection_named(tenant.sandbox, "acme-sso")["options"] == {
+        "signInEndpoint": "https://idp.acme.example/sso",
+        "signingCert": as_sent(pem(2)),
+        "domain_aliases": ["acme.example"],
+        "signatureAlgorithm": "rsa-sha256",
+    }
+
+
+async def test_connections_the_files_do_not_declare_are_never_written():
+    tenant = generate(orgs=1, members=1)
+    before = {c["name"]: deepcopy(c) for c in tenant.sandbox.store.state.connections.values()}
+    desired = with_customer(tenant.desired, SAML, pem(1))
+    await apply(tenant.sandbox, desired)
+    after = {c["name"]: c for c in tenant.sandbox.store.state.connections.values()}
+    assert {name: after[name] for name in before} == before
+    conn_id = str(connection_named(tenant.sandbox, "acme-sso")["id"])
+    written = [path for _, path in writes(tenant.sandbox) if path.startswith("/api/v2/connections")]
+    assert written == ["/api/v2/connections", f"/api/v2/connections/{conn_id}/clients"]
+
+
+async def test_an_application_removed_from_the_list_is_disabled_in_one_patch():
+    tenant = generate(orgs=1, members=1)
+    desired = with_customer(tenant.desired, SAML, pem(1))
+    await apply(tenant.sandbox, desired)
+    conn = connection_named(tenant.sandbox, "acme-sso")
+    emptied = with_customer(tenant.desired, {**SAML, "applications": []}, pem(1))
+    await apply(tenant.sandbox, emptied)
+    assert writes(tenant.sandbox) == [("PATCH", f"/api/v2/connections/{conn['id']}/clients")]
+    assert connection_named(tenant.sandbox, "acme-sso")["enabled_clients"] == []
+
+
+async def test_a_connection_marked_absent_is_deleted_only_under_the_policy():
+    tenant = generate(orgs=1, members=1)
+    desired = with_customer(tenant.desired, SAML, pem(1))
+    await apply(tenant.sandbox, desired)
+    absent = with_customer(tenant.desired, {**SAML, "absent": True}, pem(1))
+    with pytest.raises(PlanErrors, match="policy.prune_connections"):
+        await plan_only(tenant.sandbox, absent)
+    policy = absent.tenant.policy.model_copy(update={"prune_connections": True})
+    pruning = replace(absent, tenant=absent.tenant.model_copy(update={"policy": policy}))
+    conn_id = connection_named(tenant.sandbox, "acme-sso")["id"]
+    await apply(tenant.sandbox, pruning)
+    assert writes(tenant.sandbox) == [("DELETE", f"/api/v2/connections/{conn_id}")]
+    assert tenant.sandbox.store.connection_by_name("acme-sso") is None
+
+
+async def test_a_strategy_that_differs_from_auth0s_is_a_plan_error():
+    tenant = generate(orgs=1, members=1)
+    okta = {
+        "strategy": "okta",
+        "options": {"domain": "acme.okta.com", "client_id": "abc", "client_secret_env": "X"},
+    }
+    desired = with_customer(tenant.desired, okta, pem(1))
+    org = desired.organizations[CUSTOMER]
+    renamed = org.model_copy(
+        update={"enterprise_connections": {"corp-ad": org.enterprise_connections["acme-sso"]}}  # type: ignore[index]
+    )
+    clash = replace(desired, organizations={**desired.organizations, CUSTOMER: renamed})
+    with pytest.raises(PlanErrors, match="is a waad connection in Auth0, not okta"):
+        await plan_only(tenant.sandbox, clash)
