@@ -145,7 +145,7 @@ class EnterpriseConnection(Strict):
             raise ValueError(f"{self.strategy} connections take no option {', '.join(extra)}")
         have = self.options.set_keys()
         if not any(need <= have for need in taken.required):
-            choices = " or ".join(", ".join(sorted(need)) for need in taken.required)
+            choices = ", or ".join(" and ".join(sorted(need)) for need in taken.required)
             raise ValueError(f"a {self.strategy} connection needs the options {choices}")
         back_channel = self.strategy == "oidc" and self.options.type == "back_channel"
         if back_channel and self.options.client_secret_env is None:

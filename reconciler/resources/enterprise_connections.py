@@ -97,6 +97,15 @@ def _shown(key: str, value: JSON) -> JSON:
     return value
 
 
+def _needs_secret(conn: EnterpriseConnection, have: dict[str, Any]) -> bool:
+    """Whether Auth0 holds a client secret for the connection, which a PATCH of its options
+    must carry: every strategy that requires one, and a back-channel OIDC connection."""
+    required = STRATEGY_OPTIONS[conn.strategy].required
+    if all("client_secret_env" in need for need in required):
+        return True
+    return conn.strategy == "oidc" and "back_channel" in (conn.options.type, have.get("type"))
+
+
 def _same(key: str, want: JSON, have: JSON) -> bool:
     if key == "domain_aliases" and isinstance(have, list):
         return set(want) == set(have)
@@ -179,8 +188,7 @@ class _Planner:
             if k not in SECRET_OPTIONS and not _same(k, v, have.get(k))
         }
         if differ:
-            secret = "client_secret_env" in STRATEGY_OPTIONS[conn.strategy].keys
-            if secret and conn.options.client_secret_env is None:
+            if _needs_secret(conn, have) and conn.options.client_secret_env is None:
                 self.builder.error(
                     f"connection {name!r}: changing its options sends them whole, and Auth0 "
                     "never returns the client secret: set options.client_secret_env to the "

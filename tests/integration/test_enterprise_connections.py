@@ -118,7 +118,7 @@ async def test_a_connection_marked_absent_is_deleted_only_under_the_policy():
     desired = with_customer(tenant.desired, SAML, pem(1))
     await apply(tenant.sandbox, desired)
     absent = with_customer(tenant.desired, {**SAML, "absent": True}, pem(1))
-    with pytest.raises(PlanErrors, match="policy.prune_connections"):
+    with pytest.raises(PlanErrors, match=r"policy\.prune_connections"):
         await plan_only(tenant.sandbox, absent)
     policy = absent.tenant.policy.model_copy(update={"prune_connections": True})
     pruning = replace(absent, tenant=absent.tenant.model_copy(update={"policy": policy}))
