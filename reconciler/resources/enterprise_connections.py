@@ -337,7 +337,11 @@ class EnterpriseConnections(Resource):
         connections = reading.snapshot.connections
         declared = reading.scope.enterprise_connections
         for name, conn in list(connections.items()):
-            if name not in declared and conn.options is not None:
+            if (
+                name not in declared
+                and conn.options is not None
+                and not reading.scope.adopt_connections
+            ):
                 connections[name] = replace(conn, options=None)  # never compared nor kept
         for name in sorted(reading.scope.connection_clients):
             found = connections.get(name)

@@ -16,6 +16,7 @@ from reconciler.engine.kinds import Kind, Step
 from reconciler.engine.plan import JSON, Action, FieldChange, Phase
 from reconciler.model import Connection, Organization
 from reconciler.model.live import LiveEnabledConnection, Snapshot
+from reconciler.resources.connection_import import adoptable, adopted, ignored
 from reconciler.resources.enterprise_connections import LISTED_FIELDS, live_connection
 from reconciler.resources.importing import OrgImport
 from reconciler.resources.reads import PAGE
@@ -102,8 +103,9 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
                 operations=(key,),
             )
     names = {c.name for c in wanted}
+    ignoring = ctx.desired_state.tenant.policy.ignored_connections
     for name, current in sorted(have.items()):
-        if name in names or ctx.desired.connections is None:
+        if name in names or ctx.desired.connections is None or ignored(name, ignoring):
             continue
         key = builder.call(
             ENDPOINTS.disable_connection,
@@ -178,7 +180,7 @@ class OrganizationConnections(Resource):
         if stage is not Stage.TENANT or not reading.scope.needs_connections:
             return
         api = reading.api
-        declared = bool(reading.scope.enterprise_connections)
+        declared = bool(reading.scope.enterprise_connections) or reading.scope.adopt_connections
         fields = LISTED_FIELDS if declared else "id,name,strategy"
         items = await api.pages(
             ENDPOINTS.list_connections,
@@ -211,11 +213,22 @@ class OrganizationConnections(Resource):
         return sum(len(org.connections or {}) for org in live.organizations.values())
 
     def import_organization(self, importing: OrgImport) -> dict[str, Any]:
-        """Every link with its flags."""
-        links = importing.org.connections
-        if not links:
-            return {}
-        return {"connections": [_entry(name, link) for name, link in sorted(links.items())]}
+        """Every link with its flags (not those tenant.yaml ignores); with adoption, the
+        enterprise connections no file declares as the organization's own."""
+        links = importing.org.connections or {}
+        patterns = importing.desired.tenant.policy.ignored_connections
+        listed, own = [], {}
+        for name, link in sorted(links.items()):
+            if ignored(name, patterns):
+                continue
+            conn = adoptable(importing, link)
+            entry = adopted(importing, conn, link) if conn is not None else None
+            if entry is not None:
+                own[name] = entry
+            else:
+                listed.append(_entry(name, link))
+        data: dict[str, Any] = {"connections": listed} if listed else {}
+        return {**data, "enterprise_connections": own} if own else data
 
 
 def _entry(name: str, link: LiveEnabledConnection) -> dict[str, Any]:

@@ -66,6 +66,8 @@ class Scope:
     options (kept for these only)."""
     connection_clients: frozenset[str] = frozenset()
     """Declared connections whose applications are managed: each one's are read."""
+    adopt_connections: bool = False
+    """Import adopts connections: every connection's options are kept."""
 
 
 def managed_action(desired: Desired) -> ActionDefinition | None:

@@ -4,11 +4,16 @@ do not declare."""
 
 from copy import deepcopy
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from reconciler.config.loader import load_tenant
+from reconciler.config.writer import import_files, write_files
+from reconciler.core.importer import import_organizations
+from reconciler.core.targets import connect
 from reconciler.engine.errors import PlanErrors
-from reconciler.sandbox import Sandbox
+from reconciler.sandbox import OrgConnection, Sandbox
 from tests.integration.connections import CERT_FILE, CUSTOMER, SAML, as_sent, pem, with_customer
 from tests.integration.tenants import formula, generate
 from tests.integration.test_applications import apply, plan_only, writes
@@ -142,3 +147,95 @@ async def test_a_strategy_that_differs_from_auth0s_is_a_plan_error():
     clash = replace(desired, organizations={**desired.organizations, CUSTOMER: renamed})
     with pytest.raises(PlanErrors, match="is a waad connection in Auth0, not okta"):
         await plan_only(tenant.sandbox, clash)
+
+
+def customer_made_connection(sandbox: Sandbox) -> str:
+    """A SAML connection as a customer's admin makes it through self-service SSO, linked to
+    its organization `acme`; returns the organization's id."""
+    store = sandbox.store
+    conn = store.create_connection(
+        "acme-idp",
+        "samlp",
+        options={
+            "signInEndpoint": "https://idp.acme.example/sso",
+            "signingCert": as_sent(pem(7)),
+            "domain_aliases": ["acme.example"],
+            "signatureAlgorithm": "rsa-sha256",
+        },
+        show_as_button=True,
+    )
+    org = store.create_organization(
+        CUSTOMER, "Acme", enabled_connections=[OrgConnection(conn["id"], True, True)]
+    )
+    return org.id
+
+
+async def test_a_customer_made_connection_is_adopted_by_import_then_planned_as_no_change(
+    tmp_path: Path,
+):
+    tenant = generate(orgs=0, members=0)
+    org_id = customer_made_connection(tenant.sandbox)
+    directory = tmp_path / "tenant"
+    directory.mkdir()
+    (directory / "tenant.yaml").write_text("domain: sandbox\n")
+    (directory / "sandbox.yaml").write_text("{}\n")
+    empty = load_tenant(directory)
+    async with connect(empty, sandbox=tenant.sandbox) as session:
+        imported = await import_organizations(
+            session, empty, (CUSTOMER,), every=False, adopt_connections=True
+        )
+    write_files(
+        import_files(directory, {}, imported.organizations, {}, force=False, others=imported.files)
+    )
+    assert (directory / "certs" / "acme-idp.pem").read_text() == pem(7)
+    text = (directory / "organizations" / "acme.yaml").read_text()
+    assert text.split("\n", 2)[2] == (
+        "name: acme\n"
+        "display_name: Acme\n"
+        "enterprise_connections:\n"
+        "  acme-idp:\n"
+        "    strategy: samlp\n"
+        "    show_as_button: true\n"
+        "    is_domain_connection: false\n"
+        "    options:\n"
+        "      domain_aliases: [acme.example]\n"
+        "      sign_in_endpoint: https://idp.acme.example/sso\n"
+        "      signing_cert_file: certs/acme-idp.pem\n"
+        "    link:\n"
+        "      assign_membership_on_login: true\n"
+        "      show_as_button: true\n"
+    )
+    loaded = load_tenant(directory)
+    tenant.sandbox.reset_calls()
+    assert (await plan_only(tenant.sandbox, loaded)).operations == ()
+    # The organizations listing, the connections with their options, the organization's links.
+    assert reads(tenant.sandbox) == [
+        "/api/v2/organizations",
+        "/api/v2/connections",
+        f"/api/v2/organizations/{org_id}/enabled_connections",
+    ]
+
+
+async def test_without_adoption_or_when_ignored_a_customer_connection_stays_a_link(
+    tmp_path: Path,
+):
+    tenant = generate(orgs=0, members=0)
+    customer_made_connection(tenant.sandbox)
+    base = with_customer(tenant.desired, SAML, pem(1))
+    ignoring = base.tenant.policy.model_copy(update={"ignored_connections": ["acme-*"]})
+    for adopt, desired in (
+        (False, base),
+        (True, replace(base, tenant=base.tenant.model_copy(update={"policy": ignoring}))),
+    ):
+        desired = replace(desired, organizations={})
+        async with connect(desired, sandbox=tenant.sandbox) as session:
+            imported = await import_organizations(
+                session, desired, (CUSTOMER,), every=False, adopt_connections=adopt
+            )
+        org = imported.organizations[CUSTOMER]
+        assert org.enterprise_connections is None
+        assert imported.files == {}
+        if adopt:
+            assert org.connections is None  # ignored: left out, and never removed
+        else:
+            assert [c.name for c in org.connections or []] == ["acme-idp"]
