@@ -227,10 +227,10 @@ async def test_without_adoption_or_when_ignored_a_customer_connection_stays_a_li
         (False, base),
         (True, replace(base, tenant=base.tenant.model_copy(update={"policy": ignoring}))),
     ):
-        desired = replace(desired, organizations={})
-        async with connect(desired, sandbox=tenant.sandbox) as session:
+        files = replace(desired, organizations={})
+        async with connect(files, sandbox=tenant.sandbox) as session:
             imported = await import_organizations(
-                session, desired, (CUSTOMER,), every=False, adopt_connections=adopt
+                session, files, (CUSTOMER,), every=False, adopt_connections=adopt
             )
         org = imported.organizations[CUSTOMER]
         assert org.enterprise_connections is None
