@@ -15,6 +15,7 @@ from reconciler.model.connections import ConnectionsFile, EnterpriseConnection
 from reconciler.model.desired import KeyPath
 from reconciler.model.organization import MAX_CONNECTIONS, Organization
 from reconciler.model.routing import WILDCARD
+from reconciler.model.sso_profiles import SsoProfilesFile
 
 _PEM = re.compile(
     r"-----BEGIN CERTIFICATE-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END CERTIFICATE-----\r?\n?"
@@ -64,6 +65,22 @@ def check_connections(
         *_links(orgs, declared),
         *_unique_aliases(declared),
         *_aliases_routed_elsewhere(orgs, declared),
+    ]
+
+
+def check_profiles_named(
+    orgs: Sequence[Validated[Organization]], profiles: SsoProfilesFile | None
+) -> list[ConfigError]:
+    """An error at each `self_service_sso.profile` that sso-profiles.yaml does not declare."""
+    known = set(profiles.profiles) if profiles else set()
+    return [
+        org.error(
+            ("self_service_sso", "profile"),
+            f"unknown self-service profile {quoted(sso.profile)}: sso-profiles.yaml declares "
+            f"{', '.join(sorted(known)) or 'none'}",
+        )
+        for org in orgs
+        if (sso := org.model.self_service_sso) is not None and sso.profile not in known
     ]
 
 

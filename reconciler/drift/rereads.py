@@ -32,7 +32,9 @@ its discovery domains)."""
 PARTS = frozenset(BELOW_ORGANIZATION)
 """What the reads below an organization cover, with its API access and applications (read
 with them when its file manages those)."""
-READ_ON_EVERY_CHECK = frozenset({Kind.ACTION, Kind.APPLICATION, Kind.CLIENT_GRANT})
+READ_ON_EVERY_CHECK = frozenset(
+    {Kind.ACTION, Kind.APPLICATION, Kind.CLIENT_GRANT, Kind.SSO_PROFILE}
+)
 """Tenant-wide objects every check reads when the files manage them (applications, client
 grants, the post-login Action): writes to them need no placing."""
 

@@ -34,6 +34,8 @@ class Need(StrEnum):
     """`apply` with `policy.prune_organizations` on."""
     PRUNE_CONNECTIONS = "prune connections"
     """`apply` with `policy.prune_connections` on."""
+    SSO_TICKET = "sso ticket"
+    """`reconciler sso-ticket` and `revoke-sso-ticket`."""
     REPAIR = "repair"
     """`reconciler repair-applications`."""
 

@@ -19,6 +19,7 @@ REFERABLE = frozenset(
         Kind.ACTION,
         Kind.TRIGGER,
         Kind.ENTERPRISE_CONNECTION,
+        Kind.SSO_PROFILE,
     }
 )
 """The kinds of objects the plan fingerprints and refers to by id."""
@@ -60,6 +61,11 @@ class ObjectKey:
     def connection(cls, name: str) -> "ObjectKey":
         """The key of an enterprise connection the files declare (by name)."""
         return cls(Kind.ENTERPRISE_CONNECTION, name)
+
+    @classmethod
+    def sso_profile(cls, name: str) -> "ObjectKey":
+        """The key of a self-service SSO profile (by name)."""
+        return cls(Kind.SSO_PROFILE, name)
 
     @classmethod
     def action(cls, name: str) -> "ObjectKey":
@@ -140,6 +146,7 @@ _REF_NAMES = {
     Kind.ACTION: "action",
     Kind.TRIGGER: "trigger",
     Kind.ENTERPRISE_CONNECTION: "connection",
+    Kind.SSO_PROFILE: "profile",
 }
 
 

@@ -26,6 +26,8 @@ class Kind(StrEnum):
     """A connection the files declare: its own fields and options (plan rows, references)."""
     CONNECTION_CLIENTS = "connection clients"
     """The applications a connection is enabled for."""
+    SSO_PROFILE = "self-service profile"
+    """A self-service SSO profile (plan rows, saved plans' digests)."""
     DISCOVERY_DOMAIN = "discovery domain"
     DISCOVERY_DOMAINS = "discovery domains"
     INVITATION = "invitation"

@@ -88,6 +88,7 @@ class Settle(StrEnum):
     FIND_CONNECTION = "find connection"
     FIND_TENANT_CONNECTION = "find tenant connection"
     """A connection of the tenant, by name (names are unique)."""
+    FIND_SSO_PROFILE = "find self-service profile"
     FIND_DOMAIN = "find domain"
     FIND_INVITATION = "find invitation"
     FIND_APPLICATION = "find application"

@@ -21,6 +21,7 @@ _ROWS = (
     ("`drift --incremental` (the reads, plus)", (Need.INCREMENTAL,)),
     ("`apply` (the reads, plus)", (Need.APPLY, Need.PRUNE, Need.PRUNE_CONNECTIONS)),
     ("`repair-applications` (the reads, plus)", (Need.REPAIR,)),
+    ("`sso-ticket`, `revoke-sso-ticket`", (Need.SSO_TICKET,)),
 )
 _NOTES = {
     Need.PRUNE: " (only with `policy.prune_organizations`)",

@@ -1,6 +1,6 @@
 """The endpoint table's entries for what the tenant holds outside organizations: roles,
-connections and users, applications, client grants and APIs, the post-login Action and the
-tenant log."""
+connections and users, applications, client grants and APIs, self-service SSO, the
+post-login Action and the tenant log."""
 
 from reconciler.engine.endpoint import Endpoint, Need, Paging, Touch, by_id
 from reconciler.engine.kinds import Kind, Verb
@@ -156,6 +156,45 @@ class TenantEndpoints:
     )
     list_apis = Endpoint(
         Verb.GET, "/resource-servers", "read:resource_servers", Need.READ, Paging.OFFSET
+    )
+
+    # Self-service SSO: profiles, and the tickets of `reconciler sso-ticket`.
+    list_sso_profiles = Endpoint(
+        Verb.GET,
+        "/self-service-profiles",
+        "read:self_service_profiles",
+        Need.READ,
+        Paging.OFFSET,
+    )
+    create_sso_profile = Endpoint(
+        Verb.POST,
+        "/self-service-profiles",
+        "create:self_service_profiles",
+        Need.APPLY,
+        settle=Settle.FIND_SSO_PROFILE,
+        touches=(Touch(Kind.SSO_PROFILE, named=True),),
+    )
+    update_sso_profile = Endpoint(
+        Verb.PATCH,
+        "/self-service-profiles/{id}",
+        "update:self_service_profiles",
+        Need.APPLY,
+        touches=by_id(Kind.SSO_PROFILE),
+    )
+    create_sso_ticket = Endpoint(
+        Verb.POST,
+        "/self-service-profiles/{id}/sso-ticket",
+        "create:sso_access_tickets",
+        Need.SSO_TICKET,
+        # The customer's admin completes it by making a connection linked to organizations.
+        touches=(Touch(Kind.ENTERPRISE_CONNECTION, by_id=False),),
+    )
+    revoke_sso_ticket = Endpoint(
+        Verb.POST,
+        "/self-service-profiles/{id}/sso-ticket/{ticket_id}/revoke",
+        "delete:sso_access_tickets",
+        Need.SSO_TICKET,
+        touches=by_id(Kind.SSO_PROFILE),
     )
 
     # The post-login Action.

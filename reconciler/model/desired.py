@@ -7,6 +7,7 @@ from reconciler.model.applications import Application
 from reconciler.model.connections import EnterpriseConnection
 from reconciler.model.organization import Organization
 from reconciler.model.roles import Role
+from reconciler.model.sso_profiles import SsoProfile
 from reconciler.model.tenant import Tenant
 
 KeyPath = tuple[str | int, ...]
@@ -52,6 +53,8 @@ class Desired:
     """applications.yaml by name (empty when there is no such file)."""
     connections: dict[str, EnterpriseConnection] = field(default_factory=dict)
     """connections.yaml by name: the tenant-wide enterprise connections."""
+    sso_profiles: dict[str, SsoProfile] = field(default_factory=dict)
+    """sso-profiles.yaml by name: the self-service SSO profiles."""
     files: dict[str, str] = field(default_factory=dict)
     """The contents of the files the tenant's files name (signing certificates), by their
     path relative to the tenant directory."""

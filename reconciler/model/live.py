@@ -101,6 +101,15 @@ class LiveApplication:
 
 
 @dataclass(frozen=True)
+class LiveSsoProfile:
+    """A self-service SSO profile as Auth0 has it: its id, name and the managed fields."""
+
+    id: str
+    name: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class LiveClientGrant:
     """A client grant: an application's access to an API, and whether organizations may
     use it."""
@@ -206,6 +215,8 @@ class Snapshot:
         """The applications of this name (Auth0 does not keep names unique)."""
         return [app for app in (self.applications or {}).values() if app.name == name]
 
+    sso_profiles: dict[str, LiveSsoProfile] | None = None
+    """Name -> the declared self-service profiles found (None: not read)."""
     post_login: LivePostLogin | None = None
     """The post-login Action and bindings, when the files manage the Action (else not read)."""
     read_calls: int = 0

@@ -22,6 +22,7 @@ from reconciler.resources.post_login import POST_LOGIN_ACTION
 from reconciler.resources.resource import Resource
 from reconciler.resources.roles import ROLES
 from reconciler.resources.scope import OrgScope, Scope
+from reconciler.resources.sso_profiles import SSO_PROFILES
 from reconciler.resources.users import USERS
 
 RESOURCES: tuple[Resource, ...] = (
@@ -31,6 +32,7 @@ RESOURCES: tuple[Resource, ...] = (
     DISCOVERY_DOMAINS,
     APPLICATIONS,
     ENTERPRISE_CONNECTIONS,
+    SSO_PROFILES,
     API_ACCESS,
     ORGANIZATION_APPLICATIONS,
     MEMBERS,

@@ -68,6 +68,8 @@ class Scope:
     """Declared connections whose applications are managed: each one's are read."""
     adopt_connections: bool = False
     """Import adopts connections: every connection's options are kept."""
+    sso_profiles: frozenset[str] = frozenset()
+    """The self-service profiles sso-profiles.yaml declares (the profiles are listed)."""
 
 
 def managed_action(desired: Desired) -> ActionDefinition | None:
@@ -158,6 +160,7 @@ def scope_of(
         connection_clients=frozenset(
             name for name, conn in declared.items() if conn.applications is not None
         ),
+        sso_profiles=frozenset(desired.sso_profiles),
     )
 
 

@@ -25,6 +25,7 @@ from .areas.org_connections import OrgConnectionOps
 from .areas.organizations import OrganizationOps
 from .areas.resource_servers import ResourceServerOps
 from .areas.roles import RoleOps
+from .areas.self_service_profiles import SelfServiceProfileOps
 from .areas.users import UserOps
 from .ids import IdFactory
 from .records import StoreState
@@ -36,6 +37,7 @@ DEFAULT_TENANT_DOMAIN = "sandbox.auth0.local"
 
 
 class Store(
+    SelfServiceProfileOps,
     OrganizationOps,
     MemberOps,
     OrgConnectionOps,

@@ -70,3 +70,40 @@ def test_a_missing_secret_variable_fails_the_call_naming_the_variable(
     assert result.exit_code != 0
     assert "GAMMA_OKTA_SECRET" in result.output
     assert embedded_sandbox(project).store.connection_by_name("gamma-okta") is None
+
+
+PROFILES = """# yaml-language-server: $schema=../../schemas/sso-profiles.schema.json
+profiles:
+  customers:
+    description: Customers' own single sign-on
+    allowed_strategies: [samlp, okta, oidc, waad]
+"""
+DELTA = """# yaml-language-server: $schema=../../../schemas/organization.schema.json
+name: delta
+self_service_sso:
+  profile: customers
+  applications: [ProjectManager]
+  assign_membership_on_login: true
+  domain_verification: optional
+"""
+
+
+def test_sso_ticket_prints_the_link_once_and_revoke_ends_it(run: Run, project: Path) -> None:
+    tenant = project / "tenants" / "example"
+    (tenant / "sso-profiles.yaml").write_text(PROFILES)
+    (tenant / "organizations" / "delta.yaml").write_text(DELTA)
+    assert run("apply", "--yes", "--force").exit_code == 0
+    made = run("sso-ticket", "delta")
+    assert made.exit_code == 0, made.output
+    url = made.stdout.strip()
+    assert url.startswith("https://") and "?ticket=" in url
+    ticket = url.rsplit("=", 1)[1]
+    assert f"ticket id {ticket}" in made.stderr
+    assert ticket not in everything_written(project)
+    revoked = run("revoke-sso-ticket", "delta", ticket)
+    assert revoked.exit_code == 0, revoked.output
+    sandbox = embedded_sandbox(project)
+    assert sandbox.store.state.sso_tickets[ticket]["state"] == "revoked"
+    missing = run("sso-ticket", "acme-corp")
+    assert missing.exit_code == 1
+    assert "acme-corp: its file has no self_service_sso" in missing.stderr

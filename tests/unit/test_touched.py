@@ -233,6 +233,16 @@ WRITES: dict[tuple[str, str], tuple[Any, list[tuple[Kind, str | None]]]] = {
     ("PATCH", "/connections/{id}"): ({}, [(Kind.ENTERPRISE_CONNECTION, "id1")]),
     ("DELETE", "/connections/{id}"): (None, [(Kind.TENANT, None)]),
     ("PATCH", "/connections/{id}/clients"): ([], [(Kind.CONNECTION_CLIENTS, "id1")]),
+    ("POST", "/self-service-profiles"): ({"name": "customers"}, [(Kind.SSO_PROFILE, None)]),
+    ("PATCH", "/self-service-profiles/{id}"): ({}, [(Kind.SSO_PROFILE, "id1")]),
+    ("POST", "/self-service-profiles/{id}/sso-ticket"): (
+        {},
+        [(Kind.ENTERPRISE_CONNECTION, None)],
+    ),
+    ("POST", "/self-service-profiles/{id}/sso-ticket/{id}/revoke"): (
+        None,
+        [(Kind.SSO_PROFILE, "id1")],
+    ),
     ("POST", "/actions/actions"): ({}, [(Kind.ACTION, None)]),
     ("PATCH", "/actions/actions/{id}"): ({}, [(Kind.ACTION, None)]),
     ("POST", "/actions/actions/{id}/deploy"): (None, [(Kind.ACTION, None)]),

@@ -19,6 +19,7 @@ from . import (
     organizations,
     resource_servers,
     roles,
+    self_service_profiles,
     users,
 )
 
@@ -39,5 +40,6 @@ ROUTE_TABLES: tuple[RouteTable, ...] = (
     resource_servers.routes,
     logs.routes,
     actions.routes,
+    self_service_profiles.routes,
 )
 """Every area's routes, in the order the router tries them."""
