@@ -57,6 +57,16 @@ async def find_created(api: Reader, settle: Settle, path: str, body: JSON) -> Fo
         )
     elif settle is Settle.FIND_CONNECTION:
         found = await _get(api, f"{path}/{_q(body['connection_id'])}")
+    elif settle is Settle.FIND_TENANT_CONNECTION:
+        listed = await _get(
+            api, f"{ENDPOINTS.list_connections.url_path()}?name={_q(body['name'])}&take={PAGE}"
+        )
+        items = listed.get("connections") if isinstance(listed, dict) else listed
+        found = _first(items, lambda conn: conn.get("name") == body["name"])
+    elif settle is Settle.FIND_SSO_PROFILE:
+        listed = await _get(api, f"{ENDPOINTS.list_sso_profiles.url_path()}?per_page={PAGE}")
+        items = listed.get("self_service_profiles") if isinstance(listed, dict) else listed
+        found = _first(items, lambda profile: profile.get("name") == body["name"])
     elif settle is Settle.FIND_DOMAIN:
         found = await _get(api, f"{path}/name/{_q(body['domain'])}")
     elif settle is Settle.FIND_APPLICATION:

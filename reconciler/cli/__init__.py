@@ -18,6 +18,7 @@ from reconciler.cli.plan_command import plan, show
 from reconciler.cli.repair_command import repair_applications
 from reconciler.cli.route_command import route
 from reconciler.cli.sandbox_commands import sandbox_cli
+from reconciler.cli.sso_command import revoke_sso_ticket, sso_ticket
 from reconciler.cli.terminal import allow_colour, echo, problem
 from reconciler.config.errors import ConfigErrors
 from reconciler.config.writer import WriteRefused
@@ -26,6 +27,7 @@ from reconciler.core.changes import ChangesError
 from reconciler.core.importer import ImportRefused
 from reconciler.core.saved_plans import PlanRefused
 from reconciler.core.service import UnsafePlan
+from reconciler.core.sso_tickets import TicketRefused
 from reconciler.engine.duplicate_apps import DuplicateApplications
 from reconciler.engine.errors import PlanErrors
 from reconciler.engine.planfile import PlanFileError
@@ -66,6 +68,7 @@ class _Commands(click.Group):
             ImportRefused,
             WriteRefused,
             MissingScopes,
+            TicketRefused,
         ) as error:
             problem("error", str(error))
             ctx.exit(1)
@@ -99,4 +102,6 @@ main.add_command(drift)
 main.add_command(import_)
 main.add_command(repair_applications)
 main.add_command(route)
+main.add_command(sso_ticket)
+main.add_command(revoke_sso_ticket)
 main.add_command(sandbox_cli, "sandbox")

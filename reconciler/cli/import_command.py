@@ -27,6 +27,12 @@ from reconciler.safe_text import inert
     help="Import every organization no file describes, and every tenant role roles.yaml lacks.",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.option(
+    "--adopt-connections",
+    is_flag=True,
+    help="Write the enterprise connections linked to the organizations that no file declares "
+    "(made through self-service SSO) into their files, certificates under certs/.",
+)
 @domain_option
 @ca_file_option
 def import_(
@@ -34,6 +40,7 @@ def import_(
     orgs: tuple[str, ...],
     every: bool,
     force: bool,
+    adopt_connections: bool,
     domain: str | None,
     ca_file: Path | None,
 ) -> None:
@@ -45,10 +52,19 @@ def import_(
 
     async def run() -> Imported:
         async with connect(desired, loaded.world, domain=domain, ca_file=ca_file) as session:
-            return await import_organizations(session, desired, orgs, every=every)
+            return await import_organizations(
+                session, desired, orgs, every=every, adopt_connections=adopt_connections
+            )
 
     imported = asyncio.run(run())
-    files = import_files(tenant, desired.roles, imported.organizations, imported.roles, force=force)
+    files = import_files(
+        tenant,
+        desired.roles,
+        imported.organizations,
+        imported.roles,
+        force=force,
+        others=imported.files,
+    )
     for note in imported.notes:
         problem("note", note)
     if not files:

@@ -13,6 +13,8 @@ SCHEMAS_DIR = Path("schemas")
 TENANT_FILE = "tenant.yaml"
 ROLES_FILE = "roles.yaml"
 APPLICATIONS_FILE = "applications.yaml"
+CONNECTIONS_FILE = "connections.yaml"
+SSO_PROFILES_FILE = "sso-profiles.yaml"
 WORLD_FILE = "sandbox.yaml"
 """The embedded sandbox's world: not desired state."""
 ORGANIZATIONS_DIR = "organizations"

@@ -15,6 +15,11 @@ from reconciler.config.checks import (
     check_approved_deletions,
     check_tenant,
 )
+from reconciler.config.connection_checks import (
+    check_connections,
+    check_profiles_named,
+    read_certificates,
+)
 from reconciler.config.empty_keys import (
     APPLICATIONS_KEYS,
     ORGANIZATION_KEYS,
@@ -25,8 +30,10 @@ from reconciler.config.empty_keys import (
 from reconciler.config.errors import ConfigError, ConfigErrors
 from reconciler.config.layout import (
     APPLICATIONS_FILE,
+    CONNECTIONS_FILE,
     ORGANIZATIONS_DIR,
     ROLES_FILE,
+    SSO_PROFILES_FILE,
     TENANT_FILE,
     WORLD_FILE,
 )
@@ -42,9 +49,11 @@ from reconciler.config.tenant_id import TenantId
 from reconciler.config.validation import Validated, validate
 from reconciler.config.yaml_source import YamlSource, display_path, read_yaml
 from reconciler.model.applications import ApplicationsFile
+from reconciler.model.connections import ConnectionsFile
 from reconciler.model.desired import Desired, Location
 from reconciler.model.organization import Organization
 from reconciler.model.roles import MAX_TENANT_ROLES, RolesFile
+from reconciler.model.sso_profiles import SsoProfilesFile
 from reconciler.model.tenant import Tenant
 from reconciler.sandbox.world import World, world_problems
 
@@ -79,7 +88,8 @@ class TenantFiles:
 
 
 def load_tenant_files(directory: Path | str) -> TenantFiles:
-    """Load `tenant.yaml`, the optional `roles.yaml` and `applications.yaml`,
+    """Load `tenant.yaml`, the optional `roles.yaml`, `applications.yaml` and
+    `connections.yaml` (with the certificate files its connections name), `sso-profiles.yaml`,
     `organizations/*.yaml`, and `sandbox.yaml` (required when the domain is `sandbox`).
 
     Raise `ConfigErrors` with every problem in every file, ordered by file and position.
@@ -117,6 +127,8 @@ class _Reader:
         tenant_path = directory / TENANT_FILE
         roles_path = directory / ROLES_FILE
         apps_path = directory / APPLICATIONS_FILE
+        connections_path = directory / CONNECTIONS_FILE
+        profiles_path = directory / SSO_PROFILES_FILE
         world_path = directory / WORLD_FILE
         org_dir = directory / ORGANIZATIONS_DIR
         org_paths, warnings = organization_files(org_dir)
@@ -135,6 +147,10 @@ class _Reader:
             else Validated(YamlSource(self.name(roles_path)), RolesFile())
         )
         apps = self.load(ApplicationsFile, apps_path) if present(apps_path) else None
+        connections = (
+            self.load(ConnectionsFile, connections_path) if present(connections_path) else None
+        )
+        profiles = self.load(SsoProfilesFile, profiles_path) if present(profiles_path) else None
         inside = not org_paths or org_dir.resolve().is_relative_to(self.root)
         orgs = [org for org in (self.load(Organization, p, inside) for p in org_paths) if org]
         self.limit_members(orgs)
@@ -149,16 +165,32 @@ class _Reader:
         if apps is not None:
             errors += check_applications(apps)
         errors += check_api_access(orgs, apps.model if apps else None)
+        errors += check_connections(orgs, connections)
+        certificates, problems = read_certificates(orgs, connections, directory, self.root)
+        errors += problems
+        if profiles is not None or not present(profiles_path):
+            errors += check_profiles_named(orgs, profiles.model if profiles else None)
 
         if errors or tenant is None or roles is None:
-            paths = (tenant_path, roles_path, apps_path, *org_paths, world_path)
+            paths = (
+                tenant_path,
+                roles_path,
+                apps_path,
+                connections_path,
+                profiles_path,
+                *org_paths,
+                world_path,
+            )
             rank = {self.name(path): index for index, path in enumerate(paths)}
             errors.sort(
                 key=lambda e: (rank.get(e.location.path, -1), e.location.line, e.location.column)
             )
             raise ConfigErrors(errors)
 
-        top = (roles.source,) if apps is None else (roles.source, apps.source)
+        top = (
+            roles.source,
+            *(f.source for f in (apps, connections, profiles) if f is not None),
+        )
         sources = FileSources(tenant.source, top, {org.model.name: org.source for org in orgs})
         tenant_id = TenantId.of_directory(directory)
         desired = Desired(
@@ -169,6 +201,9 @@ class _Reader:
             sources=sources,
             warnings=tuple(warnings),
             applications=dict(apps.model.applications) if apps else {},
+            connections=dict(connections.model.connections) if connections else {},
+            sso_profiles=dict(profiles.model.profiles) if profiles else {},
+            files=certificates,
         )
         return TenantFiles(tenant_id, desired, world)
 

@@ -7,8 +7,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from reconciler.model.applications import ApplicationsFile
+from reconciler.model.connections import ConnectionsFile
 from reconciler.model.organization import Organization
 from reconciler.model.roles import RolesFile
+from reconciler.model.sso_profiles import SsoProfilesFile
 from reconciler.model.tenant import Tenant
 from reconciler.sandbox.world import World
 
@@ -18,6 +20,8 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "tenant.schema.json": (Tenant, "tenants/<tenant>/tenant.yaml"),
     "roles.schema.json": (RolesFile, "tenants/<tenant>/roles.yaml"),
     "applications.schema.json": (ApplicationsFile, "tenants/<tenant>/applications.yaml"),
+    "connections.schema.json": (ConnectionsFile, "tenants/<tenant>/connections.yaml"),
+    "sso-profiles.schema.json": (SsoProfilesFile, "tenants/<tenant>/sso-profiles.yaml"),
     "organization.schema.json": (Organization, "tenants/<tenant>/organizations/<name>.yaml"),
     "sandbox.schema.json": (World, "tenants/<tenant>/sandbox.yaml (the embedded sandbox's world)"),
 }

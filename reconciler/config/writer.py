@@ -127,13 +127,15 @@ def import_files(
     roles: dict[str, Role],
     *,
     force: bool,
+    others: dict[str, str] | None = None,
 ) -> list[FileText]:
     """The files an import writes: one per organization, and `roles` added to roles.yaml
     (`tenant_roles` are the roles it holds now). Raise WriteRefused, before anything is
     written, for a file that exists unless `force` and for a path that leads outside the
     tenant directory (through a link, of the file or of its folder) or to anything but a
     regular file; roles.yaml is extended in place when its roles are a block mapping, else
-    rewritten only with `force`."""
+    rewritten only with `force`. `others` are further files by path in the tenant (adopted
+    connections' certificates), written as they are."""
     root = tenant_dir.resolve()
     files: list[FileText] = []
     for name, org in sorted(organizations.items()):
@@ -147,6 +149,13 @@ def import_files(
     if roles:
         path = tenant_dir / ROLES_FILE
         files.append(_roles_file(path, writable(path, root), tenant_roles, roles, force=force))
+    for relative, text in sorted((others or {}).items()):
+        path = tenant_dir / relative
+        destination = writable(path, root)
+        if destination.exists() and not force:
+            raise WriteRefused(f"{_shown(path)} exists: pass --force to overwrite it")
+        change = "overwritten" if destination.exists() else "created"
+        files.append(FileText(path, text, change, destination))
     return files
 
 

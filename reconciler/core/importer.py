@@ -46,6 +46,8 @@ class Imported:
     roles: dict[str, Role] = field(default_factory=dict)
     """Tenant roles the files lack: those the imported organizations use (all, with --all)."""
     notes: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+    """Other files to write (adopted connections' certificates), by path in the tenant."""
 
 
 def selection(desired: Desired, names: tuple[str, ...], *, every: bool, force: bool) -> None:
@@ -74,10 +76,16 @@ def selection(desired: Desired, names: tuple[str, ...], *, every: bool, force: b
 
 
 async def import_organizations(
-    session: Session, desired: Desired, names: tuple[str, ...], *, every: bool
+    session: Session,
+    desired: Desired,
+    names: tuple[str, ...],
+    *,
+    every: bool,
+    adopt_connections: bool = False,
 ) -> Imported:
     """Read the named organizations (or, with `every`, all that no file describes, and every
-    tenant role the files lack) and build their desired state."""
+    tenant role the files lack) and build their desired state; with `adopt_connections`, the
+    enterprise connections linked to them that no file declares become their own."""
     if every:
         listing = scope_of(replace(desired, roles={}), frozenset(), list_all=True)
         names = tuple(sorted((await read_live(session, listing)).other_organizations))
@@ -93,14 +101,20 @@ async def import_organizations(
         roles={},
         organizations={name: _everything(name) for name in names},
     )
-    scope = replace(scope_of(stub, None, list_all=False), needs_roles=True)
+    scope = replace(
+        scope_of(stub, None, list_all=False),
+        needs_roles=True,
+        adopt_connections=adopt_connections,
+    )
     live = await read_live(session, scope)
     missing = sorted(set(names) - set(live.organizations))
     if missing:
         raise ImportRefused(f"no organization named {', '.join(missing)} in Auth0")
     wanted_roles = set(live.roles) - set(desired.roles) if every else set()
     owned = [role for (owner, _), role in live.org_roles.items() if owner in live.organizations]
-    builders = {name: _Builder(desired, live, live.organizations[name]) for name in names}
+    builders = {
+        name: _Builder(desired, live, live.organizations[name], adopt_connections) for name in names
+    }
     for builder in builders.values():
         wanted_roles |= builder.tenant_roles() - set(desired.roles)
     tenant_roles = [live.roles[name] for name in sorted(wanted_roles)]
@@ -112,7 +126,7 @@ async def import_organizations(
             )
     permissions = await _permissions(session, [*owned, *tenant_roles])
     for name, builder in builders.items():
-        imported.organizations[name] = builder.build(permissions, imported.notes)
+        imported.organizations[name] = builder.build(permissions, imported.notes, imported.files)
     for role in tenant_roles:
         imported.roles[role.name] = imported_role(role, permissions, imported.notes, ROLES_FILE)
     return imported
@@ -133,10 +147,13 @@ async def _permissions(session: Session, roles: list[LiveRole]) -> Permissions:
 class _Builder:
     """The desired state of one live organization, written by every resource in turn."""
 
-    def __init__(self, desired: Desired, live: Snapshot, org: LiveOrganization) -> None:
+    def __init__(
+        self, desired: Desired, live: Snapshot, org: LiveOrganization, adopt: bool
+    ) -> None:
         self.desired = desired
         self.live = live
         self.org = org
+        self.adopt = adopt
 
     def tenant_roles(self) -> set[str]:
         """The tenant roles the organization's members and invitations hold."""
@@ -148,9 +165,14 @@ class _Builder:
         ids += [r for inv in (self.org.invitations or {}).values() for r in inv.roles]
         return {tenant[i] for i in ids if i in tenant and i not in own}
 
-    def build(self, permissions: Permissions, notes: list[str]) -> Organization:
-        """The organization as a person would write it; notes name what was left out."""
-        importing = OrgImport(self.desired, self.live, self.org, permissions, notes)
+    def build(
+        self, permissions: Permissions, notes: list[str], files: dict[str, str]
+    ) -> Organization:
+        """The organization as a person would write it; notes name what was left out, `files`
+        gains the other files it refers to."""
+        importing = OrgImport(
+            self.desired, self.live, self.org, permissions, notes, adopt=self.adopt, files=files
+        )
         data: dict[str, Any] = {}
         for resource in RESOURCES:
             data.update(resource.import_organization(importing))

@@ -32,7 +32,9 @@ its discovery domains)."""
 PARTS = frozenset(BELOW_ORGANIZATION)
 """What the reads below an organization cover, with its API access and applications (read
 with them when its file manages those)."""
-READ_ON_EVERY_CHECK = frozenset({Kind.ACTION, Kind.APPLICATION, Kind.CLIENT_GRANT})
+READ_ON_EVERY_CHECK = frozenset(
+    {Kind.ACTION, Kind.APPLICATION, Kind.CLIENT_GRANT, Kind.SSO_PROFILE}
+)
 """Tenant-wide objects every check reads when the files manage them (applications, client
 grants, the post-login Action): writes to them need no placing."""
 
@@ -69,6 +71,8 @@ async def rereads(
     await _place_users(reconciler, changes)
     permission_roles, named = await _place_roles(reconciler, checkpoint, changes)
     named |= _managing(reconciler.desired, changes.every_part)
+    if changes.connections:
+        named |= _using_connections(reconciler.desired)
     fetched = await _fetch_organizations(reconciler, changes, org_map)
     current = _after_own_writes(org_map, mine)
     for org_id, got in fetched.items():
@@ -101,6 +105,8 @@ class _Changes:
     every_permission: bool = False
     every_part: set[Kind] = field(default_factory=set)
     """Parts changed in every organization that manages them (API access, applications)."""
+    connections: bool = False
+    """A connection was created or changed: the organizations using declared ones."""
 
 
 def _changes(writes: list[Write]) -> _Changes:
@@ -114,6 +120,9 @@ def _changes(writes: list[Write]) -> _Changes:
             if kind is Kind.TENANT:
                 raise FullScan(f"{write.method} {write.path} can change any organization")
             if kind in READ_ON_EVERY_CHECK:
+                continue
+            if kind in (Kind.ENTERPRISE_CONNECTION, Kind.CONNECTION_CLIENTS):
+                changes.connections = True
                 continue
             if kind is Kind.ORGANIZATION:
                 if touched.id is not None:
@@ -230,6 +239,17 @@ def _managing(desired: Desired, parts: set[Kind]) -> set[str]:
         for org in desired.organizations.values()
         if (Kind.API_ACCESS in parts and org.api_access is not None)
         or (Kind.ORGANIZATION_APPLICATIONS in parts and org.applications is not None)
+    }
+
+
+def _using_connections(desired: Desired) -> set[str]:
+    """Organizations that own an enterprise connection or enable one of connections.yaml:
+    their connections are planned (and read) again when a connection changed."""
+    return {
+        org.name
+        for org in desired.organizations.values()
+        if org.enterprise_connections
+        or any(link.name in desired.connections for link in org.connections or [])
     }
 
 

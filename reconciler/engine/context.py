@@ -1,8 +1,10 @@
 """What the diff knows about one organization while it plans it."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from reconciler.engine.app_refs import Applications
+from reconciler.engine.connection_refs import PlannedConnection
 from reconciler.engine.identity import ObjectKey, OpKey, Ref
 from reconciler.engine.kinds import Kind, Step
 from reconciler.engine.plan import PathPart
@@ -23,6 +25,8 @@ class OrgContext:
     """Key of the create operation when the plan creates the organization."""
     applications: Applications | None = None
     """The tenant's applications and client grants as the plan addresses them."""
+    connections: Mapping[str, PlannedConnection] = field(default_factory=dict)
+    """The declared enterprise connections as the plan addresses them, by name."""
 
     @property
     def name(self) -> str:

@@ -34,6 +34,10 @@ class Need(StrEnum):
     APPLY = "apply"
     PRUNE = "prune"
     """`apply` with `policy.prune_organizations` on."""
+    PRUNE_CONNECTIONS = "prune connections"
+    """`apply` with `policy.prune_connections` on."""
+    SSO_TICKET = "sso ticket"
+    """`reconciler sso-ticket` and `revoke-sso-ticket`."""
     REPAIR = "repair"
     """`reconciler repair-applications`."""
 

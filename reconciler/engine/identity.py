@@ -11,7 +11,16 @@ from typing import Any
 from reconciler.engine.kinds import Kind, Step
 
 REFERABLE = frozenset(
-    {Kind.ORGANIZATION, Kind.ROLE, Kind.APPLICATION, Kind.CLIENT_GRANT, Kind.ACTION, Kind.TRIGGER}
+    {
+        Kind.ORGANIZATION,
+        Kind.ROLE,
+        Kind.APPLICATION,
+        Kind.CLIENT_GRANT,
+        Kind.ACTION,
+        Kind.TRIGGER,
+        Kind.ENTERPRISE_CONNECTION,
+        Kind.SSO_PROFILE,
+    }
 )
 """The kinds of objects the plan fingerprints and refers to by id."""
 
@@ -20,7 +29,7 @@ REFERABLE = frozenset(
 class ObjectKey:
     """One organization (`org` None), one role (`org` is the owner for org-owned roles), one
     application (by name), one client grant (application name and `audience`, its API), the
-    Action, or a trigger's bindings."""
+    Action, a trigger's bindings, or an enterprise connection (by name)."""
 
     kind: Kind
     """One of REFERABLE."""
@@ -47,6 +56,16 @@ class ObjectKey:
     def client_grant(cls, application: str, audience: str) -> "ObjectKey":
         """The key of the client grant of an application (by name) for an API."""
         return cls(Kind.CLIENT_GRANT, application, audience=audience)
+
+    @classmethod
+    def connection(cls, name: str) -> "ObjectKey":
+        """The key of an enterprise connection the files declare (by name)."""
+        return cls(Kind.ENTERPRISE_CONNECTION, name)
+
+    @classmethod
+    def sso_profile(cls, name: str) -> "ObjectKey":
+        """The key of a self-service SSO profile (by name)."""
+        return cls(Kind.SSO_PROFILE, name)
 
     @classmethod
     def action(cls, name: str) -> "ObjectKey":
@@ -126,6 +145,8 @@ _REF_NAMES = {
     Kind.CLIENT_GRANT: "grant",
     Kind.ACTION: "action",
     Kind.TRIGGER: "trigger",
+    Kind.ENTERPRISE_CONNECTION: "connection",
+    Kind.SSO_PROFILE: "profile",
 }
 
 

@@ -35,7 +35,8 @@ class Phase(IntEnum):
     """
 
     APPLICATIONS = -1
-    """Applications and client grants, before anything that names them."""
+    """Applications, client grants and enterprise connections (with the applications they
+    are enabled for), before anything that names them."""
     ROLES = 0
     ORGANIZATIONS = 1
     ORG_ROLES = 2
@@ -85,6 +86,9 @@ class Settle(StrEnum):
     FIND_ORGANIZATION = "find organization"
     FIND_ROLE = "find role"
     FIND_CONNECTION = "find connection"
+    FIND_TENANT_CONNECTION = "find tenant connection"
+    """A connection of the tenant, by name (names are unique)."""
+    FIND_SSO_PROFILE = "find self-service profile"
     FIND_DOMAIN = "find domain"
     FIND_INVITATION = "find invitation"
     FIND_APPLICATION = "find application"

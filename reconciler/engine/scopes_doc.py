@@ -22,15 +22,21 @@ DOCS = ("README.md", "SECURITY.md", "docs/scopes.md")
 _ROWS = (
     ("`plan`, `drift`, `import` (read only)", (Need.READ,)),
     ("`drift --incremental` (the reads, plus)", (Need.INCREMENTAL,)),
-    ("`apply` (the reads, plus)", (Need.APPLY, Need.PRUNE)),
+    ("`apply` (the reads, plus)", (Need.APPLY, Need.PRUNE, Need.PRUNE_CONNECTIONS)),
     ("`repair-applications` (the reads, plus)", (Need.REPAIR,)),
+    ("`sso-ticket`, `revoke-sso-ticket`", (Need.SSO_TICKET,)),
 )
-_NOTES = {Need.PRUNE: " (only with `policy.prune_organizations`)"}
+_NOTES = {
+    Need.PRUNE: " (only with `policy.prune_organizations`)",
+    Need.PRUNE_CONNECTIONS: " (only with `policy.prune_connections`)",
+}
 _COMMANDS = {
     Need.READ: "`plan`, `drift`, `import`, `apply`, `repair-applications`",
     Need.INCREMENTAL: "`drift --incremental`",
     Need.APPLY: "`apply`",
     Need.PRUNE: "`apply` with `policy.prune_organizations`",
+    Need.PRUNE_CONNECTIONS: "`apply` with `policy.prune_connections`",
+    Need.SSO_TICKET: "`sso-ticket`, `revoke-sso-ticket`",
     Need.REPAIR: "`repair-applications`",
 }
 

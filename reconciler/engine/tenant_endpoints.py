@@ -1,6 +1,6 @@
 """The endpoint table's entries for what the tenant holds outside organizations: roles,
-connections and users, applications, client grants and APIs, the post-login Action and the
-tenant log."""
+connections and users, applications, client grants and APIs, self-service SSO, the
+post-login Action and the tenant log."""
 
 from reconciler.engine.endpoint import Endpoint, Need, Paging, Touch, by_id
 from reconciler.engine.kinds import Kind, Verb
@@ -71,13 +71,15 @@ class TenantEndpoints:
         group=RateGroup.OTHER,
     )
 
-    # Connections and users, read to resolve names and emails.
+    # Connections (enterprise ones the files declare are written) and users, read to resolve
+    # names and emails.
     list_connections = Endpoint(
         Verb.GET,
         "/connections",
         "read:connections",
         Need.READ,
         Paging.CHECKPOINT,
+        also_needs=("read:connections_options",),  # options, when the files declare connections
         group=RateGroup.CONNECTIONS_READ,
     )
     get_connection = Endpoint(
@@ -86,6 +88,50 @@ class TenantEndpoints:
         "read:connections",
         Need.READ,
         group=RateGroup.CONNECTIONS_READ,
+    )
+    create_connection = Endpoint(
+        Verb.POST,
+        "/connections",
+        "create:connections",
+        Need.APPLY,
+        settle=Settle.FIND_TENANT_CONNECTION,
+        touches=(Touch(Kind.ENTERPRISE_CONNECTION, named=True),),
+        group=RateGroup.OTHER,
+    )
+    update_connection = Endpoint(
+        Verb.PATCH,
+        "/connections/{id}",
+        "update:connections",
+        Need.APPLY,
+        touches=by_id(Kind.ENTERPRISE_CONNECTION),
+        also_needs=("update:connections_options",),  # options are sent whole
+        group=RateGroup.OTHER,
+    )
+    delete_connection = Endpoint(
+        Verb.DELETE,
+        "/connections/{id}",
+        "delete:connections",
+        Need.PRUNE_CONNECTIONS,
+        # It disables the connection in every organization, which can also change who is
+        # admitted by `assign_membership_on_login`.
+        touches=(Touch(Kind.TENANT, by_id=False),),
+        group=RateGroup.OTHER,
+    )
+    list_connection_clients = Endpoint(
+        Verb.GET,
+        "/connections/{id}/clients",
+        "read:connections",
+        Need.READ,
+        Paging.CHECKPOINT,
+        group=RateGroup.OTHER,  # not among the published "Get Connections" calls
+    )
+    update_connection_clients = Endpoint(
+        Verb.PATCH,
+        "/connections/{id}/clients",
+        "update:connections",
+        Need.APPLY,
+        touches=by_id(Kind.CONNECTION_CLIENTS),
+        group=RateGroup.OTHER,
     )
     users_by_email = Endpoint(
         Verb.GET, "/users-by-email", "read:users", Need.READ, group=RateGroup.OTHER
@@ -168,6 +214,50 @@ class TenantEndpoints:
         "read:resource_servers",
         Need.READ,
         Paging.OFFSET,
+        group=RateGroup.OTHER,
+    )
+
+    # Self-service SSO: profiles, and the tickets of `reconciler sso-ticket`.
+    list_sso_profiles = Endpoint(
+        Verb.GET,
+        "/self-service-profiles",
+        "read:self_service_profiles",
+        Need.READ,
+        Paging.OFFSET,
+        group=RateGroup.OTHER,
+    )
+    create_sso_profile = Endpoint(
+        Verb.POST,
+        "/self-service-profiles",
+        "create:self_service_profiles",
+        Need.APPLY,
+        settle=Settle.FIND_SSO_PROFILE,
+        touches=(Touch(Kind.SSO_PROFILE, named=True),),
+        group=RateGroup.OTHER,
+    )
+    update_sso_profile = Endpoint(
+        Verb.PATCH,
+        "/self-service-profiles/{id}",
+        "update:self_service_profiles",
+        Need.APPLY,
+        touches=by_id(Kind.SSO_PROFILE),
+        group=RateGroup.OTHER,
+    )
+    create_sso_ticket = Endpoint(
+        Verb.POST,
+        "/self-service-profiles/{id}/sso-ticket",
+        "create:sso_access_tickets",
+        Need.SSO_TICKET,
+        # The customer's admin completes it by making a connection linked to organizations.
+        touches=(Touch(Kind.ENTERPRISE_CONNECTION, by_id=False),),
+        group=RateGroup.OTHER,
+    )
+    revoke_sso_ticket = Endpoint(
+        Verb.POST,
+        "/self-service-profiles/{id}/sso-ticket/{ticket_id}/revoke",
+        "delete:sso_access_tickets",
+        Need.SSO_TICKET,
+        touches=by_id(Kind.SSO_PROFILE),
         group=RateGroup.OTHER,
     )
 

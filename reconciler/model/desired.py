@@ -4,8 +4,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from reconciler.model.applications import Application
+from reconciler.model.connections import EnterpriseConnection
 from reconciler.model.organization import Organization
 from reconciler.model.roles import Role
+from reconciler.model.sso_profiles import SsoProfile
 from reconciler.model.tenant import Tenant
 
 KeyPath = tuple[str | int, ...]
@@ -49,6 +51,30 @@ class Desired:
     """Things about the files worth a warning that do not stop them loading."""
     applications: dict[str, Application] = field(default_factory=dict)
     """applications.yaml by name (empty when there is no such file)."""
+    connections: dict[str, EnterpriseConnection] = field(default_factory=dict)
+    """connections.yaml by name: the tenant-wide enterprise connections."""
+    sso_profiles: dict[str, SsoProfile] = field(default_factory=dict)
+    """sso-profiles.yaml by name: the self-service SSO profiles."""
+    files: dict[str, str] = field(default_factory=dict)
+    """The contents of the files the tenant's files name (signing certificates), by their
+    path relative to the tenant directory."""
+
+    def enterprise_connections(self) -> dict[str, tuple[str | None, EnterpriseConnection]]:
+        """Every declared enterprise connection by name, with the organization that owns it
+        (None: tenant-wide, in connections.yaml)."""
+        found: dict[str, tuple[str | None, EnterpriseConnection]] = {
+            name: (None, conn) for name, conn in self.connections.items()
+        }
+        for org in self.organizations.values():
+            for name, conn in (org.enterprise_connections or {}).items():
+                found.setdefault(name, (org.name, conn))
+        return found
+
+    def connection_where(self, owner: str | None, name: str, *path: str | int) -> str:
+        """`file:line:col: ` of a key path inside a declared connection."""
+        if owner is None:
+            return self.where("connections", name, *path)
+        return self.where("organizations", owner, "enterprise_connections", name, *path)
 
     def locate(self, *path: str | int) -> Location | None:
         """The most specific known location of `path` or of its nearest ancestor."""

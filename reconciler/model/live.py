@@ -21,11 +21,19 @@ class LiveRole:
 
 @dataclass(frozen=True)
 class LiveConnection:
-    """A connection of the tenant."""
+    """A connection of the tenant; the fields the files may manage are read only when the
+    files declare enterprise connections."""
 
     id: str
     name: str
     strategy: str
+    display_name: str | None = None
+    show_as_button: bool | None = None
+    is_domain_connection: bool | None = None
+    options: dict[str, Any] | None = None
+    """Its options as Auth0 returns them, secrets left out (None: not read)."""
+    clients: frozenset[str] | None = None
+    """The client ids it is enabled for (None: not read)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,15 @@ class LiveApplication:
         """The application type, when Auth0 returned one."""
         value = self.settings.get("app_type")
         return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class LiveSsoProfile:
+    """A self-service SSO profile as Auth0 has it: its id, name and the managed fields."""
+
+    id: str
+    name: str
+    fields: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -203,6 +220,8 @@ class Snapshot:
         """The applications of this name (Auth0 does not keep names unique)."""
         return [app for app in (self.applications or {}).values() if app.name == name]
 
+    sso_profiles: dict[str, LiveSsoProfile] | None = None
+    """Name -> the declared self-service profiles found (None: not read)."""
     post_login: LivePostLogin | None = None
     """The post-login Action and bindings, when the files manage the Action (else not read)."""
     read_calls: int = 0

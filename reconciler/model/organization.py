@@ -6,8 +6,10 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from reconciler.model.applications import ApiAccess, ApplicationName
 from reconciler.model.common import EmailAddress, OrgName, RoleName, Strict
+from reconciler.model.connections import ConnectionName, OrganizationConnection
 from reconciler.model.roles import Role
 from reconciler.model.routing import Routing
+from reconciler.model.sso_profiles import SelfServiceSso
 from reconciler.model.tenant import MembersPolicy
 
 MAX_METADATA_KEYS = 25
@@ -100,6 +102,12 @@ class Organization(Strict):
     )
     metadata_mode: Literal["merge", "exact"] = "merge"
     connections: list[Connection] | None = Field(default=None, max_length=MAX_CONNECTIONS)
+    enterprise_connections: dict[ConnectionName, OrganizationConnection] | None = Field(
+        default=None, max_length=MAX_CONNECTIONS
+    )
+    """The organization's own enterprise connections, each linked to it."""
+    self_service_sso: SelfServiceSso | None = None
+    """What `reconciler sso-ticket` asks for this organization's customer admin."""
     routing: Routing | None = None
     roles: dict[RoleName, Role] | None = None
     members: list[Member] | None = None

@@ -27,6 +27,13 @@ class Policy(Strict):
     """Safety rails checked for every plan before anything is applied."""
 
     prune_organizations: bool = False
+    prune_connections: bool = False
+    """Whether a declared connection marked `absent: true` is deleted (else the plan refuses)."""
+    ignored_connections: list[Annotated[str, StringConstraints(min_length=1, max_length=128)]] = (
+        Field(default_factory=list)
+    )
+    """Patterns (`*`, `?`) of connections no file declares that are left alone: their links
+    to organizations are never removed, and import never adopts them."""
     max_change_percent: float = Field(default=30, ge=0, le=100)
     protected_organizations: list[OrgName] = Field(default_factory=list)
     approved_deletions: list[OrgName] = Field(default_factory=list)

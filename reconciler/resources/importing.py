@@ -36,6 +36,11 @@ class OrgImport:
     """What the import has left out so far, and why: what validation leaves out goes here."""
     left_out: list[str] = field(default_factory=list)
     """What this organization's parts leave out, and why (noted after its validation)."""
+    adopt: bool = False
+    """Write the enterprise connections linked to it that no file declares as its own."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Files of the tenant the import writes besides organization files (certificates), by
+    path relative to the tenant directory."""
 
     @cached_property
     def own(self) -> dict[str, str]:

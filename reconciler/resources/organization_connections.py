@@ -1,20 +1,24 @@
 """The connections enabled for an organization and their flags: enabled inline when the
 organization is created, else one call per link added, changed or removed. The tenant's
 connections are listed (id, name, strategy) when a file names one or lists members, whose
-connection a routing rule may name."""
+connection a routing rule may name; an organization's own enterprise connections are linked to
+it as if listed."""
 
 from difflib import get_close_matches
 from typing import Any
 
 from reconciler.engine.builder import PlanBuilder
+from reconciler.engine.connection_refs import PlannedConnection
 from reconciler.engine.context import OrgContext
 from reconciler.engine.endpoint import Endpoint
 from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.identity import OpKey
 from reconciler.engine.kinds import Kind, Step
 from reconciler.engine.plan import JSON, Action, FieldChange, Phase
-from reconciler.model import Connection
-from reconciler.model.live import LiveConnection, LiveEnabledConnection, Snapshot
+from reconciler.model import Connection, Organization
+from reconciler.model.live import LiveEnabledConnection, Snapshot
+from reconciler.resources.connection_import import adoptable, adopted, ignored
+from reconciler.resources.enterprise_connections import LISTED_FIELDS, live_connection
 from reconciler.resources.importing import OrgImport
 from reconciler.resources.reads import PAGE
 from reconciler.resources.resource import OrgReading, Planning, Reading, Resource, Stage
@@ -47,30 +51,34 @@ def enabled_connection(item: Any) -> LiveEnabledConnection | None:
     )
 
 
-def live_connection(item: Any) -> LiveConnection | None:
-    """A connection of the tenant, or None without an id or name."""
-    if not item.id or not item.name:
-        return None
-    return LiveConnection(item.id, item.name, item.strategy or "")
-
-
 def connection_entries(ctx: OrgContext, builder: PlanBuilder, create: OpKey) -> list[JSON]:
     """The `enabled_connections` of the organization's create call, with their rows."""
     entries: list[JSON] = []
-    for conn, live in known_connections(ctx, builder):
-        entries.append({"connection_id": live.id, **_flags(conn)})
+    for conn, found in known_connections(ctx, builder):
+        entries.append({"connection_id": found.id, **_flags(conn)})
         _enabled_row(ctx, builder, conn, create)
     return entries
+
+
+def wanted_links(org: Organization) -> list[Connection]:
+    """The links the file asks for: its `connections`, then its own enterprise connections
+    (each linked with the flags of its `link`)."""
+    own = [
+        Connection(name=name, **conn.link.model_dump(exclude_none=True))
+        for name, conn in sorted((org.enterprise_connections or {}).items())
+        if not conn.absent
+    ]
+    return [*(org.connections or []), *own]
 
 
 def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
     """Enable, update flags of, and disable connections of an existing organization."""
     assert ctx.live is not None
-    wanted = ctx.desired.connections
-    if wanted is None:
+    wanted = wanted_links(ctx.desired)
+    if not wanted and ctx.desired.connections is None:
         return
     have = ctx.live.connections or {}
-    for conn, live in known_connections(ctx, builder):
+    for conn, found in known_connections(ctx, builder):
         current = have.get(conn.name)
         if current is None:
             key = builder.call(
@@ -78,7 +86,8 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
                 ctx.key(Kind.CONNECTION, conn.name, Step.ADD),
                 Phase.ORG_LINKS,
                 ctx.id,
-                body={"connection_id": live.id, **_flags(conn)},
+                body={"connection_id": found.id, **_flags(conn)},
+                depends_on=(found.created_by,),
             )
             _enabled_row(ctx, builder, conn, key)
             continue
@@ -89,7 +98,7 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
                 ctx.key(Kind.CONNECTION, conn.name, Step.UPDATE),
                 Phase.ORG_LINKS,
                 ctx.id,
-                live.id,
+                found.id,
                 body=changed,
             )
             builder.row(
@@ -101,8 +110,9 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
                 operations=(key,),
             )
     names = {c.name for c in wanted}
+    ignoring = ctx.desired_state.tenant.policy.ignored_connections
     for name, current in sorted(have.items()):
-        if name in names:
+        if name in names or ctx.desired.connections is None or ignored(name, ignoring):
             continue
         key = builder.call(
             ENDPOINTS.disable_connection,
@@ -116,11 +126,12 @@ def diff_connections(ctx: OrgContext, builder: PlanBuilder) -> None:
 
 def known_connections(
     ctx: OrgContext, builder: PlanBuilder
-) -> list[tuple[Connection, LiveConnection]]:
-    """The desired connections with the tenant's connection of each name; errors for the rest."""
+) -> list[tuple[Connection, PlannedConnection]]:
+    """The desired links with the connection of each name (declared, or the tenant's);
+    errors for the rest."""
     found = []
-    for index, conn in enumerate(ctx.desired.connections or []):
-        live = ctx.snapshot.connections.get(conn.name)
+    for index, conn in enumerate(wanted_links(ctx.desired)):
+        live = ctx.connections.get(conn.name) or _as_planned(ctx.snapshot, conn.name)
         if live is None:
             close = get_close_matches(conn.name, list(ctx.snapshot.connections), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -138,6 +149,11 @@ def known_connections(
         else:
             found.append((conn, live))
     return found
+
+
+def _as_planned(snapshot: Snapshot, name: str) -> PlannedConnection | None:
+    live = snapshot.connections.get(name)
+    return PlannedConnection(live.id, live.strategy) if live is not None else None
 
 
 def _enabled_row(ctx: OrgContext, builder: PlanBuilder, conn: Connection, key: OpKey) -> None:
@@ -158,7 +174,8 @@ class OrganizationConnections(Resource):
     row_rank = 4
 
     def tenant_lists(self, scope: Scope) -> frozenset[Endpoint]:
-        """The tenant's connections, by name."""
+        """The tenant's connections, by name (with their options when the files declare
+        enterprise connections)."""
         return frozenset({ENDPOINTS.list_connections} if scope.needs_connections else ())
 
     def organization_lists(self, scope: OrgScope) -> frozenset[Endpoint]:
@@ -169,13 +186,15 @@ class OrganizationConnections(Resource):
 
     async def read(self, stage: Stage, reading: Reading) -> None:
         """The tenant's connections, with the organizations' listing."""
-        if stage is not Stage.TENANT or not self.tenant_lists(reading.scope):
+        if stage is not Stage.TENANT or not reading.scope.needs_connections:
             return
         api = reading.api
+        declared = bool(reading.scope.enterprise_connections) or reading.scope.adopt_connections
+        fields = LISTED_FIELDS if declared else "id,name,strategy"
         items = await api.pages(
             ENDPOINTS.list_connections,
             lambda _: api.client.connections.list(
-                take=PAGE, fields="id,name,strategy", include_fields=True, include_totals=False
+                take=PAGE, fields=fields, include_fields=True, include_totals=False
             ),
         )
         found = (live_connection(item) for item in items)
@@ -203,11 +222,23 @@ class OrganizationConnections(Resource):
         return sum(len(org.connections or {}) for org in live.organizations.values())
 
     def import_organization(self, importing: OrgImport) -> dict[str, Any]:
-        """Every link with the flags that differ from Auth0's defaults."""
-        links = importing.org.connections
-        if not links:
-            return {}
-        return {"connections": [_entry(name, link) for name, link in sorted(links.items())]}
+        """Every link with the flags that differ from Auth0's defaults (not those tenant.yaml
+        ignores); with adoption, the enterprise connections no file declares as the
+        organization's own."""
+        links = importing.org.connections or {}
+        patterns = importing.desired.tenant.policy.ignored_connections
+        listed, own = [], {}
+        for name, link in sorted(links.items()):
+            if ignored(name, patterns):
+                continue
+            conn = adoptable(importing, link)
+            entry = adopted(importing, conn, link) if conn is not None else None
+            if entry is not None:
+                own[name] = entry
+            else:
+                listed.append(_entry(name, link))
+        data: dict[str, Any] = {"connections": listed} if listed else {}
+        return {**data, "enterprise_connections": own} if own else data
 
 
 def _entry(name: str, link: LiveEnabledConnection) -> dict[str, Any]:

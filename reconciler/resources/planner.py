@@ -56,6 +56,7 @@ def _diff(planning: Planning, resources: tuple[Resource, ...]) -> Plan:
             live=current,
             created_by=None if current else create_key(name),
             applications=planning.applications,
+            connections=planning.connections,
         )
         for resource in resources:
             resource.plan_organization(ctx, planning)

@@ -12,6 +12,7 @@ from reconciler.resources.api_access import API_ACCESS
 from reconciler.resources.apis import APIS
 from reconciler.resources.applications import APPLICATIONS
 from reconciler.resources.discovery_domains import DISCOVERY_DOMAINS
+from reconciler.resources.enterprise_connections import ENTERPRISE_CONNECTIONS
 from reconciler.resources.invitations import INVITATIONS
 from reconciler.resources.members import MEMBERS
 from reconciler.resources.organization_applications import ORGANIZATION_APPLICATIONS
@@ -21,6 +22,7 @@ from reconciler.resources.post_login import POST_LOGIN_ACTION
 from reconciler.resources.resource import Resource
 from reconciler.resources.roles import ROLES
 from reconciler.resources.scope import OrgScope, Scope
+from reconciler.resources.sso_profiles import SSO_PROFILES
 from reconciler.resources.users import USERS
 
 RESOURCES: tuple[Resource, ...] = (
@@ -29,6 +31,8 @@ RESOURCES: tuple[Resource, ...] = (
     ROLES,
     DISCOVERY_DOMAINS,
     APPLICATIONS,
+    ENTERPRISE_CONNECTIONS,
+    SSO_PROFILES,
     API_ACCESS,
     ORGANIZATION_APPLICATIONS,
     MEMBERS,
@@ -39,7 +43,8 @@ RESOURCES: tuple[Resource, ...] = (
 )
 """Every managed kind. Within each stage of a read and each step of a plan, resources take
 their turn in this order (an organization's connections before its roles, its roles before
-its members; applications before the API access that uses them)."""
+its members; applications before the API access that uses them and the enterprise connections
+enabled for them)."""
 
 
 def _row_ranks() -> dict[Kind, int]:
@@ -83,5 +88,5 @@ def digest(key: ObjectKey, live: Snapshot) -> str:
 
 def existing_objects(live: Snapshot) -> int:
     """Managed objects that exist: organizations, their members, connections, domains, API
-    access and applications, and roles."""
+    access and applications, roles, and declared enterprise connections."""
     return sum(r.existing(live) for r in RESOURCES)

@@ -11,6 +11,7 @@ from typing import Any
 
 from reconciler.engine.app_refs import Applications
 from reconciler.engine.builder import PlanBuilder
+from reconciler.engine.connection_refs import PlannedConnection
 from reconciler.engine.context import OrgContext
 from reconciler.engine.endpoint import Endpoint
 from reconciler.engine.identity import ObjectKey
@@ -72,6 +73,9 @@ class Planning:
     member_batch: int
     applications: Applications | None = None
     """The applications as the plan addresses them (set by the applications resource)."""
+    connections: dict[str, PlannedConnection] = field(default_factory=dict)
+    """The declared enterprise connections as the plan addresses them, by name (set by the
+    enterprise connections resource)."""
 
     def selected(self, name: str) -> bool:
         """Whether the plan covers the organization of this name."""

@@ -64,6 +64,15 @@ class Scope:
     action: str | None = None
     """The post-login Action the files manage, by name: it and the post-login trigger's
     bindings are read (None: nothing about Actions is read)."""
+    enterprise_connections: frozenset[str] = frozenset()
+    """The enterprise connections the files declare: the connections are listed with their
+    options (kept for these only)."""
+    connection_clients: frozenset[str] = frozenset()
+    """Declared connections whose applications are managed: each one's are read."""
+    adopt_connections: bool = False
+    """Import adopts connections: every connection's options are kept."""
+    sso_profiles: frozenset[str] = frozenset()
+    """The self-service profiles sso-profiles.yaml declares (the profiles are listed)."""
 
 
 def managed_action(desired: Desired) -> ActionDefinition | None:
@@ -92,6 +101,11 @@ def scope_of(
         for entry in org.api_access or []
     }
     action = managed_action(desired)
+    declared = {
+        name: conn
+        for name, (_, conn) in desired.enterprise_connections().items()
+        if not conn.absent
+    }
     orgs = {
         name: _org_scope(org, invites)
         for name, org in desired.organizations.items()
@@ -119,7 +133,8 @@ def scope_of(
         roles=frozenset(n for n, r in desired.roles.items() if r.permissions is not None),
         org_roles=org_roles,
         needs_roles=needs_roles,
-        needs_connections=any(s.connections or s.members for s in orgs.values())
+        needs_connections=bool(desired.enterprise_connections())
+        or any(s.connections or s.members for s in orgs.values())
         or bool(invites and desired.tenant.invitations and desired.tenant.invitations.connection),
         permissions={
             **{
@@ -140,9 +155,15 @@ def scope_of(
         and desired.tenant.invitations.client_id not in desired.applications
         else None,
         applications=bool(desired.applications or grants)
-        or any(s.applications or s.client_grants for s in orgs.values()),
+        or any(s.applications or s.client_grants for s in orgs.values())
+        or any(conn.applications is not None for conn in declared.values()),
         grants=grants,
         action=action.name if action is not None else None,
+        enterprise_connections=frozenset(desired.enterprise_connections()),
+        connection_clients=frozenset(
+            name for name, conn in declared.items() if conn.applications is not None
+        ),
+        sso_profiles=frozenset(desired.sso_profiles),
     )
 
 
@@ -155,7 +176,7 @@ def _org_scope(org: Organization, invites: bool) -> OrgScope:
         invitations=invites and org.members is not None,
         names=(org.name, *(org.previous_names or ())),
         members=org.members is not None,
-        connections=org.connections is not None,
+        connections=org.connections is not None or bool(org.enterprise_connections),
         domains=org.routing is not None and org.routing.email_domains is not None,
         emails=tuple(sorted({m.key for m in members if m.user_id is None and not m.absent})),
         invites=tuple(sorted({m.key for m in members if m.invite})),

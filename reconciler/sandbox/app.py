@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ from .faults import ConnectionDropped
 from .limits import OTHER, group_of, limit_reached
 from .router import Context, Route, insufficient_scope
 from .validation import Query
+
+_TICKET_COMPLETION = re.compile(r"/_sandbox/sso-tickets/([A-Za-z0-9]+)/complete")
+"""The control that completes a self-service SSO ticket."""
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -203,6 +207,25 @@ class SandboxApp:
             return json_response(error.status, error.body())
         return None
 
+    def _complete_ticket(self, ticket_id: str, body: bytes) -> Response:
+        """What a customer's admin does with a self-service SSO ticket: the connection it asks
+        for, made with `{"strategy", "options"}`, with its applications and organizations."""
+        try:
+            data = json.loads(body or b"{}")
+            if not isinstance(data, dict):
+                raise ValueError("expected a JSON object")
+            strategy, options = data.get("strategy"), data.get("options", {})
+            if not isinstance(strategy, str) or not isinstance(options, dict):
+                raise ValueError("strategy (text) and options (an object) are required")
+        except ValueError as error:
+            return json_response(400, ApiError(400, str(error), "invalid_body").body())
+        try:
+            with self.sandbox.lock:
+                made = self.sandbox.store.complete_sso_ticket(ticket_id, strategy, options)
+        except ApiError as error:
+            return json_response(error.status, error.body())
+        return json_response(201, {"id": made["id"], "name": made["name"]})
+
     def _control(self, method: str, path: str, query: Query, body: bytes) -> Response:
         sandbox = self.sandbox
         if path == "/_sandbox/calls" and method == "GET":
@@ -221,6 +244,9 @@ class SandboxApp:
             if not isinstance(client_id, str) or not client_id:
                 return json_response(400, ApiError(400, "client_id is required").body())
             return json_response(200, {"access_token": sandbox.issue_token(client_id=client_id)})
+        ticket = _TICKET_COMPLETION.fullmatch(path)
+        if ticket is not None and method == "POST":
+            return self._complete_ticket(ticket.group(1), body)
         if path == "/_sandbox/settings" and method == "GET":
             return json_response(200, sandbox.settings.model_dump())
         if path == "/_sandbox/settings" and method == "PATCH":

@@ -128,3 +128,6 @@ class StoreState:
     actions: dict[str, JsonObject] = field(default_factory=dict)
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     logs: list[JsonObject] = field(default_factory=list)
+    sso_profiles: dict[str, JsonObject] = field(default_factory=dict)
+    sso_tickets: dict[str, JsonObject] = field(default_factory=dict)
+    """Ticket id -> the ticket's request, profile, expiry and state (open, revoked, used)."""

@@ -13,6 +13,7 @@ import httpx
 
 from .app import SandboxApp
 from .areas import ROUTE_TABLES
+from .areas.connections import OPTION_SCOPES
 from .auth import TokenIssuer
 from .calllog import CallRecord
 from .faults import FaultInjector
@@ -137,7 +138,7 @@ class Sandbox:
     @property
     def all_scopes(self) -> frozenset[str]:
         """Every scope the emulated endpoints know (what ``scopes: all`` grants)."""
-        return self.router.scopes
+        return self.router.scopes | OPTION_SCOPES
 
     @property
     def base_url(self) -> str:

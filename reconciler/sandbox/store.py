@@ -13,6 +13,7 @@ from pydantic import TypeAdapter
 from .areas.actions import ActionOps
 from .areas.client_grants import ClientGrantOps
 from .areas.clients import ClientOps
+from .areas.connection_clients import ConnectionClientOps
 from .areas.connections import ConnectionOps
 from .areas.discovery_domains import DiscoveryDomainOps
 from .areas.invitations import InvitationOps
@@ -24,6 +25,7 @@ from .areas.org_connections import OrgConnectionOps
 from .areas.organizations import OrganizationOps
 from .areas.resource_servers import ResourceServerOps
 from .areas.roles import RoleOps
+from .areas.self_service_profiles import SelfServiceProfileOps
 from .areas.users import UserOps
 from .ids import IdFactory
 from .records import StoreState
@@ -35,6 +37,7 @@ DEFAULT_TENANT_DOMAIN = "sandbox.auth0.local"
 
 
 class Store(
+    SelfServiceProfileOps,
     OrganizationOps,
     MemberOps,
     OrgConnectionOps,
@@ -45,6 +48,7 @@ class Store(
     RoleOps,
     UserOps,
     ConnectionOps,
+    ConnectionClientOps,
     ClientOps,
     ResourceServerOps,
     ClientGrantOps,

@@ -62,7 +62,7 @@ def test_schema_writes_stable_files_with_dialect_and_title(tmp_path: Path) -> No
     directory = tmp_path / "out"
     first = CliRunner().invoke(main, ["schema", "--dir", str(directory)])
     assert first.exit_code == 0
-    assert len(first.stdout.splitlines()) == 5
+    assert len(first.stdout.splitlines()) == 7
     second = CliRunner().invoke(main, ["schema", "--dir", str(directory)])
     assert second.stdout == ""
     for path in directory.iterdir():

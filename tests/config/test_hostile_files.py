@@ -96,3 +96,44 @@ def test_odd_file_names_are_warned_about_not_skipped_silently(tmp_path):
         "organizations/.hidden.yaml: skipped: names starting with . are not read",
         "organizations/X.YAML: skipped: organization files end in .yaml or .yml (lowercase)",
     ]
+
+
+SAML_ORG = """name: acme
+enterprise_connections:
+  acme-sso:
+    strategy: samlp
+    options:
+      sign_in_endpoint: https://idp.acme.example/sso
+      signing_cert_file: certs/acme.pem
+"""
+CERT_AT = "organizations/acme.yaml:7:26: enterprise_connections.acme-sso.options.signing_cert_file"
+
+
+def test_a_signing_certificate_linked_outside_the_tenant_is_refused_unread(tmp_path):
+    secret = tmp_path / "key.pem"
+    secret.write_text("-----BEGIN PRIVATE KEY-----\ntopsecretvalue\n")
+    tenant = write_tenant(tmp_path / "tenant", {"organizations/acme.yaml": SAML_ORG})
+    (tenant / "certs").mkdir()
+    (tenant / "certs" / "acme.pem").symlink_to(secret)
+    messages = errors_of(tenant)
+    assert messages == [f"{CERT_AT}: is a link to a file outside the tenant directory: refused"]
+    assert "topsecretvalue" not in "".join(messages)
+
+
+def test_a_signing_certificate_that_is_a_fifo_is_refused_without_waiting(tmp_path):
+    tenant = write_tenant(tmp_path, {"organizations/acme.yaml": SAML_ORG})
+    (tenant / "certs").mkdir()
+    os.mkfifo(tenant / "certs" / "acme.pem")
+    assert errors_of(tenant) == [
+        f"{CERT_AT}: is not a regular file (a FIFO, device or directory): refused"
+    ]
+
+
+def test_a_signing_certificate_file_is_never_echoed_when_it_is_not_one(tmp_path):
+    tenant = write_tenant(
+        tmp_path,
+        {"organizations/acme.yaml": SAML_ORG, "certs/acme.pem": "topsecretvalue\n"},
+    )
+    messages = errors_of(tenant)
+    assert len(messages) == 1 and messages[0].startswith(f"{CERT_AT}: ")
+    assert "topsecretvalue" not in "".join(messages)

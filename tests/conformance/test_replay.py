@@ -26,6 +26,8 @@ NEWER_FIELDS = (
 recordings show; in older ones their absence is not a difference."""
 KNOWN_DEVIATIONS: dict[str, tuple[str, ...]] = {
     "connection": (r"options\.configuration\..*",),
+    "organization_connection": (r"options\.client_secret",),
+    "organization_connections": (r"options\.client_secret",),
     "member_roles": (r"description",),
     "members_checkpoint": (r"members\[\d+\]\.(user_id|email|name)",),
     "sapi_log": (r"\[0\]\.details\.request\.auth\.credentials\.scopes",),

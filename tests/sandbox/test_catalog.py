@@ -12,10 +12,11 @@ from reconciler.sandbox import Sandbox
 def test_connections(api: Auth0, sandbox: Sandbox) -> None:
     names = [c.name for c in api.connections.list()]
     assert names == ["Username-Password-Authentication", "google-oauth2", "acme-azure-ad"]
-    created = api.connections.create(name="beta-okta", strategy="okta")
+    options = {"domain": "beta.okta.com", "client_id": "abc", "client_secret": "s3cret"}
+    created = api.connections.create(name="beta-okta", strategy="okta", options=options)
     assert created.id.startswith("con_") and created.realms == ["beta-okta"]
     with pytest.raises(ConflictError):
-        api.connections.create(name="beta-okta", strategy="okta")
+        api.connections.create(name="beta-okta", strategy="okta", options=options)
     assert [c.name for c in api.connections.list(strategy=["okta"])] == ["beta-okta"]
     assert [c.id for c in api.connections.list(name="beta-okta")] == [created.id]
     updated = api.connections.update(created.id, display_name="Beta")

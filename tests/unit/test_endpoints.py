@@ -5,6 +5,7 @@ import pytest
 from reconciler.engine.endpoint import Endpoint, Paging
 from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.kinds import Verb
+from reconciler.sandbox.areas.connections import OPTION_SCOPES
 from reconciler.sandbox.sandbox import ROUTER
 
 
@@ -21,7 +22,7 @@ def test_every_entry_is_a_route_of_the_sandbox_with_its_scope(endpoint: Endpoint
     route, _ = found
     assert (route.method, shape(route.template)) == (endpoint.verb.value, endpoint.segments)
     assert endpoint.scope in route.scopes
-    assert set(endpoint.also_needs) <= ROUTER.scopes
+    assert set(endpoint.also_needs) <= ROUTER.scopes | OPTION_SCOPES
 
 
 def test_entries_are_named_by_their_attribute_and_unique():

@@ -7,6 +7,7 @@ from . import (
     actions,
     client_grants,
     clients,
+    connection_clients,
     connections,
     discovery_domains,
     invitations,
@@ -18,6 +19,7 @@ from . import (
     organizations,
     resource_servers,
     roles,
+    self_service_profiles,
     users,
 )
 
@@ -32,10 +34,12 @@ ROUTE_TABLES: tuple[RouteTable, ...] = (
     roles.routes,
     users.routes,
     connections.routes,
+    connection_clients.routes,
     clients.routes,
     client_grants.routes,
     resource_servers.routes,
     logs.routes,
     actions.routes,
+    self_service_profiles.routes,
 )
 """Every area's routes, in the order the router tries them."""

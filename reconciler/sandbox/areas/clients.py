@@ -130,6 +130,10 @@ class ClientOps(ClientGrantOps):
         del self.state.clients[client_id]
         for org in self.state.organizations.values():
             org.clients.pop(client_id, None)
+        for connection in self.state.connections.values():
+            enabled = connection.get("enabled_clients", [])
+            if client_id in enabled:
+                connection["enabled_clients"] = [c for c in enabled if c != client_id]
         for grant in [g for g in self.state.client_grants.values() if g["client_id"] == client_id]:
             self.delete_client_grant(grant["id"])
 

@@ -1,16 +1,20 @@
-"""``/connections``: the tenant's connections."""
+"""``/connections``: the tenant's connections, with the options Auth0 requires of each
+enterprise strategy, secrets that are never returned, and options read and written only
+with the options scopes."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import conflict, invalid_body
+from ..errors import bad_request, conflict, invalid_body
 from ..pagination import any_page, ranked, read_paging
 from ..records import JsonObject
-from ..router import Context, Reply, RouteTable
+from ..router import Context, Reply, RouteTable, insufficient_scope
 from ..store_base import StoreBase
 from ..validation import Body, select_fields
 
@@ -115,6 +119,76 @@ OTP_METHODS = {"email_otp": {"enabled": False}, "phone_otp": {"enabled": False}}
 LISTED_CONNECTION_FIELDS = frozenset(
     {"id", "name", "strategy", *CONNECTION_FIELDS} - {"enabled_clients"}
 )
+READ_OPTIONS = "read:connections_options"
+UPDATE_OPTIONS = "update:connections_options"
+OPTION_SCOPES = frozenset({READ_OPTIONS, UPDATE_OPTIONS})
+"""Scopes no route requires: without them, responses leave `options` out and a write that
+carries options is refused."""
+ENTERPRISE_OPTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "samlp": (("signInEndpoint", "signingCert"), ("metadataUrl",)),
+    "pingfederate": (("pingFederateBaseUrl", "signingCert"),),
+    "adfs": (("adfs_server",), ("fedMetadataXml",)),
+    "okta": (("domain", "client_id", "client_secret"), ("issuer", "client_id", "client_secret")),
+    "oidc": (("client_id", "discovery_url"), ("client_id", "issuer")),
+    "waad": (("tenant_domain", "client_id", "client_secret"),),
+    "google-apps": (("domain", "client_id", "client_secret"),),
+}
+"""Enterprise strategy -> the alternative sets of options a connection of it needs (an Okta
+connection with its issuer and endpoints but no domain is accepted, as recorded)."""
+HTTPS_OPTIONS = frozenset(
+    {"signInEndpoint", "signOutEndpoint", "metadataUrl", "pingFederateBaseUrl", "discovery_url"}
+)
+SECRET_OPTIONS = frozenset({"client_secret"})
+"""Options written but never returned."""
+_DOMAIN = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def check_options(strategy: str, options: Mapping[str, Any], others: list[JsonObject]) -> None:
+    """400 for options an enterprise strategy refuses: a required one missing, a URL that is
+    not https, a signing certificate that is not base64 PEM or DER, a domain alias that is
+    not a domain or that another connection (of ``others``) already has."""
+    aliases = options.get("domain_aliases")
+    if aliases is not None:
+        if not isinstance(aliases, list) or not all(
+            isinstance(a, str) and _DOMAIN.match(a) for a in aliases
+        ):
+            raise invalid_body("domain_aliases must be an array of domain names", "options")
+        taken = {a for other in others for a in other.get("options", {}).get("domain_aliases", [])}
+        clash = sorted(taken.intersection(aliases))
+        if clash:
+            raise bad_request(f"The domain alias {clash[0]} is already used by another connection")
+    needs = ENTERPRISE_OPTIONS.get(strategy)
+    if needs is None:
+        return
+    if not any(all(options.get(key) for key in need) for need in needs):
+        choices = " or ".join(", ".join(need) for need in needs)
+        raise invalid_body(f"A {strategy} connection requires the options {choices}", "options")
+    for key in sorted(HTTPS_OPTIONS.intersection(options)):
+        value = options[key]
+        if not isinstance(value, str) or not value.startswith("https://"):
+            raise invalid_body(f"{key} must be an https URL", f"options.{key}")
+    if "signingCert" in options and not _certificate(options["signingCert"]):
+        raise invalid_body("signingCert must be a base64-encoded PEM or DER certificate")
+
+
+def _certificate(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        decoded = base64.b64decode(value, validate=True)
+    except binascii.Error:
+        return False
+    if decoded.startswith(b"-----BEGIN CERTIFICATE-----"):
+        return b"-----END CERTIFICATE-----" in decoded
+    return decoded.startswith(b"\x30")
+
+
+def shown(connection: JsonObject, scopes: frozenset[str]) -> JsonObject:
+    """A connection as responses carry it: never its secrets, options only with the scope."""
+    if READ_OPTIONS not in scopes:
+        return {k: v for k, v in connection.items() if k != "options"}
+    options = {k: v for k, v in connection.get("options", {}).items() if k not in SECRET_OPTIONS}
+    return {**connection, "options": options}
 
 
 class ConnectionOps(StoreBase):
@@ -223,7 +297,7 @@ def list_connections(ctx: Context) -> Reply:
 
     def render(item: tuple[int, JsonObject]) -> JsonObject:
         listed = {k: v for k, v in item[1].items() if k in LISTED_CONNECTION_FIELDS}
-        return select_fields(listed, names, include)
+        return select_fields(shown(listed, ctx.scopes), names, include)
 
     return Reply(200, any_page(ranked(connections), paging, "connections", render, lambda r: r[0]))
 
@@ -233,14 +307,18 @@ def create_connection(ctx: Context) -> Reply:
     body = Body(ctx.body(), ("name", "strategy", *CONNECTION_FIELDS), ("name", "strategy"))
     name = body.string("name", max_len=128, pattern=CONNECTION_NAME) or ""
     strategy = body.enum("strategy", STRATEGIES) or ""
-    connection = ctx.store.create_connection(name, strategy, **_connection_changes(body))
-    return Reply(201, connection)
+    changes = _connection_changes(body)
+    existing = list(ctx.store.state.connections.values())
+    check_options(strategy, changes.get("options") or {}, existing)
+    connection = ctx.store.create_connection(name, strategy, **changes)
+    return Reply(201, shown(connection, ctx.scopes))
 
 
 @routes.get("/connections/{id}", "read:connections", "Get a connection")
 def get_connection(ctx: Context) -> Reply:
     names, include = ctx.query.fields()
-    return Reply(200, select_fields(ctx.store.connection(ctx.params["id"]), names, include))
+    connection = shown(ctx.store.connection(ctx.params["id"]), ctx.scopes)
+    return Reply(200, select_fields(connection, names, include))
 
 
 @routes.patch("/connections/{id}", "update:connections", "Update a connection")
@@ -248,7 +326,14 @@ def update_connection(ctx: Context) -> Reply:
     body = Body(ctx.body(), CONNECTION_FIELDS)
     if not body.data:
         raise invalid_body("Too few properties defined (0), minimum 1")
-    return Reply(200, ctx.store.update_connection(ctx.params["id"], _connection_changes(body)))
+    changes = _connection_changes(body)
+    if "options" in changes:
+        if UPDATE_OPTIONS not in ctx.scopes:
+            raise insufficient_scope([UPDATE_OPTIONS])
+        connection = ctx.store.connection(ctx.params["id"])
+        others = [c for c in ctx.store.state.connections.values() if c is not connection]
+        check_options(connection["strategy"], changes["options"] or {}, others)
+    return Reply(200, shown(ctx.store.update_connection(ctx.params["id"], changes), ctx.scopes))
 
 
 @routes.delete("/connections/{id}", "delete:connections", "Delete a connection")
