@@ -80,7 +80,7 @@ plan: venv
 	$(BIN)/reconciler plan --tenant $(TENANT)
 
 plan-all: venv
-	@set -e; for dir in tenants/*/; do $(BIN)/reconciler plan --tenant "$$(basename "$$dir")"; done
+	@set -e; for dir in tenants/[!_]*/; do $(BIN)/reconciler plan --tenant "$$(basename "$$dir")"; done
 
 drift: venv
 	$(BIN)/reconciler drift --tenant $(TENANT)
