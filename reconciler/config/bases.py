@@ -27,7 +27,7 @@ def base_directory(tenant_dir: Path, tenant: YamlDocument) -> tuple[Path | None,
     where = tenant.source.value_at((EXTENDS,))
     if not isinstance(written, str) or not written:
         return None, [ConfigError(where, f"{EXTENDS}: must be the path of a base folder")]
-    directory = tenant_dir / written
+    directory = Path(os.path.normpath(tenant_dir / written))
     found = resolve_or_none(directory)
     if found is None or not found.is_dir():
         return None, [ConfigError(where, f"{EXTENDS}: no folder {quoted(written)}")]

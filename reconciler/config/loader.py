@@ -39,7 +39,7 @@ from reconciler.config.tenant_files import (
 )
 from reconciler.config.tenant_id import TenantId
 from reconciler.config.validation import Validated, validate
-from reconciler.config.values import Interpolation, resolve_values
+from reconciler.config.values import FAILED, Interpolation, resolve_values
 from reconciler.config.yaml_source import YamlDocument, YamlSource, display_path, read_yaml
 from reconciler.model.applications import ApplicationsFile
 from reconciler.model.desired import Desired, KeyPath, Location
@@ -140,17 +140,17 @@ class _Reader:
         errors += problems
         filled = Interpolation(values)
         tenant_doc = self.filled(filled, tenant_doc, (TENANT,), values)
-        tenant = self.check(Tenant, tenant_doc) if tenant_doc else None
-        roles_doc = self.own(roles_path)
-        apps_doc = self.own(apps_path)
-        roles_doc = self.filled(filled, self.over_base(base, roles_doc, ROLES_FILE), ())
-        apps_doc = self.filled(filled, self.over_base(base, apps_doc, APPLICATIONS_FILE), ())
+        tenant = self.checked(Tenant, tenant_doc)
+        roles_written = self.over_base(base, self.own(roles_path), ROLES_FILE)
+        apps_doc = self.over_base(base, self.own(apps_path), APPLICATIONS_FILE)
+        roles_doc = self.filled(filled, roles_written, ())
+        apps_doc = self.filled(filled, apps_doc, ())
         roles = (
-            self.check(RolesFile, roles_doc)
-            if roles_doc
+            self.checked(RolesFile, roles_doc)
+            if roles_written
             else Validated(YamlSource(self.name(roles_path)), RolesFile())
         )
-        apps = self.check(ApplicationsFile, apps_doc) if apps_doc else None
+        apps = self.checked(ApplicationsFile, apps_doc)
         inside = not org_paths or org_dir.resolve().is_relative_to(self.root)
         org_docs = [(p, self.read(p, inside)) for p in org_paths]
         if base is not None:
@@ -160,7 +160,7 @@ class _Reader:
         orgs = [
             org
             for path, doc in org_docs
-            if doc and (org := self.check(Organization, filled.into(doc, (ORGS, path.stem))))
+            if doc and (org := self.checked(Organization, filled.into(doc, (ORGS, path.stem))))
         ]
         self.limit_members(orgs)
         needs_world = tenant is not None and tenant.model.domain == SANDBOX_DOMAIN
@@ -238,6 +238,8 @@ class _Reader:
             return None
         skip = frozenset({EXTENDS, VALUES}) if values is not None else frozenset()
         document = filled.into(document, prefix, skip)
+        if document is None or (values is not None and FAILED in values.values()):
+            return None
         if values is not None and VALUES in document.data:
             document = YamlDocument(document.source, {**document.data, VALUES: values})
         return document
@@ -305,7 +307,10 @@ class _Reader:
 
     def load(self, model: type[M], path: Path, folder_inside: bool = True) -> Validated[M] | None:
         """One file as a `model`, or None when it has problems (added to `errors`)."""
-        document = self.read(path, folder_inside)
+        return self.checked(model, self.read(path, folder_inside))
+
+    def checked(self, model: type[M], document: YamlDocument | None) -> Validated[M] | None:
+        """`check` of a document that may be missing (None)."""
         return self.check(model, document) if document is not None else None
 
     def read(self, path: Path, folder_inside: bool = True) -> YamlDocument | None:

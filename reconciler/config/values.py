@@ -36,9 +36,10 @@ class Interpolation:
 
     def into(
         self, document: YamlDocument, prefix: KeyPath, skip: frozenset[str] = frozenset()
-    ) -> YamlDocument:
-        """`document` with its references replaced (unchanged when it has none); the top-level
-        keys in `skip` are left as written. Uses are recorded under `prefix` + their path."""
+    ) -> YamlDocument | None:
+        """`document` with its references replaced (unchanged when it has none), or None when
+        one of them is an error (or uses a value that is); the top-level keys in `skip` are
+        left as written. Uses are recorded under `prefix` + their path."""
         if MARKER not in document.source.text and not _layered_marker(document):
             return document
         walk = _Walk(self.values, document, self.errors)
@@ -47,7 +48,7 @@ class Interpolation:
             for key, value in document.data.items()
         }
         self.uses.update({(*prefix, *path): used for path, used in walk.uses.items()})
-        return YamlDocument(document.source, data)
+        return None if walk.failed else YamlDocument(document.source, data)
 
 
 def resolve_values(document: YamlDocument, key: str) -> tuple[dict[str, Any], list[ConfigError]]:
@@ -83,18 +84,20 @@ def _resolve(
             cycle = " -> ".join(f"values.{n}" for n in (*chain[chain.index(other) :], other))
             message = f"values refer to each other in a cycle: {cycle}"
             errors.append(_error(document, where, message))
-            return _FAILED
+            return FAILED
         if other not in written:
             return _MISSING
         return _resolve(other, written, done, chain, document, path, errors)
 
     walk = _Walk(written, document, errors, lookup)
-    done[name] = walk.value(written[name], (*path, name))
+    found = walk.value(written[name], (*path, name))
+    done[name] = FAILED if walk.failed else found
     return done[name]
 
 
 _MISSING = object()
-_FAILED = object()
+FAILED = object()
+"""A value whose references are an error (reported where they are written)."""
 
 
 class _Walk:
@@ -112,6 +115,7 @@ class _Walk:
         self.errors = errors
         self.lookup = lookup or (lambda name, _: values.get(name, _MISSING))
         self.uses: dict[KeyPath, tuple[ValueUse, ...]] = {}
+        self.failed = False
 
     def value(self, value: Any, path: KeyPath) -> Any:
         if isinstance(value, str):
@@ -143,7 +147,7 @@ class _Walk:
         whole = _whole(text)
         if whole is not None:
             found = self.named(whole, path)
-            return text if found is _FAILED else found
+            return text if found is FAILED else found
         parts: list[str] = []
         at = 0
         for match in REFERENCE.finditer(text):
@@ -153,7 +157,7 @@ class _Walk:
                 parts.append(match.group(0)[1:])
                 continue
             found = self.named(match.group(2), path)
-            if found is _FAILED:
+            if found is FAILED:
                 return text
             if isinstance(found, list):
                 name = _name(match.group(2))
@@ -165,7 +169,7 @@ class _Walk:
         return "".join(parts)
 
     def named(self, reference: str, path: KeyPath) -> Any:
-        """The value `reference` (`values.NAME`) stands for, or `_FAILED` after an error."""
+        """The value `reference` (`values.NAME`) stands for, or `FAILED` after an error."""
         if not reference.startswith(PREFIX):
             written = quoted(MARKER + reference + "}")
             return self.fail(path, f"unknown reference {written}: write ${{values.NAME}}")
@@ -174,13 +178,16 @@ class _Walk:
         if found is _MISSING:
             known = ", ".join(sorted(self.values)) or "none"
             return self.fail(path, f"unknown value {quoted(name)} (values: {known})")
-        if found is not _FAILED:
+        if found is FAILED:
+            self.failed = True
+        else:
             self.uses[path] = (*self.uses.get(path, ()), ValueUse(name, found))
         return found
 
     def fail(self, path: KeyPath, message: str) -> Any:
         self.errors.append(_error(self.document, path, message))
-        return _FAILED
+        self.failed = True
+        return FAILED
 
 
 def _whole(text: str) -> str | None:
