@@ -24,6 +24,7 @@ from reconciler.core.results import PlanResult
 from reconciler.core.service import Reconciler, selected
 from reconciler.engine.planfile import read_plan_file
 from reconciler.render import PlanView, render_json, render_markdown, render_text
+from reconciler.render.provenance import origins
 from reconciler.resources.fingerprints import write_plan_file
 from reconciler.safe_text import inert, redact
 
@@ -69,7 +70,7 @@ def plan(
     desired = files.desired
     only, list_all = selected(desired, orgs), None
     if changed_since is not None:
-        changes = files_changed_since(tenant, changed_since)
+        changes = files_changed_since(tenant, changed_since, files.base)
         only, list_all = changes.only, changes.list_all
     progress = TerminalProgress()
 
@@ -84,7 +85,14 @@ def plan(
             return result, session.target.label, refusals
 
     result, label, refusals = asyncio.run(run())
-    view = PlanView(files.tenant.name, label, result.plan, result.live.read_calls, refusals)
+    view = PlanView(
+        files.tenant.name,
+        label,
+        result.plan,
+        result.live.read_calls,
+        refusals,
+        origins(result.plan, desired),
+    )
     echo_plan(view, output_format, verbose=verbose, max_chars=max_chars)
     if summary is not None:
         summary.write_text(redact(render_markdown(view, verbose=True)), encoding="utf-8")

@@ -1,7 +1,8 @@
 """What every renderer shows: the plan's rows grouped into sections, and the summary line."""
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from itertools import groupby
 
 from reconciler.engine.kinds import Kind
@@ -20,6 +21,14 @@ class PlanView:
     """Requests the live state took to read (None for a saved plan)."""
     refusals: tuple[str, ...] = ()
     """Why apply would refuse the plan (safety rails), shown as a warning."""
+    origins: Mapping[tuple[str | None, str, str, str | None], str] = field(default_factory=dict)
+    """Where rows and fields came from when a base or values gave them (`provenance`)."""
+
+    def origin(self, row: Row, change: FieldChange | None = None) -> str:
+        """`  (from FILE:LINE ...)` after a row or field that has an origin, else nothing."""
+        field_name = change.field if change is not None else None
+        found = self.origins.get((row.org, str(row.kind), row.name, field_name))
+        return f"  ({found})" if found else ""
 
 
 @dataclass(frozen=True)
