@@ -77,3 +77,14 @@ def test_a_changed_base_file_plans_every_tenant_extending_it(project: Path) -> N
         rows = [row for org in document["organizations"] for row in org["rows"]]
         assert {"kind": "role", "name": "member", "action": "update"}.items() <= rows[0].items()
         assert document["read_calls"] > before[tenant]["read_calls"]
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def test_compare_shows_what_promoting_one_tenant_to_another_changes(project: Path) -> None:
+    result = run("compare", "prod", "staging", "--detailed-exitcode")
+    assert result.exit_code == 2, result.stderr
+    assert result.stdout == (GOLDEN / "compare_prod_staging.txt").read_text(encoding="utf-8")
+    same = run("compare", "staging", "staging", "--detailed-exitcode")
+    assert (same.exit_code, same.stdout) == (0, "Compare staging -> staging.\n\nSame.\n")
