@@ -6,6 +6,7 @@ import click
 
 from reconciler.cli.options import tenant_option
 from reconciler.cli.terminal import echo, load_files
+from reconciler.config.bases import extending, is_base
 from reconciler.config.layout import SCHEMAS_DIR
 from reconciler.config.schemas import stale_schemas, write_schemas
 from reconciler.config.yaml_source import display_path
@@ -16,8 +17,16 @@ from reconciler.safe_text import inert
 @click.command()
 @tenant_option
 def validate(tenant: Path) -> None:
-    """Check a tenant's files and print a summary, or every error."""
-    echo(inert(summary(load_files(tenant).desired)))
+    """Check a tenant's files and print a summary, or every error. For a base (a folder whose
+    name starts with `_`), check every tenant that extends it."""
+    if not is_base(tenant):
+        echo(inert(summary(load_files(tenant).desired)))
+        return
+    tenants = extending(tenant, tenant.parent)
+    if not tenants:
+        raise click.UsageError(f"no tenant under {display_path(tenant.parent)}/ extends {tenant}")
+    for path in tenants:
+        echo(inert(summary(load_files(path).desired)))
 
 
 @click.command()
