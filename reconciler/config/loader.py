@@ -141,13 +141,15 @@ class _Reader:
         filled = Interpolation(values)
         tenant_doc = self.filled(filled, tenant_doc, (TENANT,), values)
         tenant = self.checked(Tenant, tenant_doc)
-        roles_written = self.over_base(base, self.own(roles_path), ROLES_FILE)
+        own_roles = self.own(roles_path)
+        unreadable = own_roles is None and present(roles_path)
+        roles_written = self.over_base(base, own_roles, ROLES_FILE)
         apps_doc = self.over_base(base, self.own(apps_path), APPLICATIONS_FILE)
         roles_doc = self.filled(filled, roles_written, ())
         apps_doc = self.filled(filled, apps_doc, ())
         roles = (
             self.checked(RolesFile, roles_doc)
-            if roles_written
+            if roles_written or unreadable
             else Validated(YamlSource(self.name(roles_path)), RolesFile())
         )
         apps = self.checked(ApplicationsFile, apps_doc)
