@@ -12,6 +12,8 @@ from reconciler.config.writer import import_files, write_files
 from reconciler.config.yaml_source import display_path
 from reconciler.core.importer import Imported, import_organizations, selection
 from reconciler.core.targets import connect
+from reconciler.model.desired import Desired
+from reconciler.model.roles import Role
 from reconciler.safe_text import inert
 
 
@@ -48,7 +50,9 @@ def import_(
             return await import_organizations(session, desired, orgs, every=every)
 
     imported = asyncio.run(run())
-    files = import_files(tenant, desired.roles, imported.organizations, imported.roles, force=force)
+    files = import_files(
+        tenant, own_roles(desired), imported.organizations, imported.roles, force=force
+    )
     for note in imported.notes:
         problem("note", note)
     if not files:
@@ -61,3 +65,13 @@ def import_(
     if imported.organizations:
         names = " ".join(f"--org {name}" for name in sorted(imported.organizations))
         echo(f"`reconciler plan {names}` should now show no changes.")
+
+
+def own_roles(desired: Desired) -> dict[str, Role]:
+    """The tenant roles the tenant's own roles.yaml holds (not those only its base gives), so
+    an import writes only what differs from the base."""
+    return {
+        name: role
+        for name, role in desired.roles.items()
+        if (origin := desired.origin("roles", name)) is None or not origin.inherited
+    }

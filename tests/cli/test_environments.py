@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from reconciler.cli import main
+from reconciler.sandbox import Sandbox
 
 TENANTS = Path(__file__).resolve().parents[2] / "tenants"
 
@@ -88,3 +89,23 @@ def test_compare_shows_what_promoting_one_tenant_to_another_changes(project: Pat
     assert result.stdout == (GOLDEN / "compare_prod_staging.txt").read_text(encoding="utf-8")
     same = run("compare", "staging", "staging", "--detailed-exitcode")
     assert (same.exit_code, same.stdout) == (0, "Compare staging -> staging.\n\nSame.\n")
+
+
+def test_import_into_an_extending_tenant_writes_only_what_the_base_lacks(project: Path) -> None:
+    assert run("apply", "--tenant", "staging", "--yes").exit_code == 0
+    sandbox = Sandbox.from_world_file(
+        project / "tenants" / "staging" / "sandbox.yaml",
+        state_file=project / ".sandbox" / "staging.json",
+    )
+    org = sandbox.store.create_organization("hand-made", "Hand Made")
+    support = sandbox.store.create_role("support", "Support desk")
+    carol = sandbox.store.users_by_email("carol@beta.io")[0]["user_id"]
+    sandbox.store.add_members(org.id, [carol])
+    sandbox.store.assign_member_roles(org.id, carol, [support.id])
+    sandbox.save()
+    result = run("import", "--tenant", "staging", "--org", "hand-made")
+    assert result.exit_code == 0, result.stderr
+    roles = (project / "tenants" / "staging" / "roles.yaml").read_text()
+    assert "support:" in roles
+    assert "admin" not in roles and "member:" not in roles
+    assert run("plan", "--tenant", "staging", "--detailed-exitcode").exit_code == 0
