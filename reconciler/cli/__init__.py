@@ -9,6 +9,7 @@ from reconciler.auth0.credentials import CredentialsError
 from reconciler.auth0.errors import ApiCallError
 from reconciler.auth0.target import TargetError
 from reconciler.cli.apply_command import apply
+from reconciler.cli.compare_command import compare_command
 from reconciler.cli.drift_command import drift
 from reconciler.cli.file_commands import schema, validate
 from reconciler.cli.import_command import import_
@@ -104,4 +105,5 @@ main.add_command(repair_applications)
 main.add_command(route)
 main.add_command(sso_ticket)
 main.add_command(revoke_sso_ticket)
+main.add_command(compare_command)
 main.add_command(sandbox_cli, "sandbox")

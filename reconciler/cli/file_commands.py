@@ -8,6 +8,7 @@ import click
 
 from reconciler.cli.options import tenant_option
 from reconciler.cli.terminal import echo, load_files
+from reconciler.config.bases import extending, is_base
 from reconciler.config.errors import ConfigErrors
 from reconciler.config.layout import SCHEMAS_DIR
 from reconciler.config.schemas import stale_schemas, write_schemas
@@ -27,7 +28,20 @@ from reconciler.safe_text import inert
     help="json: one document on stdout, the counts or every error with its place.",
 )
 def validate(tenant: Path, output_format: str) -> None:
-    """Check a tenant's files and print a summary, or every error."""
+    """Check a tenant's files and print a summary, or every error. For a base (a folder whose
+    name starts with `_`), check every tenant that extends it."""
+    if is_base(tenant):
+        tenants = extending(tenant, tenant.parent)
+        if not tenants:
+            where = display_path(tenant.parent)
+            raise click.UsageError(f"no tenant under {where}/ extends {tenant}")
+        for path in tenants:
+            _validate_one(path, output_format)
+        return
+    _validate_one(tenant, output_format)
+
+
+def _validate_one(tenant: Path, output_format: str) -> None:
     if output_format == "text":
         echo(inert(summary(load_files(tenant).desired)))
         return

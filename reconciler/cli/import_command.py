@@ -12,6 +12,8 @@ from reconciler.config.writer import import_files, write_files
 from reconciler.config.yaml_source import display_path
 from reconciler.core.importer import Imported, import_organizations, selection
 from reconciler.core.targets import connect
+from reconciler.model.desired import Desired
+from reconciler.model.roles import Role
 from reconciler.safe_text import inert
 
 
@@ -59,7 +61,7 @@ def import_(
     imported = asyncio.run(run())
     files = import_files(
         tenant,
-        desired.roles,
+        own_roles(desired),
         imported.organizations,
         imported.roles,
         force=force,
@@ -77,3 +79,13 @@ def import_(
     if imported.organizations:
         names = " ".join(f"--org {name}" for name in sorted(imported.organizations))
         echo(f"`reconciler plan {names}` should now show no changes.")
+
+
+def own_roles(desired: Desired) -> dict[str, Role]:
+    """The tenant roles the tenant's own roles.yaml holds (not those only its base gives), so
+    an import writes only what differs from the base."""
+    return {
+        name: role
+        for name, role in desired.roles.items()
+        if (origin := desired.origin("roles", name)) is None or not origin.inherited
+    }

@@ -27,6 +27,7 @@ from reconciler.core.results import PlanResult
 from reconciler.core.service import Reconciler, selected
 from reconciler.engine.planfile import read_plan_file
 from reconciler.render import PlanView, render_json, render_markdown, render_text
+from reconciler.render.provenance import origins
 from reconciler.resources.fingerprints import write_plan_file
 from reconciler.safe_text import inert, redact
 
@@ -73,7 +74,7 @@ def plan(
     desired = files.desired
     only, list_all = selected(desired, orgs), None
     if changed_since is not None:
-        changes = files_changed_since(tenant, changed_since)
+        changes = files_changed_since(tenant, changed_since, files.base)
         only, list_all = changes.only, changes.list_all
     progress = TerminalProgress()
 
@@ -94,6 +95,7 @@ def plan(
                 tuple(str(r) for r in verdict.refusals),
                 approved=verdict.approved,
                 waiting=verdict.waiting,
+                origins=origins(result.plan, desired),
                 limits=desired.tenant.rate_limit.subscription,
                 read_groups=session.counter.read_groups.copy(),
             )

@@ -4,17 +4,14 @@ problem of every file at once."""
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from reconciler.collection import paused_collection
 from reconciler.config.app_checks import check_api_access, check_applications
-from reconciler.config.checks import (
-    check_action_secrets,
-    check_approved_deletions,
-    check_tenant,
-)
+from reconciler.config.bases import EXTENDS, VALUES, base_directory, is_base
+from reconciler.config.checks import check_action_secrets, check_approved_deletions, check_tenant
 from reconciler.config.connection_checks import (
     check_connections,
     check_profiles_named,
@@ -28,6 +25,7 @@ from reconciler.config.empty_keys import (
     refused_nulls,
 )
 from reconciler.config.errors import ConfigError, ConfigErrors
+from reconciler.config.layers import layered
 from reconciler.config.layout import (
     APPLICATIONS_FILE,
     CONNECTIONS_FILE,
@@ -37,7 +35,8 @@ from reconciler.config.layout import (
     TENANT_FILE,
     WORLD_FILE,
 )
-from reconciler.config.sources import FileSources
+from reconciler.config.sources import ORGANIZATIONS as ORGS
+from reconciler.config.sources import TENANT, FileSources
 from reconciler.config.tenant_files import (
     MAX_MEMBERS,
     check_file,
@@ -47,10 +46,11 @@ from reconciler.config.tenant_files import (
 )
 from reconciler.config.tenant_id import TenantId
 from reconciler.config.validation import Validated, validate
-from reconciler.config.yaml_source import YamlSource, display_path, read_yaml
+from reconciler.config.values import FAILED, Interpolation, resolve_values
+from reconciler.config.yaml_source import YamlDocument, YamlSource, display_path, read_yaml
 from reconciler.model.applications import ApplicationsFile
 from reconciler.model.connections import ConnectionsFile
-from reconciler.model.desired import Desired, Location
+from reconciler.model.desired import Desired, KeyPath, Location
 from reconciler.model.organization import Organization
 from reconciler.model.roles import MAX_TENANT_ROLES, RolesFile
 from reconciler.model.sso_profiles import SsoProfilesFile
@@ -85,6 +85,8 @@ class TenantFiles:
     tenant: TenantId
     desired: Desired
     world: SandboxWorld | None
+    base: Path | None = None
+    """The folder of the base the tenant extends (None when it extends none)."""
 
 
 def load_tenant_files(directory: Path | str) -> TenantFiles:
@@ -131,28 +133,53 @@ class _Reader:
         profiles_path = directory / SSO_PROFILES_FILE
         world_path = directory / WORLD_FILE
         org_dir = directory / ORGANIZATIONS_DIR
+        if is_base(directory):
+            message = "is a base that tenants extend, not a tenant: name a tenant extending it"
+            raise ConfigErrors([ConfigError(Location(str(self.shown), 1, 1), message, True)])
         org_paths, warnings = organization_files(org_dir)
         if org_dir.is_symlink() and not org_dir.is_dir():
             errors.append(self.folder_error(org_dir))
 
+        tenant_doc = None
         if present(tenant_path):
-            tenant = self.load(Tenant, tenant_path)
+            tenant_doc = self.read(tenant_path)
         else:
-            tenant = None
             missing = Location(self.name(tenant_path), 1, 1)
             errors.append(ConfigError(missing, "file not found: every tenant needs one"))
+        base = self.base(tenant_doc)
+        tenant_doc = self.over_base(base, tenant_doc, TENANT_FILE)
+        values, problems = resolve_values(tenant_doc, VALUES) if tenant_doc else ({}, [])
+        errors += problems
+        filled = Interpolation(values)
+        tenant_doc = self.filled(filled, tenant_doc, (TENANT,), values)
+        tenant = self.checked(Tenant, tenant_doc)
+        own_roles = self.own(roles_path)
+        unreadable = own_roles is None and present(roles_path)
+        roles_written = self.over_base(base, own_roles, ROLES_FILE)
+        apps_doc = self.over_base(base, self.own(apps_path), APPLICATIONS_FILE)
+        roles_doc = self.filled(filled, roles_written, ())
+        apps_doc = self.filled(filled, apps_doc, ())
         roles = (
-            self.load(RolesFile, roles_path)
-            if present(roles_path)
+            self.checked(RolesFile, roles_doc)
+            if roles_written or unreadable
             else Validated(YamlSource(self.name(roles_path)), RolesFile())
         )
-        apps = self.load(ApplicationsFile, apps_path) if present(apps_path) else None
+        apps = self.checked(ApplicationsFile, apps_doc)
         connections = (
             self.load(ConnectionsFile, connections_path) if present(connections_path) else None
         )
         profiles = self.load(SsoProfilesFile, profiles_path) if present(profiles_path) else None
         inside = not org_paths or org_dir.resolve().is_relative_to(self.root)
-        orgs = [org for org in (self.load(Organization, p, inside) for p in org_paths) if org]
+        org_docs = [(p, self.read(p, inside)) for p in org_paths]
+        if base is not None:
+            org_docs, more = base.organizations({p.stem for p in org_paths}, org_docs)
+            warnings += more
+            org_paths = [p for p, _ in org_docs]
+        orgs = [
+            org
+            for path, doc in org_docs
+            if doc and (org := self.checked(Organization, filled.into(doc, (ORGS, path.stem))))
+        ]
         self.limit_members(orgs)
         self.limit_roles(roles, orgs)
         needs_world = tenant is not None and tenant.model.domain == SANDBOX_DOMAIN
@@ -170,18 +197,12 @@ class _Reader:
         errors += problems
         if profiles is not None or not present(profiles_path):
             errors += check_profiles_named(orgs, profiles.model if profiles else None)
+        errors += filled.errors
 
         if errors or tenant is None or roles is None:
-            paths = (
-                tenant_path,
-                roles_path,
-                apps_path,
-                connections_path,
-                profiles_path,
-                *org_paths,
-                world_path,
-            )
-            rank = {self.name(path): index for index, path in enumerate(paths)}
+            files = (tenant_path, roles_path, apps_path, connections_path, profiles_path)
+            paths = (*files, *org_paths, world_path, *(base.paths if base is not None else ()))
+            rank = {self.shown_as(path): index for index, path in enumerate(paths)}
             errors.sort(
                 key=lambda e: (rank.get(e.location.path, -1), e.location.line, e.location.column)
             )
@@ -204,8 +225,78 @@ class _Reader:
             connections=dict(connections.model.connections) if connections else {},
             sso_profiles=dict(profiles.model.profiles) if profiles else {},
             files=certificates,
+            base=str(base.shown) if base is not None else None,
+            value_uses=filled.uses,
         )
-        return TenantFiles(tenant_id, desired, world)
+        return TenantFiles(tenant_id, desired, world, base.directory if base else None)
+
+    def base(self, tenant: YamlDocument | None) -> "_Reader | None":
+        """A reader of the base the tenant extends (None when it extends none)."""
+        if tenant is None:
+            return None
+        directory, problems = base_directory(self.directory, tenant)
+        self.errors += problems
+        if directory is None:
+            return None
+        reader = _Reader(directory)
+        reader.errors = self.errors
+        return reader
+
+    def over_base(
+        self, base: "_Reader | None", own: YamlDocument | None, file: str
+    ) -> YamlDocument | None:
+        """The tenant's file `own` merged onto the base's file of the same name."""
+        if base is None:
+            return own
+        inherited = base.own(base.directory / file)
+        if inherited is not None and file == TENANT_FILE and EXTENDS in inherited.data:
+            where = inherited.source.key_at((EXTENDS,))
+            self.errors.append(ConfigError(where, f"{EXTENDS}: a base cannot extend another"))
+        if inherited is None or own is None:
+            return own or inherited
+        return layered(inherited, own)
+
+    def filled(
+        self,
+        filled: Interpolation,
+        document: YamlDocument | None,
+        prefix: KeyPath,
+        values: dict[str, Any] | None = None,
+    ) -> YamlDocument | None:
+        """`document` with the values put in (tenant.yaml: its `values` resolved)."""
+        if document is None:
+            return None
+        skip = frozenset({EXTENDS, VALUES}) if values is not None else frozenset()
+        document = filled.into(document, prefix, skip)
+        if document is None or (values is not None and FAILED in values.values()):
+            return None
+        if values is not None and VALUES in document.data:
+            document = YamlDocument(document.source, {**document.data, VALUES: values})
+        return document
+
+    def organizations(
+        self, replaced: set[str], own: list[tuple[Path, YamlDocument | None]]
+    ) -> tuple[list[tuple[Path, YamlDocument | None]], list[str]]:
+        """The tenant's organization files `own`, and the base's that none of them replaces
+        (a file of the same name), sorted by name; and the warnings of the base's folder."""
+        folder = self.directory / ORGANIZATIONS_DIR
+        paths, warnings = organization_files(folder)
+        inside = not paths or folder.resolve().is_relative_to(self.root)
+        inherited = [(p, self.read(p, inside)) for p in paths if p.stem not in replaced]
+        return sorted([*own, *inherited], key=lambda entry: entry[0].name), warnings
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """The base's files, in the order their errors are reported."""
+        return (
+            self.directory / TENANT_FILE,
+            self.directory / ROLES_FILE,
+            self.directory / APPLICATIONS_FILE,
+        )
+
+    def own(self, path: Path) -> YamlDocument | None:
+        """The file at `path` when there is one (None also after its errors)."""
+        return self.read(path) if present(path) else None
 
     def world(self, path: Path, *, required: bool) -> SandboxWorld | None:
         """The tenant's sandbox.yaml, checked (an error when it is `required` and missing)."""
@@ -229,6 +320,12 @@ class _Reader:
         """How messages name a file of the tenant."""
         return str(self.shown / path.relative_to(self.directory))
 
+    def shown_as(self, path: Path) -> str:
+        """How messages name a file of the tenant or of its base."""
+        if path.is_relative_to(self.directory):
+            return self.name(path)
+        return display_path(path)
+
     def folder_error(self, folder: Path) -> ConfigError:
         """The error of a folder link that loops or leads to no folder."""
         shown = self.name(folder)
@@ -240,13 +337,24 @@ class _Reader:
 
     def load(self, model: type[M], path: Path, folder_inside: bool = True) -> Validated[M] | None:
         """One file as a `model`, or None when it has problems (added to `errors`)."""
+        return self.checked(model, self.read(path, folder_inside))
+
+    def checked(self, model: type[M], document: YamlDocument | None) -> Validated[M] | None:
+        """`check` of a document that may be missing (None)."""
+        return self.check(model, document) if document is not None else None
+
+    def read(self, path: Path, folder_inside: bool = True) -> YamlDocument | None:
+        """One file's document, or None when it cannot be read (the errors added)."""
         shown = self.name(path)
         try:
             check_file(path, shown, self.root, folder_inside)
-            document = read_yaml(path, shown)
+            return read_yaml(path, shown)
         except ConfigErrors as problems:
             self.errors += problems.errors
             return None
+
+    def check(self, model: type[M], document: YamlDocument) -> Validated[M] | None:
+        """A document as a `model`, or None when it has problems (added to `errors`)."""
         refused = refused_nulls(document, EMPTY_KEYS.get(model, ()))
         self.errors += refused
         try:

@@ -11,11 +11,12 @@ class TenantNotFoundError(LookupError):
 
 
 def list_tenants(tenants_dir: Path = TENANTS_DIR) -> list[str]:
-    """The names of the tenant directories under `tenants_dir`, sorted."""
+    """The names of the tenant directories under `tenants_dir`, sorted (not the bases, whose
+    names start with `_`)."""
     if not tenants_dir.is_dir():
         return []
     return sorted(
-        p.name for p in tenants_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
+        p.name for p in tenants_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
     )
 
 

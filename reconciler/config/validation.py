@@ -16,7 +16,7 @@ from reconciler.model.applications import ApplicationName
 from reconciler.model.common import DomainName, EmailAddress, OrgName
 from reconciler.model.desired import KeyPath
 from reconciler.model.organization import HexColour, HttpsUrl
-from reconciler.model.tenant import Claims, EnvName
+from reconciler.model.tenant import Claims, EnvName, ValueName
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -34,6 +34,7 @@ _PATTERNS = {
     _pattern(HexColour): 'a hex colour such as "#0059d6"',
     _pattern(HttpsUrl): "an https:// URL",
     _pattern(EnvName): 'an environment variable name (letters, digits and "_")',
+    _pattern(ValueName): 'a name of at most 64 letters, digits and "_"',
     _pattern(Claims.model_fields["namespace"]): "an https:// URL",
 }
 """What each pattern of the models means, in words."""

@@ -3,7 +3,8 @@
 Reads `git diff --name-status -M REF` of the tenant directory (plus files Git does not track
 yet): an added, modified, deleted or renamed organization file selects its organization (both
 names of a rename); any other changed file of the tenant (tenant.yaml, roles.yaml, ...)
-selects everything.
+selects everything. The files of the base a tenant extends count as the tenant's own: a
+changed organization file of the base selects its organization, any other file everything.
 """
 
 import subprocess
@@ -40,16 +41,24 @@ class Changes:
         return self.everything or self.removed
 
 
-def changed_since(tenant_dir: Path, ref: str) -> Changes:
-    """The changes to a tenant's files between `ref` and the working tree."""
+def changed_since(tenant_dir: Path, ref: str, base: Path | None = None) -> Changes:
+    """The changes to a tenant's files (and to those of its `base`) between `ref` and the
+    working tree."""
     _git(tenant_dir, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=ref)
+    entries = _changed(tenant_dir, ref)
+    if base is not None:
+        entries += _changed(base, ref)
+    return classify(entries)
+
+
+def _changed(directory: Path, ref: str) -> list[tuple[str, tuple[str, ...]]]:
     listed = _git(
-        tenant_dir, "diff", "--name-status", "-z", "-M", "--relative", ref, "--", ".", what=ref
+        directory, "diff", "--name-status", "-z", "-M", "--relative", ref, "--", ".", what=ref
     )
     untracked = _git(
-        tenant_dir, "ls-files", "--others", "--exclude-standard", "-z", "--", ".", what=ref
+        directory, "ls-files", "--others", "--exclude-standard", "-z", "--", ".", what=ref
     )
-    return classify(_entries(listed) + [("A", (path,)) for path in _fields(untracked)])
+    return _entries(listed) + [("A", (path,)) for path in _fields(untracked)]
 
 
 def classify(entries: list[tuple[str, tuple[str, ...]]]) -> Changes:

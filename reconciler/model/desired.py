@@ -1,7 +1,8 @@
 """The desired state of one tenant, as loaded from its files, with where each value came from."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from reconciler.model.applications import Application
 from reconciler.model.connections import EnterpriseConnection
@@ -23,6 +24,25 @@ class Location:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class ValueUse:
+    """A value of the tenant's `values` put into a field: its name and what it stands for."""
+
+    name: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a desired value came from, when it is more than the tenant's own file says: a
+    file of the base the tenant extends, or values put into it."""
+
+    location: Location
+    inherited: bool
+    """Written in a file of the base."""
+    values: tuple[ValueUse, ...]
 
 
 class Sources(Protocol):
@@ -51,6 +71,10 @@ class Desired:
     """Things about the files worth a warning that do not stop them loading."""
     applications: dict[str, Application] = field(default_factory=dict)
     """applications.yaml by name (empty when there is no such file)."""
+    base: str | None = None
+    """The folder of the base the tenant extends, as messages name it (`tenants/_shared`)."""
+    value_uses: Mapping[KeyPath, tuple[ValueUse, ...]] = field(default_factory=dict)
+    """The values put into each key path (as `sources` has them) that uses any."""
     connections: dict[str, EnterpriseConnection] = field(default_factory=dict)
     """connections.yaml by name: the tenant-wide enterprise connections."""
     sso_profiles: dict[str, SsoProfile] = field(default_factory=dict)
@@ -88,3 +112,18 @@ class Desired:
         """`file:line:col: ` for messages, or an empty string when the place is unknown."""
         found = self.locate(*path)
         return f"{found}: " if found else ""
+
+    def origin(self, *path: str | int) -> Origin | None:
+        """Where the value at `path` came from when a base file or values gave it (the values
+        used at `path` or under it); None when it is simply the tenant's own file."""
+        by_name: dict[str, ValueUse] = {}
+        for at, used in self.value_uses.items():
+            if at[: len(path)] == path:
+                by_name.update((use.name, use) for use in used)
+        found = self.locate(*path)
+        inherited = (
+            found is not None and self.base is not None and found.path.startswith(self.base + "/")
+        )
+        if found is None or not (inherited or by_name):
+            return None
+        return Origin(found, inherited, tuple(by_name.values()))

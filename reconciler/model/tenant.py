@@ -12,6 +12,10 @@ from reconciler.model.subscription import MOST_CONSERVATIVE, Subscription, Subsc
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 MembersPolicy = Literal["exact", "additive"]
 UnmanagedPolicy = Literal["report", "ignore"]
+ValueName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+Scalar = str | int | float
+Value = Scalar | list[Scalar]
+"""A value of `values`: a string, a number, or a list of them (never true/false)."""
 TOKEN_ENV = "AUTH0_TOKEN"
 """The environment variable of a ready Management API token (used instead of `credentials`)."""
 
@@ -156,6 +160,11 @@ class Tenant(Strict):
     invitations: Invitations | None = None
     action: ActionSettings | None = None
     drift: DriftSettings = Field(default_factory=DriftSettings)
+    extends: Annotated[str, StringConstraints(min_length=1)] | None = None
+    """The base directory whose files this tenant's extend, relative to this one's
+    (`../_shared`)."""
+    values: dict[ValueName, Value] = Field(default_factory=dict)
+    """Values that `${values.NAME}` in the string fields of the tenant's files stand for."""
 
     @model_validator(mode="after")
     def _action_has_claims(self) -> Self:

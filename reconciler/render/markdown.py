@@ -72,7 +72,7 @@ def render_markdown(
             Block(
                 f"| {_label(section)} | {create} | {change} | {delete} | "
                 f"{calls.get(section.org, 0)} |",
-                details(section.title, _diff_lines(rows)),
+                details(section.title, _diff_lines(view, rows)),
             )
         )
     tail = []
@@ -136,11 +136,13 @@ def _label(section: Section) -> str:
     return "Tenant roles" if section.org is None else code(section.org)
 
 
-def _diff_lines(rows: tuple[Row, ...]) -> list[str]:
+def _diff_lines(view: PlanView, rows: tuple[Row, ...]) -> list[str]:
     lines = []
     for row in rows:
-        lines.append(row_title(row))
-        lines.extend(f"{row.action.symbol}     {field_line(row, c)}" for c in row.fields)
+        lines.append(row_title(row) + view.origin(row))
+        lines.extend(
+            f"{row.action.symbol}     {field_line(row, c)}{view.origin(row, c)}" for c in row.fields
+        )
     return lines
 
 

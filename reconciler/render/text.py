@@ -27,11 +27,14 @@ def render_text(view: PlanView, *, colour: bool = False) -> str:
     for section in sections(view.plan):
         lines.append(section.title)
         for row in section.rows:
-            title = row_title(row)
+            title = row_title(row) + view.origin(row)
             if colour:
                 title = f"{_COLOURS[row.action]}{title}{_RESET}"
             lines.append(f"  {title}")
-            lines.extend(f"      {field_line(row, change)}" for change in row.fields)
+            lines.extend(
+                f"      {field_line(row, change)}{view.origin(row, change)}"
+                for change in row.fields
+            )
         lines.append("")
     if view.plan.unmanaged_organizations:
         names = ", ".join(inert(n) for n in view.plan.unmanaged_organizations)

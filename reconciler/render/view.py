@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 
 from reconciler.engine.duration import Estimate, lower_bound, operation_groups
@@ -33,11 +33,19 @@ class PlanView:
     """Organizations whose deletion is approved (policy.approved_deletions)."""
     waiting: tuple[str, ...] = ()
     """Organizations whose deletion waits for approval: apply leaves it out and fails."""
+    origins: Mapping[tuple[str | None, str, str, str | None], str] = field(default_factory=dict)
+    """Where rows and fields came from when a base or values gave them (`provenance`)."""
 
     @property
     def read(self) -> str | None:
         """`live state read in 9 API calls, about 4 s at Free limits` (None: not read)."""
         return read_phrase(self.read_calls, self.read_groups, self.limits)
+
+    def origin(self, row: Row, change: FieldChange | None = None) -> str:
+        """`  (from FILE:LINE ...)` after a row or field that has an origin, else nothing."""
+        field_name = change.field if change is not None else None
+        found = self.origins.get((row.org, str(row.kind), row.name, field_name))
+        return f"  ({found})" if found else ""
 
 
 def read_phrase(

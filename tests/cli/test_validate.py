@@ -78,7 +78,7 @@ def test_errors_go_to_stderr_one_per_line_with_exit_1(
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         'tenants/bad/tenant.yaml:2:1: unknown key "extra" (allowed: domain, credentials, policy, '
-        "rate_limit, claims, invitations, action, drift)",
+        "rate_limit, claims, invitations, action, drift, extends, values)",
         "tenants/bad/organizations/acme-corp.yaml:1:7: name: must be 1..50 lowercase letters, "
         'digits, "-" or "_" (got "Acme Corp")',
     ]
@@ -88,7 +88,10 @@ def test_an_unknown_tenant_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatc
     monkeypatch.chdir(REPO)
     result = CliRunner().invoke(main, ["validate", "--tenant", "nope"])
     assert result.exit_code == 1
-    assert result.stderr == 'error: no tenant "nope" (tenants under tenants/: example)\n'
+    assert (
+        result.stderr
+        == 'error: no tenant "nope" (tenants under tenants/: example, prod, staging)\n'
+    )
 
 
 def test_version_is_printed() -> None:
