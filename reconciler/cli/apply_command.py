@@ -10,6 +10,7 @@ from reconciler.auth0.report import Outcome
 from reconciler.cli.options import (
     ENVIRONMENT_HELP,
     TargetChoice,
+    json_format_option,
     no_color_option,
     org_option,
     target_options,
@@ -49,14 +50,7 @@ from reconciler.safe_text import inert
 @target_options
 @yes_option
 @no_color_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: one document on stdout, the plan and what the apply did (needs --yes).",
-)
+@json_format_option("json: one document on stdout, the plan and what the apply did (needs --yes).")
 @click.option(
     "--allow-delete",
     is_flag=True,

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from reconciler.cli.options import tenant_option
+from reconciler.cli.options import json_format_option, tenant_option
 from reconciler.cli.terminal import echo, load_files
 from reconciler.config.bases import extending, is_base
 from reconciler.config.errors import ConfigErrors
@@ -19,14 +19,7 @@ from reconciler.safe_text import inert
 
 @click.command()
 @tenant_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: one document on stdout, the counts or every error with its place.",
-)
+@json_format_option("json: one document on stdout, the counts or every error with its place.")
 def validate(tenant: Path, output_format: str) -> None:
     """Check a tenant's files and print a summary, or every error. For a base (a folder whose
     name starts with `_`), check every tenant that extends it."""

@@ -166,3 +166,15 @@ def target_options(command: F) -> F:
         return command(*args, target=TargetChoice(domain, ca_file, shard), **kwargs)
 
     return cast(F, domain_option(ca_file_option(shard_option(with_target))))
+
+
+def json_format_option(json_help: str) -> Callable[[F], F]:
+    """`--format text|json` (the value as `output_format`); `json_help` says what json gives."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=json_help,
+    )

@@ -106,3 +106,10 @@ class ApiAccess(Strict):
         if len(set(value)) != len(value):
             raise ValueError("a scope is listed twice")
         return value
+
+
+def unique_applications(value: list[str] | None) -> list[str] | None:
+    """A list of applications, refused when it names one twice."""
+    if value is not None and len(set(value)) != len(value):
+        raise ValueError("an application is listed twice")
+    return value

@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from reconciler.model.applications import ApplicationName
+from reconciler.model.applications import ApplicationName, unique_applications
 from reconciler.model.common import DomainName, Strict
 from reconciler.model.tenant import EnvName
 
@@ -155,9 +155,7 @@ class EnterpriseConnection(Strict):
     @field_validator("applications")
     @classmethod
     def _unique_applications(cls, value: list[str] | None) -> list[str] | None:
-        if value is not None and len(set(value)) != len(value):
-            raise ValueError("an application is listed twice")
-        return value
+        return unique_applications(value)
 
 
 class OrganizationConnection(EnterpriseConnection):

@@ -4,7 +4,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from reconciler.model.applications import ApiAccess, ApplicationName
+from reconciler.model.applications import ApiAccess, ApplicationName, unique_applications
 from reconciler.model.common import EmailAddress, OrgName, RoleName, Strict
 from reconciler.model.connections import ConnectionName, OrganizationConnection
 from reconciler.model.roles import Role
@@ -134,9 +134,7 @@ class Organization(Strict):
     @field_validator("applications")
     @classmethod
     def _unique_applications(cls, value: list[str] | None) -> list[str] | None:
-        if value is not None and len(set(value)) != len(value):
-            raise ValueError("an application is listed twice")
-        return value
+        return unique_applications(value)
 
     @field_validator("connections")
     @classmethod
