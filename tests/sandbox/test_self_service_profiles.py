@@ -51,3 +51,12 @@ def test_a_ticket_is_a_local_link_that_lives_its_ttl(api: Auth0, sandbox: Sandbo
     api.self_service_profiles.sso_ticket.revoke(profile.id, ticket_id)
     api.self_service_profiles.sso_ticket.revoke(profile.id, "gone")  # 202 all the same
     assert sandbox.store.state.sso_tickets[ticket_id]["state"] == "revoked"
+
+
+def test_the_sandbox_allows_the_strategies_the_files_may_name():
+    from typing import get_args
+
+    from reconciler.model.sso_profiles import AllowedStrategy
+    from reconciler.sandbox.areas.self_service_profiles import ALLOWED_STRATEGIES
+
+    assert frozenset(get_args(AllowedStrategy)) == ALLOWED_STRATEGIES
