@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 from auth0.management import Auth0
 from auth0.management.errors import BadRequestError, NotFoundError
 
+from reconciler.model.sso_profiles import AllowedStrategy
 from reconciler.sandbox import Sandbox
+from reconciler.sandbox.areas.self_service_profiles import ALLOWED_STRATEGIES
 
 
 def test_profiles_are_created_listed_updated_and_deleted(api: Auth0) -> None:
@@ -54,9 +58,4 @@ def test_a_ticket_is_a_local_link_that_lives_its_ttl(api: Auth0, sandbox: Sandbo
 
 
 def test_the_sandbox_allows_the_strategies_the_files_may_name():
-    from typing import get_args
-
-    from reconciler.model.sso_profiles import AllowedStrategy
-    from reconciler.sandbox.areas.self_service_profiles import ALLOWED_STRATEGIES
-
     assert frozenset(get_args(AllowedStrategy)) == ALLOWED_STRATEGIES
