@@ -115,12 +115,12 @@ ALLOWED = {
         "reconciler.safe_text",
     },
 }
-README = ROOT / "README.md"
+LAYERS_DOC = ROOT / "docs" / "development.md"
 LAYERS_INTRO = "Imports point one way; each package imports only these of the reconciler:"
 
 
 def layer_lines() -> list[str]:
-    """The README's list of what each package may import, made from `ALLOWED`."""
+    """docs/development.md's list of what each package may import, made from `ALLOWED`."""
     lines = []
     for package, allowed in ALLOWED.items():
         others = sorted(name.removeprefix("reconciler.") for name in allowed - {package})
@@ -146,8 +146,8 @@ def test_every_package_has_a_rule():
     assert packages == set(ALLOWED)
 
 
-def test_the_readme_lists_exactly_these_rules():
-    text = README.read_text(encoding="utf-8")
+def test_the_development_doc_lists_exactly_these_rules():
+    text = LAYERS_DOC.read_text(encoding="utf-8")
     assert LAYERS_INTRO in text
     listed = text.split(LAYERS_INTRO, 1)[1].strip().split("\n\n", 1)[0].splitlines()
     assert listed == layer_lines()

@@ -1,4 +1,4 @@
-"""The scopes each command needs, as the Markdown tables README.md, SECURITY.md and
+"""The scopes each command needs, as the Markdown tables SECURITY.md and
 docs/scopes.md show, rendered from the endpoint table.
 
 `make scopes` (`python -m reconciler.engine.scopes_doc`) rewrites the tables in those files
@@ -17,7 +17,7 @@ BEGIN = "<!-- scopes: generated from reconciler/engine/endpoints.py -->"
 END = "<!-- /scopes -->"
 CALLS_BEGIN = "<!-- scope-calls: generated from reconciler/engine/endpoints.py -->"
 CALLS_END = "<!-- /scope-calls -->"
-DOCS = ("README.md", "SECURITY.md", "docs/scopes.md")
+DOCS = ("SECURITY.md", "docs/scopes.md")
 
 _ROWS = (
     ("`plan`, `drift`, `import` (read only)", (Need.READ,)),

@@ -4,7 +4,7 @@ served over TLS (`post_login_sdk.test.js`, Node's test runner).
 Usage: python -m tests.routing.action_sdk NODE_MODULES  (the folder holding the pinned `auth0`
 package, installed by `make test-action`). The sandbox holds the routing test tenant's
 organizations as they are once applied; the Action's application has exactly the scopes the
-README lists. Exits with Node's exit code.
+docs/routing.md lists. Exits with Node's exit code.
 """
 
 import json

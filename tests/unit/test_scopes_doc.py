@@ -1,4 +1,4 @@
-"""The scopes README.md and SECURITY.md list are the endpoint table's, rendered afresh."""
+"""The scopes SECURITY.md and docs/scopes.md list are the endpoint table's, rendered afresh."""
 
 from pathlib import Path
 
@@ -48,8 +48,8 @@ def test_check_fails_on_a_stale_table_and_rewriting_fixes_it(tmp_path: Path, cap
 
 
 def test_a_document_without_the_markers_is_an_error():
-    with pytest.raises(ValueError, match=r"README\.md: no scopes table"):
-        with_table("no table here", "README.md")
+    with pytest.raises(ValueError, match=r"docs/scopes\.md: no scopes table"):
+        with_table("no table here", "docs/scopes.md")
 
 
 def test_the_per_scope_table_names_each_scopes_calls_and_commands():
@@ -57,3 +57,9 @@ def test_the_per_scope_table_names_each_scopes_calls_and_commands():
     assert set(rows) == {f"| `{s}`" for s in every_scope()}
     assert "`POST /organizations`" in rows["| `create:organization_connections`"]
     assert "`drift --incremental`" in rows["| `read:logs`"]
+
+
+def test_only_the_listed_documents_hold_a_scopes_table():
+    documents = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "SECURITY.md"]
+    holding = {str(p.relative_to(ROOT)) for p in documents if BEGIN in p.read_text("utf-8")}
+    assert holding == set(DOCS)
