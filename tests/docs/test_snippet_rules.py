@@ -117,3 +117,16 @@ def test_every_link_between_the_pages_leads_to_a_file_and_heading_that_exist():
             ):
                 broken.append(f"{page.relative_to(ROOT)}: {link}")
     assert broken == []
+
+
+_PATH = re.compile(r"`((?:reconciler|tests|bench|schemas|docs|tenants|\.github)/[^`\s<>{}*:]+)")
+
+
+def test_every_path_of_the_repository_the_pages_name_exists():
+    missing = [
+        f"{page.relative_to(ROOT)}: {path}"
+        for page in [*documents(ROOT), ROOT / "SECURITY.md"]
+        for path in _PATH.findall(page.read_text(encoding="utf-8"))
+        if not (ROOT / path).exists()
+    ]
+    assert missing == []
