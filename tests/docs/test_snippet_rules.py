@@ -43,7 +43,7 @@ $ reconciler plan
 """
 
 
-def test_a_console_block_is_read_as_commands_with_their_output_and_exit_codes():
+def test_a_console_block_is_read_as_commands_with_their_output_and_exit_codes() -> None:
     found = steps(blocks(PAGE, "page.md"))
     assert found[:3] == [
         Command(
@@ -62,7 +62,7 @@ def test_a_console_block_is_read_as_commands_with_their_output_and_exit_codes():
     ]
 
 
-def test_a_marked_block_is_left_out_and_a_file_block_is_written():
+def test_a_marked_block_is_left_out_and_a_file_block_is_written() -> None:
     page_blocks = blocks(PAGE, "page.md")
     assert [b.not_run for b in page_blocks] == [None, "serves until stopped", None, None]
     assert steps(page_blocks)[3:] == [
@@ -70,18 +70,18 @@ def test_a_marked_block_is_left_out_and_a_file_block_is_written():
     ]
 
 
-def test_a_command_shown_in_a_block_that_is_not_run_is_found():
+def test_a_command_shown_in_a_block_that_is_not_run_is_found() -> None:
     assert hidden_commands(blocks(PAGE, "page.md")) == ["page.md:22"]
 
 
-def test_an_elided_line_stands_for_any_lines_and_an_inline_elision_for_any_text():
+def test_an_elided_line_stands_for_any_lines_and_an_inline_elision_for_any_text() -> None:
     output = "Tenant example: read in 11 API calls\n\nOrganization acme-corp\n  + member bob\n"
     assert matches(("…", "Organization acme-corp", "…"), output)
     assert matches(("Tenant example: read in … API calls", "…"), output)
     assert matches(("…", "  + member bob"), output)
 
 
-def test_output_that_differs_from_the_page_fails():
+def test_output_that_differs_from_the_page_fails() -> None:
     output = "Plan: 1 to create\nNo changes.\n"
     assert not matches(("No changes.",), output)
     assert not matches(("Plan: 1 to create",), output)
@@ -104,7 +104,7 @@ def _anchors(path: Path) -> set[str]:
     return found
 
 
-def test_every_link_between_the_pages_leads_to_a_file_and_heading_that_exist():
+def test_every_link_between_the_pages_leads_to_a_file_and_heading_that_exist() -> None:
     broken = []
     for page in [*documents(ROOT), ROOT / "SECURITY.md"]:
         for link in _LINK.findall(page.read_text(encoding="utf-8")):
@@ -122,7 +122,7 @@ def test_every_link_between_the_pages_leads_to_a_file_and_heading_that_exist():
 _PATH = re.compile(r"`((?:reconciler|tests|bench|schemas|docs|tenants|\.github)/[^`\s<>{}*:]+)")
 
 
-def test_every_path_of_the_repository_the_pages_name_exists():
+def test_every_path_of_the_repository_the_pages_name_exists() -> None:
     missing = [
         f"{page.relative_to(ROOT)}: {path}"
         for page in [*documents(ROOT), ROOT / "SECURITY.md"]

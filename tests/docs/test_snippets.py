@@ -117,7 +117,7 @@ def exports(shell: str) -> dict[str, str] | None:
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
-def test_every_command_of_the_page_runs_as_shown(page: str, workdir: Path):
+def test_every_command_of_the_page_runs_as_shown(page: str, workdir: Path) -> None:
     exported: dict[str, str] = {}
     for step in steps(page_blocks(page)):
         if isinstance(step, WriteFile):
@@ -138,7 +138,7 @@ def test_every_command_of_the_page_runs_as_shown(page: str, workdir: Path):
             )
 
 
-def test_blocks_left_out_are_marked_and_counted():
+def test_blocks_left_out_are_marked_and_counted() -> None:
     counted = {}
     for page in PAGES:
         left_out = [block for block in page_blocks(page) if block.not_run is not None]
@@ -147,12 +147,12 @@ def test_blocks_left_out_are_marked_and_counted():
     assert counted == NOT_RUN
 
 
-def test_no_command_is_shown_outside_a_block_that_runs():
+def test_no_command_is_shown_outside_a_block_that_runs() -> None:
     hidden = [where for page in PAGES for where in hidden_commands(page_blocks(page))]
     assert hidden == []
 
 
-def test_the_pages_show_commands_that_run():
+def test_the_pages_show_commands_that_run() -> None:
     runs = {page: steps(page_blocks(page)) for page in PAGES}
     commands = [s for found in runs.values() for s in found if isinstance(s, Command)]
     assert sum(1 for c in commands if c.shell.startswith("make ")) >= 5
