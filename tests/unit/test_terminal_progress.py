@@ -16,8 +16,8 @@ def test_without_a_terminal_progress_is_a_line_every_few_seconds(monkeypatch, ca
         progress(ProgressEvent("reading organizations", done, 10))
     progress(ProgressEvent("applying", 3, 9, problem="acme: POST /x: failed: 400 bad"))
     assert capsys.readouterr().err.splitlines() == [
-        "reading organizations 5/10",
-        "reading organizations 10/10",
+        "reading organizations 5/10, 4 s, about 4 s left",
+        "reading organizations 10/10, 9 s",
         "acme: POST /x: failed: 400 bad",
     ]
 
