@@ -117,9 +117,7 @@ def notes_view() -> PlanView:
             },
             domains=[
                 LiveDomain("dom_1", "acme.com", "verified", True),
-                LiveDomain(
-                    "dom_2", "acme.io", "pending", True, "f00d", "_auth0-challenge.acme.io"
-                ),
+                LiveDomain("dom_2", "acme.io", "pending", True, "f00d", "_auth0-challenge.acme.io"),
             ],
             invitations=["new.hire@acme.io"],
         ),
@@ -231,7 +229,7 @@ def test_a_large_plan_comment_collapses_its_sections():
 
 def test_set_valued_fields_show_each_element_added_and_removed():
     lines = render_markdown(offboarding_view()).splitlines()
-    assert f"-     permissions {API}: \"write:reports\"" in lines
+    assert f'-     permissions {API}: "write:reports"' in lines
     assert '+     roles: "admin"' in lines and '-     roles: "member"' in lines
     assert not any("->" in line for line in lines if "permissions" in line)
 
