@@ -86,10 +86,10 @@ class TerminalProgress:
 
 
 def progress_line(event: ProgressEvent, elapsed: float) -> str:
-    """`looking up users 300/900, 5 s, about 10 s left`: the estimate assumes the rest goes
-    as fast as what is done."""
+    """`looking up users 300/900, 5 s, about 10 s left`: the estimate (after a second) assumes
+    the rest goes as fast as what is done."""
     line = f"{event.stage} {event.done}/{event.total}, {elapsed:.0f} s"
-    if 0 < event.done < event.total:
+    if 0 < event.done < event.total and elapsed >= 1:
         left = elapsed / event.done * (event.total - event.done)
         line += f", about {left:.0f} s left"
     return line

@@ -20,7 +20,7 @@ LABELS: Mapping[Kind, tuple[str, str]] = {
     Kind.ENTERPRISE_CONNECTION: ("enterprise connection", "enterprise connections"),
     Kind.CONNECTION_CLIENTS: ("connection's applications", "connections' applications"),
     Kind.SSO_PROFILE: ("self-service profile", "self-service profiles"),
-    Kind.ACTION: ("Action", "Actions"),
+    Kind.ACTION: ("action", "actions"),
     Kind.BINDING: ("post-login binding", "post-login bindings"),
 }
 """The singular and plural label of each kind of row, in the order counts list them."""

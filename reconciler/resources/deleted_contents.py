@@ -5,7 +5,7 @@ the plan lists each as a `-` row carried out by that call, so the headline count
 a reviewer sees who loses access.
 
 They are read only for the organizations a plan deletes (five lists each, a page per 100
-or 50 items; see docs/performance.md): nothing is read for a plan that deletes nothing.
+items; see docs/performance.md): nothing is read for a plan that deletes nothing.
 """
 
 import asyncio
