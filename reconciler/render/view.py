@@ -107,11 +107,6 @@ class Section:
     """The heading: `Organization acme-corp`, `Tenant roles`, `Applications`."""
     rows: tuple[Row, ...]
 
-    @property
-    def label(self) -> str:
-        """The organization's name, or the group's title (plain text)."""
-        return self.org if self.org is not None else self.title
-
 
 def sections(plan: Plan, notes: tuple[Row, ...] = ()) -> list[Section]:
     """The plan's rows, then the notes, grouped: the tenant-wide groups first, then each
