@@ -237,7 +237,19 @@ def _created(
         if not isinstance(data, dict) or not isinstance(data.get(field), str):
             return CallResult(op, Outcome.FAILED, "the response carries no id")
         refs[op.creates] = data[field]
-    return CallResult(op, outcome, note, settled=settled)
+    return CallResult(op, outcome, note or _to_publish(op, data), settled=settled)
+
+
+def _to_publish(op: Operation, data: Any) -> str:
+    """For a discovery domain added: the TXT record its owner must publish to verify it."""
+    if op.key.kind is not Kind.DISCOVERY_DOMAIN or op.key.verb is not Step.ADD:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    host, txt = data.get("verification_host"), data.get("verification_txt")
+    if not isinstance(host, str) or not isinstance(txt, str):
+        return ""
+    return f"publish a TXT record at {host} with the value {txt} to verify {op.key.name}"
 
 
 def resolve_path(op: Operation, refs: Mapping[ObjectKey, str]) -> str:

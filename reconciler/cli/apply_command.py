@@ -38,6 +38,7 @@ from reconciler.engine.planfile import read_plan_file
 from reconciler.engine.safety import APPROVAL_HINT
 from reconciler.render import PlanView, render_text
 from reconciler.render.json_render import plan_document
+from reconciler.render.notes import plan_notes
 from reconciler.safe_text import inert
 
 
@@ -133,6 +134,7 @@ def apply(
                         result.live.read_calls,
                         limits=files.desired.tenant.rate_limit.subscription,
                         read_groups=session.counter.read_groups.copy(),
+                        notes=plan_notes(result.plan, files.desired.tenant.policy),
                     )
                     shown.append(view)
                     if not as_json:

@@ -107,7 +107,10 @@ format_option = click.option(
     show_default=True,
 )
 verbose_option = click.option(
-    "--verbose", is_flag=True, help="Markdown: also show the rows that stay as they are (=)."
+    "--verbose",
+    is_flag=True,
+    help="Also show the rows that stay as they are (=): pending invitations and discovery "
+    "domains; changes and notes are always shown.",
 )
 max_chars_option = click.option(
     "--max-chars",

@@ -21,12 +21,14 @@ from reconciler.cli.options import (
 )
 from reconciler.cli.terminal import TerminalProgress, colour, echo, load_files
 from reconciler.core.changes import changed_since as files_changed_since
+from reconciler.core.changes import removed_blocks
 from reconciler.core.environment import check_environment
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.results import PlanResult
 from reconciler.core.service import Reconciler, selected
 from reconciler.engine.planfile import read_plan_file
 from reconciler.render import PlanView, render_json, render_markdown, render_text
+from reconciler.render.notes import plan_notes
 from reconciler.render.provenance import origins
 from reconciler.resources.fingerprints import write_plan_file
 from reconciler.safe_text import inert, redact
@@ -42,6 +44,12 @@ EXIT_CHANGES = 2
     metavar="REF",
     help="Only the organizations whose files changed since this Git revision "
     "(everything when a tenant-wide file changed).",
+)
+@click.option(
+    "--base",
+    metavar="REF",
+    help="Compare the files with this Git revision (a pull request's base) to note the blocks "
+    "removed from organization files and the files renamed (default: --changed-since's REF).",
 )
 @target_options
 @format_option
@@ -59,6 +67,7 @@ def plan(
     tenant: Path,
     orgs: tuple[str, ...],
     changed_since: str | None,
+    base: str | None,
     target: TargetChoice,
     output_format: str,
     verbose: bool,
@@ -73,9 +82,15 @@ def plan(
     files = load_files(tenant)
     desired = files.desired
     only, list_all = selected(desired, orgs), None
+    changes = None
     if changed_since is not None:
         changes = files_changed_since(tenant, changed_since, files.base)
         only, list_all = changes.only, changes.list_all
+    since = base or changed_since
+    if since is not None and (changes is None or base is not None):
+        changes = files_changed_since(tenant, since, files.base)
+    removed = removed_blocks(tenant, since, changes) if since and changes else {}
+    renamed = {new: old for old, new in changes.renamed} if changes else {}
     progress = TerminalProgress()
 
     async def run() -> tuple[PlanResult, PlanView]:
@@ -96,6 +111,9 @@ def plan(
                 approved=verdict.approved,
                 waiting=verdict.waiting,
                 origins=origins(result.plan, desired),
+                notes=plan_notes(
+                    result.plan, desired.tenant.policy, removed_blocks=removed, renamed=renamed
+                ),
                 limits=desired.tenant.rate_limit.subscription,
                 read_groups=session.counter.read_groups.copy(),
             )
@@ -145,15 +163,17 @@ def show(
 
     asyncio.run(run())
     limits = files.desired.tenant.rate_limit.subscription
-    view = PlanView(saved.tenant, saved.target, saved.plan, None, limits=limits)
+    notes = plan_notes(saved.plan, files.desired.tenant.policy)
+    view = PlanView(saved.tenant, saved.target, saved.plan, None, limits=limits, notes=notes)
     echo_plan(view, output_format, verbose=verbose, max_chars=max_chars)
 
 
 def echo_plan(view: PlanView, output_format: str, *, verbose: bool, max_chars: int) -> None:
-    """Print a plan in the chosen format (`--verbose` and `--max-chars` shape Markdown)."""
+    """Print a plan in the chosen format (`--verbose` shows the `=` rows too, `--max-chars`
+    shapes Markdown)."""
     if output_format == "json":
         echo(render_json(view), nl=False)
     elif output_format == "markdown":
         echo(render_markdown(view, verbose=verbose, limit=max_chars or None), nl=False)
     else:
-        echo(render_text(view, colour=colour()), nl=False)
+        echo(render_text(view, colour=colour(), verbose=verbose), nl=False)

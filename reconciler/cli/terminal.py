@@ -49,21 +49,27 @@ def interactive() -> bool:
 
 
 class TerminalProgress:
-    """Shows progress on stderr: a line that rewrites itself on a terminal, a line every few
-    seconds in CI; problems (failed calls) at once, one line each."""
+    """Shows progress on stderr (never stdout, which carries plans): the stage, how far it
+    is, the seconds it took so far and an estimate of those left; a line that rewrites
+    itself on a terminal (after SHOW_AFTER seconds), a plain line every LOG_EVERY seconds
+    in CI; problems (failed calls) at once, one line each."""
 
     def __init__(self) -> None:
         self.tty = sys.stderr.isatty()
         self.started = time.monotonic()
         self.last_log = self.started
         self.shown = False
+        self.stage = ""
+        self.stage_started = self.started
 
     def __call__(self, event: ProgressEvent) -> None:
         if event.problem is not None:
             self.clear()
             echo(inert(event.problem), err=True)
         now = time.monotonic()
-        line = f"{event.stage} {event.done}/{event.total}"
+        if event.stage != self.stage:
+            self.stage, self.stage_started = event.stage, now
+        line = progress_line(event, now - self.stage_started)
         if self.tty:
             if now - self.started >= SHOW_AFTER:
                 self.shown = True
@@ -77,6 +83,16 @@ class TerminalProgress:
         if self.shown:
             echo("\r\x1b[K", nl=False, err=True)
             self.shown = False
+
+
+def progress_line(event: ProgressEvent, elapsed: float) -> str:
+    """`looking up users 300/900, 5 s, about 10 s left`: the estimate (after a second) assumes
+    the rest goes as fast as what is done."""
+    line = f"{event.stage} {event.done}/{event.total}, {elapsed:.0f} s"
+    if 0 < event.done < event.total and elapsed >= 1:
+        left = elapsed / event.done * (event.total - event.done)
+        line += f", about {left:.0f} s left"
+    return line
 
 
 def warn(message: str) -> None:

@@ -11,6 +11,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import yaml
+
 from reconciler.config.layout import ORGANIZATIONS_DIR, YAML_SUFFIXES
 
 
@@ -29,6 +31,10 @@ class Changes:
     removed: bool
     """An organization file was deleted or renamed away, so its organization may now be
     unmanaged in Auth0: the organizations are listed to see it."""
+    renamed: tuple[tuple[str, str], ...] = ()
+    """(old, new) organization names of the files Git saw renamed."""
+    modified: tuple[tuple[str, str], ...] = ()
+    """(organization, path in the tenant) of the organization files modified."""
 
     @property
     def only(self) -> frozenset[str] | None:
@@ -66,7 +72,14 @@ def classify(entries: list[tuple[str, tuple[str, ...]]]) -> Changes:
     `D`, `R087` with the old and the new path), paths relative to the tenant directory."""
     names: set[str] = set()
     everything = removed = False
+    renamed: list[tuple[str, str]] = []
+    modified: list[tuple[str, str]] = []
     for status, paths in entries:
+        kinds = [_classify_path(path) for path in paths]
+        if status[0] == "R" and all(kind == "organization" for kind, _ in kinds):
+            renamed.append((str(kinds[0][1]), str(kinds[1][1])))
+        if status[0] == "M" and kinds[0][0] == "organization":
+            modified.append((str(kinds[0][1]), paths[0]))
         for index, path in enumerate(paths):
             gone = status[0] == "D" or (status[0] == "R" and index == 0)
             kind, name = _classify_path(path)
@@ -75,7 +88,30 @@ def classify(entries: list[tuple[str, tuple[str, ...]]]) -> Changes:
                 removed = removed or gone
             elif kind == "tenant":
                 everything = True
-    return Changes(frozenset(names), everything, removed)
+    return Changes(frozenset(names), everything, removed, tuple(renamed), tuple(modified))
+
+
+def removed_blocks(tenant_dir: Path, ref: str, changes: Changes) -> dict[str, tuple[str, ...]]:
+    """Organization -> the top-level keys its file had at `ref` and lacks now, for each
+    modified organization file (sorted)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for org, path in changes.modified:
+        if not (tenant_dir / path).is_file():  # a file of the base the tenant extends
+            continue
+        before = _keys(_git(tenant_dir, "show", f"{ref}:./{path}", what=ref))
+        now = _keys((tenant_dir / path).read_text(encoding="utf-8"))
+        if before - now:
+            found[org] = tuple(sorted(before - now))
+    return found
+
+
+def _keys(text: str) -> set[str]:
+    """The top-level keys of a YAML document (none when it is not a mapping)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return set()
+    return {str(key) for key in data} if isinstance(data, dict) else set()
 
 
 def _classify_path(path: str) -> tuple[str, str | None]:

@@ -18,16 +18,11 @@ from reconciler.auth0.reader import read_live
 from reconciler.auth0.report import ApplyReport
 from reconciler.auth0.session import Session
 from reconciler.core.apply_lock import ApplyLock
+from reconciler.core.deletions import plan_of
 from reconciler.core.environment import check_environment
 from reconciler.core.journal import Journal
 from reconciler.core.results import ApplyResult, PlanResult
-from reconciler.core.saved_plans import (
-    check_binding,
-    check_fresh,
-    check_rows,
-    part_of,
-    to_replan,
-)
+from reconciler.core.saved_plans import check_binding, check_fresh, check_rows, part_of, to_replan
 from reconciler.core.shards import Shard
 from reconciler.core.verification import (
     VERIFY_DELAYS,
@@ -53,7 +48,6 @@ from reconciler.model import Policy
 from reconciler.model.desired import Desired
 from reconciler.model.live import Snapshot
 from reconciler.progress import Progress
-from reconciler.resources import diff
 from reconciler.resources.organizations import Found
 from reconciler.resources.planner import DEFAULT_MEMBER_BATCH
 from reconciler.resources.scope import scope_of
@@ -141,7 +135,7 @@ class Reconciler:
     ) -> PlanResult:
         """Read what the files manage (only these organizations, when given) and diff it.
 
-        With a shard, only its organizations are planned (of `only`, when given), and the
+        With a shard, only its organizations are plan_of (of `only`, when given), and the
         organizations are listed so that unmanaged ones of the shard are seen too.
         """
         chosen = only
@@ -156,7 +150,9 @@ class Reconciler:
         twins = await self._duplicates(live)
         if twins:
             raise DuplicateApplications(twins, self.desired.tenant_name)
-        plan = diff(self.desired, live, only=only, member_batch=self.member_batch)
+        plan = await plan_of(
+            self.session, self.desired, live, only, self.member_batch, self.progress
+        )
         return PlanResult(plan, live, scope, whole=chosen is None and shard is None)
 
     async def plan_known(
@@ -177,7 +173,7 @@ class Reconciler:
             name: org_id for org_id, name in organizations.items() if name not in scope.known
         }
         every = only | set(live.other_organizations)
-        plan = diff(view, live, only=every, member_batch=self.member_batch)
+        plan = await plan_of(self.session, view, live, every, self.member_batch, self.progress)
         return PlanResult(plan, live, scope, whole=False)
 
     async def _duplicates(self, live: Snapshot) -> tuple[DuplicateName, ...]:
@@ -382,7 +378,7 @@ class Reconciler:
     ) -> Plan:
         """What is left to do after the apply (see `verification`): the member lists the apply
         changed read again, the rest taken from Auth0's answers; or, when an answer does not
-        settle its write or with `Verify.FULL`, what the apply touched planned again (see
+        settle its write or with `Verify.FULL`, what the apply touched plan_of again (see
         `to_verify`); until it matches or the wait runs out."""
         rereads = member_rereads(report) if self.verify is Verify.ANSWERS else None
         if rereads == frozenset():

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from reconciler.engine.identity import ObjectKey, OpKey, Ref, SecretRef
-from reconciler.engine.kinds import Kind, Verb
+from reconciler.engine.kinds import Kind, Step, Verb
 
 JSON = Any
 """A JSON-serialisable value (request bodies); bodies may also hold `Ref`s and `SecretRef`s."""
@@ -209,6 +209,14 @@ class Plan:
                 changed.add(top)
         changed -= created | deleted
         return Summary(len(created), len(changed), len(deleted), len(self.operations))
+
+
+def goes_with_organization(row: Row) -> bool:
+    """Whether the row is a part of an organization that the organization's deletion takes
+    with it (a member, a connection, ...): carried out by that one call."""
+    return row.kind is not Kind.ORGANIZATION and any(
+        key.kind is Kind.ORGANIZATION and key.verb is Step.DELETE for key in row.operations
+    )
 
 
 def top_level(row: Row) -> tuple[Kind, str]:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from reconciler.engine.plan import Action, Phase, Plan
+from reconciler.engine.plan import Action, Phase, Plan, goes_with_organization
 from reconciler.model import Policy
 
 MIN_EXISTING = 10
@@ -79,7 +79,8 @@ def check_plan(
 
     An organization's deletion needs `policy.prune_organizations`, never touches a protected
     organization (both refuse the whole plan), and is approved by `policy.approved_deletions`
-    or `allow_delete`; the others wait. The change-share rail counts what would be applied.
+    or `allow_delete`; the others wait. The change-share rail counts what would be applied
+    (an organization deleted counts once, not with what goes with it).
     `existing` counts the managed objects that exist (see
     `reconciler.resources.registry.existing_objects`).
     """
@@ -101,7 +102,10 @@ def check_plan(
         for name in deletes:
             (approved if allow_delete or name in listed else waiting).append(name)
     applied = withhold(plan, tuple(waiting))
-    changed = sum(r.action in (Action.UPDATE, Action.DELETE) for r in applied.rows)
+    changed = sum(
+        r.action in (Action.UPDATE, Action.DELETE) and not goes_with_organization(r)
+        for r in applied.rows
+    )
     if not force and existing >= MIN_EXISTING:
         percent = 100 * changed / existing
         if percent > policy.max_change_percent:

@@ -10,7 +10,7 @@ from reconciler.engine.plan import JSON
 from reconciler.engine.rate_limits import RateGroup
 from reconciler.model.subscription import Subscription
 from reconciler.render.markdown import COMMENT_LIMIT, Block, code, compose, details, text
-from reconciler.render.view import apply_estimate, read_phrase, value
+from reconciler.render.view import TENANT_GROUPS, apply_estimate, read_phrase, value
 from reconciler.safe_text import inert, redact
 
 _NOTES = {
@@ -75,8 +75,13 @@ def _sections(drift: Drift) -> list[tuple[str | None, list[DriftRow]]]:
     return [(org, list(rows)) for org, rows in groupby(drift.rows, key=lambda r: r.org)]
 
 
-def _heading(org: str | None) -> str:
-    return "Tenant roles" if org is None else f"Organization {inert(org)}"
+def _heading(org: str | None, rows: list[DriftRow]) -> str:
+    """`Organization acme-corp`; for tenant-wide rows, their group's title when they are all
+    of one group (`Tenant roles`, `Applications`), else `Tenant`."""
+    if org is not None:
+        return f"Organization {inert(org)}"
+    groups = {TENANT_GROUPS.get(row.kind, "Tenant") for row in rows}
+    return groups.pop() if len(groups) == 1 else "Tenant"
 
 
 def _repair(drift: Drift, limits: Subscription | None) -> str:
@@ -102,7 +107,7 @@ def render_drift_text(view: DriftView) -> str:
         "",
     ]
     for org, rows in _sections(drift):
-        lines.append(_heading(org))
+        lines.append(_heading(org, rows))
         for row in rows:
             lines.append(f"  {_title(row)}")
             lines.extend(f"      {_field(f.field, f.git, f.auth0)}" for f in row.fields)
@@ -129,16 +134,17 @@ def render_drift_markdown(view: DriftView, *, limit: int | None = COMMENT_LIMIT)
     blocks = []
     for org, rows in _sections(drift):
         count = {c: sum(r.change is c for r in rows) for c in Change}
-        label = "Tenant roles" if org is None else code(org)
+        label = _heading(org, rows) if org is None else code(org)
         lines = []
         for row in rows:
-            lines.append(_title(row))
-            lines.extend(f"~     {_field(f.field, f.git, f.auth0)}" for f in row.fields)
+            title = _title(row)  # `!`, not `~`: GitHub colours `!` lines of a diff block
+            lines.append("!" + title[1:] if row.change is Change.CHANGED else title)
+            lines.extend(f"!     {_field(f.field, f.git, f.auth0)}" for f in row.fields)
         blocks.append(
             Block(
                 f"| {label} | {count[Change.ADDED]} | {count[Change.CHANGED]} | "
                 f"{count[Change.REMOVED]} |",
-                details(_heading(org), lines),
+                details(_heading(org, rows), lines),
             )
         )
     tail = []

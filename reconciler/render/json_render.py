@@ -3,27 +3,28 @@
 import json
 
 from reconciler.engine.plan import JSON, display_body
-from reconciler.render.view import PlanView, sections
+from reconciler.render.counts import Counts
+from reconciler.render.view import PlanView, is_note, sections
 from reconciler.safe_text import redact
 
 
 def plan_document(view: PlanView) -> dict[str, JSON]:
-    """The plan as a JSON-ready dict: tenant, target, summary, read_calls, rows, operations,
-    what the safety rails refuse and the deletions approved or waiting."""
-    s = view.plan.summary
+    """The plan as a JSON-ready dict: tenant, target, summary (objects to create, update and
+    delete, in all and by kind, and API calls), read_calls, rows, the notes (what
+    intentionally does not change), operations, what the safety rails refuse and the
+    deletions approved or waiting."""
     return {
         "tenant": view.tenant,
         "target": view.target,
         "summary": {
-            "create": s.create,
-            "update": s.update,
-            "delete": s.delete,
-            "api_calls": s.api_calls,
+            **Counts.of(view.plan.rows).document(),
+            "api_calls": view.plan.summary.api_calls,
         },
         "read_calls": view.read_calls,
         "organizations": [
             {
                 "name": section.org,
+                "title": section.title,
                 "rows": [
                     {
                         "action": row.action.value,
@@ -39,6 +40,12 @@ def plan_document(view: PlanView) -> dict[str, JSON]:
                 ],
             }
             for section in sections(view.plan)
+        ],
+        "notes": [
+            {"org": row.org, "kind": row.kind, "name": row.name, "note": row.note}
+            for section in sections(view.plan, view.notes)
+            for row in section.rows
+            if is_note(row, view.notes)
         ],
         "unmanaged_organizations": list(view.plan.unmanaged_organizations),
         "operations": [

@@ -19,12 +19,13 @@ from reconciler.resources.what_to_read import organizations_to_read
 async def read_live(
     api: Reads, scope: Scope, progress: Progress | None = None, found: Found | None = None
 ) -> Snapshot:
-    """Read what `scope` covers into a Snapshot; `progress` hears of each organization read.
+    """Read what `scope` covers into a Snapshot; `progress` hears of each organization read
+    and each user looked up.
 
     `found` gives the organizations when they are known already (by id, with the fields that
     were read), instead of listing them or looking them up by name.
     """
-    reading = Reading(api, scope, Snapshot())
+    reading = Reading(api, scope, Snapshot(), progress=progress)
     orgs, *_ = await asyncio.gather(
         _known(found) if found is not None else found_organizations(api, scope),
         *_stage(Stage.TENANT, reading),

@@ -18,6 +18,7 @@ from reconciler.engine.identity import ObjectKey
 from reconciler.engine.kinds import Kind
 from reconciler.model.desired import Desired
 from reconciler.model.live import LiveOrganization, Snapshot
+from reconciler.progress import Progress
 from reconciler.resources.importing import OrgImport
 from reconciler.resources.reads import PageFetch, Reads
 from reconciler.resources.scope import OrgScope, Scope
@@ -45,6 +46,8 @@ class Reading:
     snapshot: Snapshot
     org_names: dict[str, str] = field(default_factory=dict)
     """Organization id -> name of the organizations found (from Stage.ORGANIZATIONS)."""
+    progress: Progress | None = None
+    """Hears of reads that take many calls (the users looked up)."""
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,13 @@ import asyncio
 
 from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.model.live import Snapshot
+from reconciler.progress import Progress, ProgressEvent
 from reconciler.resources.resource import Reading, Resource, Stage
 from reconciler.resources.scope import Scope
 from reconciler.resources.what_to_read import live_of
+
+LOOKING_UP = "looking up users"
+"""The progress stage of the look-ups."""
 
 
 def emails_to_look_up(scope: Scope, snapshot: Snapshot) -> list[str]:
@@ -38,10 +42,30 @@ class Users(Resource):
     async def read(self, stage: Stage, reading: Reading) -> None:
         """Once every organization's members are known: the emails and ids they lack."""
         if stage is Stage.MEMBERS_KNOWN:
-            await asyncio.gather(_users_by_email(reading), _users_by_id(reading))
+            emails = emails_to_look_up(reading.scope, reading.snapshot)
+            ids = user_ids_to_check(reading.scope, reading.snapshot)
+            heard = _Heard(reading.progress, len(emails) + len(ids))
+            await asyncio.gather(
+                _users_by_email(reading, emails, heard), _users_by_id(reading, ids, heard)
+            )
 
 
-async def _users_by_email(reading: Reading) -> None:
+class _Heard:
+    """Counts the users looked up for the progress (one event each)."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+
+    def one(self) -> None:
+        """One more user looked up."""
+        self.done += 1
+        if self.progress is not None:
+            self.progress(ProgressEvent(LOOKING_UP, self.done, self.total))
+
+
+async def _users_by_email(reading: Reading, emails: list[str], heard: _Heard) -> None:
     api, snapshot = reading.api, reading.snapshot
 
     async def lookup(email: str) -> None:
@@ -51,11 +75,12 @@ async def _users_by_email(reading: Reading) -> None:
         )
         ids = sorted(u.user_id for u in users if u.user_id)
         snapshot.users_by_email[email] = ids[0] if ids else None
+        heard.one()
 
-    await asyncio.gather(*(lookup(email) for email in emails_to_look_up(reading.scope, snapshot)))
+    await asyncio.gather(*(lookup(email) for email in emails))
 
 
-async def _users_by_id(reading: Reading) -> None:
+async def _users_by_id(reading: Reading, user_ids: list[str], heard: _Heard) -> None:
     api, snapshot = reading.api, reading.snapshot
 
     async def lookup(user_id: str) -> None:
@@ -65,8 +90,9 @@ async def _users_by_id(reading: Reading) -> None:
             user_id,
         )
         snapshot.users_by_id[user_id] = user is not None
+        heard.one()
 
-    await asyncio.gather(*(lookup(u) for u in user_ids_to_check(reading.scope, snapshot)))
+    await asyncio.gather(*(lookup(u) for u in user_ids))
 
 
 USERS = Users()

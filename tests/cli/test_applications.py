@@ -21,8 +21,9 @@ def test_a_fresh_plan_creates_project_manager_with_its_organization_settings(run
         '      organization_require_behavior = "pre_login_prompt"',
     ]
     assert f"  + client grant Reporting Service -> {API}" in lines
-    assert f"  + api access Reporting Service -> {API}" in lines
-    assert lines[2] == "Tenant"
+    assert f"  + API access Reporting Service -> {API}" in lines
+    assert lines[2] == "Tenant roles"  # the roles' section holds roles only
+    assert lines[start - 1] == "Applications"
     assert run("apply", "--yes").exit_code == 0
     assert run("plan").stdout.splitlines()[-1] == "No changes."
 

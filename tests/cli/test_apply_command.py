@@ -1,6 +1,7 @@
 """`reconciler apply` as a user runs it: confirmation, saved plans, safety rails, exit codes."""
 
 import json
+import re
 from pathlib import Path
 
 from reconciler.config.tenant_id import TenantId
@@ -23,17 +24,24 @@ def test_apply_without_a_terminal_or_yes_refuses_and_writes_nothing(run, project
     result = run("apply")
     assert result.exit_code == 1
     assert result.stderr == "error: no terminal to confirm on: pass --yes to apply\n"
-    assert run("plan").stdout.splitlines()[-1].startswith("Plan: 7 to create")
+    assert run("plan").stdout.splitlines()[-1].startswith("Plan: 21 to add")
 
 
 def test_apply_converges_and_a_second_apply_writes_nothing(run, project):
     result, writes = api_writes(project, run, "--yes")
     assert result.exit_code == 0
     assert writes == 21
-    assert result.stdout.splitlines()[-2:] == [
-        "Applied: 21 done, 0 already so, 0 failed, 0 skipped.",
-        "Verified: Auth0 matches the files.",
-    ]
+    *_, applied, acme, beta, verified = result.stdout.splitlines()
+    assert applied == "Applied: 21 done, 0 already so, 0 failed, 0 skipped."
+    for org, domain, line in (("acme-corp", "acme.com", acme), ("beta-llc", "beta.io", beta)):
+        path = f"POST /organizations/{{org:{org}}}/discovery-domains"
+        record = rf"_ss-verification\.org_\w+\.{re.escape(domain)} with the value [0-9a-f]{{32}}"
+        assert re.fullmatch(
+            rf"  {org}: {re.escape(path)}: done: publish a TXT record at "
+            rf"{record} to verify {re.escape(domain)}",
+            line,
+        )
+    assert verified == "Verified: Auth0 matches the files."
     again, writes = api_writes(project, run, "--yes")
     assert again.exit_code == 0
     assert writes == 0

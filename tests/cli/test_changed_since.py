@@ -102,3 +102,34 @@ def test_org_and_changed_since_do_not_go_together(run, repo):
     result = run("plan", "--org", "acme-corp", "--changed-since", "base")
     assert result.exit_code == 1
     assert result.stderr == "error: --org and --changed-since cannot be used together\n"
+
+
+def test_a_removed_block_and_a_line_routing_keeps_are_notes_not_silence(run, repo):
+    acme = repo / ORGS / "acme-corp.yaml"
+    text = acme.read_text()
+    acme.write_text(text[: text.index("api_access:")].replace("  - email: bob@acme.com\n", ""))
+    result = run("plan", "--base", "base")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[2:6] == [
+        "Organization acme-corp",
+        "  = member bob@acme.com  (admitted: email domain acme.com)",
+        "  = organization acme-corp  (api_access removed: now unmanaged, its client grants stay "
+        "associated; to remove them, write api_access: [])",
+        "",
+    ]
+    assert result.stdout.splitlines()[-1] == "No changes."
+    comment = run("plan", "--base", "base", "--format", "markdown").stdout
+    assert "> Kept as they are (nothing changes):" in comment
+
+
+def test_a_file_renamed_without_previous_names_gets_a_hint(run, repo):
+    beta = repo / ORGS / "beta-llc.yaml"
+    (repo / ORGS / "beta-inc.yaml").write_text(beta.read_text().replace("beta-llc", "beta-inc"))
+    beta.unlink()
+    git(repo, "add", "-A")
+    result = run("plan", "--changed-since", "base")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "  = organization beta-inc  (planned as a new organization, beta-llc left unmanaged: "
+        "if it is beta-llc renamed, add previous_names: [beta-llc] to its file)"
+    ) in result.stdout.splitlines()

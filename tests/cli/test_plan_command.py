@@ -8,13 +8,17 @@ from reconciler.sandbox import serving
 from tests.cli.conftest import edit, embedded_sandbox
 
 BETA = "tenants/example/organizations/beta-llc.yaml"
-SUMMARY = "Plan: 7 to create, 0 to change, 0 to delete; 21 API calls, about 10 s at Free limits."
+SUMMARY = "Plan: 21 to add, 0 to change, 0 to destroy; 21 API calls, about 10 s at Free limits."
+BY_KIND = (
+    "By kind: add 2 organizations, 5 members, 4 connections, 2 discovery domains, 1 invitation, "
+    "1 API access, 2 applications, 3 roles, 1 client grant."
+)
 
 
 def test_plan_of_the_example_creates_both_orgs(run):
     result = run("plan")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[-1] == SUMMARY
+    assert result.stdout.splitlines()[-2:] == [BY_KIND, SUMMARY]
     assert "  + organization acme-corp" in result.stdout
     assert "  + organization beta-llc" in result.stdout
 
@@ -29,7 +33,23 @@ def test_detailed_exitcode_is_2_with_changes_and_0_without(run):
 
 def test_json_format_has_stable_keys_and_counts(run):
     document = json.loads(run("plan", "--format", "json").stdout)
-    assert document["summary"] == {"create": 7, "update": 0, "delete": 0, "api_calls": 21}
+    assert document["summary"] == {
+        "create": 21,
+        "update": 0,
+        "delete": 0,
+        "kinds": {
+            "organization": {"create": 2},
+            "member": {"create": 5},
+            "connection": {"create": 4},
+            "discovery domain": {"create": 2},
+            "invitation": {"create": 1},
+            "api access": {"create": 1},
+            "application": {"create": 2},
+            "role": {"create": 3},
+            "client grant": {"create": 1},
+        },
+        "api_calls": 21,
+    }
     assert document["tenant"] == "example"
     assert document["target"] == "embedded sandbox"
     assert document["operations"][0] == {

@@ -13,7 +13,7 @@ from tests.cli.hostile_server import Answer, Request, hostile
 
 pytestmark = pytest.mark.http
 
-FORGED = "\nPlan: 0 to create, 0 to change, 0 to delete; 0 API calls.\n```\n"
+FORGED = "\nPlan: 0 to add, 0 to change, 0 to destroy; 0 API calls.\n```\n"
 ACTION_SECRETS = {
     "ORG_ROUTING_DOMAIN": "routing-domain.example",
     "ORG_ROUTING_CLIENT_ID": "routing-client-id-value",
@@ -49,7 +49,7 @@ def test_a_token_error_echoing_the_client_secret_is_one_line_without_it(run, pro
     assert line.startswith(f"error: POST {base_url}/oauth/token was refused with 401 rejected ")
     assert secret not in line
     assert f'"client_secret":"{REDACTED}"' in line
-    assert "\\u000aPlan: 0 to create" in line
+    assert "\\u000aPlan: 0 to add" in line
 
 
 def test_an_api_error_echoing_the_bearer_token_is_one_line_without_it(run, project, monkeypatch):
@@ -90,7 +90,7 @@ def test_an_action_error_echoing_its_secret_values_shows_none_of_them(run, proje
     (failed,) = [line for line in result.stderr.splitlines() if "POST /actions/actions:" in line]
     assert failed.startswith('POST /actions/actions: failed: 400 rejected [{"name": ')
     assert failed.count(f'"value": "{REDACTED}"') == 3
-    assert "Plan: 0 to create" not in output.splitlines()
+    assert "Plan: 0 to add" not in output.splitlines()
     assert not any(line.startswith("```") for line in output.splitlines())
 
 

@@ -1,4 +1,5 @@
-"""The compact Markdown plan: a table, collapsible changed rows, GitHub's length limit."""
+"""The compact Markdown plan: a table, changed rows in sections (collapsed in a large plan),
+the notes, GitHub's length limit."""
 
 from dataclasses import replace
 
@@ -8,18 +9,21 @@ from tests.unit.states import desired, live_org, snapshot
 from tests.unit.test_render import example_view
 
 
-def test_kept_rows_are_left_out_unless_verbose():
-    view = example_view()
-    assert "= member erin@acme.com" not in render_markdown(view)
-    assert "= member erin@acme.com  (admitted: email domain acme.com)" in render_markdown(
-        view, verbose=True
+def test_a_member_kept_by_routing_is_a_note_not_a_hidden_row():
+    note = (
+        "> - member <code>erin@acme.com</code> of <code>acme-corp</code> "
+        "(admitted: email domain acme.com)"
     )
+    for verbose in (False, True):
+        output = render_markdown(example_view(), verbose=verbose)
+        assert note in output.splitlines()
+        assert "= member erin@acme.com" not in output  # a note, not a row of the diff
 
 
-def test_each_organization_has_a_table_line_and_a_collapsible_section():
+def test_each_organization_has_a_table_line_and_a_section_open_in_a_small_plan():
     output = render_markdown(example_view())
     assert "| <code>acme-corp</code> | 2 | 3 | 1 | 7 |" in output
-    assert "<details><summary>Organization acme-corp</summary>" in output
+    assert "<details open><summary>Organization acme-corp</summary>" in output
 
 
 def big_view(orgs: int) -> PlanView:

@@ -80,12 +80,25 @@ def test_json_has_the_stable_top_level_keys():
         "summary",
         "read_calls",
         "organizations",
+        "notes",
         "unmanaged_organizations",
         "operations",
         "refusals",
         "deletions",
     ]
-    assert document["summary"] == {"create": 1, "update": 2, "delete": 0, "api_calls": 11}
+    assert document["summary"] == {
+        "create": 4,
+        "update": 4,
+        "delete": 1,
+        "kinds": {
+            "organization": {"create": 1, "update": 1},
+            "member": {"create": 2, "update": 1, "delete": 1},
+            "discovery domain": {"create": 1},
+            "connection": {"update": 1},
+            "role": {"update": 1},
+        },
+        "api_calls": 11,
+    }
 
 
 def test_summary_says_no_changes_for_an_empty_plan():

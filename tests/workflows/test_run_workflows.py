@@ -130,7 +130,7 @@ def test_an_approved_offboarding_and_the_action_go_from_pull_request_to_apply(re
         repo, "plan.yml", "tenants", "Tenants the pull request changes", context
     )
     assert (status, outputs) == (0, {"tenants": '["example"]', "count": "1"})
-    context = {"matrix.tenant": "example", "needs.tenants.outputs.count": "1"}
+    context |= {"matrix.tenant": "example", "needs.tenants.outputs.count": "1"}
     status, _, summary = run_step(repo, "plan.yml", "plan", "Validate and plan", context)
     assert status == 1  # the plan environment lacks the Action's secrets
     comment = (repo / "out" / "example.md").read_text()
@@ -141,6 +141,7 @@ def test_an_approved_offboarding_and_the_action_go_from_pull_request_to_apply(re
     comment = (repo / "out" / "example.md").read_text()
     assert "Deletions approved in `policy.approved_deletions`: <code>beta-llc</code>" in comment
     assert "--allow-delete" not in comment
+    assert "- member carol@beta.io" in comment.splitlines()  # goes with beta-llc
     assert "+ action org-routing" in summary
     assert "routing-secret-value" not in comment + summary
     assert json.loads((repo / "out" / "plan.json").read_text())["tenant"] == "example"
