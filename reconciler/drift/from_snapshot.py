@@ -168,15 +168,15 @@ def after_apply(
     return replace(kept, drifted_organizations=organizations, drifted_roles=roles)
 
 
-def keep(path: Path, checkpoint: Checkpoint | None) -> str | None:
-    """Write the checkpoint; why it was not, in words (None: it was)."""
+def keep(path: Path, checkpoint: Checkpoint | None, scan: Scan) -> Scan:
+    """Write the checkpoint (when there is one); `scan`, saying why it was not written."""
     if checkpoint is None:
-        return "the tenant log cannot be read"
+        return scan
     try:
         write_checkpoint(path, checkpoint)
     except OSError as error:
-        return f"{path} cannot be written ({error.strerror or error})"
-    return None
+        return replace(scan, unwritten=f"{path} cannot be written ({error.strerror or error})")
+    return scan
 
 
 async def _planned(reconciler: Reconciler, live: Snapshot, calls: int) -> PlanResult:
