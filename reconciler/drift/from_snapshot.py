@@ -157,8 +157,11 @@ def after_apply(
     if back is None:
         organizations = drifted_organizations(before) | _changed(result.plan, desired)
         return replace(kept, drifted_organizations=organizations)
+    # A listing names the unmanaged organizations afresh; the managed ones not read back
+    # are as the plan found them (an apply deletes only organizations no file describes).
     listed = back.scope.list_all
-    current = _ids(back.live) if listed else {**kept.organizations, **_ids(back.live)}
+    current = {i: n for i, n in kept.organizations.items() if not listed or n in back.scope.known}
+    current.update(_ids(back.live))
     live = _over(reconciler, result.live, back, current)
     roles_read = back.scope.needs_roles
     kept = _kept(reconciler, kept, live, current, applied.remaining, roles_read)
