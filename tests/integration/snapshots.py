@@ -1,7 +1,6 @@
 """Plans and applies from the snapshot of a logged tenant (`incremental.logged_tenant`), and
 the plans of a full read to hold them against."""
 
-from reconciler.auth0.executor import execute
 from reconciler.core.results import ApplyResult
 from reconciler.core.service import Reconciler
 from reconciler.core.targets import connect
@@ -14,6 +13,7 @@ from reconciler.drift.from_snapshot import (
     plan_from_snapshot,
 )
 from reconciler.engine import Plan
+from reconciler.progress import ProgressEvent
 from tests.integration.incremental import LoggedTenant
 
 
@@ -38,22 +38,31 @@ async def full_plan(t: LoggedTenant) -> Plan:
         return (await Reconciler(session, t.tenant.desired).plan()).plan
 
 
+class Killed(Exception):
+    """The apply's process is gone (as a CI runner losing its machine)."""
+
+
 async def snapshot_apply(
     t: LoggedTenant, verify: Verify = Verify.FULL, writes: int | None = None
 ) -> tuple[SnapshotPlan, ApplyResult | None]:
-    """`apply --from-snapshot --yes` (allowed to delete); with `writes`, killed after that
-    many of its writes: nothing verified, no snapshot kept."""
+    """`apply --from-snapshot --yes` (allowed to delete); with `writes`, killed once that
+    many of its writes are done: nothing verified, no snapshot kept."""
     t.sandbox.reset_calls()
     t.names = {**t._names(), **t.names}
+
+    def kill(event: ProgressEvent) -> None:
+        if writes is not None and event.stage == "applying" and event.done >= writes:
+            raise Killed
+
     async with connect(t.tenant.desired, sandbox=t.sandbox, clock=t.clock) as session:
-        core = Reconciler(session, t.tenant.desired, verify=verify, verify_delays=())
+        core = Reconciler(session, t.tenant.desired, verify=verify, verify_delays=(), progress=kill)
         planned = await on_fresh_reads(core, await plan_from_snapshot(core, t.checkpoint))
-        if writes is not None:
-            await execute(session, planned.result.plan.operations[:writes])
-            return planned, None
         applied = None
         if planned.result.plan.operations:
-            applied = await core.apply(planned.result, allow_delete=True, force=True)
+            try:
+                applied = await core.apply(planned.result, allow_delete=True, force=True)
+            except Killed:
+                return planned, None
         kept = planned.checkpoint if applied is None else after_apply(core, planned, applied)
         keep(t.checkpoint, kept, planned.scan)
         return planned, applied

@@ -256,3 +256,18 @@ async def test_the_snapshot_keeps_no_secret(tmp_path: Path, monkeypatch: pytest.
     assert kept is not None and CUSTOMER in kept.organizations
     assert "okta-secret-value" not in t.checkpoint.read_text(encoding="utf-8")
     assert "okta-secret-value" in json.dumps(t.sandbox.store.connection_by_name("acme-sso"))
+
+
+async def test_a_killed_apply_keeps_the_snapshot_before_it_and_the_next_apply_finishes(
+    tmp_path: Path,
+):
+    t = await applied(tmp_path)
+    before = t.checkpoint.read_bytes()
+    edited(t, "org-0001", "org-0002")
+    _, killed = await snapshot_apply(t, writes=1)
+    assert killed is None and t.checkpoint.read_bytes() == before
+    planned, result = await snapshot_apply(t)
+    assert planned.scan.own_writes == 1 and planned.fresh == {"org-0001", "org-0002"}
+    assert [op.method for op in planned.result.plan.operations] == ["PATCH"]
+    assert result is not None and result.converged
+    assert (await snapshot_plan(t)).result.plan.operations == ()
