@@ -43,6 +43,7 @@ from reconciler.drift.rereads import FullScan, rereads
 from reconciler.engine import Plan
 from reconciler.engine.drift import drift_of
 from reconciler.engine.duplicate_apps import DuplicateApplications
+from reconciler.engine.kinds import Kind
 from reconciler.model.desired import Desired
 from reconciler.model.live import Snapshot
 from reconciler.resources import diff
@@ -55,8 +56,9 @@ class SnapshotPlan:
 
     result: PlanResult
     scan: Scan
-    fresh: frozenset[str]
-    """The managed organizations read in this run (every one, after a full read)."""
+    fresh: ReadAgain
+    """The managed organizations read in this run, and which of their parts (every one
+    whole, after a full read)."""
     checkpoint: Checkpoint | None
     """What to keep with the plan (None: the log cannot be read, nothing is kept)."""
 
@@ -88,7 +90,8 @@ async def _full(reconciler: Reconciler, digests: Digests, now: float, reason: st
         unwritten=unreadable,
     )
     kept = checkpoint if unreadable is None else None
-    return SnapshotPlan(result, scan, frozenset(reconciler.desired.organizations), kept)
+    whole = dict.fromkeys(reconciler.desired.organizations, (True, True))
+    return SnapshotPlan(result, scan, whole, kept)
 
 
 async def _from_log(
@@ -120,21 +123,22 @@ async def _from_log(
     )
     current = again.organizations
     kept = _kept(reconciler, base, live, current, result.plan, scope.needs_roles)
-    return SnapshotPlan(result, scan, again.only, kept)
+    return SnapshotPlan(result, scan, again.read, kept)
 
 
 async def on_fresh_reads(reconciler: Reconciler, planned: SnapshotPlan) -> SnapshotPlan:
-    """The plan with every organization it changes read in this run: those that came from
-    the snapshot are read again (whole) and the plan made again, until none is left."""
-    result, fresh, kept = planned.result, planned.fresh, planned.checkpoint
-    desired = reconciler.desired
-    while stale := _changed(result.plan, desired) - fresh:
+    """The plan with what it changes read in this run: the organizations whose fields or
+    parts it writes came from the snapshot are read again (whole) and the plan made again,
+    until none is left."""
+    result, fresh, kept = planned.result, dict(planned.fresh), planned.checkpoint
+    while stale := _stale(result.plan, reconciler.desired, fresh):
         before = reconciler.session.counter.reads
         again = await reconciler.plan(stale, list_all=False)
         current = {**_ids(result.live), **_ids(again.live)}
         live = _over(reconciler, result.live, again, current)
         calls = result.live.read_calls + reconciler.session.counter.reads - before
-        result, fresh = await _planned(reconciler, live, calls), fresh | stale
+        result = await _planned(reconciler, live, calls)
+        fresh.update(dict.fromkeys(stale, (True, True)))
         if kept is not None:
             listed = again.scope.needs_roles
             kept = _kept(reconciler, kept, live, current, result.plan, listed)
@@ -212,6 +216,19 @@ def _changed(plan: Plan, desired: Desired) -> frozenset[str]:
     """The managed organizations a plan writes to."""
     managed = desired.organizations
     return frozenset(op.org for op in plan.operations if op.org is not None and op.org in managed)
+
+
+def _stale(plan: Plan, desired: Desired, fresh: ReadAgain) -> frozenset[str]:
+    """The managed organizations a plan writes to without having read in this run what it
+    writes: their own fields (the organization's create, update or delete) or their parts."""
+    stale = set()
+    for op in plan.operations:
+        if op.org is None or op.org not in desired.organizations:
+            continue
+        fields, parts = fresh.get(op.org, (False, False))
+        if not (fields if op.key.kind is Kind.ORGANIZATION else parts):
+            stale.add(op.org)
+    return frozenset(stale)
 
 
 def _kept(

@@ -50,7 +50,7 @@ async def test_a_merge_that_changes_two_files_reads_writes_and_verifies_those_tw
     edited(t, "org-0001", "org-0002")
     planned, result = await snapshot_apply(t)
     assert result is not None and result.converged
-    assert planned.scan.incremental and planned.fresh == {"org-0001", "org-0002"}
+    assert planned.scan.incremental and set(planned.fresh) == {"org-0001", "org-0002"}
     orgs = ("org-0001", "org-0002")
     read = [
         *(f"GET /organizations/{org}" for org in orgs),
@@ -78,7 +78,7 @@ async def test_an_apply_verified_from_answers_has_what_it_touched_read_next_time
     await snapshot_apply(t, verify=Verify.ANSWERS)
     assert read_checkpoint(t.checkpoint).drifted_organizations == {"org-0001"}
     planned = await snapshot_plan(t)
-    assert planned.fresh == {"org-0001"} and planned.result.plan.operations == ()
+    assert set(planned.fresh) == {"org-0001"} and planned.result.plan.operations == ()
     assert read_checkpoint(t.checkpoint).drifted_organizations == frozenset()
 
 
@@ -107,7 +107,7 @@ async def test_a_write_by_someone_else_is_read_again_and_undone(tmp_path: Path):
     async with t.by_hand() as hand:
         await hand.patch(f"/organizations/{t.org_id('org-0002')}", json={"display_name": "x"})
     planned, result = await snapshot_apply(t)
-    assert planned.scan.writes == 1 and planned.fresh == {"org-0002"}
+    assert planned.scan.writes == 1 and planned.fresh == {"org-0002": (True, False)}
     assert [op.org for op in planned.result.plan.operations] == ["org-0002"]
     assert result is not None and result.converged
 
@@ -268,9 +268,30 @@ async def test_a_killed_apply_keeps_the_snapshot_before_it_and_the_next_apply_fi
     assert killed is None and t.checkpoint.read_bytes() == before
     assert [call for call in t.calls() if not call.startswith("GET ")]  # it wrote
     planned = await snapshot_plan(t)
-    assert planned.scan.own_writes >= 1 and planned.fresh == {"org-0001", "org-0002"}
+    assert planned.scan.own_writes >= 1 and set(planned.fresh) == {"org-0001", "org-0002"}
     assert shown(planned.result.plan) == shown(await full_plan(t))
     _, result = await snapshot_apply(t)
     assert result is None or result.converged
     assert (await snapshot_plan(t)).result.plan.operations == ()
     assert t.calls() == BASE
+
+
+async def test_parts_the_snapshot_has_wrong_are_read_again_when_only_the_fields_were(
+    tmp_path: Path,
+):
+    t = await applied(tmp_path)
+    checkpoint = read_checkpoint(t.checkpoint)
+    assert checkpoint.live is not None
+    org = checkpoint.live.organizations["org-0001"]
+    assert org.members
+    wrong = replace(org, members=org.members[1:])
+    organizations = {**checkpoint.live.organizations, "org-0001": wrong}
+    live = replace(checkpoint.live, organizations=organizations)
+    write_checkpoint(t.checkpoint, replace(checkpoint, live=live))
+    async with t.by_hand() as hand:
+        await hand.patch(f"/organizations/{t.org_id('org-0001')}", json={"display_name": "x"})
+    planned, result = await snapshot_apply(t)
+    assert planned.fresh == {"org-0001": (True, True)}
+    assert [op.method for op in planned.result.plan.operations] == ["PATCH"]
+    assert result is not None and result.converged
+    assert [c for c in t.calls() if not c.startswith("GET ")] == ["PATCH /organizations/org-0001"]
