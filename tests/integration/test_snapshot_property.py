@@ -1,6 +1,6 @@
 """Property: after random changes by hand, edits of the files, applies (from the snapshot or
-not, some killed halfway) and drift checks, a plan from the snapshot and the tenant log is
-exactly the plan of a full read."""
+not, some killed halfway), drift checks and days passing (a full read is due once a week), a
+plan from the snapshot and the tenant log is exactly the plan of a full read."""
 
 import asyncio
 from pathlib import Path
@@ -20,7 +20,9 @@ change_or_run = st.one_of(
     st.tuples(st.just("apply from the snapshot"), st.sampled_from(list(Verify))),
     st.tuples(st.just("killed apply"), st.integers(1, 6)),
     st.tuples(st.just("drift check")),
+    st.tuples(st.just("days later"), st.integers(1, 4)),
 )
+DAY = 86_400.0
 rounds = st.lists(st.lists(change_or_run, max_size=4), min_size=1, max_size=3)
 
 
@@ -55,5 +57,7 @@ async def run(t: LoggedTenant, hand: httpx.AsyncClient, one: tuple[Any, ...]) ->
         await snapshot_apply(t, writes=args[0])
     elif kind == "drift check":
         await t.check()
+    elif kind == "days later":  # a full read is due once the last one is a week old
+        t.clock.time += args[0] * DAY
     else:
         await make(t, hand, one)
