@@ -167,8 +167,9 @@ def measure(
 
 
 SCENARIOS = ("all", "incremental", "snapshot", "offline")
-"""What `--scenarios` selects: every scenario, the `drift --incremental` ones alone (on the
-world a cold apply sets up, unmeasured), or the offline scale run alone."""
+"""What `--scenarios` selects: every scenario, the `drift --incremental` ones or the
+`apply --from-snapshot` ones alone (on the world a cold apply sets up, unmeasured), or the
+offline scale run alone."""
 
 
 def scenarios(
