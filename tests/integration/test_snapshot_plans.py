@@ -11,6 +11,7 @@ import pytest
 
 from reconciler.core.verification import Verify
 from reconciler.drift.checkpoint import read_checkpoint, write_checkpoint
+from reconciler.drift.from_snapshot import keep
 from tests.integration.connections import CUSTOMER, pem, with_customer
 from tests.integration.incremental import BASE, LoggedTenant, logged_tenant
 from tests.integration.snapshots import full_plan, shown, snapshot_apply, snapshot_plan
@@ -295,3 +296,30 @@ async def test_parts_the_snapshot_has_wrong_are_read_again_when_only_the_fields_
     assert [op.method for op in planned.result.plan.operations] == ["PATCH"]
     assert result is not None and result.converged
     assert [c for c in t.calls() if not c.startswith("GET ")] == ["PATCH /organizations/org-0001"]
+
+
+async def test_more_log_than_a_full_read_costs_means_a_full_read(tmp_path: Path):
+    t = logged_tenant(tmp_path, orgs=1)
+    await snapshot_plan(t)
+    for _ in range(300):
+        t.sandbox.store.add_log({"type": "s", "description": "Success Login"})
+    planned = await snapshot_plan(t)
+    assert planned.scan.reason == (
+        "the tenant log holds more than 300 events since the last check: "
+        "reading everything costs fewer requests"
+    )
+    assert shown(planned.result.plan) == shown(await full_plan(t))
+
+
+async def test_a_snapshot_that_cannot_be_written_is_said_and_the_plan_still_made(
+    tmp_path: Path,
+):
+    t = await applied(tmp_path)
+    t.checkpoint.unlink()
+    t.checkpoint.mkdir()
+    planned = await snapshot_plan(t)
+    scan = keep(t.checkpoint, planned.checkpoint, planned.scan)
+    assert scan.unwritten is not None
+    assert scan.unwritten.startswith(f"{t.checkpoint} cannot be written (")
+    assert scan.sentence().endswith(f"No checkpoint was written: {scan.unwritten}.")
+    assert shown(planned.result.plan) == shown(await full_plan(t))
