@@ -24,6 +24,7 @@ from typing import Any
 from bench.offline import offline_scale, offline_summary
 from bench.run import Measured, reconciler
 from bench.served import Served, serving
+from bench.snapshot_scenarios import snapshot_scenarios
 from bench.tenant import (
     CONNECTIONS,
     ROLES,
@@ -165,9 +166,10 @@ def measure(
     return result
 
 
-SCENARIOS = ("all", "incremental", "offline")
-"""What `--scenarios` selects: every scenario, the `drift --incremental` ones alone (on the
-world a cold apply sets up, unmeasured), or the offline scale run alone."""
+SCENARIOS = ("all", "incremental", "snapshot", "offline")
+"""What `--scenarios` selects: every scenario, the `drift --incremental` ones or the
+`apply --from-snapshot` ones alone (on the world a cold apply sets up, unmeasured), or the
+offline scale run alone."""
 
 
 def scenarios(
@@ -182,7 +184,10 @@ def scenarios(
             served.reset_state()
             succeeded("cold apply", reconciler(tenant, served.base, "apply", "--yes"), 0)
             results = []
-        results.extend(incremental_scenarios(workdir, tenant, served, shape, rate, runs))
+        if which != "snapshot":
+            results.extend(incremental_scenarios(workdir, tenant, served, shape, rate, runs))
+        if which != "incremental":
+            results.extend(snapshot_scenarios(workdir, tenant, served, shape, rate, runs, measure))
     return results
 
 
@@ -422,8 +427,8 @@ def main() -> None:
         choices=SCENARIOS,
         default="all",
         help="all (default); incremental: only the drift --incremental scenarios, on the "
-        "world an unmeasured cold apply sets up, without the offline scale run; offline: only "
-        "the offline scale run",
+        "world an unmeasured cold apply sets up, without the offline scale run; snapshot: "
+        "likewise, the apply --from-snapshot ones; offline: only the offline scale run",
     )
     parser.add_argument(
         "--out",
@@ -454,7 +459,7 @@ def main() -> None:
                 Path(workdir), shape, args.rate, args.latency_ms, args.runs, args.scenarios
             )
         offline = None
-        if args.scenarios != "incremental":
+        if args.scenarios in ("all", "offline"):
             offline = offline_scale(Path(workdir), args.offline_orgs, 50, args.runs)
     write_results(args, results, offline)
 

@@ -13,10 +13,13 @@ from reconciler.cli.options import (
     json_format_option,
     no_color_option,
     org_option,
+    snapshot_file,
+    snapshot_options,
     target_options,
     tenant_option,
     yes_option,
 )
+from reconciler.cli.plan_command import check_snapshot_options
 from reconciler.cli.terminal import (
     TerminalProgress,
     colour,
@@ -32,6 +35,9 @@ from reconciler.core.journal import Journal
 from reconciler.core.results import ApplyResult
 from reconciler.core.service import Reconciler, selected
 from reconciler.core.verification import Verify
+from reconciler.drift.checkpoint import Checkpoint
+from reconciler.drift.from_snapshot import after_apply, keep, on_fresh_reads, plan_from_snapshot
+from reconciler.drift.incremental import Scan
 from reconciler.engine import Action
 from reconciler.engine.plan import JSON
 from reconciler.engine.planfile import read_plan_file
@@ -61,10 +67,9 @@ from reconciler.safe_text import inert
 @click.option(
     "--verify",
     type=click.Choice([v.value for v in Verify]),
-    default=Verify.ANSWERS.value,
-    show_default=True,
     help="After the writes: take Auth0's answers where they show what was sent and read "
-    "member lists again (answers), or read and plan again everything the apply touched (full).",
+    "member lists again (answers, the default), or read and plan again everything the apply "
+    "touched (full, the default with --from-snapshot: what it reads is the new snapshot).",
 )
 @click.option(
     "--journal",
@@ -72,6 +77,7 @@ from reconciler.safe_text import inert
     help="Keep the record of an unfinished apply in this file (default "
     f"{RECORDS_DIR}/<tenant>@<target>.apply.json); keep it between CI runs to resume there.",
 )
+@snapshot_options
 def apply(
     tenant: Path,
     planfile: Path | None,
@@ -81,8 +87,10 @@ def apply(
     output_format: str,
     allow_delete: bool,
     force: bool,
-    verify: str,
+    verify: str | None,
     journal: Path | None,
+    from_snapshot: bool,
+    snapshot: Path | None,
 ) -> None:
     """Make Auth0 match the files: plan, check the safety rails, confirm, apply, verify.
 
@@ -93,10 +101,14 @@ def apply(
     An organization's deletion that neither policy.approved_deletions nor --allow-delete
     approves is left out: the rest is applied, and the command names it and exits 1.
     """
+    check_snapshot_options(from_snapshot, snapshot, orgs, None, target)
+    if from_snapshot and planfile is not None:
+        raise click.UsageError("--from-snapshot plans again: drop PLANFILE")
     files = load_files(tenant)
     desired = files.desired
     only = selected(desired, orgs)
     saved = read_plan_file(planfile) if planfile is not None else None
+    verify = verify or (Verify.FULL if from_snapshot else Verify.ANSWERS)
     if saved is None and not yes and not interactive():
         raise click.UsageError("no terminal to confirm on: pass --yes to apply")
     as_json = output_format == "json"
@@ -125,7 +137,16 @@ def apply(
                         return await core.apply_saved(
                             saved, only=only, allow_delete=allow_delete, force=force
                         )
-                    result = await core.plan(only, shard=target.shard)
+                    planned = path = None
+                    if from_snapshot:
+                        path = snapshot_file(snapshot, tenant_id, label)
+                        planned = await plan_from_snapshot(core, path)
+                        planned = await on_fresh_reads(core, planned)
+                        result = planned.result
+                        progress.clear()
+                        echo(planned.scan.sentence(), err=True)
+                    else:
+                        result = await core.plan(only, shard=target.shard)
                     progress.clear()
                     view = PlanView(
                         tenant_id.name,
@@ -140,6 +161,8 @@ def apply(
                     if not as_json:
                         echo(render_text(view, colour=colour()), nl=False)
                     if not result.plan.operations:
+                        if planned is not None and path is not None:
+                            keep_snapshot(path, planned.checkpoint, planned.scan)
                         return None
                     verdict = core.gate(
                         result.plan, result.existing, allow_delete=allow_delete, force=force
@@ -148,7 +171,11 @@ def apply(
                         warn(f"{line}; the rest is applied, this is left out")
                     if not yes and not click.confirm("Apply these changes?", default=False):
                         raise click.ClickException("not applied")
-                    return await core.apply(result, allow_delete=allow_delete, force=force)
+                    applied = await core.apply(result, allow_delete=allow_delete, force=force)
+                    if planned is not None and path is not None:
+                        kept = after_apply(core, planned, applied)
+                        keep_snapshot(path, kept, planned.scan)
+                    return applied
                 finally:
                     progress.clear()
 
@@ -162,6 +189,13 @@ def apply(
         report_applied(outcome, "Verified: Auth0 matches the files.")
     if not outcome.report.ok or not outcome.converged or outcome.waiting:
         raise click.exceptions.Exit(1)
+
+
+def keep_snapshot(path: Path, checkpoint: Checkpoint | None, scan: Scan) -> None:
+    """Keep the snapshot; a warning when it cannot be written."""
+    unwritten = keep(path, checkpoint, scan).unwritten
+    if unwritten is not None and unwritten != scan.unwritten:
+        warn(f"No snapshot was kept: {unwritten}.")
 
 
 def report_applied(result: ApplyResult, verified: str) -> None:

@@ -9,13 +9,13 @@ from reconciler.cli.options import (
     TargetChoice,
     format_option,
     max_chars_option,
+    snapshot_file,
     target_options,
     tenant_option,
 )
 from reconciler.cli.terminal import TerminalProgress, echo, load_files
 from reconciler.config.layout import RECORDS_DIR
 from reconciler.core.drift import detect_drift
-from reconciler.core.journal import file_stem
 from reconciler.core.service import Reconciler
 from reconciler.drift.incremental import incremental_drift
 from reconciler.render import (
@@ -70,9 +70,7 @@ def drift(
             label = session.target.label
             try:
                 if incremental:
-                    path = checkpoint or RECORDS_DIR / (
-                        file_stem(files.tenant, label) + ".drift.json"
-                    )
+                    path = snapshot_file(checkpoint, files.tenant, label)
                     checked = await incremental_drift(reconciler, path)
                     note = ScanNote(checked.scan.sentence(), checked.scan.document())
                     read = checked.read_calls

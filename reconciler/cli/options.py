@@ -11,8 +11,11 @@ import click
 
 from reconciler.auth0.session import Session
 from reconciler.cli.terminal import allow_colour, warn
+from reconciler.config.layout import RECORDS_DIR
 from reconciler.config.loader import TenantFiles
+from reconciler.config.tenant_id import TenantId
 from reconciler.config.tenants import TenantNotFoundError, resolve_tenant
+from reconciler.core.journal import file_stem
 from reconciler.core.shards import Shard, ShardError
 from reconciler.core.targets import connect
 from reconciler.model import ActionSettings, Credentials
@@ -181,3 +184,26 @@ def json_format_option(json_help: str) -> Callable[[F], F]:
         show_default=True,
         help=json_help,
     )
+
+
+def snapshot_options(command: F) -> F:
+    """`--from-snapshot` and `--snapshot FILE` (plans from the snapshot and the tenant log)."""
+    flag = click.option(
+        "--from-snapshot",
+        is_flag=True,
+        help="Read only what the tenant log says changed since the snapshot, and the "
+        "organizations whose files changed; diff the rest against the snapshot (everything "
+        "is read, saying why, when it cannot be used). Keeps the snapshot up to date.",
+    )
+    path = click.option(
+        "--snapshot",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The snapshot file of --from-snapshot, which is drift --incremental's checkpoint "
+        f"(default: {RECORDS_DIR}/<tenant>@<target>.drift.json).",
+    )
+    return flag(path(command))
+
+
+def snapshot_file(given: Path | None, tenant: TenantId, target: str) -> Path:
+    """The snapshot (drift checkpoint) file of a tenant and target."""
+    return given or RECORDS_DIR / (file_stem(tenant, target) + ".drift.json")

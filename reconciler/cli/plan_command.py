@@ -15,6 +15,8 @@ from reconciler.cli.options import (
     max_chars_option,
     no_color_option,
     org_option,
+    snapshot_file,
+    snapshot_options,
     target_options,
     tenant_option,
     verbose_option,
@@ -26,6 +28,7 @@ from reconciler.core.environment import check_environment
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.results import PlanResult
 from reconciler.core.service import Reconciler, selected
+from reconciler.drift.from_snapshot import keep, plan_from_snapshot
 from reconciler.engine.planfile import read_plan_file
 from reconciler.render import PlanView, render_json, render_markdown, render_text
 from reconciler.render.notes import plan_notes
@@ -62,6 +65,7 @@ EXIT_CHANGES = 2
     help="Also write the whole plan as Markdown, every row shown (a CI job's summary).",
 )
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+@snapshot_options
 @no_color_option
 def plan(
     tenant: Path,
@@ -75,10 +79,13 @@ def plan(
     out: Path | None,
     summary: Path | None,
     detailed_exitcode: bool,
+    from_snapshot: bool,
+    snapshot: Path | None,
 ) -> None:
     """Show what apply would change; never writes to Auth0."""
     if orgs and changed_since is not None:
         raise click.UsageError("--org and --changed-since cannot be used together")
+    check_snapshot_options(from_snapshot, snapshot, orgs, changed_since, target)
     files = load_files(tenant)
     desired = files.desired
     only, list_all = selected(desired, orgs), None
@@ -97,7 +104,14 @@ def plan(
         async with target.connect(files) as session:
             core = Reconciler(session, desired, progress=progress)
             try:
-                result = await core.plan(only, list_all=list_all, shard=target.shard)
+                if from_snapshot:
+                    path = snapshot_file(snapshot, files.tenant, session.target.label)
+                    planned = await plan_from_snapshot(core, path)
+                    result = planned.result
+                    progress.clear()
+                    echo(keep(path, planned.checkpoint, planned.scan).sentence(), err=True)
+                else:
+                    result = await core.plan(only, list_all=list_all, shard=target.shard)
             finally:
                 progress.clear()
             check_environment(result.plan)
@@ -166,6 +180,33 @@ def show(
     notes = plan_notes(saved.plan, files.desired.tenant.policy)
     view = PlanView(saved.tenant, saved.target, saved.plan, None, limits=limits, notes=notes)
     echo_plan(view, output_format, verbose=verbose, max_chars=max_chars)
+
+
+def check_snapshot_options(
+    from_snapshot: bool,
+    snapshot: Path | None,
+    orgs: tuple[str, ...],
+    changed_since: str | None,
+    target: TargetChoice,
+) -> None:
+    """A plan from the snapshot is of every organization: refuse options that narrow it."""
+    if snapshot is not None and not from_snapshot:
+        raise click.UsageError("--snapshot goes with --from-snapshot")
+    if not from_snapshot:
+        return
+    narrowing = [
+        name
+        for name, given in (
+            ("--org", bool(orgs)),
+            ("--changed-since", changed_since is not None),
+            ("--shard", target.shard is not None),
+        )
+        if given
+    ]
+    if narrowing:
+        raise click.UsageError(
+            f"--from-snapshot plans every organization: drop {', '.join(narrowing)}"
+        )
 
 
 def echo_plan(view: PlanView, output_format: str, *, verbose: bool, max_chars: int) -> None:

@@ -111,6 +111,7 @@ class Reconciler:
         self.journal = journal
         self.lock = lock
         self._holding = False
+        self.read_back: PlanResult | None = None  # the last plan a full verification made
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -147,7 +148,7 @@ class Reconciler:
         live = await read_live(self.session, scope, self.progress)
         if shard is not None and only is not None and chosen is None:
             only = only | {name for name in live.other_organizations if shard.holds(name)}
-        twins = await self._duplicates(live)
+        twins = await self.duplicates(live)
         if twins:
             raise DuplicateApplications(twins, self.desired.tenant_name)
         plan = await plan_of(
@@ -176,7 +177,7 @@ class Reconciler:
         plan = await plan_of(self.session, view, live, every, self.member_batch, self.progress)
         return PlanResult(plan, live, scope, whole=False)
 
-    async def _duplicates(self, live: Snapshot) -> tuple[DuplicateName, ...]:
+    async def duplicates(self, live: Snapshot) -> tuple[DuplicateName, ...]:
         """The names of applications.yaml that several live applications carry, with what
         refers to each copy (read only when there are such names)."""
         twins = duplicated(self.desired, live)
@@ -220,15 +221,13 @@ class Reconciler:
         self, result: PlanResult, *, allow_delete: bool = False, force: bool = False
     ) -> ApplyResult:
         """Apply a plan made in this session: gate, execute, verify."""
-        organizations = result.live.organizations_listed
+        organizations, before = result.live.organizations_listed, result.live
         return await self._run(
             result.plan,
             result.existing,
             allow_delete=allow_delete,
             force=force,
-            verify=lambda applied, report: self._verify(
-                applied, report, organizations, result.live
-            ),
+            verify=lambda applied, report: self._verify(applied, report, organizations, before),
             whole=result.whole,
         )
 
@@ -272,7 +271,7 @@ class Reconciler:
         """The applications of applications.yaml that Auth0 holds more than once, with what
         refers to each copy."""
         live = Snapshot(applications=await read_applications(self.session))
-        return await self._duplicates(live)
+        return await self.duplicates(live)
 
     async def repair_applications(
         self,
@@ -289,7 +288,7 @@ class Reconciler:
         """
         with self.exclusive():
             applications = await read_applications(self.session)
-            found = await self._duplicates(Snapshot(applications=applications))
+            found = await self.duplicates(Snapshot(applications=applications))
             plan = repair_plan(found, keep)
             if confirm is not None:
                 confirm(found, plan)
@@ -323,9 +322,8 @@ class Reconciler:
         those of its rows and the unmanaged ones it names too; PlanRefused when an object it
         depends on changed since or the operations differ."""
         orgs, listing = to_replan(plan, rows=rows)
-        fresh = await self.plan(
-            orgs, list_all=listing or cheaper_to_list(orgs, saved.organizations)
-        )
+        listing = listing or cheaper_to_list(orgs, saved.organizations)
+        fresh = await self.plan(orgs, list_all=listing)
         check_fresh(saved, plan, fresh.live, fresh.plan)
         return fresh
 
@@ -386,7 +384,8 @@ class Reconciler:
         touched, listing = to_verify(plan, organizations)
 
         async def full() -> Plan:
-            return (await self.plan(touched, list_all=listing)).plan
+            self.read_back = await self.plan(touched, list_all=listing)
+            return self.read_back.plan
 
         replan: Callable[[], Awaitable[Plan]] = full
         if rereads is not None:

@@ -5,7 +5,8 @@ and target it was made for, the last log event read and when, it keeps what lets
 check place the changes it reads: the id and name of every organization in Auth0 (log paths
 name organizations by id), the roles by id, a digest of each file's desired state (a file that
 changed is read again), and the organizations and roles that still differed from Git (they
-are read again until they match).
+are read again until they match), and the live state the check ended with (`live_state`:
+the snapshot a plan can be made from, None when the check did not hold one whole).
 
 It is sealed with a checksum: the SHA-256 of its content as canonical JSON (sorted keys, no
 spaces), so that an edit by hand or a damaged file is told from a checkpoint as it was
@@ -22,9 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+from reconciler.drift.live_state import live_document, live_from
 from reconciler.model.desired import Desired
+from reconciler.model.live import Snapshot
 
-VERSION = 2
+VERSION = 3
 CHECKSUM = "checksum"
 """The key of the seal, which covers every other key."""
 
@@ -62,6 +65,8 @@ class Checkpoint:
     drifted_organizations: frozenset[str] = frozenset()
     drifted_roles: frozenset[str] = frozenset()
     """Tenant roles that differed from Git."""
+    live: Snapshot | None = None
+    """Everything the files manage as it was at `log_id` (None: not kept)."""
 
 
 def digests_of(desired: Desired) -> Digests:
@@ -165,6 +170,7 @@ def _document(checkpoint: Checkpoint) -> dict[str, Any]:
             "organizations": sorted(checkpoint.drifted_organizations),
             "roles": sorted(checkpoint.drifted_roles),
         },
+        "live": None if checkpoint.live is None else live_document(checkpoint.live),
     }
 
 
@@ -191,6 +197,7 @@ def _parse(data: dict[str, Any]) -> Checkpoint:
         ),
         drifted_organizations=_names(drift["organizations"]),
         drifted_roles=_names(drift["roles"]),
+        live=None if data["live"] is None else live_from(data["live"]),
     )
 
 

@@ -15,6 +15,8 @@ it is older than the log's retention or the last full read is older than
 answer that is not the documented array of events), has lost the checkpoint's event or is
 longer than reading everything costs, or when a write can change objects it does not name.
 A new checkpoint's last full read is the time of a full read, or the previous one's, checked.
+It keeps the live state too (`drift.merge`: what was read again over what the last one held),
+for plans made from it (`drift.from_snapshot`).
 """
 
 from dataclasses import dataclass, replace
@@ -23,6 +25,7 @@ from typing import Any
 
 from reconciler.auth0.errors import ApiCallError
 from reconciler.core.drift import detect_drift
+from reconciler.core.results import PlanResult
 from reconciler.core.service import Reconciler
 from reconciler.drift.checkpoint import (
     Checkpoint,
@@ -32,6 +35,7 @@ from reconciler.drift.checkpoint import (
     read_checkpoint,
     write_checkpoint,
 )
+from reconciler.drift.merge import merged
 from reconciler.drift.rereads import FullScan, rereads
 from reconciler.drift.tenant_log import LogRead, log_event_exists, newest_log_id, writes_after
 from reconciler.engine.drift import Drift, drift_of
@@ -105,7 +109,7 @@ async def incremental_drift(reconciler: Reconciler, path: Path) -> CheckedDrift:
     written: Checkpoint | None
     try:
         checkpoint = read_checkpoint(path)
-        _check_usable(checkpoint, reconciler, digests, now)
+        check_usable(checkpoint, reconciler, digests, now)
         drift, scan, written = await _incremental(reconciler, checkpoint, digests, now)
     except (CheckpointUnusable, FullScan) as why:
         drift, scan, written = await _full(reconciler, digests, now, str(why))
@@ -117,9 +121,10 @@ async def incremental_drift(reconciler: Reconciler, path: Path) -> CheckedDrift:
     return CheckedDrift(drift, scan, session.counter.reads - before)
 
 
-def _check_usable(
+def check_usable(
     checkpoint: Checkpoint, reconciler: Reconciler, digests: Digests, now: float
 ) -> None:
+    """CheckpointUnusable, saying why, when the log cannot be read from this checkpoint."""
     desired, label = reconciler.desired, reconciler.session.target.label
     settings = desired.tenant.drift
     if (checkpoint.tenant, checkpoint.target) != (desired.tenant_name, label):
@@ -154,42 +159,59 @@ async def _full(
 ) -> tuple[Drift, Scan, Checkpoint | None]:
     """Read everything; the checkpoint starts at the newest log event from before the read, so
     that the next check sees every write made during it."""
-    session = reconciler.session
-    unreadable = None
-    try:
-        newest = await newest_log_id(session)
-    except ApiCallError as error:
-        newest, unreadable = None, f"the tenant log cannot be read ({error})"
+    newest, unreadable = await log_start(reconciler)
     found = await detect_drift(reconciler)
-    live = found.result.live
+    checkpoint = after_full_read(reconciler, found.result, found.drift, digests, now, newest)
+    scan = Scan(
+        incremental=False,
+        reason=reason,
+        organizations=len(checkpoint.organizations),
+        unwritten=unreadable,
+    )
+    return found.drift, scan, checkpoint if unreadable is None else None
+
+
+async def log_start(reconciler: Reconciler) -> tuple[str | None, str | None]:
+    """The newest log event before a full read, or why the log cannot be read."""
+    try:
+        return await newest_log_id(reconciler.session), None
+    except ApiCallError as error:
+        return None, f"the tenant log cannot be read ({error})"
+
+
+def after_full_read(
+    reconciler: Reconciler,
+    result: PlanResult,
+    drift: Drift,
+    digests: Digests,
+    now: float,
+    newest: str | None,
+) -> Checkpoint:
+    """The checkpoint a full read leaves (`result`: every organization listed)."""
+    live = result.live
     organizations = {org.id: org.name for org in live.organizations.values()}
     organizations.update({org_id: name for name, org_id in live.other_organizations.items()})
-    checkpoint = Checkpoint(
+    names = set(organizations.values())
+    return Checkpoint(
         tenant=reconciler.desired.tenant_name,
-        target=session.target.label,
+        target=reconciler.session.target.label,
         log_id=newest,
         read_at=now,
         full_scan_at=now,
         organizations=organizations,
-        roles=_role_map({}, live, set(organizations.values()), set(organizations.values())),
+        roles=role_map({}, live, names, names),
         digests=digests,
-        drifted_organizations=_drifted_organizations(found.drift),
-        drifted_roles=_drifted_roles(found.drift),
+        drifted_organizations=drifted_organizations(drift),
+        drifted_roles=drifted_roles(drift),
+        live=live,
     )
-    scan = Scan(
-        incremental=False,
-        reason=reason,
-        organizations=len(organizations),
-        unwritten=unreadable,
-    )
-    return found.drift, scan, checkpoint if unreadable is None else None
 
 
 async def _incremental(
     reconciler: Reconciler, checkpoint: Checkpoint, digests: Digests, now: float
 ) -> tuple[Drift, Scan, Checkpoint]:
     session, desired = reconciler.session, reconciler.desired
-    log = await _read_log(reconciler, checkpoint)
+    log = await read_log(reconciler, checkpoint)
     own = session.client_id
     mine = [w for w in log.writes if own is not None and w.client_id == own]
     theirs = [w for w in log.writes if own is None or w.client_id != own]
@@ -198,6 +220,9 @@ async def _incremental(
     result = await reconciler.plan_known(again.view, again.only, again.found, current)
     live, listed = result.live, result.scope.needs_roles
     drift = drift_of(result.plan, desired.tenant.policy)
+    kept = checkpoint.live
+    if kept is not None:
+        kept = merged(kept, live, result.scope, again.read, desired, current)
     written = Checkpoint(
         tenant=desired.tenant_name,
         target=session.target.label,
@@ -205,7 +230,7 @@ async def _incremental(
         read_at=now,
         full_scan_at=min(checkpoint.full_scan_at, now),
         organizations=current,
-        roles=_role_map(
+        roles=role_map(
             checkpoint.roles,
             live,
             set(current.values()),
@@ -213,8 +238,9 @@ async def _incremental(
             listed=listed,
         ),
         digests=digests,
-        drifted_organizations=_drifted_organizations(drift),
-        drifted_roles=_drifted_roles(drift),
+        drifted_organizations=drifted_organizations(drift),
+        drifted_roles=drifted_roles(drift),
+        live=kept,
     )
     scan = Scan(
         incremental=True,
@@ -225,7 +251,7 @@ async def _incremental(
     return drift, scan, written
 
 
-async def _read_log(reconciler: Reconciler, checkpoint: Checkpoint) -> LogRead:
+async def read_log(reconciler: Reconciler, checkpoint: Checkpoint) -> LogRead:
     """The writes since the checkpoint; FullScan when the log cannot give them all, or when
     reading it would cost more than reading everything (about three requests an
     organization)."""
@@ -246,7 +272,7 @@ async def _read_log(reconciler: Reconciler, checkpoint: Checkpoint) -> LogRead:
     return log
 
 
-def _role_map(
+def role_map(
     before: dict[str, tuple[str, str | None]],
     live: Snapshot,
     organizations: set[str],
@@ -268,11 +294,13 @@ def _role_map(
     return kept
 
 
-def _drifted_organizations(drift: Drift) -> frozenset[str]:
+def drifted_organizations(drift: Drift) -> frozenset[str]:
+    """The organizations that differ from Git (read again until they match)."""
     return frozenset(row.org for row in drift.rows if row.org is not None)
 
 
-def _drifted_roles(drift: Drift) -> frozenset[str]:
+def drifted_roles(drift: Drift) -> frozenset[str]:
+    """The tenant roles that differ from Git."""
     return frozenset(row.name for row in drift.rows if row.org is None and row.kind == "role")
 
 

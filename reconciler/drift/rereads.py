@@ -55,6 +55,8 @@ class Rereads:
     """Their live ids, with the fields read where those are compared."""
     organizations: dict[str, str]
     """Organization id -> name of every organization in Auth0 now."""
+    read: dict[str, tuple[bool, bool]]
+    """Of each of `only`: whether its own fields are read again, and its parts."""
 
 
 async def rereads(
@@ -84,7 +86,8 @@ async def rereads(
     selected = _selected(desired, checkpoint, digests, changes, org_map, current, named)
     found = await _found(reconciler, selected, current, fetched)
     view = _view(desired, checkpoint, digests, selected, permission_roles)
-    return Rereads(view, frozenset(selected), found, current)
+    read = {name: (choice.fields, choice.parts) for name, choice in selected.items()}
+    return Rereads(view, frozenset(selected), found, current, read)
 
 
 @dataclass

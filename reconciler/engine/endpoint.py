@@ -30,7 +30,7 @@ class Need(StrEnum):
     READ = "read"
     """`plan`, `drift`, `import`, and `apply` before it writes."""
     INCREMENTAL = "incremental"
-    """`drift --incremental`, reading the tenant log."""
+    """`drift --incremental` and `--from-snapshot`, reading the tenant log."""
     APPLY = "apply"
     PRUNE = "prune"
     """`apply` with `policy.prune_organizations` on."""

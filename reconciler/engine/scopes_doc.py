@@ -21,7 +21,7 @@ DOCS = ("SECURITY.md", "docs/scopes.md")
 
 _ROWS = (
     ("`plan`, `drift`, `import` (read only)", (Need.READ,)),
-    ("`drift --incremental` (the reads, plus)", (Need.INCREMENTAL,)),
+    ("`drift --incremental`, `--from-snapshot` (the reads, plus)", (Need.INCREMENTAL,)),
     ("`apply` (the reads, plus)", (Need.APPLY, Need.PRUNE, Need.PRUNE_CONNECTIONS)),
     ("`repair-applications` (the reads, plus)", (Need.REPAIR,)),
     ("`sso-ticket`, `revoke-sso-ticket`", (Need.SSO_TICKET,)),
@@ -32,7 +32,7 @@ _NOTES = {
 }
 _COMMANDS = {
     Need.READ: "`plan`, `drift`, `import`, `apply`, `repair-applications`",
-    Need.INCREMENTAL: "`drift --incremental`",
+    Need.INCREMENTAL: "`drift --incremental`, `--from-snapshot`",
     Need.APPLY: "`apply`",
     Need.PRUNE: "`apply` with `policy.prune_organizations`",
     Need.PRUNE_CONNECTIONS: "`apply` with `policy.prune_connections`",

