@@ -136,7 +136,7 @@ class Reconciler:
     ) -> PlanResult:
         """Read what the files manage (only these organizations, when given) and diff it.
 
-        With a shard, only its organizations are plan_of (of `only`, when given), and the
+        With a shard, only its organizations are planned (of `only`, when given), and the
         organizations are listed so that unmanaged ones of the shard are seen too.
         """
         chosen = only
@@ -376,7 +376,7 @@ class Reconciler:
     ) -> Plan:
         """What is left to do after the apply (see `verification`): the member lists the apply
         changed read again, the rest taken from Auth0's answers; or, when an answer does not
-        settle its write or with `Verify.FULL`, what the apply touched plan_of again (see
+        settle its write or with `Verify.FULL`, what the apply touched planned again (see
         `to_verify`); until it matches or the wait runs out."""
         rereads = member_rereads(report) if self.verify is Verify.ANSWERS else None
         if rereads == frozenset():

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reconciler.auth0.reader import read_live
+from reconciler.core.deletions import plan_of
 from reconciler.core.results import ApplyResult, PlanResult
 from reconciler.core.service import Reconciler
 from reconciler.drift.checkpoint import (
@@ -46,7 +47,6 @@ from reconciler.engine.duplicate_apps import DuplicateApplications
 from reconciler.engine.kinds import Kind
 from reconciler.model.desired import Desired
 from reconciler.model.live import Snapshot
-from reconciler.resources import diff
 from reconciler.resources.scope import scope_of
 
 
@@ -193,7 +193,9 @@ async def _planned(reconciler: Reconciler, live: Snapshot, calls: int) -> PlanRe
     twins = await reconciler.duplicates(live)
     if twins:
         raise DuplicateApplications(twins, desired.tenant_name)
-    plan = diff(desired, live, member_batch=reconciler.member_batch)
+    plan = await plan_of(
+        reconciler.session, desired, live, None, reconciler.member_batch, reconciler.progress
+    )
     return PlanResult(plan, live, scope_of(desired))
 
 

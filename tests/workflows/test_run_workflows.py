@@ -193,10 +193,14 @@ def test_each_run_plans_from_the_snapshot_the_one_before_kept(repo: Path):
     status, _, summary = run_step(repo, "apply.yml", "apply", "Apply", context)
     assert status == 0
     assert "Full read: the tenant log was empty at the last check." in summary
+    base = git(repo, "rev-parse", "HEAD")
     acme = repo / "tenants" / "example" / "organizations" / "acme-corp.yaml"
     acme.write_text(acme.read_text().replace("display_name: Acme Corp", "display_name: Acme"))
     git(repo, "commit", "-q", "-am", "Acme's new display name")
-    plan = context | {"needs.tenants.outputs.count": "1"}
+    plan = context | {
+        "needs.tenants.outputs.count": "1",
+        "github.event.pull_request.base.sha": base,
+    }
     assert run_step(repo, "plan.yml", "plan", "Validate and plan", plan)[0] == 0
     incremental = (
         "Incremental: 0 writes by others in the tenant log since the last check; "
