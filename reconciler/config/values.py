@@ -44,7 +44,7 @@ class Interpolation:
             return document
         walk = _Walk(self.values, document, self.errors)
         data = {
-            key: value if key in skip else walk.value(value, (key,))
+            key: walk.value(value, (key,)) if key not in skip and _holds_marker(value) else value
             for key, value in document.data.items()
         }
         self.uses.update({(*prefix, *path): used for path, used in walk.uses.items()})
@@ -202,6 +202,14 @@ def _name(reference: str) -> str:
 
 def _error(document: YamlDocument, path: KeyPath, message: str) -> ConfigError:
     return ConfigError(document.source.value_at(path), f"{format_path(path)}: {message}")
+
+
+def _holds_marker(value: Any) -> bool:
+    """Whether a top-level value may hold a reference: a file's values are walked only where
+    they do (its 50 members are not, for a reference in its routing)."""
+    if isinstance(value, str):
+        return MARKER in value
+    return isinstance(value, dict | list) and MARKER in repr(value)
 
 
 def _layered_marker(document: YamlDocument) -> bool:
