@@ -163,13 +163,14 @@ def _against_baseline(offline: dict[str, Any], baseline: dict[str, Any]) -> list
         ),
         (
             "quiet-day incremental check: whole process",
-            baseline["incremental"]["cpu"],
+            before["incremental"]["cpu"],
             after["incremental"]["cpu"],
         ),
     ]
     return [
-        f"CPU before the start-up and loading work (commit {baseline['commit']}, measured on",
-        f"{baseline['machine']}, {baseline['date']}) and now; the target is at least halving:",
+        f"CPU before the start-up and loading work (commit {baseline['commit']}, "
+        f"`{baseline['command']}` on {baseline['machine']}, {baseline['date']}) and now; the",
+        "target is at least halving each:",
         "",
         "| CPU s | before | now | now / before |",
         "|---|---|---|---|",

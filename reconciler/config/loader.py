@@ -97,7 +97,7 @@ def load_tenant_files(directory: Path | str) -> TenantFiles:
     Raise `ConfigErrors` with every problem in every file, ordered by file and position.
     """
     directory = Path(directory)
-    with paused_collection():
+    with paused_collection(keep=True):
         return _Reader(directory).tenant()
 
 
