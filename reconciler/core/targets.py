@@ -28,6 +28,7 @@ from reconciler.config.tenant_id import TenantId
 from reconciler.model.desired import Desired
 from reconciler.safe_text import declare_public
 from reconciler.sandbox import state_lock
+from reconciler.sandbox.transport import AsyncSandboxTransport
 
 if TYPE_CHECKING:
     from reconciler.sandbox import Sandbox
@@ -99,7 +100,7 @@ async def connect(
         async with open_session(
             desired.tenant,
             target,
-            emulator.AsyncSandboxTransport(sandbox.app),
+            AsyncSandboxTransport(sandbox.app),
             login,
             clock=clock,
             share=share,

@@ -22,12 +22,10 @@ if TYPE_CHECKING:
     from .server import serve, serving
     from .settings import SandboxSettings
     from .store import Store
-    from .transport import AsyncSandboxTransport
     from .world import World, load_world
 
 _MODULES = {
     "ApiError": "errors",
-    "AsyncSandboxTransport": "transport",
     "CallRecord": "calllog",
     "ConnectionDropped": "faults",
     "Member": "records",
@@ -46,7 +44,6 @@ _MODULES = {
 }
 __all__ = [
     "ApiError",
-    "AsyncSandboxTransport",
     "CallRecord",
     "ConnectionDropped",
     "Member",

@@ -30,7 +30,6 @@ EMULATOR = (
     "reconciler.sandbox.store",
     "reconciler.sandbox.server",
     "reconciler.sandbox.areas",
-    "reconciler.sandbox.transport",
 )
 
 
