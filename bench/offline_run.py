@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from reconciler.collection import paused_collection
+from reconciler.config import yaml_fast
 from reconciler.config.loader import load_tenant
 from reconciler.model.desired import Desired
 from reconciler.model.live import (
@@ -75,6 +76,8 @@ def main() -> None:
     plan = diff(desired, live)
     diffed = time.process_time()
     parser = "libyaml (C)" if getattr(yaml, "__with_libyaml__", False) else "pure Python"
+    if yaml_fast.available():
+        parser = f"yaml-rs for plain files, PyYAML with {parser} for the others"
     print(f"load_cpu={loaded - started:.3f}")
     print(f"snapshot_cpu={matched - loaded:.3f}")
     print(f"diff_cpu={diffed - matched:.3f}")

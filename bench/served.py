@@ -71,8 +71,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(tenant: Path, rate: float, latency_ms: float) -> Iterator[Served]:
-    """Serve the tenant's sandbox in a separate process for the duration of the block."""
+def serving(
+    tenant: Path, rate: float, latency_ms: float, state: Path | None = None
+) -> Iterator[Served]:
+    """Serve the tenant's sandbox in a separate process for the duration of the block (its
+    state kept in `state` when given, seeded from it when that file exists)."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -89,6 +92,7 @@ def serving(tenant: Path, rate: float, latency_ms: float) -> Iterator[Served]:
             f"{rate:g}",
             "--latency-ms",
             f"{latency_ms:g}",
+            *(("--state", str(state)) if state is not None else ()),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

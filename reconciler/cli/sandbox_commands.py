@@ -5,6 +5,7 @@ from typing import get_args
 
 import click
 
+from reconciler import sandbox as emulator
 from reconciler.cli.options import tenant_option
 from reconciler.config.layout import (
     SANDBOX_STATE_DIR,
@@ -15,9 +16,9 @@ from reconciler.config.layout import (
 from reconciler.config.loader import load_sandbox_world
 from reconciler.config.tenant_id import TenantId
 from reconciler.core.targets import embedded_sandbox
-from reconciler.sandbox import Sandbox, SandboxSettings, state_lock
+from reconciler.sandbox import state_lock
 from reconciler.sandbox.limits import LimitsName
-from reconciler.sandbox.server import DEFAULT_PORT, serve
+from reconciler.sandbox.settings import DEFAULT_PORT, SandboxSettings
 
 
 def world_file(tenant: Path) -> Path:
@@ -101,11 +102,13 @@ def serve_command(
         )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    sandbox = Sandbox.from_world_file(
+    # The emulator's modules load here (`reconciler.sandbox` imports them on first use):
+    # every other command, against a real tenant too, loads this module.
+    sandbox = emulator.Sandbox.from_world_file(
         world_file(tenant), state_file=state, settings=settings, seed=seed
     )
     try:
-        serve(sandbox, host, port, tls_dir if tls else None, unsafe_listen)
+        emulator.serve(sandbox, host, port, tls_dir if tls else None, unsafe_listen)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
 

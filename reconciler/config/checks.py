@@ -113,8 +113,13 @@ def _unique_names(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
 
 def _unique_members(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
     for org in orgs:
+        members = org.model.members or []
+        ids = [m.user_id for m in members if m.user_id is not None]
+        emails = [m.email.lower() for m in members if m.email is not None]
+        if len(set(ids)) == len(ids) and len(set(emails)) == len(emails):
+            continue  # the usual file: nothing listed twice
         seen: dict[tuple[str, str], int] = {}
-        for index, member in enumerate(org.model.members or []):
+        for index, member in enumerate(members):
             keys = [("user_id", member.user_id), ("email", member.email)]
             for field, value in keys:
                 if value is None:
@@ -212,14 +217,18 @@ def _signup_needs_auto_membership(orgs: Sequence[OrgFile]) -> Iterator[ConfigErr
 
 def _known_roles(orgs: Sequence[OrgFile], tenant_roles: set[str]) -> Iterator[ConfigError]:
     for org in orgs:
-        known = tenant_roles | set(org.model.roles or {})
-        listing = ", ".join(sorted(known)) or "none"
+        own = org.model.roles
+        known = tenant_roles | set(own) if own else tenant_roles
         uses: list[tuple[KeyPath, str]] = []
         for index, member in enumerate(org.model.members or []):
-            uses += [(("members", index, "roles", i), r) for i, r in enumerate(member.roles or [])]
+            if member.roles and not known.issuperset(member.roles):
+                uses += [(("members", index, "roles", i), r) for i, r in enumerate(member.roles)]
         routing = org.model.routing
         defaults = (routing.default_roles or []) if routing else []
         uses += [(("routing", "default_roles", i), r) for i, r in enumerate(defaults)]
+        if not uses:
+            continue
+        listing = ", ".join(sorted(known)) or "none"
         for path, role in uses:
             if role not in known:
                 yield org.error(path, f"unknown role {quoted(role)} (known roles: {listing})")

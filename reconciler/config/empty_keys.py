@@ -34,6 +34,8 @@ APPLICATIONS_KEYS: Keys = tuple(
 
 def refused_nulls(document: YamlDocument, keys: Keys) -> list[ConfigError]:
     """An error for every key of `keys` that the document writes with no value."""
+    if not document.nulls:
+        return []
     return [
         ConfigError(
             document.source.key_at(path),
@@ -47,16 +49,21 @@ def refused_nulls(document: YamlDocument, keys: Keys) -> list[ConfigError]:
 
 def _nulls(value: object, pattern: KeyPath, path: KeyPath) -> Iterator[KeyPath]:
     """The paths matching `pattern` under `value` (at `path`) whose value is null."""
-    if not pattern:
-        if value is None:
-            yield path
-        return
     head, rest = pattern[0], pattern[1:]
     if isinstance(value, dict) and head != ANY_INDEX:
         keys = [k for k in value if isinstance(k, str)] if head == ANY_KEY else [head]
         for key in keys:
-            if key in value:
+            if key not in value:
+                continue
+            if not rest:
+                if value[key] is None:
+                    yield (*path, key)
+            else:
                 yield from _nulls(value[key], rest, (*path, key))
     elif isinstance(value, list) and head == ANY_INDEX:
         for index, item in enumerate(value):
-            yield from _nulls(item, rest, (*path, index))
+            if not rest:
+                if item is None:
+                    yield (*path, index)
+            elif isinstance(item, dict | list):
+                yield from _nulls(item, rest, (*path, index))

@@ -53,7 +53,7 @@ class LayeredSource(YamlSource):
 def layered(base: YamlDocument, over: YamlDocument) -> YamlDocument:
     """The tenant's document `over` merged onto the base's."""
     source = LayeredSource(over.source.path, over.source.text, base.source, over.data)
-    return YamlDocument(source, merged(base.data, over.data))
+    return YamlDocument(source, merged(base.data, over.data), base.nulls or over.nulls)
 
 
 def _kept(over: Mapping[Any, Any], path: KeyPath) -> bool:

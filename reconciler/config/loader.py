@@ -2,6 +2,7 @@
 problem of every file at once."""
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, TypeVar
@@ -97,7 +98,7 @@ def load_tenant_files(directory: Path | str) -> TenantFiles:
     Raise `ConfigErrors` with every problem in every file, ordered by file and position.
     """
     directory = Path(directory)
-    with paused_collection():
+    with paused_collection(keep=True):
         return _Reader(directory).tenant()
 
 
@@ -123,6 +124,8 @@ class _Reader:
         self.root = directory.resolve()
         self.shown = PurePath(display_path(directory))
         self.errors: list[ConfigError] = []
+        self.prefix = os.path.join(directory, "")  # names made by string, 10,000 times
+        self.shown_prefix = "" if str(self.shown) == "." else os.path.join(self.shown, "")
 
     def tenant(self) -> TenantFiles:
         directory, errors = self.directory, self.errors
@@ -318,6 +321,8 @@ class _Reader:
 
     def name(self, path: Path) -> str:
         """How messages name a file of the tenant."""
+        if (text := str(path)).startswith(self.prefix):
+            return self.shown_prefix + text[len(self.prefix) :]
         return str(self.shown / path.relative_to(self.directory))
 
     def shown_as(self, path: Path) -> str:

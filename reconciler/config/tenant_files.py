@@ -25,7 +25,7 @@ def organization_files(folder: Path) -> tuple[list[Path], list[str]]:
     if not folder.is_dir():
         return [], []
     files, warnings = [], []
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.iterdir(), key=lambda found: found.name):
         looks_like_yaml = path.suffix.lower() in YAML_SUFFIXES
         if not looks_like_yaml:
             continue

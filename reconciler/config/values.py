@@ -40,15 +40,21 @@ class Interpolation:
         """`document` with its references replaced (unchanged when it has none), or None when
         one of them is an error (or uses a value that is); the top-level keys in `skip` are
         left as written. Uses are recorded under `prefix` + their path."""
-        if MARKER not in document.source.text and not _layered_marker(document):
+        texts = _texts(document)
+        if not any(MARKER in text for text in texts):
             return document
         walk = _Walk(self.values, document, self.errors)
+        holding = _holding_markers(document.data, skip, texts)
         data = {
-            key: value if key in skip else walk.value(value, (key,))
+            key: walk.value(value, (key,)) if key in holding else value
             for key, value in document.data.items()
         }
         self.uses.update({(*prefix, *path): used for path, used in walk.uses.items()})
-        return None if walk.failed else YamlDocument(document.source, data)
+        if walk.failed:
+            return None
+        put = (use.value for used in walk.uses.values() for use in used)
+        nulls = document.nulls or any(map(_holds_null, put))
+        return YamlDocument(document.source, data, nulls)
 
 
 def resolve_values(document: YamlDocument, key: str) -> tuple[dict[str, Any], list[ConfigError]]:
@@ -204,7 +210,52 @@ def _error(document: YamlDocument, path: KeyPath, message: str) -> ConfigError:
     return ConfigError(document.source.value_at(path), f"{format_path(path)}: {message}")
 
 
-def _layered_marker(document: YamlDocument) -> bool:
+def _holds_null(value: Any) -> bool:
+    """Whether a value put in is or holds a null (a list may)."""
+    return value is None or (isinstance(value, list) and any(map(_holds_null, value)))
+
+
+def _holding_markers(data: dict[Any, Any], skip: frozenset[str], texts: list[str]) -> set[Any]:
+    """The top-level keys whose values hold `${`, so that only they are walked (the 50
+    members of a file with a reference in its routing are not). Values are looked at smallest
+    first, and once they hold as many `${` as the files' texts, the others cannot hold any;
+    unless escapes or aliases can write `${` that the text does not show."""
+    left = None
+    if not any("\\" in text or "*" in text for text in texts):
+        left = sum(text.count(MARKER) for text in texts)
+    found = set()
+    for key, value in sorted(data.items(), key=lambda item: _size(item[1])):
+        if left is not None and left <= 0:
+            break
+        count = _markers(value)
+        if count and key not in skip:
+            found.add(key)
+        if left is not None:
+            left -= count
+    return found
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, dict | list) else 0
+
+
+def _markers(value: Any) -> int:
+    """How many times `${` is written in the strings under `value`."""
+    count = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            count += item.count(MARKER)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def _texts(document: YamlDocument) -> list[str]:
+    """The texts of the files a document's values come from (a merged one: two)."""
     source = document.source
     base = source.base if isinstance(source, LayeredSource) else None
-    return base is not None and MARKER in base.text
+    return [source.text, base.text] if base is not None else [source.text]

@@ -4,7 +4,9 @@ Only plain YAML is accepted: mappings, lists and scalars (strings, numbers, bool
 timestamps). Duplicate keys, custom tags and merge keys (`<<`, a YAML 1.1 feature) are errors.
 Anchors and aliases are allowed, but the values they repeat count against a budget of
 `MAX_ALIAS_NODES` per file, so a file cannot expand into billions of values ("alias bomb").
-Where things are written is worked out from the file's text when first asked for.
+Where things are written is worked out from the file's text when first asked for. A plain file
+is read by yaml_rs when it cannot read differently under PyYAML (`yaml_fast`); PyYAML reads
+every other file, and gives every error and mark.
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.config.errors import ConfigError, ConfigErrors
+from reconciler.config.yaml_fast import fast_mapping
 from reconciler.config.yaml_tree import TAG, MarkedBuilder, Marks, location, plain_mapping
 from reconciler.model.desired import KeyPath, Location
 
@@ -65,6 +68,8 @@ class YamlDocument:
 
     source: YamlSource
     data: dict[Any, Any]
+    nulls: bool = True
+    """Whether a value in it may be null (False only when reading it showed none is)."""
 
 
 def resolve_or_none(path: Path) -> Path | None:
@@ -96,6 +101,9 @@ def read_yaml(path: Path, shown: str | None = None) -> YamlDocument:
     except OSError as error:
         raise _failure(shown, 1, 1, f"cannot read the file: {error.strerror}") from None
     text = _decode(raw, shown)
+    fast = fast_mapping(text)
+    if fast is not None:
+        return YamlDocument(YamlSource(shown, text), *fast)
     node = _compose(text, shown)
     if node is None or (
         isinstance(node, ScalarNode) and node.tag == TAG + "null" and not node.value

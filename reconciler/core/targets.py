@@ -2,16 +2,22 @@
 
 `sandbox` is the embedded sandbox (in-process, state kept in `.sandbox/<tenant>.json`); an
 `http://` URL must be loopback (a served sandbox); anything else is a real tenant over TLS.
+The emulator's modules are loaded only for the embedded sandbox (`reconciler.sandbox`
+imports them on first use).
 """
+
+from __future__ import annotations
 
 import ssl
 from collections.abc import AsyncIterator, Callable
 from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
 
+import reconciler.sandbox as emulator
 from reconciler.auth0.credentials import ClientCredentials, login_from_environment
 from reconciler.auth0.session import Session, open_session
 from reconciler.auth0.target import Target, TargetError, TargetKind, resolve_target
@@ -21,18 +27,21 @@ from reconciler.config.loader import SandboxWorld
 from reconciler.config.tenant_id import TenantId
 from reconciler.model.desired import Desired
 from reconciler.safe_text import declare_public
-from reconciler.sandbox import Sandbox, Store, state_lock
+from reconciler.sandbox import state_lock
 from reconciler.sandbox.transport import AsyncSandboxTransport
+
+if TYPE_CHECKING:
+    from reconciler.sandbox import Sandbox
 
 
 def embedded_sandbox(tenant: TenantId, world: SandboxWorld, state_dir: Path) -> Sandbox:
     """The tenant's embedded sandbox: its saved state, or seeded from its loaded `sandbox.yaml`
     on first use."""
     state_file = sandbox_state_file(state_dir, tenant)
-    return Sandbox(
+    return emulator.Sandbox(
         world.world,
         state_file=state_file,
-        store=Store.load(state_file) if state_file.exists() else None,
+        store=emulator.Store.load(state_file) if state_file.exists() else None,
         tenant_domain=f"{world.path.resolve().parent.name}.sandbox.auth0.local",
         world_digest=world.digest,
     )

@@ -7,6 +7,7 @@ The table of every endpoint the reconciler calls is `reconciler.engine.endpoints
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from reconciler.engine.kinds import Kind, Verb
 from reconciler.engine.plan import PathPart, Settle, path_text
@@ -90,9 +91,10 @@ class Endpoint:
     def __set_name__(self, owner: type, name: str) -> None:
         object.__setattr__(self, "name", name)
 
-    @property
+    @cached_property
     def segments(self) -> tuple[str | None, ...]:
-        """The template's segments, None for each parameter."""
+        """The template's segments, None for each parameter (worked out once: every request
+        is looked up in the table by them)."""
         return tuple(
             None if part.startswith("{") else part for part in self.template.strip("/").split("/")
         )

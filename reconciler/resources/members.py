@@ -127,6 +127,8 @@ def _change_roles(
     """Assign the roles the member lacks and remove the others (the removal waits for the
     assignment, see the builder)."""
     have = member.role_ids
+    if have.keys() == roles.ids.keys():
+        return
     add = sorted(set(roles.ids) - set(have), key=str)
     remove = sorted(set(have) - set(roles.ids))
     added = removed = None

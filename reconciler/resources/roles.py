@@ -193,12 +193,11 @@ def resolve_roles(ctx: OrgContext, builder: PlanBuilder, names: list[str], index
     created_by: list[OpKey] = []
     own = ctx.desired.roles or {}
     for position, name in enumerate(names):
-        if name in own:
+        owner = ctx.name if name in own else None
+        if owner is not None:
             live = ctx.snapshot.org_roles.get((ctx.name, name))
-            key = ObjectKey.role(name, ctx.name)
         elif name in ctx.desired_state.roles:
             live = ctx.snapshot.roles.get(name)
-            key = ObjectKey.role(name)
         else:
             builder.error(
                 f"unknown role {name!r}: define it in roles.yaml or in this organization's roles",
@@ -208,6 +207,7 @@ def resolve_roles(ctx: OrgContext, builder: PlanBuilder, names: list[str], index
         if live is not None:
             ids[live.id] = name
         else:
+            key = ObjectKey.role(name, owner)
             ids[Ref(key)] = name
             created_by.append(create_role_key(key))
     return RoleIds(ids, tuple(created_by))

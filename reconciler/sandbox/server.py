@@ -18,10 +18,10 @@ from .app import JSON_TYPE, Receive, Scope, Send, dump
 from .errors import ApiError
 from .faults import ConnectionDropped
 from .sandbox import Sandbox
+from .settings import DEFAULT_PORT
 from .tls import TlsFiles, ensure_certificates
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-DEFAULT_PORT = 4010
 STARTUP_TIMEOUT = 10.0
 
 

@@ -8,6 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .limits import LimitsName
 
+DEFAULT_PORT = 4010
+"""The port `reconciler sandbox serve` listens on unless told."""
+
 
 class SandboxSettings(BaseModel):
     """Every fault is off unless set; behaviour follows Auth0 (its documented defaults and what

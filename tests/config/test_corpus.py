@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from reconciler.cli import main
-from reconciler.config import yaml_source
+from reconciler.config import yaml_fast, yaml_source
 from reconciler.config.errors import ConfigErrors
 from reconciler.config.loader import load_tenant
 
@@ -40,12 +40,16 @@ def test_validate_prints_every_error_and_exits_1(
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("libyaml", [True, False], ids=["libyaml", "pure-python"])
+@pytest.mark.parametrize(
+    "parser", ["yaml_rs", "libyaml", "pure-python"], ids=["yaml-rs", "libyaml", "pure-python"]
+)
 @pytest.mark.parametrize("case", CASES)
 def test_load_tenant_raises_every_error_as_values(
-    case: str, libyaml: bool, monkeypatch: pytest.MonkeyPatch
+    case: str, parser: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not libyaml:
+    if parser != "yaml_rs":
+        monkeypatch.setattr(yaml_fast, "_loads", None)
+    if parser == "pure-python":
         monkeypatch.setattr(yaml_source, "_FAST_LOADER", None)
     monkeypatch.chdir(CORPUS / case)
     with pytest.raises(ConfigErrors) as raised:

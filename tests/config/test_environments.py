@@ -228,6 +228,23 @@ def test_whole_references_keep_their_type_and_lists_splice(tmp_path: Path) -> No
     assert desired.roles["admin"].description == "costs ${values.host}"
 
 
+@pytest.mark.parametrize(
+    "comment",
+    ["", "# no ${values.x} here\n", "# *.acme.example\n"],
+    ids=["plain", "a reference in a comment", "an asterisk"],
+)
+def test_references_in_values_of_every_size_are_put_in(tmp_path: Path, comment: str) -> None:
+    members = "".join(f"  - {{email: u{i}@acme.example}}\n" for i in range(30))
+    org = (
+        f"{comment}name: acme\ndisplay_name: '${{values.url}}'\nmembers:\n{members}"
+        "  - {email: last@acme.example, name: 'at ${values.url}'}\n"
+    )
+    desired = load_tenant(_project(tmp_path, {}, {"organizations/acme.yaml": org}))
+    acme = desired.organizations["acme"]
+    assert acme.display_name == "https://a.example"
+    assert [m.name for m in acme.members or []][-2:] == [None, "at https://a.example"]
+
+
 def test_a_base_is_not_a_tenant_and_extends_must_name_one(tmp_path: Path) -> None:
     directory = _project(tmp_path, {"roles.yaml": ROLES}, {})
     assert _messages(tmp_path / "tenants" / "_shared")[0].startswith("tenants/_shared: is a base")
