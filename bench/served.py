@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.limits import BenchLimits
 from bench.tenant import CLIENT_ID, CLIENT_SECRET
 
 
@@ -71,8 +72,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(tenant: Path, rate: float, latency_ms: float) -> Iterator[Served]:
-    """Serve the tenant's sandbox in a separate process for the duration of the block."""
+def serving(tenant: Path, limits: BenchLimits, latency_ms: float) -> Iterator[Served]:
+    """Serve the tenant's sandbox in a separate process for the duration of the block, under
+    the limits of `limits` and on their faster clock."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -85,8 +87,10 @@ def serving(tenant: Path, rate: float, latency_ms: float) -> Iterator[Served]:
             str(tenant),
             "--port",
             str(port),
-            "--rate-limit",
-            f"{rate:g}",
+            "--limits",
+            limits.subscription.value,
+            "--limits-speedup",
+            str(limits.speedup),
             "--latency-ms",
             f"{latency_ms:g}",
         ],
