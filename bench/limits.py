@@ -32,8 +32,9 @@ class BenchLimits:
 
     def seconds(self, calls: Iterable[Mapping[str, Any]]) -> float:
         """The least wall time of these logged calls under the compressed buckets: the
-        slowest bucket's (calls - burst) / sustained rate, the tenant-wide one included."""
-        return bound_under(groups(calls), self.limits)
+        slowest bucket's (calls - burst) / sustained rate, the tenant-wide one included. A
+        refused call (429) takes no token, so it is not counted."""
+        return bound_under(groups(c for c in calls if c["status"] != 429), self.limits)
 
     @property
     def refilled_after(self) -> float:

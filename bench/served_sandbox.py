@@ -168,8 +168,11 @@ def _wait_until_up(process: subprocess.Popen[bytes], base_url: str, ca_file: Pat
 
 
 @contextmanager
-def served(files: JobFiles, repo: Path) -> Iterator[tuple[ServedSandbox, int]]:
-    """Serve the job's sandbox over TLS on a free loopback port; yields its controls and port."""
+def served(
+    files: JobFiles, repo: Path, limits: str, speedup: int
+) -> Iterator[tuple[ServedSandbox, int]]:
+    """Serve the job's sandbox over TLS on a free loopback port, under a subscription's
+    `limits` on a clock `speedup` times faster; yields its controls and port."""
     port = free_port()
     log = files.root / "sandbox.log"
     command = [
@@ -180,6 +183,7 @@ def served(files: JobFiles, repo: Path) -> Iterator[tuple[ServedSandbox, int]]:
         "serve",
         *("--tenant", str(files.ours_base), "--port", str(port), "--tls"),
         *("--tls-dir", str(files.tls_dir), "--state", str(files.state_file)),
+        *("--limits", limits, "--limits-speedup", str(speedup)),
     ]
     with log.open("wb") as output:
         process = subprocess.Popen(
