@@ -67,15 +67,17 @@ def write_results(
     args: argparse.Namespace,
     results: dict[BenchLimits, list[Result]],
     offline: dict[str, Any] | None,
+    date: str | None = None,
 ) -> None:
-    """RESULTS.md and results.json in `args.out` (the offline section when it ran)."""
+    """RESULTS.md and results.json in `args.out` (the offline section when it ran); `date`:
+    when the run was (default now)."""
     machine = f"{platform.system()} {platform.machine()}, {platform.python_version()}, "
     machine += f"{len(os.sched_getaffinity(0))} CPUs"
     command = ("python -m bench " + " ".join(sys.argv[1:])).strip()
     document = {
         "command": command,
         "machine": machine,
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "date": date or datetime.now(UTC).isoformat(timespec="seconds"),
         "settings": {**vars(args), "out": str(args.out)},
         "limits": [
             {
@@ -136,6 +138,13 @@ NOTES = [
     "  count for this tenant (reads and writes). *minimal writes*: one request per changed",
     "  thing. *wall / lower bound*: `-` where the calls fit in the bursts (a bound under 1 s",
     "  leaves only the process starting and loading the files).",
+    "- *wall s*: the reconciler's process from start to exit. *API s*: from the first call's",
+    "  arrival at the sandbox to the last call's answer, without the start, the loading of",
+    "  the files and the planning that the compressed clock does not shrink (a few seconds,",
+    "  against Auth0's minutes). Why the ratios are what they are: docs/performance.md,",
+    '  "Measured: `make bench`".',
+    "- The cold apply runs its phases in order (organizations, their links and members, then",
+    "  member roles), so it takes about the sum of the phases' bounds, not the largest group's.",
     "- *drift*: `reconciler drift` (a full scan) after 10 display names were changed by hand.",
     "- *incremental drift*: `reconciler drift --incremental` from a checkpoint taken right",
     "  after an apply: with nothing changed since, and after someone else changed a display",

@@ -96,9 +96,14 @@ class ServedSandbox:
             thread.join()
 
     def _get(self, path: str, **params: Any) -> Any:
-        reply = self._http.get(f"/api/v2{path}", params=params, headers=self._headers)
-        reply.raise_for_status()
-        return reply.json()
+        """An API read; a 429 (the sandbox's limits) waits for the bucket's reset."""
+        while True:
+            reply = self._http.get(f"/api/v2{path}", params=params, headers=self._headers)
+            if reply.status_code != 429:
+                reply.raise_for_status()
+                return reply.json()
+            reset = float(reply.headers.get("x-ratelimit-reset", time.time() + 1))
+            time.sleep(min(max(reset - time.time(), POLL_S), 60))
 
     def organizations(self) -> dict[str, Any]:
         """Every organization's display name and enabled connections with their flags, by
