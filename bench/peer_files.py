@@ -77,9 +77,9 @@ def _dump(path: Path, data: Any) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
 
-def _ours(folder: Path, orgs: int, changed: bool) -> Path:
+def _ours(folder: Path, orgs: int, changed: bool, limits: str) -> Path:
     tenant = folder / TENANT
-    _dump(tenant / "tenant.yaml", TENANT_FILE)
+    _dump(tenant / "tenant.yaml", {**TENANT_FILE, "rate_limit": {"limits": limits}})
     _dump(tenant / "sandbox.yaml", WORLD)
     for index in range(orgs):
         org = organization(index, changed and index == 0)
@@ -92,12 +92,13 @@ def _peer(path: Path, orgs: int, changed: bool) -> Path:
     return path
 
 
-def write_job(root: Path, orgs: int) -> JobFiles:
-    """Write the job for `orgs` organizations under `root`."""
+def write_job(root: Path, orgs: int, limits: str) -> JobFiles:
+    """Write the job for `orgs` organizations under `root`; our tenant.yaml says which
+    subscription's `limits` the tenant has."""
     return JobFiles(
         root=root,
-        ours_base=_ours(root / "ours" / "base", orgs, changed=False),
-        ours_changed=_ours(root / "ours" / "changed", orgs, changed=True),
+        ours_base=_ours(root / "ours" / "base", orgs, False, limits),
+        ours_changed=_ours(root / "ours" / "changed", orgs, True, limits),
         peer_base=_peer(root / "peer" / "base.yaml", orgs, changed=False),
         peer_changed=_peer(root / "peer" / "changed.yaml", orgs, changed=True),
     )

@@ -22,7 +22,7 @@ from typing import Any
 
 from bench import measure
 from bench.peer_files import CLIENT_ID, CLIENT_SECRET, JobFiles, write_job, write_peer_config
-from bench.peers_report import Machine, write_report
+from bench.peers_report import Limits, Machine, write_report
 from bench.served_sandbox import ServedSandbox, served
 
 REPO = Path(__file__).resolve().parent.parent
@@ -162,13 +162,13 @@ def run_step(
 
 
 def run_all(
-    files: JobFiles, peer_dir: Path, runs: int
+    files: JobFiles, peer_dir: Path, runs: int, limits: Limits
 ) -> tuple[dict[str, dict[str, list[Sample]]], bool]:
     """Every step for both tools, `runs` times, each run and tool on a fresh state; also
     whether both tools left the same organizations behind in every run."""
     samples: dict[str, dict[str, list[Sample]]] = {s.key: {"ours": [], "peer": []} for s in STEPS}
     same = True
-    with served(files, REPO) as (sandbox, port):
+    with served(files, REPO, limits.subscription, limits.speedup) as (sandbox, port):
         write_peer_config(files, port)
         for run in range(runs):
             ends = []
@@ -214,6 +214,18 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=120, help="organizations (default 120)")
     parser.add_argument("--quick", action="store_true", help="one run instead of three")
     parser.add_argument("--peer-dir", type=Path, default=DEFAULT_PEER_DIR)
+    parser.add_argument(
+        "--limits",
+        choices=("enterprise", "professional", "free"),
+        default="enterprise",
+        help="the subscription whose per-group limits the sandbox enforces (default enterprise)",
+    )
+    parser.add_argument(
+        "--speedup",
+        type=int,
+        default=20,
+        help="the sandbox's buckets refill this many times faster than Auth0's (default 20)",
+    )
     args = parser.parse_args()
     if args.orgs < 1:
         parser.error("--orgs must be at least 1")
@@ -221,8 +233,9 @@ def main() -> None:
     node = node_version()
     version = peer_version(args.peer_dir, node)
     with tempfile.TemporaryDirectory(prefix="bench-peers-") as folder:
-        files = write_job(Path(folder), args.orgs)
-        samples, same = run_all(files, args.peer_dir.resolve(), runs)
+        limits = Limits(args.limits, args.speedup)
+        files = write_job(Path(folder), args.orgs, limits.subscription)
+        samples, same = run_all(files, args.peer_dir.resolve(), runs, limits)
     results = {
         step.key: {
             tool: {"median": medians(found), "samples": [asdict(s) for s in found]}
@@ -230,7 +243,9 @@ def main() -> None:
         }
         for step in STEPS
     }
-    write_report(Machine.here(node), PEER_PACKAGE, version, args.orgs, runs, STEPS, results, same)
+    write_report(
+        Machine.here(node), PEER_PACKAGE, version, args.orgs, runs, STEPS, results, same, limits
+    )
 
 
 if __name__ == "__main__":

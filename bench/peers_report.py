@@ -11,6 +11,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits the sandbox enforces: a subscription's, on a clock `speedup` times faster."""
+
+    subscription: str
+    speedup: int
+
+
 MARKDOWN = HERE / "PEERS.md"
 JSON = HERE / "peers.json"
 UNSERVED = {
@@ -180,9 +190,10 @@ def _notes(results: dict[str, Any], same: bool, orgs: int, peer_label: str) -> l
             "pool of at most 3 tasks at a time and 8 a second (constants in its source), so "
             f"{orgs} organizations take about {orgs / 8:.1f} s of each create, no-op or change, "
             "whether or not anything is written; its `--dry-run` skips the pool. The "
-            "reconciler sends up to 8 requests at a time while they fit in its share of the "
-            "rate-limit bucket the tenant's headers announce (half by default); this sandbox "
-            "announces a bucket of 10 that never runs low, so up to 5 here, with no waiting.",
+            "reconciler sends up to 8 requests at a time while they fit in its share (half by "
+            "default) of each endpoint group's bucket, which it learns from the headers of that "
+            "group's responses; here the organization writes and the organizations' "
+            "connection reads are the tight groups (burst 5 and 10).",
             f"- Reads: per organization, {peer_label} reads its connections (two pages: its "
             "SDK asks for the page after every non-empty one), its client grants, its "
             "discovery domains and its applications; the reconciler reads only what the files "
@@ -213,10 +224,12 @@ def write_report(
     steps: Sequence[StepLike],
     results: dict[str, Any],
     same: bool,
+    limits: Limits,
 ) -> None:
     """Write bench/PEERS.md and bench/peers.json."""
     peer_label = f"{peer_name} {peer_version}"
     command = f"python -m bench.peers --orgs {orgs}" + ("" if runs > 1 else " --quick")
+    command += f" --limits {limits.subscription} --speedup {limits.speedup}"
     lines = [
         f"# Measured against {peer_name}",
         "",
@@ -232,6 +245,13 @@ def write_report(
         "failed calls come from the sandbox's call log (Management API requests only; token "
         "requests are not counted); wall, CPU (user + system) and peak RSS are those of the "
         "tool's own process, from launch to exit.",
+        f"- Limits: the sandbox enforces Auth0's {limits.subscription} limits, the "
+        "tenant-wide bucket and one per endpoint group (`sandbox serve --limits`), on a clock "
+        f"{limits.speedup} times faster (`--limits-speedup {limits.speedup}`: every bucket "
+        f"refills {limits.speedup} times faster, its reset given to the 1/{limits.speedup} "
+        "second), with every response's `x-ratelimit-*` headers and 429s naming the group; "
+        "both tools meet the same buckets. Wall times are those of the compressed clock: at "
+        f"Auth0's pace the paced part takes {limits.speedup} times longer.",
         f"- Machine: {machine.platform}, {machine.cpus} CPUs, Python {machine.python}, "
         f"Node.js {machine.node}. Times matter only as ratios: the sandbox answers in well "
         "under a millisecond, where a real tenant takes tens.",

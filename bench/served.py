@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.limits import BenchLimits
 from bench.tenant import CLIENT_ID, CLIENT_SECRET
 
 
@@ -72,10 +73,11 @@ def free_port() -> int:
 
 @contextmanager
 def serving(
-    tenant: Path, rate: float, latency_ms: float, state: Path | None = None
+    tenant: Path, limits: BenchLimits, latency_ms: float, state: Path | None = None
 ) -> Iterator[Served]:
-    """Serve the tenant's sandbox in a separate process for the duration of the block (its
-    state kept in `state` when given, seeded from it when that file exists)."""
+    """Serve the tenant's sandbox in a separate process for the duration of the block, under
+    the limits of `limits` and on their faster clock (its state kept in `state` when given,
+    seeded from it when that file exists)."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -88,8 +90,10 @@ def serving(
             str(tenant),
             "--port",
             str(port),
-            "--rate-limit",
-            f"{rate:g}",
+            "--limits",
+            limits.subscription.value,
+            "--limits-speedup",
+            str(limits.speedup),
             "--latency-ms",
             f"{latency_ms:g}",
             *(("--state", str(state)) if state is not None else ()),

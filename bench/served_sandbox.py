@@ -96,9 +96,14 @@ class ServedSandbox:
             thread.join()
 
     def _get(self, path: str, **params: Any) -> Any:
-        reply = self._http.get(f"/api/v2{path}", params=params, headers=self._headers)
-        reply.raise_for_status()
-        return reply.json()
+        """An API read; a 429 (the sandbox's limits) waits for the bucket's reset."""
+        while True:
+            reply = self._http.get(f"/api/v2{path}", params=params, headers=self._headers)
+            if reply.status_code != 429:
+                reply.raise_for_status()
+                return reply.json()
+            reset = float(reply.headers.get("x-ratelimit-reset", time.time() + 1))
+            time.sleep(min(max(reset - time.time(), POLL_S), 60))
 
     def organizations(self) -> dict[str, Any]:
         """Every organization's display name and enabled connections with their flags, by
@@ -168,8 +173,11 @@ def _wait_until_up(process: subprocess.Popen[bytes], base_url: str, ca_file: Pat
 
 
 @contextmanager
-def served(files: JobFiles, repo: Path) -> Iterator[tuple[ServedSandbox, int]]:
-    """Serve the job's sandbox over TLS on a free loopback port; yields its controls and port."""
+def served(
+    files: JobFiles, repo: Path, limits: str, speedup: int
+) -> Iterator[tuple[ServedSandbox, int]]:
+    """Serve the job's sandbox over TLS on a free loopback port, under a subscription's
+    `limits` on a clock `speedup` times faster; yields its controls and port."""
     port = free_port()
     log = files.root / "sandbox.log"
     command = [
@@ -180,6 +188,7 @@ def served(files: JobFiles, repo: Path) -> Iterator[tuple[ServedSandbox, int]]:
         "serve",
         *("--tenant", str(files.ours_base), "--port", str(port), "--tls"),
         *("--tls-dir", str(files.tls_dir), "--state", str(files.state_file)),
+        *("--limits", limits, "--limits-speedup", str(speedup)),
     ]
     with log.open("wb") as output:
         process = subprocess.Popen(

@@ -1,26 +1,13 @@
-"""The scenarios of plans from the snapshot: after a cold apply (from the snapshot, which
-falls back to a full read and keeps one), a merge that changes three organization files and
-a merge that changes nothing in Auth0, each applied with `apply --from-snapshot`."""
+"""The scenarios of plans from the snapshot: after the sets before it (the snapshot is taken
+by the first apply from it, which falls back to a full read), a merge that changes three
+organization files and a merge that changes nothing in Auth0, each applied with
+`apply --from-snapshot`."""
 
-from collections.abc import Callable
-from pathlib import Path
-from typing import TypeVar
-
-from bench.run import Measured, reconciler
-from bench.served import Served
+from bench.run import Measured
+from bench.scenarios import Bench, Scenario, pages, succeeded
 from bench.tenant import CONNECTIONS, ROLES, Shape, write_org
 
 CHANGED = 3
-R = TypeVar("R")
-Measure = Callable[
-    [str, Served, int, Callable[[], None], Callable[[], Measured], int, int, float], R
-]
-"""The bench's `measure`: name, sandbox, runs, set-up, command, bound, minimal writes, rate."""
-
-
-def pages(count: int) -> int:
-    """Requests to list `count` items in pages of 100."""
-    return max(1, -(-count // 100))
 
 
 def organization_reads(shape: Shape) -> int:
@@ -49,23 +36,14 @@ def merge_bound(shape: Shape, orgs: int, events: int) -> int:
     return log_reads(events) + pages(ROLES) + read + orgs + verify
 
 
-def snapshot_scenarios(
-    workdir: Path,
-    tenant: Path,
-    served: Served,
-    shape: Shape,
-    rate: float,
-    runs: int,
-    measure: Measure[R],
-) -> list[R]:
+def snapshot_scenarios(bench: Bench) -> list[Scenario]:
     """Each run starts from an apply from the snapshot that leaves Auth0 and the snapshot as
     the files say (undoing the last run's merge)."""
-    base = served.base
-    snapshot = str(workdir / "snapshot.json")
-    folder = tenant / "organizations"
+    shape, folder = bench.shape, bench.tenant / "organizations"
+    snapshot = str(bench.workdir / f"snapshot-{bench.tenant.name}.json")
 
     def from_snapshot() -> Measured:
-        return reconciler(tenant, base, "apply", "--yes", "--from-snapshot", "--snapshot", snapshot)
+        return bench.run("apply", "--yes", "--from-snapshot", "--snapshot", snapshot)
 
     def files(display: str) -> None:
         for n in range(CHANGED):
@@ -73,9 +51,7 @@ def snapshot_scenarios(
 
     def applied() -> None:
         files("Org {n}")
-        done = from_snapshot()
-        if done.code != 0:
-            raise RuntimeError(f"apply --from-snapshot: exit {done.code}\n{done.stdout[-2000:]}")
+        succeeded("apply --from-snapshot", from_snapshot(), 0)
 
     def three_files() -> None:
         applied()
@@ -89,24 +65,17 @@ def snapshot_scenarios(
     # The unmeasured apply before each run writes the 3 display names back: its own writes
     # are the log's events since the snapshot.
     return [
-        measure(
+        Scenario(
             f"merge of {CHANGED} organization files, applied from the snapshot",
-            served,
-            runs,
-            three_files,
             from_snapshot,
             merge_bound(shape, CHANGED, events=CHANGED),
             CHANGED,
-            rate,
+            prepare=three_files,
         ),
-        measure(
+        Scenario(
             "merge that changes nothing in Auth0, applied from the snapshot",
-            served,
-            runs,
-            nothing_in_auth0,
             from_snapshot,
             merge_bound(shape, 0, events=CHANGED),
-            0,
-            rate,
+            prepare=nothing_in_auth0,
         ),
     ]

@@ -29,11 +29,13 @@ def user_id(index: int) -> str:
     return f"auth0|bench{index:06d}"
 
 
-def write_tenant(directory: Path, shape: Shape) -> Path:
-    """Write tenant.yaml, roles.yaml, sandbox.yaml and one file per organization."""
+def write_tenant(directory: Path, shape: Shape, limits: str | None = None) -> Path:
+    """Write tenant.yaml (with `limits`: the subscription whose limits the tenant has),
+    roles.yaml, sandbox.yaml and one file per organization."""
     directory.mkdir(parents=True, exist_ok=True)
+    rate_limit = "" if limits is None else f"rate_limit: {{limits: {limits}}}\n"
     (directory / "tenant.yaml").write_text(
-        "domain: sandbox\npolicy: {max_change_percent: 100}\n", encoding="utf-8"
+        f"domain: sandbox\npolicy: {{max_change_percent: 100}}\n{rate_limit}", encoding="utf-8"
     )
     roles = "".join(
         f"  role-{r}:\n    description: Role {r}\n    permissions:\n      {API}: [p{r}]\n"

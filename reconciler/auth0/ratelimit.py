@@ -119,9 +119,12 @@ class RateLimiter:
         self.reset = reset
         self._stamp = self.clock.now()
         until_reset = reset - self._stamp
-        if until_reset > 0 and remaining < self.limit:
-            # Whole-second resets make one reading an underestimate: keep the best one.
-            self.refill = max(self.refill, (self.limit - remaining) / until_reset)
+        if until_reset > 0 and remaining < self.limit - 1:
+            # The reset is rounded up and `remaining` down, so the bucket lacks more than
+            # `limit - remaining - 1` tokens and regains them by the reset: a rate no faster
+            # than the bucket's (a reading just before a rounded reset would otherwise seem
+            # to refill the bucket at once). Each reading underestimates: keep the best one.
+            self.refill = max(self.refill, (self.limit - remaining - 1) / until_reset)
 
     async def _pause(self, seconds: float) -> None:
         seconds = min(seconds, MAX_WAIT)

@@ -32,7 +32,7 @@ from reconciler.core.sso_tickets import TicketRefused
 from reconciler.engine.duplicate_apps import DuplicateApplications
 from reconciler.engine.errors import PlanErrors
 from reconciler.engine.planfile import PlanFileError
-from reconciler.engine.scopes import MissingScopes
+from reconciler.engine.scopes import AnswerLacksScope, MissingScopes
 from reconciler.safe_text import inert
 from reconciler.sandbox import StateBusy
 
@@ -69,6 +69,7 @@ class _Commands(click.Group):
             ImportRefused,
             WriteRefused,
             MissingScopes,
+            AnswerLacksScope,
             TicketRefused,
         ) as error:
             problem("error", str(error))

@@ -58,6 +58,14 @@ def sandbox_cli() -> None:
     help="Enforce this subscription's Auth0 limits: a tenant-wide bucket and one per endpoint "
     "group (off: the one bucket of --rate-limit).",
 )
+@click.option(
+    "--limits-speedup",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=1),
+    help="Run the --limits buckets this many times faster (refill and reset), to measure "
+    "Auth0's minutes in seconds.",
+)
 @click.option("--latency-ms", default=0.0, show_default=True, type=float)
 @click.option("--fail-rate", default=0.0, show_default=True, type=float, help="P(5xx).")
 @click.option("--drop-rate", default=0.0, show_default=True, type=float, help="P(drop).")
@@ -78,6 +86,7 @@ def serve_command(
     rate_limit: float | None,
     rate_limit_burst: int,
     limits: LimitsName,
+    limits_speedup: float,
     latency_ms: float,
     fail_rate: float,
     drop_rate: float,
@@ -92,6 +101,7 @@ def serve_command(
             rate_limit_rps=rate_limit,
             rate_limit_burst=rate_limit_burst,
             limits=limits,
+            limits_speedup=limits_speedup,
             latency_ms=latency_ms,
             fail_rate=fail_rate,
             drop_rate=drop_rate,

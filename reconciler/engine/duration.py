@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.kinds import Verb
 from reconciler.engine.plan import Operation
-from reconciler.engine.rate_limits import RateGroup, limits_of
+from reconciler.engine.rate_limits import Limits, RateGroup, limits_of
 from reconciler.model.subscription import Subscription
 
 LABELS = {
@@ -34,8 +34,12 @@ def operation_groups(operations: Iterable[Operation]) -> Counter[RateGroup]:
 
 
 def lower_bound(calls: Mapping[RateGroup, int], subscription: Subscription) -> float:
-    """Seconds the calls take at least, the slowest bucket's time."""
-    limits = limits_of(subscription)
+    """Seconds the calls take at least under a subscription's limits."""
+    return bound_under(calls, limits_of(subscription))
+
+
+def bound_under(calls: Mapping[RateGroup, int], limits: Limits) -> float:
+    """Seconds the calls take at least under these limits, the slowest bucket's time."""
     per_bucket: Counter[RateGroup] = Counter()
     for group, n in calls.items():
         own = limits.bucket_of(group)

@@ -8,7 +8,7 @@ A group a page does not list shares the page's "all other endpoints combined" bu
 has one (Essentials/Professional); otherwise only the tenant-wide bucket limits it.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from reconciler.model.subscription import Subscription
@@ -68,6 +68,10 @@ class Bucket:
     def _unit_seconds(self) -> int:
         return 1 if self.unit is Unit.SECOND else 60
 
+    def faster(self, speedup: int) -> "Bucket":
+        """The bucket refilling `speedup` times faster (the same burst)."""
+        return replace(self, requests=self.requests * speedup)
+
     def seconds_for(self, calls: int) -> float:
         """The least time `calls` take from a full bucket: the burst at once, the rest at the
         sustained rate."""
@@ -91,6 +95,15 @@ class Limits:
         if group in self.groups:
             return group
         return RateGroup.OTHER if RateGroup.OTHER in self.groups else None
+
+    def faster(self, speedup: int) -> "Limits":
+        """These limits with every bucket refilling `speedup` times faster: Auth0's limits
+        on a clock `speedup` times faster (`reconciler sandbox serve --limits-speedup`)."""
+        return replace(
+            self,
+            tenant=None if self.tenant is None else self.tenant.faster(speedup),
+            groups={group: bucket.faster(speedup) for group, bucket in self.groups.items()},
+        )
 
     def buckets(self, group: RateGroup) -> tuple[Bucket, ...]:
         """Every bucket a request of `group` takes a token from."""

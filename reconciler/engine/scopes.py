@@ -23,6 +23,19 @@ class MissingScopes(Exception):
         )
 
 
+class AnswerLacksScope(Exception):
+    """A read succeeded but left out what only a scope grants (Auth0 drops a connection's
+    `options` without `read:connections_options`): planning on it would rewrite what it
+    cannot see."""
+
+    def __init__(self, call: str, left_out: str, scope: str) -> None:
+        self.scope = scope
+        super().__init__(
+            f"{call}: the answer leaves out {left_out}: the token lacks the scope {scope}; "
+            "grant it to the management client"
+        )
+
+
 def needed_scopes(operations: Iterable[Operation]) -> dict[str, Operation]:
     """Each scope the operations need (their endpoint's), with the first operation needing it."""
     needed: dict[str, Operation] = {}

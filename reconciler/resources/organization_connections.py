@@ -15,6 +15,7 @@ from reconciler.engine.endpoints import ENDPOINTS
 from reconciler.engine.identity import OpKey
 from reconciler.engine.kinds import Kind, Step
 from reconciler.engine.plan import JSON, Action, FieldChange, Phase
+from reconciler.engine.scopes import AnswerLacksScope
 from reconciler.model import Connection, Organization
 from reconciler.model.live import LiveEnabledConnection, Snapshot
 from reconciler.resources.connection_import import adoptable, adopted, ignored
@@ -24,6 +25,7 @@ from reconciler.resources.reads import PAGE
 from reconciler.resources.resource import OrgReading, Planning, Reading, Resource, Stage
 from reconciler.resources.scope import OrgScope, Scope
 
+OPTIONS_SCOPE = "read:connections_options"
 FLAGS = ("assign_membership_on_login", "show_as_button", "is_signup_enabled")
 LINK_DEFAULTS = {
     "assign_membership_on_login": False,
@@ -185,7 +187,9 @@ class OrganizationConnections(Resource):
         return frozenset({ENDPOINTS.list_enabled_connections} if wanted else ())
 
     async def read(self, stage: Stage, reading: Reading) -> None:
-        """The tenant's connections, with the organizations' listing."""
+        """The tenant's connections, with the organizations' listing; with enterprise
+        connections declared, their options too (AnswerLacksScope when Auth0 leaves them
+        out)."""
         if stage is not Stage.TENANT or not reading.scope.needs_connections:
             return
         api = reading.api
@@ -197,6 +201,10 @@ class OrganizationConnections(Resource):
                 take=PAGE, fields=fields, include_fields=True, include_totals=False
             ),
         )
+        if declared and any(getattr(item, "options", None) is None for item in items):
+            raise AnswerLacksScope(
+                ENDPOINTS.list_connections.call(), "the connections' options", OPTIONS_SCOPE
+            )
         found = (live_connection(item) for item in items)
         reading.snapshot.connections = {c.name: c for c in found if c is not None}
 

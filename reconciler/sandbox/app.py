@@ -100,9 +100,12 @@ class SandboxApp:
     def _log(
         self, method: str, path: str, query: str, status: int, started: float, fault: str | None
     ) -> None:
-        elapsed = round((time.perf_counter() - started) * 1000, 3)
+        elapsed = time.perf_counter() - started
         calls = self.sandbox.calls
-        calls.append(CallRecord(method, path, query, status, elapsed, fault))
+        arrived = self.sandbox.clock() - elapsed
+        calls.append(
+            CallRecord(method, path, query, status, round(elapsed * 1000, 3), fault, arrived)
+        )
         if len(calls) > CALL_LOG_LIMIT:
             del calls[: CALL_LOG_LIMIT // 10]
 
@@ -144,6 +147,7 @@ class SandboxApp:
             group,
             settings.rate_limit_rps,
             settings.rate_limit_burst,
+            settings.limits_speedup,
         )
         limits = taken.headers
         if taken.refused_by is not None:

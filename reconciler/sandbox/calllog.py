@@ -16,7 +16,8 @@ class CallRecord:
     """One request as the sandbox saw it (the log keeps the latest ``CALL_LOG_LIMIT``).
     ``status`` is 0 when the connection was dropped
     before any response; ``fault`` names an injected fault (``drop``, ``lost_response``,
-    ``server_error``) or ``rate_limited``."""
+    ``server_error``) or ``rate_limited``; ``at`` is the sandbox clock's time when the
+    request arrived."""
 
     method: str
     path: str
@@ -24,6 +25,7 @@ class CallRecord:
     status: int
     duration_ms: float
     fault: str | None = None
+    at: float = 0.0
 
     @property
     def is_api(self) -> bool:

@@ -27,6 +27,13 @@ class SandboxSettings(BaseModel):
         description="Auth0's limits of this subscription: a tenant-wide bucket and one per "
         "endpoint group; off: the single bucket of rate_limit_rps and rate_limit_burst.",
     )
+    limits_speedup: float = Field(
+        default=1,
+        ge=1,
+        description="The limits' buckets refill this many times faster, their "
+        "x-ratelimit-reset in steps of 1/speedup second: Auth0's minutes compressed into "
+        "seconds, for benchmarks (1: Auth0's own pace).",
+    )
     latency_ms: float = Field(default=0, ge=0, description="Added to every /api/v2 request.")
     fail_rate: float = Field(
         default=0, ge=0, le=1, description="Probability of a 5xx (request not applied)."

@@ -2,9 +2,11 @@
 command runs with them, and without any one of them the command that needs it stops with one
 line naming the scope and the call.
 
-One scenario (apply, plan, drift, incremental drift, import, a second apply that updates and
-deletes, repair) runs once with every scope, each step's project kept as it was before the
-step; each scope's case runs again only the first step that needed it, without that scope.
+One scenario (apply, plan, drift, incremental drift, import, an SSO ticket made and revoked, a
+second apply that updates and deletes, repair) runs once with every scope, each step's project
+kept as it was before the step; each scope's case runs again only the first step that needed
+it, without that scope. The files declare enterprise connections and self-service SSO, so
+that every scope the table lists is needed by some step.
 """
 
 import shutil
@@ -28,10 +30,21 @@ ACTION_ENV = {
     "ORG_ROUTING_DOMAIN": "example.eu.auth0.com",
     "ORG_ROUTING_CLIENT_ID": "routing-client",
     "ORG_ROUTING_CLIENT_SECRET": "routing-secret-value",
+    "GAMMA_OKTA_SECRET": "okta-secret-value",
 }
 ACME = "tenants/example/organizations/acme-corp.yaml"
 BETA = "tenants/example/organizations/beta-llc.yaml"
 TENANT = "tenants/example/tenant.yaml"
+GAMMA = "tenants/example/organizations/gamma.yaml"
+PROFILES = "tenants/example/sso-profiles.yaml"
+OKTA = """    strategy: okta
+    options:
+      domain: gamma.okta.com
+      client_id: 0oa1gamma
+      client_secret_env: GAMMA_OKTA_SECRET
+"""
+TICKET = "{ticket}"
+"""Stands for the id of the ticket the scenario's `sso-ticket` step printed."""
 
 
 def _first_apply(project: Path) -> None:
@@ -53,6 +66,19 @@ def _first_apply(project: Path) -> None:
     )
     roles = project / "tenants/example/roles.yaml"
     roles.write_text(roles.read_text() + "  auditor:\n    description: Reads everything\n")
+    # Enterprise connections of their own, and a self-service SSO profile for another one.
+    (project / GAMMA).write_text(
+        "name: gamma\nenterprise_connections:\n"
+        f"  gamma-okta:\n{OKTA}    display_name: Gamma\n    applications: [ProjectManager]\n"
+        f"  gamma-okta-old:\n{OKTA}"
+    )
+    (project / PROFILES).write_text(
+        "profiles:\n  customers:\n    description: Customers' own single sign-on\n"
+        "    allowed_strategies: [samlp, okta]\n"
+    )
+    (project / "tenants/example/organizations/delta.yaml").write_text(
+        "name: delta\nself_service_sso:\n  profile: customers\n  applications: [ProjectManager]\n"
+    )
 
 
 def _hand_made_org(project: Path) -> None:
@@ -75,7 +101,22 @@ def _changes(project: Path) -> None:
     domain = store.discovery_domain_by_name(acme.id, "acme.com")
     store.update_discovery_domain(acme.id, domain.id, {"use_for_organization_discovery": False})
     sandbox.save()
-    edit(project, TENANT, "prune_organizations: false", "prune_organizations: true")
+    edit(
+        project,
+        TENANT,
+        "prune_organizations: false",
+        "prune_organizations: true\n  prune_connections: true",
+    )
+    edit(
+        project,
+        GAMMA,
+        "display_name: Gamma\n    applications: [ProjectManager]",
+        "display_name: Gamma SSO\n    applications: []",
+    )
+    edit(
+        project, GAMMA, f"  gamma-okta-old:\n{OKTA}", f"  gamma-okta-old:\n{OKTA}    absent: true\n"
+    )
+    edit(project, PROFILES, "Customers' own single sign-on", "Customers' single sign-on")
     (project / "tenants/example/organizations/hand-made.yaml").unlink()
     edit(project, ACME, "display_name: Acme Corp", "display_name: Acme Corporation")
     edit(project, ACME, "email_domains: [acme.com, acme.io]", "email_domains: [acme.com]")
@@ -143,6 +184,8 @@ STEPS = (
     Step(("drift", "--incremental")),
     Step(("drift", "--incremental")),
     Step(("import", "--org", "hand-made"), _hand_made_org),
+    Step(("sso-ticket", "delta")),
+    Step(("revoke-sso-ticket", "delta", TICKET)),
     Step(("apply", "--yes", "--force", "--allow-delete"), _changes),
     Step(("repair-applications", "--yes"), _duplicate_application),
 )
@@ -205,6 +248,12 @@ class Scenario:
     before: tuple[Path, ...]
     first_needed: dict[str, tuple[int, str]]
     """scope -> (step index, the first call that needed it)"""
+    ticket: str
+    """The id of the SSO ticket the scenario made."""
+
+    def args(self, number: int) -> tuple[str, ...]:
+        """The arguments of a step, the ticket's id in place of `TICKET`."""
+        return tuple(self.ticket if a == TICKET else a for a in STEPS[number].args)
 
 
 @pytest.fixture(scope="module")
@@ -216,17 +265,20 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
         run = Runner(patch, list(every_scope()))
         before: list[Path] = []
         first: dict[str, tuple[int, str]] = {}
+        ticket = ""
         for number, step in enumerate(STEPS):
             if step.prepare is not None:
                 step.prepare(project)
             kept = root / f"before-{number}"
             shutil.copytree(project, kept)
             before.append(kept)
-            result = run(project, step.args)
+            result = run(project, tuple(ticket if a == TICKET else a for a in step.args))
             assert result.exit_code == 0, f"{step}: {result.stdout}{result.stderr}"
+            if step.args[0] == "sso-ticket":
+                ticket = result.stdout.strip().rsplit("=", 1)[1]
             for scope, call in scopes_of(run.calls).items():
                 first.setdefault(scope, (number, call))
-        yield Scenario(tuple(before), first)
+        yield Scenario(tuple(before), first, ticket)
 
 
 def test_the_example_client_holds_exactly_the_documented_scopes():
@@ -234,36 +286,11 @@ def test_the_example_client_holds_exactly_the_documented_scopes():
     assert world.management_client.scopes == list(every_scope())  # in the table's order
 
 
-def _only_for_enterprise_connections() -> frozenset[str]:
-    """Scopes only the enterprise connections and self-service SSO need: the example declares
-    none, so the scenario does not run them (their own tests grant them)."""
-    names = {
-        "create_connection",
-        "update_connection",
-        "delete_connection",
-        "list_connection_clients",
-        "update_connection_clients",
-        "list_sso_profiles",
-        "create_sso_profile",
-        "update_sso_profile",
-        "create_sso_ticket",
-        "revoke_sso_ticket",
-    }
-    theirs = {s for e in ENDPOINTS if e.name in names for s in (e.scope, *e.also_needs)}
-    others = {s for e in ENDPOINTS if e.name not in names for s in (e.scope, *e.also_needs)}
-    # The connections' options are read (and their scope needed) where files declare
-    # enterprise connections: the listing of others succeeds without them.
-    return frozenset(theirs - others) | {"read:connections_options"}
-
-
-IN_SCENARIO = tuple(s for s in every_scope() if s not in _only_for_enterprise_connections())
-
-
 def test_every_command_runs_with_exactly_those_scopes_and_needs_each(scenario: Scenario):
-    assert set(IN_SCENARIO) <= set(scenario.first_needed) <= set(every_scope())
+    assert set(scenario.first_needed) == set(every_scope())
 
 
-@pytest.mark.parametrize("scope", IN_SCENARIO)
+@pytest.mark.parametrize("scope", every_scope())
 def test_without_one_scope_the_command_that_needs_it_fails_in_one_line(
     scope: str, scenario: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -271,7 +298,7 @@ def test_without_one_scope_the_command_that_needs_it_fails_in_one_line(
     project = tmp_path / "project"
     shutil.copytree(scenario.before[number], project)
     run = Runner(monkeypatch, [s for s in every_scope() if s != scope])
-    result = run(project, STEPS[number].args)
+    result = run(project, scenario.args(number))
     lines = result.stderr.splitlines()
     if scope == "read:logs":
         # Without the tenant log an incremental check reads everything, and says so.

@@ -59,7 +59,15 @@ def test_calls_over_http(sandbox: Sandbox, control: httpx.Client) -> None:
     http.get("/_sandbox/settings")
     everything = http.get("/_sandbox/calls").json()["calls"]
     assert [c["path"] for c in everything] == ["/api/v2/roles", "/_sandbox/settings"]
-    assert set(everything[0]) == {"method", "path", "query", "status", "duration_ms", "fault"}
+    assert set(everything[0]) == {
+        "method",
+        "path",
+        "query",
+        "status",
+        "duration_ms",
+        "fault",
+        "at",
+    }
     api_only = http.get("/_sandbox/calls", params={"api": "true"}).json()["calls"]
     assert [c["path"] for c in api_only] == ["/api/v2/roles"]
 

@@ -74,3 +74,23 @@ def test_unlisted_groups_share_one_bucket_on_professional(world: World) -> None:
         assert remaining(http.get("/api/v2/roles")) == (200, "10", "9")
         assert remaining(http.get(f"/api/v2/organizations/{org}/invitations")) == (200, "10", "8")
         assert remaining(http.get(f"/api/v2/organizations/{org}/members")) == (200, "20", "19")
+
+
+def test_a_faster_clock_refills_k_times_faster_and_resets_in_kths_of_a_second(
+    world: World,
+) -> None:
+    clock = FakeClock()
+    sandbox = Sandbox(
+        world, clock=clock, settings=SandboxSettings(limits="enterprise", limits_speedup=20)
+    )
+    org = sandbox.store.create_organization("acme").id
+    path = f"/api/v2/organizations/{org}/enabled_connections"
+    with sandbox.sync_client(headers={"authorization": f"Bearer {sandbox.issue_token()}"}) as http:
+        for _ in range(10):
+            http.get(path)
+        refused = http.get(path)
+        assert refused.status_code == 429
+        # 10 tokens at 100/minute x 20: full again in 0.3 s, said to the 1/20 second.
+        assert refused.headers["x-ratelimit-reset"] == f"{clock.now + 0.3:.3f}"
+        clock.now += 0.05  # a token back (at Auth0's pace it takes 0.6 s)
+        assert remaining(http.get(path)) == (200, "10", "0")

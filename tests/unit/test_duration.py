@@ -1,10 +1,10 @@
 """How long calls take at least under a subscription's limits, as plans and drift say."""
 
-from reconciler.engine.duration import Estimate, lower_bound, operation_groups
+from reconciler.engine.duration import Estimate, bound_under, lower_bound, operation_groups
 from reconciler.engine.identity import ObjectKey, OpKey, Ref
 from reconciler.engine.kinds import Kind, Step, Verb
 from reconciler.engine.plan import Operation, Phase
-from reconciler.engine.rate_limits import RateGroup
+from reconciler.engine.rate_limits import RateGroup, limits_of
 from reconciler.model.subscription import Subscription
 from reconciler.render.view import read_phrase
 
@@ -26,6 +26,15 @@ def test_groups_a_page_does_not_list_share_its_other_bucket():
     # Essentials/Professional: invitations and roles share "all other endpoints", 10 then 150/min.
     calls = {G.INVITATIONS_READ: 160, G.OTHER: 1000}
     assert lower_bound(calls, Subscription.PROFESSIONAL) == 460.0
+
+
+def test_limits_k_times_faster_bound_calls_to_a_kth_of_the_time():
+    calls = {G.MEMBERS_READ: 1040, G.ORGANIZATION_CONNECTIONS_READ: 1010, G.OTHER: 3000}
+    faster = limits_of(Subscription.ENTERPRISE).faster(20)
+    assert faster.groups[G.MEMBERS_READ].burst == 40
+    # Organization connections: (1010 - 10) / (100 * 20 per minute), the slowest bucket.
+    assert bound_under(calls, faster) == 30.0
+    assert bound_under(calls, faster) * 20 == lower_bound(calls, Subscription.ENTERPRISE)
 
 
 def test_calls_within_the_bursts_take_no_time():

@@ -47,7 +47,8 @@ def test_half_share_waits_for_the_tokens_it_needs_when_half_the_bucket_is_spent(
     rl, time = limiter(0.5)
     rl.observe(headers(10, 5, time.time + 2))
     asyncio.run(rl.acquire())
-    assert time.slept == [0.4]
+    # More than 4 tokens back within 2 s (remaining is rounded down): 1 token in 0.5 s.
+    assert time.slept == [0.5]
     assert rl.in_flight == 1
 
 
@@ -86,8 +87,16 @@ def test_after_429_the_next_request_waits_for_the_tokens_its_share_needs():
         await rl.acquire()
 
     asyncio.run(refused_then_again())
-    # 10 tokens back within 3 s; half the bucket reserved: 6 tokens needed.
-    assert time.slept == [pytest.approx(1.8)]
+    # More than 9 tokens back within 3 s; half the bucket reserved: 6 tokens needed.
+    assert time.slept == [pytest.approx(2.0)]
+
+
+def test_a_reading_just_before_a_rounded_reset_does_not_make_the_bucket_seem_instant():
+    rl, time = limiter()
+    rl.observe(headers(10, 9, time.time + 0.01))  # one token short, the reset rounded up
+    assert rl.refill == 0.0
+    rl.observe(headers(10, 0, time.time + 3))
+    assert rl.refill == 3.0
 
 
 def test_a_limiter_starts_from_the_published_bucket():
