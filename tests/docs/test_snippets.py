@@ -67,6 +67,10 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("TENANT", raising=False)
+    # Under `make test` the pages' own `make` runs would be sub-makes, which print the
+    # directories they enter; a reader's shell has no outer make.
+    for name in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(work)
     return work
 
