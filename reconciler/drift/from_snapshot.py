@@ -35,12 +35,13 @@ from reconciler.drift.incremental import (
     check_usable,
     drifted_organizations,
     drifted_roles,
+    log_rereads,
     log_start,
     read_log,
     role_map,
 )
 from reconciler.drift.merge import ReadAgain, merged
-from reconciler.drift.rereads import FullScan, rereads
+from reconciler.drift.rereads import FullScan
 from reconciler.engine import Plan
 from reconciler.engine.drift import drift_of
 from reconciler.engine.duplicate_apps import DuplicateApplications
@@ -100,10 +101,7 @@ async def _from_log(
     session, desired = reconciler.session, reconciler.desired
     before = session.counter.reads
     log = await read_log(reconciler, checkpoint)
-    own = session.client_id
-    mine = [w for w in log.writes if own is not None and w.client_id == own]
-    theirs = [w for w in log.writes if own is None or w.client_id != own]
-    again = await rereads(reconciler, checkpoint, digests, theirs, mine)
+    again, scan = await log_rereads(reconciler, checkpoint, digests, log)
     scope = scope_of(again.view, again.only, list_all=False)
     fresh = await read_live(session, scope, reconciler.progress, found=again.found)
     live = merged(stored, fresh, scope, again.read, desired, again.organizations)
@@ -114,12 +112,6 @@ async def _from_log(
         read_at=now,
         full_scan_at=min(checkpoint.full_scan_at, now),
         digests=digests,
-    )
-    scan = Scan(
-        incremental=True,
-        writes=len(theirs),
-        own_writes=len(mine),
-        organizations=len(again.only),
     )
     current = again.organizations
     kept = _kept(reconciler, base, live, current, result.plan, scope.needs_roles)

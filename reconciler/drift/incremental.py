@@ -36,7 +36,7 @@ from reconciler.drift.checkpoint import (
     write_checkpoint,
 )
 from reconciler.drift.merge import merged
-from reconciler.drift.rereads import FullScan, rereads
+from reconciler.drift.rereads import FullScan, Rereads, rereads
 from reconciler.drift.tenant_log import LogRead, log_event_exists, newest_log_id, writes_after
 from reconciler.engine.drift import Drift, drift_of
 from reconciler.model.live import Snapshot
@@ -212,10 +212,7 @@ async def _incremental(
 ) -> tuple[Drift, Scan, Checkpoint]:
     session, desired = reconciler.session, reconciler.desired
     log = await read_log(reconciler, checkpoint)
-    own = session.client_id
-    mine = [w for w in log.writes if own is not None and w.client_id == own]
-    theirs = [w for w in log.writes if own is None or w.client_id != own]
-    again = await rereads(reconciler, checkpoint, digests, theirs, mine)
+    again, scan = await log_rereads(reconciler, checkpoint, digests, log)
     current = again.organizations
     result = await reconciler.plan_known(again.view, again.only, again.found, current)
     live, listed = result.live, result.scope.needs_roles
@@ -242,13 +239,25 @@ async def _incremental(
         drifted_roles=drifted_roles(drift),
         live=kept,
     )
+    return drift, scan, written
+
+
+async def log_rereads(
+    reconciler: Reconciler, checkpoint: Checkpoint, digests: Digests, log: LogRead
+) -> tuple[Rereads, Scan]:
+    """What the log's writes since the checkpoint make read again (the reconciler's own
+    client's writes left out of what others changed), and how the check reads."""
+    own = reconciler.session.client_id
+    mine = [w for w in log.writes if own is not None and w.client_id == own]
+    theirs = [w for w in log.writes if own is None or w.client_id != own]
+    again = await rereads(reconciler, checkpoint, digests, theirs, mine)
     scan = Scan(
         incremental=True,
         writes=len(theirs),
         own_writes=len(mine),
         organizations=len(again.only),
     )
-    return drift, scan, written
+    return again, scan
 
 
 async def read_log(reconciler: Reconciler, checkpoint: Checkpoint) -> LogRead:
