@@ -1,4 +1,5 @@
-"""Runs a plan's operations in dependency order, concurrently within a phase.
+"""Runs a plan's operations in dependency order (`lanes`): each organization phase by phase,
+independent operations concurrently.
 
 Every call goes through the one retry policy: 429 waits for its group's bucket; an unknown outcome
 (5xx, no response) or a 409 on a create is settled as the operation says (`Settle`): by
@@ -12,7 +13,6 @@ from every message from then on.
 import asyncio
 import os
 from collections.abc import Mapping
-from itertools import groupby
 from typing import Any, Protocol
 from urllib.parse import quote
 
@@ -20,6 +20,7 @@ import httpx
 
 from reconciler.auth0.builds import await_build
 from reconciler.auth0.errors import describe, describe_response, json_or_none
+from reconciler.auth0.lanes import run_in_order
 from reconciler.auth0.recovery import find_created
 from reconciler.auth0.report import ApplyReport, CallResult, Outcome
 from reconciler.auth0.retry import Attempts, Verdict, classify
@@ -64,9 +65,10 @@ async def execute(
     progress: Progress | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ApplyReport:
-    """Run the operations phase by phase; a failure skips only what depends on it.
+    """Run the operations in order (`run_in_order`); a failure skips only what depends on it.
 
-    Secrets in bodies are read from `environ` (default: the process environment).
+    The report lists the results in the plan's order. Secrets in bodies are read from
+    `environ` (default: the process environment).
     """
     env = os.environ if environ is None else environ
     report = ApplyReport()
@@ -89,13 +91,8 @@ async def execute(
             problem = result.line() if not result.ok else None
             progress(ProgressEvent("applying", len(report.results), total, problem))
 
-    for _, phase_ops in groupby(sorted(operations, key=Operation.sort_key), key=lambda o: o.phase):
-        pending = list(phase_ops)
-        while pending:
-            keys = {op.key for op in pending}
-            ready = [op for op in pending if not keys.intersection(op.depends_on)]
-            await asyncio.gather(*(run(op) for op in ready))
-            pending = [op for op in pending if op.key not in finished]
+    await run_in_order(operations, run)
+    report.results.sort(key=lambda result: result.operation.sort_key())
     return report
 
 

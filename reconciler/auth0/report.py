@@ -47,7 +47,8 @@ class CallResult:
 
 @dataclass
 class ApplyReport:
-    """The results of all operations, in the order they finished."""
+    """The results of all operations: in the order they finished, then in the plan's order once
+    the apply is done."""
 
     results: list[CallResult] = field(default_factory=list)
     created: dict[ObjectKey, str] = field(default_factory=dict)
