@@ -10,7 +10,6 @@ read from its environment variable just before the request is sent, never kept, 
 from every message from then on.
 """
 
-import asyncio
 import os
 from collections.abc import Mapping
 from typing import Any, Protocol

@@ -93,4 +93,3 @@ class _Barriers:
         if phase is None:
             return
         await (self._orgs if org is None else self._tenant)[phase].wait()
-
