@@ -20,12 +20,14 @@ PHASES = tuple(Phase)
 
 
 async def run_in_order(
-    operations: tuple[Operation, ...], run: Callable[[Operation], Awaitable[None]]
+    operations: tuple[Operation, ...],
+    run: Callable[[Operation], Awaitable[None]],
+    finished: Callable[[str], None] | None = None,
 ) -> None:
     """Call `run` once for every operation, each after what it must follow: the earlier phases
     of its own lane and of the tenant-wide lane (all lanes, for a tenant-wide operation), and
     its `depends_on` of an earlier phase or the same one; operations free of each other run
-    concurrently."""
+    concurrently. `finished` hears of each organization whose operations are all done."""
     ordered = sorted(operations, key=Operation.sort_key)
     done = {op.key: asyncio.Event() for op in ordered}
     phase_of = {op.key: op.phase for op in ordered}
@@ -48,6 +50,8 @@ async def run_in_order(
             await barriers.wait_others(org, _before(phase))
             await asyncio.gather(*(one(op) for op in phase_ops))
         barriers.through(org, PHASES[-1])
+        if finished is not None and org is not None:
+            finished(org)
 
     if None not in lanes:
         barriers.through(None, PHASES[-1])

@@ -9,17 +9,22 @@ from reconciler.model.live import Snapshot
 from reconciler.progress import Progress
 from reconciler.resources import organizations, roles
 from reconciler.resources.organizations import Found
+from reconciler.resources.reader import Arrival
 from reconciler.resources.reader import read_live as read_resources
 from reconciler.resources.scope import Scope
 
 
 async def read_live(
-    session: Session, scope: Scope, progress: Progress | None = None, found: Found | None = None
+    session: Session,
+    scope: Scope,
+    progress: Progress | None = None,
+    found: Found | None = None,
+    arrival: Arrival | None = None,
 ) -> Snapshot:
     """Read what `scope` covers into a Snapshot that counts the reads it took (see
     `reconciler.resources.reader.read_live`)."""
     before = session.counter.reads
-    snapshot = await read_resources(SessionReads(session), scope, progress, found)
+    snapshot = await read_resources(SessionReads(session), scope, progress, found, arrival)
     snapshot.read_calls = session.counter.reads - before
     return snapshot
 

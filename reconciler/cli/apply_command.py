@@ -33,7 +33,8 @@ from reconciler.core.apply_lock import apply_lock
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.journal import Journal
 from reconciler.core.results import ApplyResult
-from reconciler.core.service import Reconciler, selected
+from reconciler.core.selection import selected
+from reconciler.core.service import Reconciler
 from reconciler.core.verification import Verify
 from reconciler.drift.checkpoint import Checkpoint
 from reconciler.drift.from_snapshot import after_apply, keep, on_fresh_reads, plan_from_snapshot

@@ -27,7 +27,8 @@ from reconciler.core.changes import removed_blocks
 from reconciler.core.environment import check_environment
 from reconciler.core.files import tenant_files_digest
 from reconciler.core.results import PlanResult
-from reconciler.core.service import Reconciler, selected
+from reconciler.core.selection import selected
+from reconciler.core.service import Reconciler
 from reconciler.drift.from_snapshot import keep, plan_from_snapshot
 from reconciler.engine.planfile import read_plan_file
 from reconciler.render import PlanView, render_json, render_markdown, render_text

@@ -11,6 +11,7 @@ the result says so.
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 
 from reconciler.auth0.app_references import read_applications, read_copies
 from reconciler.auth0.executor import execute
@@ -26,6 +27,7 @@ from reconciler.core.saved_plans import check_binding, check_fresh, check_rows, 
 from reconciler.core.shards import Shard
 from reconciler.core.verification import (
     VERIFY_DELAYS,
+    EarlyMembers,
     Verify,
     cheaper_to_list,
     member_rereads,
@@ -40,7 +42,6 @@ from reconciler.engine.duplicate_apps import (
     duplicated,
     repair_plan,
 )
-from reconciler.engine.errors import PlanError, PlanErrors
 from reconciler.engine.planfile import SavedPlan
 from reconciler.engine.safety import Refusal, Verdict, check_plan, withhold
 from reconciler.engine.scopes import check_scopes
@@ -68,18 +69,6 @@ def gate(plan: Plan, existing: int, policy: Policy, *, allow_delete: bool, force
     if verdict.refusals:
         raise UnsafePlan(list(verdict.refusals))
     return verdict
-
-
-def selected(desired: Desired, orgs: tuple[str, ...]) -> frozenset[str] | None:
-    """The organizations `--org` selects (None: all); unknown names are errors."""
-    if not orgs:
-        return None
-    unknown = [name for name in orgs if name not in desired.organizations]
-    if unknown:
-        raise PlanErrors(
-            [PlanError(f"--org {name}: no organization file defines it") for name in unknown]
-        )
-    return frozenset(orgs)
 
 
 class Reconciler:
@@ -227,8 +216,9 @@ class Reconciler:
             result.existing,
             allow_delete=allow_delete,
             force=force,
-            verify=lambda applied, report: self._verify(applied, report, organizations, before),
+            verify=partial(self._verify, organizations=organizations, before=before),
             whole=result.whole,
+            before=before,
         )
 
     async def apply_saved(
@@ -261,10 +251,9 @@ class Reconciler:
             fresh.existing,
             allow_delete=allow_delete,
             force=force,
-            verify=lambda applied, report: self._verify(
-                applied, report, saved.organizations, fresh.live
-            ),
+            verify=partial(self._verify, organizations=saved.organizations, before=fresh.live),
             whole=only is None,
+            before=fresh.live,
         )
 
     async def duplicate_applications(self) -> tuple[DuplicateName, ...]:
@@ -295,7 +284,7 @@ class Reconciler:
             if not plan.operations:
                 return None
 
-            async def verify(applied: Plan, report: ApplyReport) -> Plan:
+            async def verify(applied: Plan, report: ApplyReport, _: object) -> Plan:
                 return repair_plan(await self.duplicate_applications(), keep)
 
             return await self._run(
@@ -343,14 +332,16 @@ class Reconciler:
         *,
         allow_delete: bool,
         force: bool,
-        verify: Callable[[Plan, ApplyReport], Awaitable[Plan]],
+        verify: Callable[[Plan, ApplyReport, EarlyMembers], Awaitable[Plan]],
         whole: bool = True,
         resumable: bool = True,
+        before: Snapshot | None = None,
     ) -> ApplyResult:
         """The one way to write: under the apply lock, gate, check the token's scopes, record
         (a `resumable` apply of the files), execute what the gate lets through (the plan
-        without the deletions that wait for approval), verify that part; the record goes when
-        a `whole` apply converged."""
+        without the deletions that wait for approval), verify that part (from `before`, the
+        state the plan was made from, its member lists read while it runs); the record goes
+        when a `whole` apply converged."""
         with self.exclusive():
             files = self.files
             journal = self.journal if resumable and files is not None else None
@@ -364,15 +355,27 @@ class Reconciler:
                 return ApplyResult(ApplyReport(), applied, verdict.waiting)
             if journal is not None and files is not None and not self.resuming(applied):
                 journal.begin(files, applied)
-            report = await execute(self.session, applied.operations, self.progress)
-            left = withhold(await verify(applied, report), verdict.waiting)
+            answers = before if self.verify is Verify.ANSWERS else None
+            early = EarlyMembers(self.session, self.desired, answers, applied, self.member_batch)
+            try:
+                ops = applied.operations
+                report = await execute(self.session, ops, self.progress, None, early.done)
+                left = withhold(await verify(applied, report, early), verdict.waiting)
+            finally:
+                await early.cancel()
             result = ApplyResult(report, left, verdict.waiting)
             if journal is not None and whole and report.ok and result.converged:
                 journal.finish()
             return result
 
     async def _verify(
-        self, plan: Plan, report: ApplyReport, organizations: int | None, before: Snapshot
+        self,
+        plan: Plan,
+        report: ApplyReport,
+        early: EarlyMembers,
+        *,
+        organizations: int | None,
+        before: Snapshot,
     ) -> Plan:
         """What is left to do after the apply (see `verification`): the member lists the apply
         changed read again, the rest taken from Auth0's answers; or, when an answer does not
@@ -391,5 +394,6 @@ class Reconciler:
         if rereads is not None:
             args = (self.session, self.desired, before, report, rereads, self.member_batch)
             replan = members_replan(*args, self.progress)
+        first = await early.first(rereads)
         clock = self.session.clock
-        return await remaining(replan, report, self.verify_delays, clock, self.progress)
+        return await remaining(replan, report, self.verify_delays, clock, self.progress, first)

@@ -8,11 +8,17 @@ planning them needs (pending invitations; the roles, when members' roles are man
 some write is not settled by its answer (a create found by reading after a 409 or a lost
 answer, an answer that differs from what was sent, a failure), or with `Verify.FULL`,
 everything the apply touched is planned again.
+
+The member lists are read first while the apply runs (`EarlyMembers`): each organization's as
+soon as its own operations are done, so that reading them costs no time after the last write.
 """
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from enum import StrEnum
+from typing import Any
 
 from reconciler.auth0.reader import read_live
 from reconciler.auth0.report import ApplyReport
@@ -68,10 +74,11 @@ async def remaining(
     delays: tuple[float, ...],
     clock: Clock,
     progress: Progress | None,
+    first: Plan | None = None,
 ) -> Plan:
-    """What `replan` still finds to do after an apply, asked again after each of `delays`
-    while something is left and the apply went through."""
-    left = await replan()
+    """What `replan` still finds to do after an apply (`first`: what it found already), asked
+    again after each of `delays` while something is left and the apply went through."""
+    left = first if first is not None else await replan()
     for delay in delays:
         if not left.operations or not report.ok:
             break
@@ -170,6 +177,15 @@ def with_members(desired: Desired, before: Snapshot, fresh: Snapshot) -> Snapsho
     )
 
 
+def members_plan(
+    desired: Desired, before: Snapshot, fresh: Snapshot, orgs: frozenset[str], member_batch: int
+) -> Plan:
+    """The plan of the members of `orgs` from their member lists read again (`fresh`),
+    everything else as it was before the apply or as its answers showed."""
+    live = with_members(desired, before, fresh)
+    return diff(desired, live, only=orgs, member_batch=member_batch, resources=(MEMBERS,))
+
+
 def members_replan(
     session: Session,
     desired: Desired,
@@ -186,7 +202,78 @@ def members_replan(
 
     async def again() -> Plan:
         fresh = await read_live(session, scope, progress, found=found)
-        live = with_members(desired, before, fresh)
-        return diff(desired, live, only=orgs, member_batch=member_batch, resources=(MEMBERS,))
+        return members_plan(desired, before, fresh, orgs, member_batch)
 
     return again
+
+
+def member_orgs(plan: Plan) -> frozenset[str]:
+    """The organizations whose member lists an apply of `plan` reads again when every write
+    is settled by its answer (`member_rereads`); none when the plan deletes roles, which
+    changes members' roles after their organizations' own operations."""
+    if any(op.phase is Phase.ROLE_DELETES for op in plan.operations):
+        return frozenset()
+    return frozenset(
+        op.org for op in plan.operations if op.key.kind in MEMBER_KINDS and op.org is not None
+    )
+
+
+class EarlyMembers:
+    """The verification's first reading of the member lists of `member_orgs(plan)`, made
+    while the apply runs: it starts when the first organization's operations are done (the
+    roles it reads are written before any organization's), and reads each organization once
+    its own are (`done`). Used only when the verification reads exactly those lists; else
+    stopped (`cancel`). Nothing is read early without `before`, the state the plan was made
+    from."""
+
+    def __init__(
+        self,
+        session: Session,
+        desired: Desired,
+        before: Snapshot | None,
+        plan: Plan,
+        member_batch: int,
+    ) -> None:
+        self.orgs = frozenset() if before is None else member_orgs(plan)
+        self._read = (session, desired, before or Snapshot(), member_batch)
+        self._ids: dict[str, str | None] = {}
+        self._done = {org: asyncio.Event() for org in self.orgs}
+        self._task: asyncio.Task[Snapshot] | None = None
+
+    def done(self, org: str, created: Mapping[ObjectKey, str]) -> None:
+        """The operations of `org` are all done; `created` holds the ids the apply made."""
+        if org not in self._done:
+            return
+        _, desired, before, _ = self._read
+        live = before_apply(desired, before, org)
+        self._ids[org] = live.id if live is not None else created.get(ObjectKey.organization(org))
+        self._done[org].set()
+        if self._task is None:
+            self._task = asyncio.create_task(self._reading())
+
+    async def _reading(self) -> Snapshot:
+        session, desired, _, _ = self._read
+        found = {name: ("", {"name": name}) for name in self.orgs}
+        scope = members_scope(scope_of(desired, self.orgs, list_all=False))
+        return await read_live(session, scope, None, found=found, arrival=self._arrival)
+
+    async def _arrival(self, name: str) -> tuple[str, dict[str, Any]] | None:
+        await self._done[name].wait()
+        org_id = self._ids[name]
+        return None if org_id is None else (org_id, {"name": name})
+
+    async def first(self, rereads: frozenset[str] | None) -> Plan | None:
+        """The plan of the early reading when the verification reads the member lists of
+        exactly these organizations (`rereads`); None, the reading stopped, otherwise."""
+        if self._task is None or rereads != self.orgs:
+            await self.cancel()
+            return None
+        _, desired, before, member_batch = self._read
+        return members_plan(desired, before, await self._task, self.orgs, member_batch)
+
+    async def cancel(self) -> None:
+        """Stop the reading (an apply that failed or needs another verification)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
