@@ -63,13 +63,13 @@ async def execute(
     operations: tuple[Operation, ...],
     progress: Progress | None = None,
     environ: Mapping[str, str] | None = None,
-    organization_done: Callable[[str, Mapping[ObjectKey, str]], None] | None = None,
+    organization_done: Callable[[str, ApplyReport], None] | None = None,
 ) -> ApplyReport:
     """Run the operations in order (`run_in_order`); a failure skips only what depends on it.
 
     The report lists the results in the plan's order. Secrets in bodies are read from
     `environ` (default: the process environment). `organization_done` hears of each
-    organization whose operations are all done, with the ids created so far.
+    organization whose operations are all done, with the report so far.
     """
     env = os.environ if environ is None else environ
     report = ApplyReport()
@@ -92,7 +92,7 @@ async def execute(
             problem = result.line() if not result.ok else None
             progress(ProgressEvent("applying", len(report.results), total, problem))
 
-    done = None if organization_done is None else lambda org: organization_done(org, refs)
+    done = None if organization_done is None else lambda org: organization_done(org, report)
     await run_in_order(operations, run, done)
     report.results.sort(key=lambda result: result.operation.sort_key())
     return report

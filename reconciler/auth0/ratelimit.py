@@ -58,8 +58,8 @@ class RateLimiter:
             self.remaining = min(self.limit, self.remaining + (now - self._stamp) * self.refill)
         self._stamp = now
 
-    async def acquire(self) -> None:
-        """Wait until one more request fits our share of the bucket."""
+    async def acquire(self) -> float:
+        """Wait until one more request fits our share of the bucket; the time it may go."""
         async with self._changed:
             self._regain()
             while not self._fits():
@@ -68,6 +68,7 @@ class RateLimiter:
                     continue
                 await self._refill()
             self.in_flight += 1
+            return self.clock.now()
 
     async def _refill(self) -> None:
         """Wait until enough of the bucket is back to send one more request."""
@@ -84,15 +85,21 @@ class RateLimiter:
         self.remaining = min(self.limit or 1, self.remaining + delay * self.refill)
         self._stamp = self.clock.now()
 
-    async def release(self, headers: Mapping[str, str] | None, status: int | None = None) -> None:
-        """A request finished; learn from its headers (None when it got no response or the
-        headers describe another bucket, of which this one also spent a token)."""
+    async def release(
+        self,
+        headers: Mapping[str, str] | None,
+        status: int | None = None,
+        sent: float | None = None,
+    ) -> None:
+        """A request sent at `sent` finished; learn from its headers (None when it got no
+        response or the headers describe another bucket, of which this one also spent a
+        token)."""
         async with self._changed:
             self.in_flight -= 1
             if headers is None:
                 self._spend()
             else:
-                self.observe(headers)
+                self.observe(headers, sent)
                 if status == 429:
                     # Refused: nothing is left until the reset, at least a moment away.
                     self.remaining = min(self.remaining, 0)
@@ -106,8 +113,9 @@ class RateLimiter:
         if self.refill > 0:
             self.reset = max(self.reset, self.clock.now()) + 1 / self.refill
 
-    def observe(self, headers: Mapping[str, str]) -> None:
-        """Take the bucket's state from a response's rate-limit headers."""
+    def observe(self, headers: Mapping[str, str], sent: float | None = None) -> None:
+        """Take the bucket's state from the rate-limit headers of a response to a request
+        sent at `sent` (default: now)."""
         try:
             limit = int(headers["x-ratelimit-limit"])
             remaining = int(headers["x-ratelimit-remaining"])
@@ -118,7 +126,9 @@ class RateLimiter:
         self.remaining = remaining
         self.reset = reset
         self._stamp = self.clock.now()
-        until_reset = reset - self._stamp
+        # The headers were written at some moment since the request was sent: counting from
+        # then, the time left until the reset is not underestimated, nor the rate over.
+        until_reset = reset - (self._stamp if sent is None else sent)
         if until_reset > 0 and remaining < self.limit - 1:
             # The reset is rounded up and `remaining` down, so the bucket lacks more than
             # `limit - remaining - 1` tokens and regains them by the reset: a rate no faster
@@ -168,18 +178,24 @@ class Limiters:
     def _also_tenant(self, own: RateLimiter) -> bool:
         return own is not self.tenant and self.limits.tenant is not None
 
-    async def acquire(self, group: RateGroup) -> None:
-        """Wait until a request of `group` fits its buckets."""
+    async def acquire(self, group: RateGroup) -> float:
+        """Wait until a request of `group` fits its buckets; the time it may go."""
         own = self.limiter(group)
-        await own.acquire()
+        sent = await own.acquire()
         if self._also_tenant(own):
-            await self.tenant.acquire()
+            sent = await self.tenant.acquire()
+        return sent
 
     async def release(
-        self, group: RateGroup, headers: Mapping[str, str] | None, status: int | None
+        self,
+        group: RateGroup,
+        headers: Mapping[str, str] | None,
+        status: int | None,
+        sent: float | None = None,
     ) -> None:
-        """A request of `group` finished with these headers (None: no response)."""
+        """A request of `group` sent at `sent` finished with these headers (None: no
+        response)."""
         own = self.limiter(group)
-        await own.release(headers, status)
+        await own.release(headers, status, sent)
         if self._also_tenant(own):
             await self.tenant.release(None)

@@ -1,6 +1,5 @@
 """A connection to one target: the SDK client, its call counter, rate limiters and clock."""
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -37,7 +36,6 @@ class Session:
     http: httpx.AsyncClient
     counter: CallCounter
     limiters: Limiters
-    slots: asyncio.Semaphore
     token: str = field(repr=False)
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     client_id: str | None = None
@@ -59,24 +57,22 @@ class Session:
 
     async def send(self, method: str, path: str, body: JSON = None) -> httpx.Response:
         """One raw Management API request (`path` below `/api/v2`); no retries."""
-        async with self.slots:
-            return await self.http.request(
-                method,
-                f"{self.target.api_url}{path}",
-                json=body,
-                headers={"Authorization": f"Bearer {self.token}"},
-            )
+        return await self.http.request(
+            method,
+            f"{self.target.api_url}{path}",
+            json=body,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
 
     async def read(
         self, call: Callable[[], Awaitable[T]], *, what: str, org: str | None = None
     ) -> T:
-        """Run one SDK read with bounded concurrency under the retry policy; an answer that
-        is not the JSON the API documents is an ApiCallError naming the call."""
+        """Run one SDK read under the retry policy (the transport paces its requests); an
+        answer that is not the JSON the API documents is an ApiCallError naming the call."""
         attempts = self.attempts()
         while not attempts.exhausted:
             try:
-                async with self.slots:
-                    return await call()
+                return await call()
             except ParsingError:
                 raise ApiCallError(what, "the answer is not of the documented shape", org) from None
             except RecursionError:
@@ -123,7 +119,10 @@ async def open_session(
         clock or SystemClock(),
     )
     http = httpx.AsyncClient(
-        transport=MeteredTransport(transport, counter, limiters, deadline), timeout=TIMEOUT
+        transport=MeteredTransport(
+            transport, counter, limiters, deadline, tenant.rate_limit.max_concurrency
+        ),
+        timeout=TIMEOUT,
     )
     async with http:
         try:
@@ -138,7 +137,6 @@ async def open_session(
             http=http,
             counter=counter,
             limiters=limiters,
-            slots=asyncio.Semaphore(tenant.rate_limit.max_concurrency),
             token=token,
             client_id=login.client_id
             if isinstance(login, ClientCredentials)

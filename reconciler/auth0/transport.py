@@ -20,8 +20,9 @@ class DeadlineExceeded(httpx.TimeoutException):
 
 class MeteredTransport(httpx.AsyncBaseTransport):
     """Wraps another transport; every `/api/v2/` request is counted and waits for the limiters
-    of its endpoint group, and every request ends, the last byte of its answer read, within
-    `deadline` seconds."""
+    of its endpoint group, then for one of `concurrency` slots (so that a request waiting for
+    its group's bucket holds none that others need), and every request ends, the last byte
+    of its answer read, within `deadline` seconds."""
 
     def __init__(
         self,
@@ -29,8 +30,10 @@ class MeteredTransport(httpx.AsyncBaseTransport):
         counter: CallCounter,
         limiters: Limiters,
         deadline: float = DEADLINE,
+        concurrency: int = 8,
     ) -> None:
         self._inner = inner
+        self._slots = asyncio.Semaphore(concurrency)
         self._counter = counter
         self._limiters = limiters
         self._deadline = deadline
@@ -40,15 +43,16 @@ class MeteredTransport(httpx.AsyncBaseTransport):
         if "/api/v2/" not in request.url.path:
             return await self._send(request)
         group = group_of(request.method, request.url.raw_path.decode("ascii"))
-        await self._limiters.acquire(group)
+        sent = await self._limiters.acquire(group)
         self._counter.count(request, group)
         headers, status = None, None
         try:
-            response = await self._send(request)
+            async with self._slots:
+                response = await self._send(request)
             headers, status = dict(response.headers), response.status_code
             return response
         finally:
-            await self._limiters.release(group, headers, status)
+            await self._limiters.release(group, headers, status, sent)
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
         """The answer, its body to be read by the deadline too."""

@@ -15,13 +15,13 @@ soon as its own operations are done, so that reading them costs no time after th
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from enum import StrEnum
 from typing import Any
 
 from reconciler.auth0.reader import read_live
-from reconciler.auth0.report import ApplyReport
+from reconciler.auth0.report import ApplyReport, CallResult
 from reconciler.auth0.session import Session
 from reconciler.clock import Clock
 from reconciler.engine.identity import ObjectKey
@@ -93,16 +93,19 @@ def member_rereads(report: ApplyReport) -> frozenset[str] | None:
     """The organizations whose member lists the verification reads again, when every other
     write of the apply is settled by its answer; None when one is not (or something failed):
     then everything the apply touched is planned again."""
-    if not report.ok:
+    if not report.ok or any(_unsettled(result) for result in report.results):
         return None
-    orgs: set[str] = set()
-    for result in report.results:
-        op = result.operation
-        if op.key.kind in MEMBER_KINDS and op.org is not None:
-            orgs.add(op.org)
-        elif not result.settled:
-            return None
-    return frozenset(orgs)
+    return frozenset(
+        r.operation.org
+        for r in report.results
+        if r.operation.key.kind in MEMBER_KINDS and r.operation.org is not None
+    )
+
+
+def _unsettled(result: CallResult) -> bool:
+    """Whether a result makes the verification plan everything again: it failed, or its
+    answer does not settle a write whose effect Auth0 shows at once."""
+    return not result.ok or (result.operation.key.kind not in MEMBER_KINDS and not result.settled)
 
 
 def members_scope(scope: Scope) -> Scope:
@@ -239,14 +242,20 @@ class EarlyMembers:
         self._ids: dict[str, str | None] = {}
         self._done = {org: asyncio.Event() for org in self.orgs}
         self._task: asyncio.Task[Snapshot] | None = None
+        self._seen = 0
+        self._spoiled = False
 
-    def done(self, org: str, created: Mapping[ObjectKey, str]) -> None:
-        """The operations of `org` are all done; `created` holds the ids the apply made."""
+    def done(self, org: str, report: ApplyReport) -> None:
+        """The operations of `org` are all done (`report`: the apply's results so far). Once a
+        result means that the verification will plan everything again, nothing more is read."""
         if org not in self._done:
             return
+        self._spoiled = self._spoiled or any(map(_unsettled, report.results[self._seen :]))
+        self._seen = len(report.results)
         _, desired, before, _ = self._read
         live = before_apply(desired, before, org)
-        self._ids[org] = live.id if live is not None else created.get(ObjectKey.organization(org))
+        created = report.created.get(ObjectKey.organization(org))
+        self._ids[org] = None if self._spoiled else live.id if live is not None else created
         self._done[org].set()
         if self._task is None:
             self._task = asyncio.create_task(self._reading())

@@ -4,6 +4,7 @@ restored there (as apply.yml restores it from the Actions cache), and two applie
 same tenant and target never run at once."""
 
 import asyncio
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -136,14 +137,19 @@ def test_an_apply_killed_on_one_runner_is_finished_on_a_fresh_one_without_force(
     victim.wait(timeout=60)
     unstall(sandbox, stalled)
     assert (first / RECORD).is_file()
+    # Each organization goes on to its members' roles once its members are added: the lost
+    # runner may have left some organizations before that.
+    done = [(c.method, c.path) for c in sandbox.api_calls() if c.method != "GET" and c.status < 300]
+    assert not any(member_roles(*call) for call in done)
 
     # A fresh runner without the record: a large change, refused.
     sandbox.reset_calls()
     code, _, err = apply(second, url, "--journal", str(RECORD))
     assert code == 1
-    assert err == (
-        "refused: the plan changes or deletes 12 of 19 existing managed objects (63.2%), more "
-        "than policy.max_change_percent (30%) (pass --force to apply it anyway)\n"
+    assert re.fullmatch(
+        r"refused: the plan changes or deletes 1\d of 19 existing managed objects \(\d+\.\d%\), "
+        r"more than policy.max_change_percent \(30%\) \(pass --force to apply it anyway\)\n",
+        err,
     )
     assert writes(sandbox) == []
 
@@ -152,12 +158,14 @@ def test_an_apply_killed_on_one_runner_is_finished_on_a_fresh_one_without_force(
     shutil.copy(first / RECORD, second / RECORD)
     code, out, err = apply(second, url, "--journal", str(RECORD))
     assert code == 0, err
+    finished = writes(sandbox)
     assert out.splitlines()[-2:] == [
-        "Applied: 12 done, 0 already so, 0 failed, 0 skipped.",
+        f"Applied: {len(finished)} done, 0 already so, 0 failed, 0 skipped.",
         "Verified: Auth0 matches the files.",
     ]
-    assert len(writes(sandbox)) == ORGS * MEMBERS
-    assert all(member_roles(*call) for call in writes(sandbox))
+    # what the lost runner did is not done again; every role is assigned once
+    assert not set(finished) & set(done)
+    assert sum(member_roles(*call) for call in finished) == ORGS * MEMBERS
     assert not (second / RECORD).exists()
     code, out, _ = apply(second, url)
     assert (code, out.splitlines()[-1]) == (0, "No changes.")

@@ -97,3 +97,13 @@ async def test_reads_of_different_groups_wait_side_by_side(subscription):
     bounds = [b for b in lower_bounds(subscription, paced, share=0.5).values() if b > 0]
     assert len(bounds) >= 2
     assert elapsed <= 1.05 * max(bounds) < sum(bounds)
+
+
+@pytest.mark.parametrize("subscription", [Subscription.ENTERPRISE, Subscription.PROFESSIONAL])
+async def test_a_cold_apply_spends_every_groups_bucket_at_once(subscription):
+    # Each organization goes through its phases on its own and its member lists are verified
+    # while others are written: the slowest group's time, not the sum of the phases' times.
+    paced, elapsed = await run(subscription, orgs=0, new=3 * NEW)
+    bounds = [b for b in lower_bounds(subscription, paced, share=0.5).values() if b > 0]
+    assert len(bounds) >= 2
+    assert elapsed <= 1.1 * max(bounds) < sum(bounds)

@@ -82,3 +82,17 @@ def test_without_a_tenant_wide_operation_organizations_run_through():
     finished = order(*ops, slow=frozenset({"ORGANIZATIONS b"}))
     assert len(finished) == len(ops)
     assert finished.index("ROLE_DELETES a") < finished.index("ORGANIZATIONS b")
+
+
+def test_an_organization_is_reported_done_while_a_slow_one_still_runs():
+    heard: list[str] = []
+    finished: list[str] = []
+
+    async def run(operation: Operation) -> None:
+        for _ in range(100 if operation.key.org == "slow" else 1):
+            await asyncio.sleep(0)
+        finished.append(operation.key.name)
+
+    ops = (op("fast", "fast", Phase.ORGANIZATIONS), op("slow", "slow", Phase.ORGANIZATIONS))
+    asyncio.run(run_in_order(ops, run, lambda org: heard.append(f"{org} after {finished}")))
+    assert heard == ["fast after ['fast']", "slow after ['fast', 'slow']"]

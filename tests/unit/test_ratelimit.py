@@ -99,6 +99,15 @@ def test_a_reading_just_before_a_rounded_reset_does_not_make_the_bucket_seem_ins
     assert rl.refill == 3.0
 
 
+def test_an_answer_that_comes_late_does_not_make_the_bucket_seem_faster():
+    rl, time = limiter()
+    sent = time.time
+    time.time += 2.5  # the headers were written when the request arrived, 2.5 s ago
+    rl.observe(headers(10, 3, sent + 3), sent)
+    # 6 tokens short and full 3 s after the request: at least 2/s, not 6 / 0.5 s
+    assert rl.refill == 2.0
+
+
 def test_a_limiter_starts_from_the_published_bucket():
     time = VirtualClock(1_000.0)
     rl = RateLimiter(0.5, time, Bucket(10, 60, Unit.MINUTE))
