@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from reconciler.config.errors import ConfigError, quoted
+from reconciler.config.tenant_files import MAX_MEMBERS
 from reconciler.config.validation import Validated
 from reconciler.model.desired import KeyPath, Location
 from reconciler.model.organization import Organization
@@ -57,6 +58,17 @@ def check_action_secrets(tenant: Validated[Tenant]) -> list[ConfigError]:
         for field, name in zip(fields, action.secret_names, strict=True)
         if name in management
     ]
+
+
+def check_member_count(orgs: Sequence[OrgFile]) -> list[ConfigError]:
+    """An error at the file in which the members of all files pass `MAX_MEMBERS`."""
+    members = 0
+    for org in orgs:
+        members += len(org.model.members or [])
+        if members > MAX_MEMBERS:
+            message = f"the tenant's files list more than {MAX_MEMBERS:,} members in all"
+            return [org.error(("members",), message + ": refused")]
+    return []
 
 
 def check_approved_deletions(

@@ -3,6 +3,7 @@ problem of every file at once."""
 
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, TypeVar
@@ -12,7 +13,12 @@ from pydantic import BaseModel
 from reconciler.collection import paused_collection
 from reconciler.config.app_checks import check_api_access, check_applications
 from reconciler.config.bases import EXTENDS, VALUES, base_directory, is_base
-from reconciler.config.checks import check_action_secrets, check_approved_deletions, check_tenant
+from reconciler.config.checks import (
+    check_action_secrets,
+    check_approved_deletions,
+    check_member_count,
+    check_tenant,
+)
 from reconciler.config.connection_checks import (
     check_connections,
     check_profiles_named,
@@ -38,13 +44,7 @@ from reconciler.config.layout import (
 )
 from reconciler.config.sources import ORGANIZATIONS as ORGS
 from reconciler.config.sources import TENANT, FileSources
-from reconciler.config.tenant_files import (
-    MAX_MEMBERS,
-    check_file,
-    organization_files,
-    present,
-    resolved,
-)
+from reconciler.config.tenant_files import check_file, organization_files, present, resolved
 from reconciler.config.tenant_id import TenantId
 from reconciler.config.validation import Validated, validate
 from reconciler.config.values import FAILED, Interpolation, resolve_values
@@ -173,9 +173,12 @@ class _Reader:
         )
         profiles = self.load(SsoProfilesFile, profiles_path) if present(profiles_path) else None
         inside = not org_paths or org_dir.resolve().is_relative_to(self.root)
-        org_docs = [(p, self.read(p, inside)) for p in org_paths]
+        # Read and checked one at a time: only the models stay, not every file's values.
+        org_docs: Iterable[tuple[Path, YamlDocument | None]] = (
+            (p, self.read(p, inside)) for p in org_paths
+        )
         if base is not None:
-            org_docs, more = base.organizations({p.stem for p in org_paths}, org_docs)
+            org_docs, more = base.organizations({p.stem for p in org_paths}, list(org_docs))
             warnings += more
             org_paths = [p for p, _ in org_docs]
         orgs = [
@@ -183,7 +186,7 @@ class _Reader:
             for path, doc in org_docs
             if doc and (org := self.checked(Organization, filled.into(doc, (ORGS, path.stem))))
         ]
-        self.limit_members(orgs)
+        errors += check_member_count(orgs)
         self.limit_roles(roles, orgs)
         needs_world = tenant is not None and tenant.model.domain == SANDBOX_DOMAIN
         world = self.world(world_path, required=needs_world)
@@ -387,14 +390,4 @@ class _Reader:
                     "the most Auth0 lets a tenant hold: refused"
                 )
                 self.errors.append(validated.error(("roles",), message))
-                return
-
-    def limit_members(self, orgs: list[Validated[Organization]]) -> None:
-        """An error at the file in which the members of all files pass `MAX_MEMBERS`."""
-        members = 0
-        for org in orgs:
-            members += len(org.model.members or [])
-            if members > MAX_MEMBERS:
-                message = f"the tenant's files list more than {MAX_MEMBERS:,} members in all"
-                self.errors.append(org.error(("members",), message + ": refused"))
                 return

@@ -51,16 +51,22 @@ def diff_members(ctx: OrgContext, builder: PlanBuilder, batch_size: int) -> None
     by_email = {m.email.lower(): m for m in live_members if m.email}
     matched: set[str] = set()
     to_add: list[tuple[str, Member, RoleIds | None]] = []
+    resolved: dict[tuple[str, ...], RoleIds] = {}  # lists resolved without an error, shared
     for index, member in enumerate(wanted):
         if member.absent:
             continue
-        roles = (
-            resolve_roles(ctx, builder, member.roles, index) if member.roles is not None else None
-        )
+        roles = None
+        if member.roles is not None:
+            listed = tuple(member.roles)
+            roles = resolved.get(listed)
+            if roles is None:
+                roles = resolve_roles(ctx, builder, member.roles, index)
+                if len(roles.ids) == len(listed):
+                    resolved[listed] = roles
         current = by_id.get(member.user_id) if member.user_id else by_email.get(member.key)
         if current is not None:
             matched.add(current.user_id)
-            if roles is not None:
+            if roles is not None and roles.ids.keys() != dict(current.roles).keys():
                 _change_roles(ctx, builder, current, roles)
             continue
         user_id = member.user_id or ctx.snapshot.users_by_email.get(member.key)
@@ -124,11 +130,9 @@ def _add(
 def _change_roles(
     ctx: OrgContext, builder: PlanBuilder, member: LiveMember, roles: RoleIds
 ) -> None:
-    """Assign the roles the member lacks and remove the others (the removal waits for the
-    assignment, see the builder)."""
+    """Assign the roles the member lacks and remove the others, when they differ (the removal
+    waits for the assignment, see the builder)."""
     have = member.role_ids
-    if have.keys() == roles.ids.keys():
-        return
     add = sorted(set(roles.ids) - set(have), key=str)
     remove = sorted(set(have) - set(roles.ids))
     added = removed = None
