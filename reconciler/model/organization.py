@@ -68,8 +68,9 @@ class Member(Strict):
     `invite: true` sends an invitation to an email that is not an Auth0 user yet.
     `absent: true` means the user must not be a member: removed if present, never admitted by
     the routing rules (matched by user_id or by email, either one).
-    The rules between its keys are checked by `Organization`, for the list at once.
     """
+
+    # The rules between its keys are checked by `Organization`, for the list at once.
 
     email: EmailAddress | None = None
     user_id: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = None
