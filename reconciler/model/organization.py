@@ -146,7 +146,7 @@ class Organization(Strict):
         problems = _problems(odd)
         if problems:
             raise ValidationError.from_exception_data(cls.__name__, problems)
-        invited = sum(1 for member in members or () if member.invite)
+        invited = sum(1 for _, get in odd if get("invite"))
         if invited > MAX_INVITATIONS:
             raise ValueError(
                 f"at most {MAX_INVITATIONS:,} members can be invited, found {invited:,}: Auth0 "
