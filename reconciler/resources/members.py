@@ -48,7 +48,7 @@ def diff_members(ctx: OrgContext, builder: PlanBuilder, batch_size: int) -> None
         return
     live_members = (ctx.live.members or ()) if ctx.live else ()
     by_id = {m.user_id: m for m in live_members}
-    by_email = {m.email.lower(): m for m in live_members if m.email}
+    by_email: dict[str, LiveMember] | None = None  # when a member is given by email
     matched: set[str] = set()
     to_add: list[tuple[str, Member, RoleIds | None]] = []
     resolved: dict[tuple[str, ...], RoleIds] = {}  # lists resolved without an error, shared
@@ -63,7 +63,12 @@ def diff_members(ctx: OrgContext, builder: PlanBuilder, batch_size: int) -> None
                 roles = resolve_roles(ctx, builder, member.roles, index)
                 if len(roles.ids) == len(listed):
                     resolved[listed] = roles
-        current = by_id.get(member.user_id) if member.user_id else by_email.get(member.key)
+        if member.user_id:
+            current = by_id.get(member.user_id)
+        else:
+            if by_email is None:
+                by_email = {m.email.lower(): m for m in live_members if m.email}
+            current = by_email.get(member.key)
         if current is not None:
             matched.add(current.user_id)
             if roles is not None and roles.ids.keys() != dict(current.roles).keys():
@@ -83,7 +88,7 @@ def diff_members(ctx: OrgContext, builder: PlanBuilder, batch_size: int) -> None
     _remove_unlisted(
         ctx, builder, [m for m in live_members if m.user_id not in matched], batch_size
     )
-    revoke_unlisted_invitations(ctx, builder, {m.email.lower() for m in wanted if m.email})
+    revoke_unlisted_invitations(ctx, builder, wanted)
 
 
 def _add(
