@@ -3,7 +3,6 @@ problem of every file at once."""
 
 import hashlib
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, TypeVar
@@ -173,18 +172,16 @@ class _Reader:
         )
         profiles = self.load(SsoProfilesFile, profiles_path) if present(profiles_path) else None
         inside = not org_paths or org_dir.resolve().is_relative_to(self.root)
-        # Read and checked one at a time: only the models stay, not every file's values.
-        org_docs: Iterable[tuple[Path, YamlDocument | None]] = (
-            (p, self.read(p, inside)) for p in org_paths
-        )
+        org_files: list[_OrgFile] = [(p, self, inside) for p in org_paths]
         if base is not None:
-            org_docs, more = base.organizations({p.stem for p in org_paths}, list(org_docs))
+            org_files, more = base.organizations({p.stem for p in org_paths}, org_files)
             warnings += more
-            org_paths = [p for p, _ in org_docs]
-        orgs = [
+            org_paths = [p for p, _, _ in org_files]
+        orgs = [  # read and checked one at a time: the models stay, not every file's values
             org
-            for path, doc in org_docs
-            if doc and (org := self.checked(Organization, filled.into(doc, (ORGS, path.stem))))
+            for path, reader, folder_inside in org_files
+            if (doc := reader.read(path, folder_inside))
+            and (org := self.checked(Organization, filled.into(doc, (ORGS, path.stem))))
         ]
         errors += check_member_count(orgs)
         self.limit_roles(roles, orgs)
@@ -281,14 +278,14 @@ class _Reader:
         return document
 
     def organizations(
-        self, replaced: set[str], own: list[tuple[Path, YamlDocument | None]]
-    ) -> tuple[list[tuple[Path, YamlDocument | None]], list[str]]:
+        self, replaced: set[str], own: list["_OrgFile"]
+    ) -> tuple[list["_OrgFile"], list[str]]:
         """The tenant's organization files `own`, and the base's that none of them replaces
         (a file of the same name), sorted by name; and the warnings of the base's folder."""
         folder = self.directory / ORGANIZATIONS_DIR
         paths, warnings = organization_files(folder)
         inside = not paths or folder.resolve().is_relative_to(self.root)
-        inherited = [(p, self.read(p, inside)) for p in paths if p.stem not in replaced]
+        inherited = [(p, self, inside) for p in paths if p.stem not in replaced]
         return sorted([*own, *inherited], key=lambda entry: entry[0].name), warnings
 
     @property
@@ -391,3 +388,8 @@ class _Reader:
                 )
                 self.errors.append(validated.error(("roles",), message))
                 return
+
+
+_OrgFile = tuple[Path, _Reader, bool]
+"""An organization file, the reader that names it in messages (the tenant's or its base's),
+and whether its folder resolves inside that reader's directory."""
