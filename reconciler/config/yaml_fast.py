@@ -18,6 +18,8 @@ which leaves the file to PyYAML too. Without yaml_rs installed, every file is re
 
 import re
 from collections.abc import Callable
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from yaml.resolver import Resolver
@@ -52,6 +54,8 @@ MAX_KEY = 1000
 _RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = Resolver.yaml_implicit_resolvers
 """PyYAML's implicit types of plain scalars, by first character (it has none for any)."""
 _CHECKED_FIRST = frozenset(_INDICATORS | {k for k in _RESOLVERS if k is not None})
+_FIRST = itemgetter(slice(None, 1))
+_NOT_STRINGS = frozenset({True, False, None})
 _SCALARS = frozenset({str, bool, type(None)})
 _VALUES = _SCALARS | {dict, list}
 """The types of the values a plain file may hold (a number or a date is PyYAML's to read)."""
@@ -107,10 +111,10 @@ def _scalars(root: dict[Any, Any]) -> set[Any] | None:
         values = below
     if set(map(type, keys)) != {str} or max(map(len, keys)) > MAX_KEY:
         return None
-    strings = keys.union(s for s in scalars if type(s) is str)
-    if any(_resolved_otherwise(s) for s in strings if s[:1] in _CHECKED_FIRST):
-        return None
-    return scalars
+    strings = keys | scalars
+    strings -= _NOT_STRINGS
+    checked = compress(strings, map(_CHECKED_FIRST.__contains__, map(_FIRST, strings)))
+    return None if any(map(_resolved_otherwise, checked)) else scalars
 
 
 def _resolved_otherwise(text: str) -> bool:
