@@ -1,11 +1,14 @@
 """Checks across a tenant's files that no single model can make on its own."""
 
+import os
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import PurePath
 
 from reconciler.config.errors import ConfigError, quoted
+from reconciler.config.tenant_files import MAX_MEMBERS
 from reconciler.config.validation import Validated
 from reconciler.model.desired import KeyPath, Location
 from reconciler.model.organization import Organization
@@ -15,6 +18,10 @@ from reconciler.model.tenant import TOKEN_ENV, Tenant
 
 OrgFile = Validated[Organization]
 """A valid organization file."""
+_USER_ID = attrgetter("user_id")
+_EMAIL = attrgetter("email")
+_EMAILS = frozenset({None})
+"""What the checks read of every member, read in loops of C (10,000 files of 50 members)."""
 
 
 def check_tenant(
@@ -59,6 +66,17 @@ def check_action_secrets(tenant: Validated[Tenant]) -> list[ConfigError]:
     ]
 
 
+def check_member_count(orgs: Sequence[OrgFile]) -> list[ConfigError]:
+    """An error at the file in which the members of all files pass `MAX_MEMBERS`."""
+    members = 0
+    for org in orgs:
+        members += len(org.model.members or [])
+        if members > MAX_MEMBERS:
+            message = f"the tenant's files list more than {MAX_MEMBERS:,} members in all"
+            return [org.error(("members",), message + ": refused")]
+    return []
+
+
 def check_approved_deletions(
     tenant: Validated[Tenant], orgs: Sequence[OrgFile]
 ) -> list[ConfigError]:
@@ -79,6 +97,8 @@ def check_approved_deletions(
 
 def _file_names(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
     for org in orgs:
+        if os.path.splitext(os.path.basename(org.source.path))[0] == org.model.name:
+            continue
         file = PurePath(org.source.path)
         if org.model.name != file.stem:
             message = f"must match the file name {file.name} (got {quoted(org.model.name)})"
@@ -114,10 +134,14 @@ def _unique_names(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
 def _unique_members(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
     for org in orgs:
         members = org.model.members or []
+        if len(set(map(_USER_ID, members))) == len(members) and _EMAILS.issuperset(
+            map(_EMAIL, members)
+        ):
+            continue  # the usual file: a user_id for each member, none listed twice, no email
         ids = [m.user_id for m in members if m.user_id is not None]
         emails = [m.email.lower() for m in members if m.email is not None]
         if len(set(ids)) == len(ids) and len(set(emails)) == len(emails):
-            continue  # the usual file: nothing listed twice
+            continue  # nothing listed twice
         seen: dict[tuple[str, str], int] = {}
         for index, member in enumerate(members):
             keys = [("user_id", member.user_id), ("email", member.email)]

@@ -17,7 +17,9 @@ which leaves the file to PyYAML too. Without yaml_rs installed, every file is re
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from yaml.resolver import Resolver
@@ -52,6 +54,11 @@ MAX_KEY = 1000
 _RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = Resolver.yaml_implicit_resolvers
 """PyYAML's implicit types of plain scalars, by first character (it has none for any)."""
 _CHECKED_FIRST = frozenset(_INDICATORS | {k for k in _RESOLVERS if k is not None})
+_FIRST = itemgetter(slice(None, 1))
+_NOT_STRINGS = frozenset({True, False, None})
+_SCALARS = frozenset({str, bool, type(None)})
+_VALUES = _SCALARS | {dict, list}
+"""The types of the values a plain file may hold (a number or a date is PyYAML's to read)."""
 
 
 def available() -> bool:
@@ -81,33 +88,33 @@ def fast_mapping(text: str) -> tuple[dict[str, Any], bool] | None:
 def _scalars(root: dict[Any, Any]) -> set[Any] | None:
     """The scalar values under `root` when every value is one PyYAML reads alike: strings
     (checked below), YAML 1.2 booleans, null, lists and mappings with string keys; else None."""
-    keys: set[Any] = set()
+    keys: set[Any] = set(root)
     scalars: set[Any] = set()
-    mappings: list[dict[Any, Any]] = [root]
-    lists: list[list[Any]] = []
-    while mappings or lists:
-        if lists:
-            values: Iterable[Any] = lists.pop()
-        else:
-            mapping = mappings.pop()
-            keys.update(mapping)
-            values = mapping.values()
+    values: list[Any] = list(root.values())
+    while values:  # a level at a time; a level of scalars alone (the last) in one step
+        kinds = set(map(type, values))
+        if kinds <= _SCALARS:
+            scalars.update(values)
+            break
+        if not kinds <= _VALUES:
+            return None
+        below: list[Any] = []
         for value in values:
             kind = type(value)
-            if kind is str or kind is bool or value is None:
-                scalars.add(value)
-            elif kind is dict:
-                mappings.append(value)
+            if kind is dict:
+                keys.update(value)
+                below += value.values()
             elif kind is list:
-                lists.append(value)
+                below += value
             else:
-                return None
+                scalars.add(value)
+        values = below
     if set(map(type, keys)) != {str} or max(map(len, keys)) > MAX_KEY:
         return None
-    strings = keys.union(s for s in scalars if type(s) is str)
-    if any(_resolved_otherwise(s) for s in strings if s[:1] in _CHECKED_FIRST):
-        return None
-    return scalars
+    strings = keys | scalars
+    strings -= _NOT_STRINGS
+    checked = compress(strings, map(_CHECKED_FIRST.__contains__, map(_FIRST, strings)))
+    return None if any(map(_resolved_otherwise, checked)) else scalars
 
 
 def _resolved_otherwise(text: str) -> bool:

@@ -27,9 +27,10 @@ def check_references(
                 have = _have(live.org_roles.get((org.name, name)))
                 path = ("organizations", org.name, "roles", name)
                 _permissions(desired, live.apis, role, have, path, builder)
-    for org in selected:
+    unknown = {user_id for user_id, found in live.users_by_id.items() if not found}
+    for org in selected if unknown else ():
         for index, member in enumerate(org.members or []):
-            if member.user_id is not None and live.users_by_id.get(member.user_id) is False:
+            if member.user_id in unknown:
                 builder.error(
                     f"no Auth0 user has the id {member.user_id!r}",
                     desired.where("organizations", org.name, "members", index, "user_id"),

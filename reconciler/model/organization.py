@@ -1,8 +1,16 @@
 """An organization file: one customer's organization and everything that belongs to it."""
 
-from typing import Annotated, Literal, Self
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
+from pydantic_core import ErrorDetails, InitErrorDetails
 
 from reconciler.model.applications import ApiAccess, ApplicationName, unique_applications
 from reconciler.model.common import EmailAddress, OrgName, RoleName, Strict
@@ -62,24 +70,14 @@ class Member(Strict):
     the routing rules (matched by user_id or by email, either one).
     """
 
+    # The rules between its keys are checked by `Organization`, for the list at once.
+
     email: EmailAddress | None = None
     user_id: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = None
     name: str | None = None
     roles: list[RoleName] | None = Field(default=None, max_length=MAX_ROLES_PER_MEMBER)
     invite: bool = False
     absent: bool = False
-
-    @model_validator(mode="after")
-    def _identified(self) -> Self:
-        if self.email is None and self.user_id is None:
-            raise ValueError("a member needs an email or a user_id")
-        if self.absent and (self.roles is not None or self.invite):
-            raise ValueError("an absent member cannot have roles or an invitation")
-        if self.invite and self.email is None:
-            raise ValueError("an invited member needs an email")
-        if self.roles is not None and len(set(self.roles)) != len(self.roles):
-            raise ValueError("a role is listed twice for this member")
-        return self
 
     @property
     def key(self) -> str:
@@ -120,16 +118,41 @@ class Organization(Strict):
     api_access: list[ApiAccess] | None = Field(default=None, max_length=MAX_API_ACCESS)
     """Machine-to-machine applications that may call an API on the organization's behalf."""
 
-    @field_validator("members")
+    @field_validator("members", mode="wrap")
     @classmethod
-    def _readable_invitations(cls, value: list[Member] | None) -> list[Member] | None:
-        invited = sum(1 for member in value or () if member.invite)
+    def _members(cls, value: object, handler: ValidatorFunctionWrapHandler) -> list[Member] | None:
+        """The members, each identified and consistent (checked here, once for the list, not
+        for each member), and the invitations that can be read."""
+        try:
+            members: list[Member] | None = handler(value)
+        except ValidationError as error:
+            failed = {detail["loc"][0] for detail in error.errors() if detail["loc"]}
+            entries = value if isinstance(value, list) else []
+            problems = _problems(
+                (i, entry.get) for i, entry in enumerate(entries) if i not in failed
+            )
+            if not problems:
+                raise
+            details = [_details(detail) for detail in error.errors()]
+            raise ValidationError.from_exception_data(error.title, [*details, *problems]) from None
+        odd = [
+            (i, m.__dict__.get)
+            for i, m in enumerate(members or ())
+            if m.absent
+            or m.invite
+            or (m.email is None and m.user_id is None)
+            or (m.roles is not None and len(m.roles) > 1 and len(set(m.roles)) != len(m.roles))
+        ]  # the members that may break a rule, few of them: the rules are checked for each
+        problems = _problems(odd)
+        if problems:
+            raise ValidationError.from_exception_data(cls.__name__, problems)
+        invited = sum(1 for _, get in odd if get("invite"))
         if invited > MAX_INVITATIONS:
             raise ValueError(
                 f"at most {MAX_INVITATIONS:,} members can be invited, found {invited:,}: Auth0 "
                 f"lists only the first {MAX_INVITATIONS:,} invitations of an organization"
             )
-        return value
+        return members
 
     @field_validator("applications")
     @classmethod
@@ -144,3 +167,41 @@ class Organization(Strict):
             if len(set(names)) != len(names):
                 raise ValueError("a connection is listed twice")
         return value
+
+
+def _problems(entries: Iterable[tuple[int, Callable[[str], Any]]]) -> list[InitErrorDetails]:
+    """A value error at each member whose values (read by `get`) break a rule of members."""
+    found: list[InitErrorDetails] = []
+    for index, get in entries:
+        message = _problem(get("email"), get("user_id"), get("roles"), get("invite"), get("absent"))
+        if message is not None:
+            found.append(
+                {"type": "value_error", "loc": (index,), "input": None, "ctx": {"error": message}}
+            )
+    return found
+
+
+def _problem(
+    email: object, user_id: object, roles: Any, invite: object, absent: object
+) -> str | None:
+    if email is None and user_id is None:
+        return "a member needs an email or a user_id"
+    if absent and (roles is not None or invite):
+        return "an absent member cannot have roles or an invitation"
+    if invite and email is None:
+        return "an invited member needs an email"
+    if roles is not None and len(set(roles)) != len(roles):
+        return "a role is listed twice for this member"
+    return None
+
+
+def _details(detail: ErrorDetails) -> InitErrorDetails:
+    """A member's error as pydantic reported it, to report again with the members' own."""
+    again: InitErrorDetails = {
+        "type": detail["type"],
+        "loc": detail["loc"],
+        "input": detail["input"],
+    }
+    if "ctx" in detail:
+        again["ctx"] = detail["ctx"]
+    return again

@@ -130,13 +130,16 @@ def _role_names(ctx: OrgContext, role_ids: tuple[str, ...]) -> list[str]:
     return [names.get(role_id, role_id) for role_id in role_ids]
 
 
-def revoke_unlisted_invitations(ctx: OrgContext, builder: PlanBuilder, listed: set[str]) -> None:
+def revoke_unlisted_invitations(
+    ctx: OrgContext, builder: PlanBuilder, members: list[Member]
+) -> None:
     """Under `members: exact`, a pending invitation for an email no member entry lists is
     revoked."""
     policy = ctx.desired.members_policy or ctx.desired_state.tenant.policy.members
-    if policy != "exact" or ctx.live is None:
+    if policy != "exact" or ctx.live is None or not ctx.live.invitations:
         return
-    for email, invitation in sorted((ctx.live.invitations or {}).items()):
+    listed = {m.email.lower() for m in members if m.email}
+    for email, invitation in sorted(ctx.live.invitations.items()):
         if email in listed:
             continue
         key = builder.call(

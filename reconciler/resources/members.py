@@ -48,19 +48,30 @@ def diff_members(ctx: OrgContext, builder: PlanBuilder, batch_size: int) -> None
         return
     live_members = (ctx.live.members or ()) if ctx.live else ()
     by_id = {m.user_id: m for m in live_members}
-    by_email = {m.email.lower(): m for m in live_members if m.email}
+    by_email: dict[str, LiveMember] | None = None  # when a member is given by email
     matched: set[str] = set()
     to_add: list[tuple[str, Member, RoleIds | None]] = []
+    resolved: dict[tuple[str, ...], RoleIds] = {}  # lists resolved without an error, shared
     for index, member in enumerate(wanted):
         if member.absent:
             continue
-        roles = (
-            resolve_roles(ctx, builder, member.roles, index) if member.roles is not None else None
-        )
-        current = by_id.get(member.user_id) if member.user_id else by_email.get(member.key)
+        roles = None
+        if member.roles is not None:
+            listed = tuple(member.roles)
+            roles = resolved.get(listed)
+            if roles is None:
+                roles = resolve_roles(ctx, builder, member.roles, index)
+                if len(roles.ids) == len(listed):
+                    resolved[listed] = roles
+        if member.user_id:
+            current = by_id.get(member.user_id)
+        else:
+            if by_email is None:
+                by_email = {m.email.lower(): m for m in live_members if m.email}
+            current = by_email.get(member.key)
         if current is not None:
             matched.add(current.user_id)
-            if roles is not None:
+            if roles is not None and roles.ids.keys() != dict(current.roles).keys():
                 _change_roles(ctx, builder, current, roles)
             continue
         user_id = member.user_id or ctx.snapshot.users_by_email.get(member.key)
@@ -77,7 +88,7 @@ def diff_members(ctx: OrgContext, builder: PlanBuilder, batch_size: int) -> None
     _remove_unlisted(
         ctx, builder, [m for m in live_members if m.user_id not in matched], batch_size
     )
-    revoke_unlisted_invitations(ctx, builder, {m.email.lower() for m in wanted if m.email})
+    revoke_unlisted_invitations(ctx, builder, wanted)
 
 
 def _add(
@@ -124,11 +135,9 @@ def _add(
 def _change_roles(
     ctx: OrgContext, builder: PlanBuilder, member: LiveMember, roles: RoleIds
 ) -> None:
-    """Assign the roles the member lacks and remove the others (the removal waits for the
-    assignment, see the builder)."""
+    """Assign the roles the member lacks and remove the others, when they differ (the removal
+    waits for the assignment, see the builder)."""
     have = member.role_ids
-    if have.keys() == roles.ids.keys():
-        return
     add = sorted(set(roles.ids) - set(have), key=str)
     remove = sorted(set(have) - set(roles.ids))
     added = removed = None

@@ -66,7 +66,7 @@ def test_a_file_over_the_size_limit_is_refused_before_parsing(tmp_path, monkeypa
 
 
 def test_more_members_than_the_limit_are_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("reconciler.config.loader.MAX_MEMBERS", 3)
+    monkeypatch.setattr("reconciler.config.checks.MAX_MEMBERS", 3)
     files = {
         f"organizations/{n}.yaml": f"name: {n}\nmembers:\n  - user_id: a|{n}\n  - user_id: b|{n}\n"
         for n in ("one", "two")
