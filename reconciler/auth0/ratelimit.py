@@ -31,6 +31,7 @@ class RateLimiter:
         self.share = share
         self.clock = clock or SystemClock()
         self._changed = asyncio.Condition()
+        self._turn = asyncio.Lock()
         self.limit: int | None = None
         self.remaining: float = 1
         self.reset = 0.0
@@ -59,8 +60,9 @@ class RateLimiter:
         self._stamp = now
 
     async def acquire(self) -> float:
-        """Wait until one more request fits our share of the bucket; the time it may go."""
-        async with self._changed:
+        """Wait until one more request fits our share of the bucket; the time it may go.
+        Requests wait in turn: only the first is woken by each answer."""
+        async with self._turn, self._changed:
             self._regain()
             while not self._fits():
                 if self.in_flight:

@@ -77,7 +77,7 @@ async def test_an_organization_is_verified_while_the_apply_still_writes_another(
     clock = VirtualClock()
     tenant = generate(orgs=0, members=30, clock=clock.now)
     _new_organizations(tenant, 1, members=True)
-    spec = {"name": "small", "members": [{"user_id": tenant.user_ids[0], "roles": ["member"]}]}
+    spec = {"name": "small", "members": [{"user_id": tenant.user_ids[0]}]}
     tenant.desired.organizations["small"] = Organization.model_validate(spec)
     tenant.sandbox.update_settings(limits=str(Subscription.ENTERPRISE))
     rate_limit = tenant.desired.tenant.rate_limit.model_copy(update={"limits": "enterprise"})
