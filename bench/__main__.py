@@ -4,7 +4,7 @@ clock `--speedup` times faster, with latency, on a generated tenant; calls again
 performance model's counts, wall time against the least time those calls take under the same
 compressed buckets. Figures are medians; calls come from the sandbox's log.
 
-    python -m bench [--orgs 1000] [--members 25] [--speedup 20] [--latency-ms 30] [--runs 3]
+    python -m bench [--orgs 1000] [--members 25] [--speedup 10] [--latency-ms 30] [--runs 3]
     python -m bench --quick
     python -m bench --scenarios incremental --limits enterprise --out DIR
 """
@@ -127,8 +127,8 @@ def main() -> None:
     parser.add_argument(
         "--speedup",
         type=int,
-        default=20,
-        help="the sandbox's buckets refill this many times faster than Auth0's (default 20)",
+        default=10,
+        help="the sandbox's buckets refill this many times faster than Auth0's (default 10)",
     )
     parser.add_argument("--latency-ms", type=float, default=30.0)
     parser.add_argument("--runs", type=int, default=3)

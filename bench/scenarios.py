@@ -77,6 +77,12 @@ def distinct_users(shape: Shape) -> int:
     return len({(n * 7 + m) % shape.users for n in range(shape.orgs) for m in range(shape.members)})
 
 
+def user_checks(user_ids: int) -> int:
+    """Reads that check `user_ids` listed ids exist: one search per 50 from two on (each found),
+    else a read by id."""
+    return math.ceil(user_ids / 50) if user_ids > 1 else user_ids
+
+
 def cold_writes(shape: Shape) -> int:
     """Minimal writes of a cold apply: each role and its permissions; per organization the
     create (connections inline), its discovery domain, member batches of 10, role calls."""
@@ -85,10 +91,10 @@ def cold_writes(shape: Shape) -> int:
 
 
 def cold_reads(shape: Shape) -> int:
-    """Reads of a cold apply: before the writes, the listings, each listed user id once and
-    the API of the new permissions; after them, the verification: every organization's
+    """Reads of a cold apply: before the writes, the listings, the searches for the listed
+    user ids and the API of the new permissions; after them, the verification: every organization's
     members and the role list (the other writes are settled by their answers)."""
-    before = 1 + 1 + 1 + distinct_users(shape) + 1
+    before = 1 + 1 + 1 + user_checks(distinct_users(shape)) + 1
     return before + shape.orgs * pages(shape.members) + pages(ROLES)
 
 

@@ -40,6 +40,7 @@ class RateGroup(StrEnum):
     CLIENTS_READ = "Read Clients"
     CONNECTIONS_READ = "Read Connections"
     LOGS_READ = "Read Logs"
+    USERS_READ = "Read Users"
     OTHER = "All other endpoints"
     """Endpoints in no listed group."""
 
@@ -155,6 +156,7 @@ LIMITS: dict[Subscription, Limits] = {
             _G.ORGANIZATION_CONNECTIONS_READ: _per_minute(5, 50),
             _G.ORGANIZATION_CONNECTIONS_WRITE: _per_minute(5, 25),
             _G.LOGS_READ: _per_minute(10, 100),
+            _G.USERS_READ: _per_minute(40, 500),
             _G.CLIENTS_READ: _per_minute(5, 100),
             _G.CONNECTIONS_READ: _per_minute(5, 50),
             _G.ORGANIZATION_GRANTS_READ: _per_minute(10, 100),

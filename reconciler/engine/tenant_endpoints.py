@@ -136,6 +136,9 @@ class TenantEndpoints:
     users_by_email = Endpoint(
         Verb.GET, "/users-by-email", "read:users", Need.READ, group=RateGroup.OTHER
     )
+    search_users = Endpoint(
+        Verb.GET, "/users", "read:users", Need.READ, Paging.OFFSET, group=RateGroup.USERS_READ
+    )
     get_user = Endpoint(Verb.GET, "/users/{id}", "read:users", Need.READ, group=RateGroup.OTHER)
     user_organizations = Endpoint(
         Verb.GET,

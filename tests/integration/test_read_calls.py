@@ -1,5 +1,6 @@
 """The live reader makes exactly the requests of the performance model (docs/performance.md)."""
 
+import re
 from collections import Counter
 
 import pytest
@@ -8,6 +9,7 @@ from reconciler.core.service import Reconciler
 from reconciler.core.shards import Shard
 from reconciler.core.targets import connect
 from reconciler.core.verification import Verify
+from reconciler.engine.errors import PlanErrors
 from reconciler.engine.planfile import read_plan_file
 from reconciler.model import ApiAccess, Member, Organization
 from reconciler.resources.fingerprints import write_plan_file
@@ -87,6 +89,20 @@ async def test_emails_not_among_members_are_looked_up_once_each():
     assert [op.body for op in result.plan.operations] == [
         {"members": [result.live.users_by_email["newcomer@gen.example"]]}
     ] * 2
+
+
+async def test_new_members_by_user_id_are_found_by_one_search_and_a_missing_one_read_by_id():
+    tenant = generate(orgs=0, members=60)
+    listed = [*tenant.user_ids, "auth0|nobody"]
+    tenant.desired.organizations["new-co"] = Organization.model_validate(
+        {"name": "new-co", "members": [{"user_id": u} for u in listed]}
+    )
+    tenant.sandbox.reset_calls()
+    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
+        with pytest.raises(PlanErrors, match=re.escape("no Auth0 user has the id 'auth0|nobody'")):
+            await Reconciler(session, tenant.desired).plan()
+    users = [c.path for c in tenant.sandbox.api_calls() if c.path.startswith("/api/v2/users")]
+    assert users == ["/api/v2/users", "/api/v2/users", "/api/v2/users/auth0%7Cnobody"]
 
 
 async def test_full_verify_after_a_cold_apply_lists_organizations_instead_of_looking_each_up():

@@ -8,6 +8,8 @@ from auth0.management.errors import BadRequestError, ConflictError, NotFoundErro
 
 from reconciler.sandbox import Sandbox
 
+from .conftest import user_id
+
 
 def test_create_get_update_delete(api: Auth0, sandbox: Sandbox) -> None:
     user = api.users.create(
@@ -67,6 +69,28 @@ def test_list_and_search(api: Auth0, sandbox: Sandbox) -> None:
     assert [u.name for u in found] == ["Bob"]
     google = list(api.users.list(connection="google-oauth2"))
     assert [u.user_id for u in google] == ["google-oauth2|1093"]
+
+
+def test_search_by_user_ids_joined_with_or_finds_each(api: Auth0, sandbox: Sandbox) -> None:
+    bob = user_id(sandbox, "bob@acme.com")
+    query = f'user_id:"{bob}" OR user_id:"google-oauth2|1093" OR user_id:"auth0|nobody"'
+    found = list(api.users.list(q=query, search_engine="v3", fields="user_id"))
+    assert sorted(u.user_id for u in found) == sorted([bob, "google-oauth2|1093"])
+
+
+def test_search_groups_a_fields_values_and_ands_terms(api: Auth0, sandbox: Sandbox) -> None:
+    bob = user_id(sandbox, "bob@acme.com")
+    grouped = f'user_id:("{bob}" OR "google-oauth2|1093") AND email:"BOB@acme.com"'
+    assert [u.user_id for u in api.users.list(q=grouped)] == [bob]
+    spaced = f'(email:bob@acme.com OR email:nobody@acme.com) user_id:"{bob}"'
+    assert [u.user_id for u in api.users.list(q=spaced)] == [bob]
+
+
+def test_a_query_it_cannot_read_is_refused(api: Auth0) -> None:
+    for query in ('user_id:"unclosed', "(email:a@b.c", "justaword", "email:a@b.c )"):
+        with pytest.raises(BadRequestError) as error:
+            list(api.users.list(q=query))
+        assert error.value.body["errorCode"] == "invalid_query_string", query
 
 
 def test_user_deletion_ends_memberships(api: Auth0, sandbox: Sandbox) -> None:

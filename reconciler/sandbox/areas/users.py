@@ -14,6 +14,7 @@ from ..render import render_org, render_role
 from ..router import Context, Reply, RouteTable
 from ..store_base import StoreBase
 from ..validation import Body, select_fields
+from .user_search import matcher
 
 SOCIAL_STRATEGIES = frozenset(
     {"google-oauth2", "github", "facebook", "twitter", "linkedin", "apple", "windowslive"}
@@ -145,7 +146,6 @@ FLAGS = ("blocked", "email_verified", "phone_verified")
 IGNORED_ON_WRITE = ("password", "verify_email", "verify_phone_number", "client_id", "connection")
 PHONE = re.compile(r"^\+[0-9]{1,15}$")
 USER_ID = re.compile(r"^\S*$")
-TERM = re.compile(r'(\w+):(?:"([^"]*)"|(\S+))')
 
 
 def _profile(body: Body, nullable: bool) -> dict[str, Any]:
@@ -176,12 +176,8 @@ def list_users(ctx: Context) -> Reply:
     connection = ctx.query.string("connection")
     if connection:
         users = [u for u in users if u["identities"][0]["connection"] == connection]
-    for key, quoted, bare in TERM.findall(ctx.query.string("q") or ""):
-        value = quoted if quoted else bare
-        if key in ("identities.connection", "connection"):
-            users = [u for u in users if u["identities"][0]["connection"] == value]
-        else:
-            users = [u for u in users if str(u.get(key, "")) == value]
+    matches = matcher(ctx.query.string("q") or "")
+    users = [u for u in users if matches(u)]
     sort = ctx.query.string("sort")
     if sort:
         field, _, order = sort.partition(":")
