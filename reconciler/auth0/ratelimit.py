@@ -12,7 +12,10 @@ groups proceed at once, and a 429 holds back only its own group.
 """
 
 import asyncio
-from collections.abc import Mapping
+import heapq
+import itertools
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from urllib.parse import unquote
 
 from reconciler.clock import Clock, SystemClock
@@ -24,6 +27,42 @@ MAX_WAIT = 60.0
 API_PREFIX = "/api/v2/"
 
 
+class Turns:
+    """One holder at a time; those waiting go in order of `priority` (lowest first), then of
+    arrival."""
+
+    def __init__(self) -> None:
+        self._busy = False
+        self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._arrivals = itertools.count()
+
+    @asynccontextmanager
+    async def turn(self, priority: float = 0.0) -> AsyncIterator[None]:
+        """Hold the turn for the body of the `async with`."""
+        if self._busy:
+            given: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            heapq.heappush(self._waiting, (priority, next(self._arrivals), given))
+            try:
+                await given
+            except asyncio.CancelledError:
+                if given.done() and not given.cancelled():
+                    self._pass_on()  # given the turn just as it was cancelled
+                raise
+        self._busy = True
+        try:
+            yield
+        finally:
+            self._pass_on()
+
+    def _pass_on(self) -> None:
+        while self._waiting:
+            _, _, given = heapq.heappop(self._waiting)
+            if not given.done():
+                given.set_result(None)
+                return
+        self._busy = False
+
+
 class RateLimiter:
     """Spends at most `share` of one bucket."""
 
@@ -31,7 +70,7 @@ class RateLimiter:
         self.share = share
         self.clock = clock or SystemClock()
         self._changed = asyncio.Condition()
-        self._turn = asyncio.Lock()
+        self._turns = Turns()
         self.limit: int | None = None
         self.remaining: float = 1
         self.reset = 0.0
@@ -59,10 +98,11 @@ class RateLimiter:
             self.remaining = min(self.limit, self.remaining + (now - self._stamp) * self.refill)
         self._stamp = now
 
-    async def acquire(self) -> float:
+    async def acquire(self, priority: float = 0.0) -> float:
         """Wait until one more request fits our share of the bucket; the time it may go.
-        Requests wait in turn: only the first is woken by each answer."""
-        async with self._turn, self._changed:
+        Requests wait in turn, the lowest `priority` first: only the first is woken by each
+        answer."""
+        async with self._turns.turn(priority), self._changed:
             self._regain()
             while not self._fits():
                 if self.in_flight:
@@ -181,11 +221,15 @@ class Limiters:
         return own is not self.tenant and self.limits.tenant is not None
 
     async def acquire(self, group: RateGroup) -> float:
-        """Wait until a request of `group` fits its buckets; the time it may go."""
+        """Wait until a request of `group` fits its buckets; the time it may go. Of the
+        requests waiting for the tenant-wide bucket, those of the slowest group go first:
+        its bucket sets how long the work takes, and the faster ones catch up."""
         own = self.limiter(group)
+        if own is self.tenant:
+            return await own.acquire(priority=own.refill)
         sent = await own.acquire()
         if self._also_tenant(own):
-            sent = await self.tenant.acquire()
+            sent = await self.tenant.acquire(priority=own.refill)
         return sent
 
     async def release(

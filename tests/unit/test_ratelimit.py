@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from reconciler.auth0.ratelimit import Limiters, RateLimiter, group_of
+from reconciler.auth0.ratelimit import Limiters, RateLimiter, Turns, group_of
 from reconciler.clock import VirtualClock
 from reconciler.engine.rate_limits import Bucket, RateGroup, Unit, limits_of
 from reconciler.model.subscription import Subscription
@@ -157,3 +157,71 @@ def test_requests_are_grouped_by_the_endpoint_table():
     )
     assert group_of("DELETE", "/api/v2/organizations/org_1") is RateGroup.ORGANIZATIONS_WRITE
     assert group_of("GET", "/api/v2/stats/daily") is RateGroup.OTHER
+
+
+def test_turns_go_to_the_lowest_priority_then_in_order_of_arrival():
+    turns = Turns()
+    order: list[str] = []
+
+    async def holder(name: str, priority: float) -> None:
+        async with turns.turn(priority):
+            order.append(name)
+            await asyncio.sleep(0)
+
+    async def race() -> None:
+        async with turns.turn():
+            waiting = [
+                asyncio.create_task(holder(name, priority))
+                for name, priority in (("other", 16.0), ("slow", 1.0), ("also slow", 1.0))
+            ]
+            await asyncio.sleep(0)
+        await asyncio.gather(*waiting)
+
+    asyncio.run(race())
+    assert order == ["slow", "also slow", "other"]
+
+
+def test_a_turn_cancelled_while_waiting_passes_to_the_next():
+    turns = Turns()
+    order: list[str] = []
+
+    async def holder(name: str) -> None:
+        async with turns.turn():
+            order.append(name)
+
+    async def race() -> None:
+        async with turns.turn():
+            gone = asyncio.create_task(holder("gone"))
+            kept = asyncio.create_task(holder("kept"))
+            await asyncio.sleep(0)
+            gone.cancel()
+        await asyncio.gather(gone, kept, return_exceptions=True)
+
+    asyncio.run(race())
+    assert order == ["kept"]
+
+
+def test_the_slowest_group_takes_the_tenants_next_token_before_faster_ones():
+    time = VirtualClock(1_000.0)
+    limiters = Limiters(1.0, limits_of(Subscription.ENTERPRISE), time)
+    limiters.tenant.observe(headers(50, 1, time.time + 49 / 16))
+    sent: list[RateGroup] = []
+
+    async def request(group: RateGroup) -> None:
+        await limiters.acquire(group)
+        sent.append(group)
+        await limiters.release(group, None, None)
+
+    async def crowd() -> None:
+        await limiters.acquire(RateGroup.OTHER)  # the last token, its answer still to come
+        queued = [asyncio.create_task(request(RateGroup.OTHER)) for _ in range(2)]
+        await asyncio.sleep(0)
+        queued.append(asyncio.create_task(request(RateGroup.ORGANIZATION_CONNECTIONS_READ)))
+        await asyncio.sleep(0)
+        await limiters.release(RateGroup.OTHER, None, None)
+        await asyncio.gather(*queued)
+
+    asyncio.run(crowd())
+    # The first waiting request held the turn; then the organization connections, whose
+    # bucket (100 a minute) is slower than the tenant's (16 a second), go before the other.
+    assert sent == [RateGroup.OTHER, RateGroup.ORGANIZATION_CONNECTIONS_READ, RateGroup.OTHER]
