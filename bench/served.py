@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,8 @@ from typing import Any
 from bench.limits import BenchLimits
 from bench.tenant import CLIENT_ID, CLIENT_SECRET
 
+RETRIES = 20
+
 
 @dataclass
 class Served:
@@ -24,15 +27,24 @@ class Served:
     token: str = ""
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
-        """One request to the sandbox (controls or API) with the token."""
+        """One request to the sandbox (controls or API) with the token; a 429 is sent again
+        once its bucket's `x-ratelimit-reset` has passed, as a careful client would."""
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(f"{self.base}{path}", data=data, method=method)
-        request.add_header("Content-Type", "application/json")
-        if self.token:
-            request.add_header("Authorization", f"Bearer {self.token}")
-        with urllib.request.urlopen(request, timeout=60) as response:
-            text = response.read()
-        return json.loads(text) if text else None
+        for _ in range(RETRIES):
+            request = urllib.request.Request(f"{self.base}{path}", data=data, method=method)
+            request.add_header("Content-Type", "application/json")
+            if self.token:
+                request.add_header("Authorization", f"Bearer {self.token}")
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    text = response.read()
+                return json.loads(text) if text else None
+            except urllib.error.HTTPError as error:
+                if error.code != 429:
+                    raise
+                reset = float(error.headers.get("x-ratelimit-reset") or 0)
+                time.sleep(min(max(reset - time.time(), 0.05), 5.0))
+        raise RuntimeError(f"{method} {path}: still refused (429) after {RETRIES} attempts")
 
     def login(self) -> None:
         """Take a token from the sandbox's /oauth/token."""
