@@ -54,17 +54,23 @@ async def test_cold_apply_is_verified_by_reading_only_the_member_lists_it_change
     assert reads == ["members"] * 5 + ["roles"]
 
 
-async def test_an_organization_found_created_after_a_conflict_is_read_again_whole():
+async def _apply_after_someone_else_creates(name: str, *, members: bool):
+    """Plan two new organizations, let another client create `name`, apply: the result and
+    the paths the apply read."""
     tenant = generate(orgs=0, members=2)
-    _new_organizations(tenant, 2, members=False)
+    _new_organizations(tenant, 2, members=members)
     async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
         core = Reconciler(session, tenant.desired, verify_delays=())
         planned = await core.plan()
-        tenant.sandbox.store.create_organization("new-1", "Made by someone else")
+        tenant.sandbox.store.create_organization(name, "Made by someone else")
         tenant.sandbox.reset_calls()
         result = await core.apply(planned)
+    return result, [c.path for c in tenant.sandbox.api_calls() if c.method == "GET"]
+
+
+async def test_an_organization_found_created_after_a_conflict_is_read_again_whole():
+    result, reads = await _apply_after_someone_else_creates("new-1", members=False)
     assert result.report.ok
-    reads = [c.path for c in tenant.sandbox.api_calls() if c.method == "GET"]
     # the 409 is settled by reading the organization; its fields may differ from the files,
     # so the verification plans both organizations again, connections included
     assert sum(p.endswith("/enabled_connections") for p in reads) == 2
@@ -106,16 +112,8 @@ async def test_an_organization_is_verified_while_the_apply_still_writes_another(
 
 
 async def test_after_a_conflict_no_more_member_lists_are_read_early():
-    tenant = generate(orgs=0, members=2)
-    _new_organizations(tenant, 2, members=True)
-    async with connect(tenant.desired, sandbox=tenant.sandbox) as session:
-        core = Reconciler(session, tenant.desired, verify_delays=())
-        planned = await core.plan()
-        tenant.sandbox.store.create_organization("new-0", "Made by someone else")
-        tenant.sandbox.reset_calls()
-        result = await core.apply(planned)
+    result, reads = await _apply_after_someone_else_creates("new-0", members=True)
     assert result.report.ok
-    reads = [c.path for c in tenant.sandbox.api_calls() if c.method == "GET"]
     # new-0's create is settled by a read: the verification plans both organizations again,
     # and only new-1's members, done before that answer, may have been read early as well
     assert sum(p.endswith("/enabled_connections") for p in reads) == 2
