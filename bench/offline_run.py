@@ -1,5 +1,6 @@
-"""The child of the offline scale test: load a tenant directory, build the live state that
-matches it, diff, and print what it cost (`key=value` lines)."""
+"""The child of the offline scale test: load a tenant directory (with the cache of parsed
+files at the second argument, when there is one), build the live state that matches it, diff,
+and print what it cost (`key=value` lines)."""
 
 import sys
 import time
@@ -9,7 +10,8 @@ import yaml
 
 from reconciler.collection import paused_collection
 from reconciler.config import yaml_fast
-from reconciler.config.loader import load_tenant
+from reconciler.config.loader import load_tenant_files
+from reconciler.config.parse_cache import ParseCache
 from reconciler.model.desired import Desired
 from reconciler.model.live import (
     LiveConnection,
@@ -68,7 +70,8 @@ def matching(desired: Desired) -> Snapshot:
 def main() -> None:
     """Load, diff, report."""
     started = time.process_time()
-    desired = load_tenant(Path(sys.argv[1]))
+    cache = ParseCache(Path(sys.argv[2])) if len(sys.argv) > 2 else None
+    desired = load_tenant_files(Path(sys.argv[1]), cache).desired
     loaded = time.process_time()
     with paused_collection():
         live = matching(desired)

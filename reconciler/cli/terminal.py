@@ -8,7 +8,10 @@ from pathlib import Path
 
 import click
 
+from reconciler.config.layout import RECORDS_DIR, parsed_files_file
 from reconciler.config.loader import TenantFiles, load_tenant_files
+from reconciler.config.parse_cache import ParseCache
+from reconciler.config.tenant_id import TenantId
 from reconciler.progress import ProgressEvent
 from reconciler.safe_text import inert, redact
 
@@ -101,8 +104,10 @@ def warn(message: str) -> None:
 
 
 def load_files(tenant: Path) -> TenantFiles:
-    """Load the tenant's files, showing their warnings."""
-    files = load_tenant_files(tenant)
+    """Load the tenant's files (those unchanged since the last command from its cache of
+    parsed files), showing their warnings."""
+    cache = ParseCache(parsed_files_file(RECORDS_DIR, TenantId.of_directory(tenant)))
+    files = load_tenant_files(tenant, cache)
     for message in files.desired.warnings:
         warn(message)
     return files

@@ -4,6 +4,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from operator import attrgetter
 from pathlib import PurePath
 
@@ -12,7 +13,7 @@ from reconciler.config.tenant_files import MAX_MEMBERS
 from reconciler.config.validation import Validated
 from reconciler.model.desired import KeyPath, Location
 from reconciler.model.organization import Organization
-from reconciler.model.roles import RolesFile
+from reconciler.model.roles import MAX_TENANT_ROLES, RolesFile
 from reconciler.model.routing import WILDCARD
 from reconciler.model.tenant import TOKEN_ENV, Tenant
 
@@ -20,6 +21,8 @@ OrgFile = Validated[Organization]
 """A valid organization file."""
 _USER_ID = attrgetter("user_id")
 _EMAIL = attrgetter("email")
+_ROLES = attrgetter("roles")
+_INVITE = attrgetter("invite")
 _EMAILS = frozenset({None})
 """What the checks read of every member, read in loops of C (10,000 files of 50 members)."""
 
@@ -74,6 +77,27 @@ def check_member_count(orgs: Sequence[OrgFile]) -> list[ConfigError]:
         if members > MAX_MEMBERS:
             message = f"the tenant's files list more than {MAX_MEMBERS:,} members in all"
             return [org.error(("members",), message + ": refused")]
+    return []
+
+
+def check_role_count(
+    roles: Validated[RolesFile] | None, orgs: Sequence[OrgFile]
+) -> list[ConfigError]:
+    """An error at the file in which the roles of roles.yaml and the organizations' own roles
+    pass `MAX_TENANT_ROLES`, the most Auth0 lets a tenant hold."""
+    files: list[tuple[Validated[RolesFile] | OrgFile, int]] = (
+        [(roles, len(roles.model.roles))] if roles is not None else []
+    )
+    files += [(org, len(org.model.roles or {})) for org in orgs]
+    count = 0
+    for validated, defined in files:
+        count += defined
+        if count > MAX_TENANT_ROLES:
+            message = (
+                f"the tenant's files define more than {MAX_TENANT_ROLES:,} roles in all, "
+                "the most Auth0 lets a tenant hold: refused"
+            )
+            return [validated.error(("roles",), message)]
     return []
 
 
@@ -243,10 +267,14 @@ def _known_roles(orgs: Sequence[OrgFile], tenant_roles: set[str]) -> Iterator[Co
     for org in orgs:
         own = org.model.roles
         known = tenant_roles | set(own) if own else tenant_roles
+        members = org.model.members or []
         uses: list[tuple[KeyPath, str]] = []
-        for index, member in enumerate(org.model.members or []):
-            if member.roles and not known.issuperset(member.roles):
-                uses += [(("members", index, "roles", i), r) for i, r in enumerate(member.roles)]
+        if not known.issuperset(chain.from_iterable(filter(None, map(_ROLES, members)))):
+            for index, member in enumerate(members):
+                if member.roles and not known.issuperset(member.roles):
+                    uses += [
+                        (("members", index, "roles", i), r) for i, r in enumerate(member.roles)
+                    ]
         routing = org.model.routing
         defaults = (routing.default_roles or []) if routing else []
         uses += [(("routing", "default_roles", i), r) for i, r in enumerate(defaults)]
@@ -260,7 +288,10 @@ def _known_roles(orgs: Sequence[OrgFile], tenant_roles: set[str]) -> Iterator[Co
 
 def _invitations_configured(orgs: Sequence[OrgFile]) -> Iterator[ConfigError]:
     for org in orgs:
-        for index, member in enumerate(org.model.members or []):
+        members = org.model.members or []
+        if not any(map(_INVITE, members)):
+            continue
+        for index, member in enumerate(members):
             if member.invite:
                 message = 'inviting needs "invitations" (client_id, inviter_name) in tenant.yaml'
                 yield org.error(("members", index, "invite"), message)

@@ -25,7 +25,13 @@ SANDBOX_STATE_DIR = Path(".sandbox")
 SANDBOX_TLS_DIR = SANDBOX_STATE_DIR / "tls"
 """The CA and certificate of a sandbox served over HTTPS."""
 RECORDS_DIR = Path(".reconciler")
-"""Apply journals and drift checkpoints, one file per tenant and target."""
+"""Apply journals and drift checkpoints, one file per tenant and target; the cache of each
+tenant's parsed organization files."""
+
+
+def parsed_files_file(records_dir: Path, tenant: TenantId) -> Path:
+    """Where a tenant's organization files are kept as parsed, for the next command."""
+    return records_dir / f"{tenant.name}.parsed-files"
 
 
 def sandbox_state_file(state_dir: Path, tenant: TenantId) -> Path:

@@ -16,6 +16,7 @@ from reconciler.config.checks import (
     check_action_secrets,
     check_approved_deletions,
     check_member_count,
+    check_role_count,
     check_tenant,
 )
 from reconciler.config.connection_checks import (
@@ -41,18 +42,26 @@ from reconciler.config.layout import (
     TENANT_FILE,
     WORLD_FILE,
 )
+from reconciler.config.parse_cache import ParseCache
 from reconciler.config.sources import ORGANIZATIONS as ORGS
 from reconciler.config.sources import TENANT, FileSources
 from reconciler.config.tenant_files import check_file, organization_files, present, resolved
 from reconciler.config.tenant_id import TenantId
 from reconciler.config.validation import Validated, validate
 from reconciler.config.values import FAILED, Interpolation, resolve_values
-from reconciler.config.yaml_source import YamlDocument, YamlSource, display_path, read_yaml
+from reconciler.config.yaml_fast import fast_mapping
+from reconciler.config.yaml_source import (
+    FastRead,
+    YamlDocument,
+    YamlSource,
+    display_path,
+    read_yaml,
+)
 from reconciler.model.applications import ApplicationsFile
 from reconciler.model.connections import ConnectionsFile
 from reconciler.model.desired import Desired, KeyPath, Location
 from reconciler.model.organization import Organization
-from reconciler.model.roles import MAX_TENANT_ROLES, RolesFile
+from reconciler.model.roles import RolesFile
 from reconciler.model.sso_profiles import SsoProfilesFile
 from reconciler.model.tenant import Tenant
 from reconciler.sandbox.world import World, world_problems
@@ -92,16 +101,17 @@ class TenantFiles:
     """The folder of the base the tenant extends (None when it extends none)."""
 
 
-def load_tenant_files(directory: Path | str) -> TenantFiles:
+def load_tenant_files(directory: Path | str, cache: ParseCache | None = None) -> TenantFiles:
     """Load `tenant.yaml`, the optional `roles.yaml`, `applications.yaml` and
     `connections.yaml` (with the certificate files its connections name), `sso-profiles.yaml`,
-    `organizations/*.yaml`, and `sandbox.yaml` (required when the domain is `sandbox`).
+    `organizations/*.yaml`, and `sandbox.yaml` (required when the domain is `sandbox`); the
+    organization files unchanged since `cache` was saved from it.
 
     Raise `ConfigErrors` with every problem in every file, ordered by file and position.
     """
     directory = Path(directory)
     with paused_collection(keep=True):
-        return _Reader(directory).tenant()
+        return _Reader(directory, cache).tenant()
 
 
 def load_sandbox_world(directory: Path | str) -> SandboxWorld:
@@ -121,8 +131,9 @@ def load_tenant(directory: Path | str) -> Desired:
 class _Reader:
     """Reads one tenant directory's files, collecting every problem of every file."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, cache: ParseCache | None = None) -> None:
         self.directory = directory
+        self.cache = cache
         self.root = directory.resolve()
         self.shown = PurePath(display_path(directory))
         self.errors: list[ConfigError] = []
@@ -181,14 +192,17 @@ class _Reader:
             warnings += more
             org_paths = [p for p, _, _ in org_files]
         orgs: list[Validated[Organization]] = []
+        fast = self.cache.fast_mapping if self.cache is not None else fast_mapping
         for start in range(0, len(org_files), FILES_AT_ONCE):
             batch = org_files[start : start + FILES_AT_ONCE]
-            docs = [(path, reader.read(path, within)) for path, reader, within in batch]
+            docs = [(path, reader.read(path, within, fast)) for path, reader, within in batch]
             for path, doc in docs:
                 if doc and (org := self.checked(Organization, filled.into(doc, (ORGS, path.stem)))):
                     orgs.append(org)
+        if self.cache is not None and (unsaved := self.cache.save()) is not None:
+            warnings.append(unsaved)
         errors += check_member_count(orgs)
-        self.limit_roles(roles, orgs)
+        errors += check_role_count(roles, orgs)
         needs_world = tenant is not None and tenant.model.domain == SANDBOX_DOMAIN
         world = self.world(world_path, required=needs_world)
         known_roles = roles.model if roles else None
@@ -352,12 +366,14 @@ class _Reader:
         """`check` of a document that may be missing (None)."""
         return self.check(model, document) if document is not None else None
 
-    def read(self, path: Path, folder_inside: bool = True) -> YamlDocument | None:
+    def read(
+        self, path: Path, folder_inside: bool = True, fast_read: FastRead = fast_mapping
+    ) -> YamlDocument | None:
         """One file's document, or None when it cannot be read (the errors added)."""
         shown = self.name(path)
         try:
             check_file(path, shown, self.root, folder_inside)
-            return read_yaml(path, shown)
+            return read_yaml(path, shown, fast_read)
         except ConfigErrors as problems:
             self.errors += problems.errors
             return None
@@ -372,26 +388,6 @@ class _Reader:
             self.errors += problems.errors
             return None
         return None if refused else validated
-
-    def limit_roles(
-        self, roles: Validated[RolesFile] | None, orgs: list[Validated[Organization]]
-    ) -> None:
-        """An error at the file in which the roles of roles.yaml and the organizations' own
-        roles pass `MAX_TENANT_ROLES`, the most Auth0 lets a tenant hold."""
-        files: list[tuple[Validated[RolesFile] | Validated[Organization], int]] = (
-            [(roles, len(roles.model.roles))] if roles is not None else []
-        )
-        files += [(org, len(org.model.roles or {})) for org in orgs]
-        count = 0
-        for validated, defined in files:
-            count += defined
-            if count > MAX_TENANT_ROLES:
-                message = (
-                    f"the tenant's files define more than {MAX_TENANT_ROLES:,} roles in all, "
-                    "the most Auth0 lets a tenant hold: refused"
-                )
-                self.errors.append(validated.error(("roles",), message))
-                return
 
 
 _OrgFile = tuple[Path, _Reader, bool]

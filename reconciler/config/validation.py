@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, StringConstraints, ValidationError
+from pydantic.dataclasses import is_pydantic_dataclass
+from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from reconciler.config.errors import ConfigError, ConfigErrors, quoted
@@ -57,7 +59,7 @@ class Validated(Generic[M]):
 def validate(model: type[M], document: YamlDocument) -> Validated[M]:
     """`document` as a `model`; raise `ConfigErrors` pointing into the file for each problem."""
     try:
-        return Validated(document.source, model.model_validate(document.data, strict=True))
+        return Validated(document.source, model.model_validate(document.data))  # strict models
     except ValidationError as error:
         details = error.errors(include_url=False)
         raise ConfigErrors(_config_error(model, document, detail) for detail in details) from None
@@ -98,7 +100,7 @@ def _config_error(
 ) -> ConfigError:
     loc: KeyPath = tuple(detail["loc"])
     kind = detail["type"]
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         allowed = ", ".join(_fields_at(model, loc[:-1]))
         message = f"unknown key {quoted(str(loc[-1]))} (allowed: {allowed})"
         return ConfigError(document.source.key_at(loc), _prefixed(loc[:-1], message))
@@ -170,6 +172,7 @@ _EXPECTED = {
     "float_parsing": "a number",
     "dict_type": "a mapping of keys",
     "model_type": "a mapping of keys",
+    "dataclass_type": "a mapping of keys",
     "model_attributes_type": "a mapping of keys",
     "list_type": "a list",
 }
@@ -202,8 +205,9 @@ def _fields_at(model: type[BaseModel], loc: KeyPath) -> list[str]:
     annotation: object = model
     for part in loc:
         annotation = _unwrap(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            field = annotation.model_fields.get(str(part))
+        fields = _fields(annotation)
+        if fields is not None:
+            field = fields.get(str(part))
             if field is None:
                 return []
             annotation = field.annotation
@@ -211,10 +215,16 @@ def _fields_at(model: type[BaseModel], loc: KeyPath) -> list[str]:
             annotation = get_args(annotation)[-1]
         else:
             return []
-    annotation = _unwrap(annotation)
+    return list(_fields(_unwrap(annotation)) or ())
+
+
+def _fields(annotation: object) -> dict[str, FieldInfo] | None:
+    """The fields of a model or of a validated dataclass; None for any other type."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return list(annotation.model_fields)
-    return []
+        return annotation.model_fields
+    if isinstance(annotation, type) and is_pydantic_dataclass(annotation):
+        return annotation.__pydantic_fields__
+    return None
 
 
 def _unwrap(annotation: object) -> object:

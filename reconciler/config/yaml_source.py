@@ -10,6 +10,7 @@ every other file, and gives every error and mark.
 """
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -95,16 +96,24 @@ def display_path(path: Path) -> str:
     return str(path)
 
 
-def read_yaml(path: Path, shown: str | None = None) -> YamlDocument:
+FastRead = Callable[[str, bytes], tuple[dict[str, Any], bool] | None]
+"""How a plain file's values are read from its text and bytes (`yaml_fast.fast_mapping`, or
+a cache of what it read), None to leave the file to PyYAML."""
+
+
+def read_yaml(
+    path: Path, shown: str | None = None, fast_read: FastRead = fast_mapping
+) -> YamlDocument:
     """Read the YAML mapping in `path`, named `shown` in messages (by default as
-    `display_path` shows it); raise `ConfigErrors` for anything else."""
+    `display_path` shows it), a plain file by `fast_read`; raise `ConfigErrors` for anything
+    else."""
     shown = display_path(path) if shown is None else shown
     try:
         raw = _read_bytes(path)
     except OSError as error:
         raise _failure(shown, 1, 1, f"cannot read the file: {error.strerror}") from None
     text = _decode(raw, shown)
-    fast = fast_mapping(text)
+    fast = fast_read(text, raw)
     if fast is not None:
         return YamlDocument(YamlSource(shown, text), *fast)
     node = _compose(text, shown)

@@ -6,9 +6,10 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 
 class Strict(BaseModel):
-    """Base of every model: unknown keys are errors and values are immutable."""
+    """Base of every model: unknown keys are errors, values are immutable and of the exact
+    type (validating what Auth0 returns says `strict=False`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 OrgName = Annotated[

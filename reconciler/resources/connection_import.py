@@ -71,7 +71,9 @@ def adopted(importing: OrgImport, conn: LiveConnection, link: LiveEnabledConnect
         "show_as_button": link.show_as_button,
     }
     try:
-        EnterpriseConnection.model_validate({k: v for k, v in data.items() if k != "link"})
+        EnterpriseConnection.model_validate(
+            {k: v for k, v in data.items() if k != "link"}, strict=False
+        )
     except ValidationError as error:
         importing.left_out.append(f"{what}: not adopted (left a link): {error.errors()[0]['msg']}")
         return None

@@ -107,7 +107,7 @@ def validated(model: type[M], data: dict[str, Any], notes: list[str], what: str)
     (ImportRefused when leaving keys out cannot make it valid)."""
     while True:
         try:
-            return model.model_validate(data)
+            return model.model_validate(data, strict=False)  # what Auth0 returns: leniently
         except ValidationError as error:
             bad = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
             if not bad or "name" in bad:

@@ -51,18 +51,24 @@ def diff_members(ctx: OrgContext, builder: PlanBuilder, batch_size: int) -> None
     by_email: dict[str, LiveMember] | None = None  # when a member is given by email
     matched: set[str] = set()
     to_add: list[tuple[str, Member, RoleIds | None]] = []
-    resolved: dict[tuple[str, ...], RoleIds] = {}  # lists resolved without an error, shared
+    resolved: dict[tuple[str, ...], tuple[RoleIds, frozenset[Any]]] = {}
+    """Role lists resolved without an error, and their ids: members share a few lists."""
+    held: dict[tuple[tuple[str, str], ...], frozenset[str]] = {}
+    """The ids of the live members' roles, by their (id, name) pairs, shared in turn."""
     for index, member in enumerate(wanted):
         if member.absent:
             continue
-        roles = None
+        roles = ids = None
         if member.roles is not None:
             listed = tuple(member.roles)
-            roles = resolved.get(listed)
-            if roles is None:
+            found = resolved.get(listed)
+            if found is None:
                 roles = resolve_roles(ctx, builder, member.roles, index)
+                ids = frozenset(roles.ids)
                 if len(roles.ids) == len(listed):
-                    resolved[listed] = roles
+                    resolved[listed] = (roles, ids)
+            else:
+                roles, ids = found
         if member.user_id:
             current = by_id.get(member.user_id)
         else:
@@ -71,8 +77,12 @@ def diff_members(ctx: OrgContext, builder: PlanBuilder, batch_size: int) -> None
             current = by_email.get(member.key)
         if current is not None:
             matched.add(current.user_id)
-            if roles is not None and roles.ids.keys() != dict(current.roles).keys():
-                _change_roles(ctx, builder, current, roles)
+            if roles is not None:
+                have = held.get(current.roles)
+                if have is None:
+                    have = held[current.roles] = frozenset(i for i, _ in current.roles)
+                if have != ids:
+                    _change_roles(ctx, builder, current, roles)
             continue
         user_id = member.user_id or ctx.snapshot.users_by_email.get(member.key)
         if user_id is not None:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class ManagementClientSpec(_Spec):
@@ -104,7 +104,7 @@ def _duplicates(section: str, key: str, values: list[str | None]) -> list[Proble
 def load_world(path: str | Path) -> World:
     """Read and validate a ``sandbox.yaml`` file."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    world = World.model_validate(data or {})
+    world = World.model_validate(data or {}, strict=False)
     problems = world_problems(world)
     if problems:
         where, message = problems[0]

@@ -1,5 +1,6 @@
 """`reconciler validate`: a one-line summary, or every error on stderr and exit 1."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ from click.testing import CliRunner
 
 from reconciler import __version__
 from reconciler.cli import main
+from reconciler.config import parse_cache
 
 REPO = Path(__file__).resolve().parents[2]
 EMPTY_WORLD = {"sandbox.yaml": "{}\n"}
@@ -97,3 +99,18 @@ def test_an_unknown_tenant_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatc
 def test_version_is_printed() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.stdout == f"reconciler, version {__version__}\n"
+
+
+def test_a_second_command_reads_the_unchanged_organization_files_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(REPO / "tenants" / "example", tmp_path / "tenants" / "example")
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["validate", "--tenant", "example"]).exit_code == 0
+    cache = tmp_path / ".reconciler" / "example.parsed-files"
+    assert len(cache.read_text(encoding="utf-8").splitlines()) == 3  # a header, 2 files
+    parsed: list[str] = []
+    monkeypatch.setattr(parse_cache, "fast_mapping", lambda text, raw: parsed.append(text))
+    result = CliRunner().invoke(main, ["validate", "--tenant", "example"])
+    assert (result.exit_code, result.stderr, parsed) == (0, "", [])
+    assert result.stdout == "example: 2 organizations, 2 roles, 6 members: valid\n"

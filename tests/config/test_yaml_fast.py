@@ -45,10 +45,15 @@ def nulls(value: object) -> bool:
     return value is None
 
 
+def fast(text: str) -> tuple[dict[str, Any], bool] | None:
+    """`fast_mapping` of `text`, as read from a file in UTF-8."""
+    return fast_mapping(text, text.encode("utf-8"))
+
+
 def fast_values(text: str) -> Any:
     """What the fast path reads of `text` (None: it steps aside), checked to say rightly
     whether a value is null."""
-    found = fast_mapping(text)
+    found = fast(text)
     if found is None:
         return None
     values, null = found
@@ -114,8 +119,9 @@ YAML_11_ONLY = [
 
 
 @pytest.mark.parametrize("text", YAML_11_ONLY)
-def test_a_file_yaml_11_could_read_otherwise_is_left_to_pyyaml(text: str) -> None:
-    assert fast_mapping(text) is None
+@pytest.mark.parametrize("first", ["", "é: é\n"], ids=["ascii", "not ascii"])
+def test_a_file_yaml_11_could_read_otherwise_is_left_to_pyyaml(text: str, first: str) -> None:
+    assert fast(first + text) is None
 
 
 @pytest.mark.parametrize(
@@ -165,7 +171,7 @@ def test_a_file_the_fast_path_read_reports_a_bad_field_at_its_line_and_column(
     (tenant / "tenant.yaml").write_text("domain: acme.eu.auth0.com\n", encoding="utf-8")
     org = "name: acme\ndisplay_name: Acme\nmembers:\n  - email: a@acme.com\n    colour: red\n"
     (tenant / "organizations" / "acme.yaml").write_text(org, encoding="utf-8")
-    assert fast_mapping(org) is not None
+    assert fast(org) is not None
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigErrors) as raised:
         load_tenant("t")
@@ -175,7 +181,7 @@ def test_a_file_the_fast_path_read_reports_a_bad_field_at_its_line_and_column(
 def test_without_yaml_rs_every_file_is_read_by_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(yaml_fast, "_loads", None)
     assert not yaml_fast.available()
-    assert fast_mapping("a: b\n") is None
+    assert fast("a: b\n") is None
     assert load_tenant(ROOT / "tenants" / "example").organizations
 
 

@@ -211,8 +211,7 @@ def logged_tenant(tmp_path: Path, orgs: int = 4, members: int = 3) -> LoggedTena
     first = desired["org-0000"]
     emails = {u["user_id"]: u["email"] for u in store.state.users.values()}
     by_email = [
-        m.model_copy(update={"user_id": None, "email": emails[m.user_id], "invite": True})
-        for m in first.members or []
+        replace(m, user_id=None, email=emails[m.user_id], invite=True) for m in first.members or []
     ]
     desired["org-0000"] = first.model_copy(update={"members": by_email})
     invitations = Invitations(client_id="gen-app", inviter_name="Team")
