@@ -16,18 +16,14 @@ import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from reconciler.config.yaml_fast import available, fast_mapping
+from reconciler.config.yaml_fast import Read, available, fast_mapping
 
 FORMAT = 1
 """The version of the cache's own format and of the fast path's rules: raised when either
 changes, so that no file is read as an older rule read it."""
-
-Read = tuple[dict[str, Any], bool]
-"""A file's values and whether any of them is null, as `fast_mapping` gives them."""
 
 
 def _header() -> str:

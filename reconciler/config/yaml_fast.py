@@ -63,12 +63,16 @@ _VALUES = _SCALARS | {dict, list}
 """The types of the values a plain file may hold (a number or a date is PyYAML's to read)."""
 
 
+Read = tuple[dict[str, Any], bool]
+"""A plain file's values and whether any of them is null."""
+
+
 def available() -> bool:
     """Whether yaml_rs is installed, so that plain files take the fast path."""
     return _loads is not None
 
 
-def fast_mapping(text: str, raw: bytes) -> tuple[dict[str, Any], bool] | None:
+def fast_mapping(text: str, raw: bytes) -> Read | None:
     """The values of a file (`text`, decoded from `raw`) whose top level is a mapping and that
     reads the same under YAML 1.1 and 1.2, and whether any of them is null; None for any other
     file (and without yaml_rs), for PyYAML to read."""

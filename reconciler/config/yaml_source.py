@@ -21,7 +21,7 @@ from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.config.errors import ConfigError, ConfigErrors
-from reconciler.config.yaml_fast import fast_mapping
+from reconciler.config.yaml_fast import Read, fast_mapping
 from reconciler.config.yaml_tree import TAG, MarkedBuilder, Marks, location, plain_mapping
 from reconciler.model.desired import KeyPath, Location
 
@@ -96,7 +96,7 @@ def display_path(path: Path) -> str:
     return str(path)
 
 
-FastRead = Callable[[str, bytes], tuple[dict[str, Any], bool] | None]
+FastRead = Callable[[str, bytes], Read | None]
 """How a plain file's values are read from its text and bytes (`yaml_fast.fast_mapping`, or
 a cache of what it read), None to leave the file to PyYAML."""
 
